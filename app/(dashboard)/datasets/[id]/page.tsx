@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DatasetCharts } from "@/components/datasets/dataset-charts";
+import { DatasetColumns } from "@/components/datasets/dataset-columns";
+import { PreviewTable } from "@/components/datasets/preview-table";
+import { requirePageUser } from "@/lib/auth/session";
+import { datasetForViewer } from "@/lib/data/dataset-access";
+import { datasetChartData, presentDataset } from "@/lib/data/datasets";
+import { AppError } from "@/lib/http/errors";
+import { parseDatasetId } from "@/lib/http/params";
+import { formatNumber } from "@/lib/i18n";
+import { getTranslator } from "@/lib/i18n/server";
+
+async function loadDataset(rawId: string) {
+  const user = await requirePageUser();
+  try {
+    return { user, dataset: await datasetForViewer(user, parseDatasetId(rawId)) };
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: PageProps<"/datasets/[id]">): Promise<Metadata> {
+  const { dataset } = await loadDataset((await params).id);
+  return { title: dataset.title };
+}
+
+export default async function DatasetPage({ params }: PageProps<"/datasets/[id]">) {
+  const [{ user, dataset }, { locale, t }] = await Promise.all([loadDataset((await params).id), getTranslator()]);
+  const charts = await datasetChartData(dataset);
+  const json = presentDataset(dataset, user);
+  const categoryLabel = dataset.columns.find((c) => c.key === dataset.categoryColumn)?.label ?? "";
+  return (
+    <div className="space-y-8">
+      <div>
+        <Link href="/datasets" className="text-sm text-brand-700 hover:underline">
+          ← {t("dataset.back")}
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold tracking-tight">{dataset.title}</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">{dataset.description}</p>
+        <p className="mt-2 flex flex-wrap gap-x-4 text-sm text-slate-500">
+          <span>{t("dataset.ownedBy", { name: dataset.owner.name })}</span>
+          <span data-testid="record-count">{t("dataset.records", { count: formatNumber(locale, dataset.recordCount) })}</span>
+          <span>{t("dataset.columnCount", { count: dataset.columns.length })}</span>
+        </p>
+      </div>
+      <DatasetCharts
+        byCategory={charts.byCategory}
+        byMonth={charts.byMonth}
+        categoryLabel={categoryLabel}
+      />
+      <PreviewTable dataset={json} />
+      <DatasetColumns columns={json.columns} />
+    </div>
+  );
+}

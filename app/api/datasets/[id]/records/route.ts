@@ -1,0 +1,19 @@
+// GET /api/datasets/:id/records?after=&before=&limit= – a keyset-paged preview of records
+import { datasetForViewer } from "@/lib/data/dataset-access";
+import { previewRecords } from "@/lib/data/datasets";
+import { withUser } from "@/lib/http/handler";
+import { parseDatasetId, searchParamsObject, ZPreviewQuerySchema } from "@/lib/http/params";
+
+export const GET = withUser<{ id: string }>(async ({ req, user, params }) => {
+  const dataset = await datasetForViewer(user, parseDatasetId(params.id));
+  const query = ZPreviewQuerySchema.parse(searchParamsObject(req.url));
+  const page = await previewRecords(dataset, user, query);
+  return Response.json({
+    dataset_id: dataset.id,
+    total: dataset.recordCount,
+    first_position: page.firstPosition,
+    has_previous: page.hasPrevious,
+    has_next: page.hasNext,
+    rows: page.rows,
+  });
+});

@@ -1,0 +1,10 @@
+// GET /api/datasets/:id – one dataset with its ordered columns and `can_export`
+import { datasetForViewer } from "@/lib/data/dataset-access";
+import { presentDataset } from "@/lib/data/datasets";
+import { withUser } from "@/lib/http/handler";
+import { parseDatasetId } from "@/lib/http/params";
+
+export const GET = withUser<{ id: string }>(async ({ user, params }) => {
+  const dataset = await datasetForViewer(user, parseDatasetId(params.id));
+  return Response.json(presentDataset(dataset, user));
+});

@@ -1,0 +1,11 @@
+// GET /api/datasets – every dataset the caller can see, with `can_export` for the caller
+import { can } from "@/lib/auth/permissions";
+import { listDatasets, presentDataset } from "@/lib/data/datasets";
+import { AppError } from "@/lib/http/errors";
+import { withUser } from "@/lib/http/handler";
+
+export const GET = withUser(async ({ user }) => {
+  if (!can(user, "datasets.view")) throw new AppError("forbidden");
+  const datasets = await listDatasets();
+  return Response.json(datasets.map((dataset) => presentDataset(dataset, user)));
+});

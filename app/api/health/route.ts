@@ -1,0 +1,14 @@
+// GET /api/health – liveness and database reachability, for load balancers and tests
+import { pgPool } from "@/lib/data/pg";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const started = performance.now();
+  try {
+    await pgPool().query("SELECT 1");
+    return Response.json({ status: "ok", database: "ok", database_ms: Math.round(performance.now() - started) });
+  } catch {
+    return Response.json({ status: "error", database: "unreachable" }, { status: 503 });
+  }
+}

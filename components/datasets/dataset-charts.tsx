@@ -1,0 +1,93 @@
+"use client";
+
+import {
+  BarElement,
+  CategoryScale,
+  Chart as ChartJS,
+  Filler,
+  LinearScale,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartOptions,
+} from "chart.js";
+import { Bar, Line } from "react-chartjs-2";
+import type { ChartSeries } from "@/lib/data/datasets";
+import { useI18n } from "../i18n/i18n-provider";
+
+ChartJS.register(CategoryScale, LinearScale, BarElement, LineElement, PointElement, Filler, Tooltip);
+
+const BRAND = "#4472C4";
+// A trend line over two or three points says less than bars do.
+const FEW_MONTHS = 6;
+
+const baseOptions: ChartOptions<"bar" | "line"> = {
+  responsive: true,
+  maintainAspectRatio: false,
+  animation: false,
+  plugins: { legend: { display: false } },
+  scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+};
+
+export function DatasetCharts({
+  byCategory,
+  byMonth,
+  categoryLabel,
+}: {
+  byCategory: ChartSeries & { otherCount: number };
+  byMonth: ChartSeries;
+  categoryLabel: string;
+}) {
+  const { t } = useI18n();
+  const categoryLabels = byCategory.otherCount ? [...byCategory.labels, t("dataset.chart.other")] : byCategory.labels;
+  const categoryCounts = byCategory.otherCount ? [...byCategory.counts, byCategory.otherCount] : byCategory.counts;
+  const records = t("dataset.chart.records");
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <ChartCard title={t("dataset.chart.byCategory", { column: categoryLabel })} testId="chart-category" empty={categoryCounts.length === 0}>
+        <Bar
+          options={baseOptions as ChartOptions<"bar">}
+          data={{ labels: categoryLabels, datasets: [{ label: records, data: categoryCounts, backgroundColor: BRAND, borderRadius: 4 }] }}
+        />
+      </ChartCard>
+      <ChartCard title={t("dataset.chart.byMonth")} testId="chart-month" empty={byMonth.counts.length === 0}>
+        {byMonth.labels.length <= FEW_MONTHS ? (
+          <Bar
+            options={baseOptions as ChartOptions<"bar">}
+            data={{ labels: byMonth.labels, datasets: [{ label: records, data: byMonth.counts, backgroundColor: BRAND, borderRadius: 4 }] }}
+          />
+        ) : (
+          <Line
+            options={baseOptions as ChartOptions<"line">}
+            data={{
+              labels: byMonth.labels,
+              datasets: [
+                {
+                  label: records,
+                  data: byMonth.counts,
+                  borderColor: BRAND,
+                  backgroundColor: "rgba(68, 114, 196, 0.15)",
+                  fill: true,
+                  tension: 0.25,
+                  pointRadius: 3,
+                },
+              ],
+            }}
+          />
+        )}
+      </ChartCard>
+    </div>
+  );
+}
+
+function ChartCard({ title, testId, empty, children }: { title: string; testId: string; empty: boolean; children: React.ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid={testId}>
+      <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2>
+      <div className="relative h-64">
+        {empty ? <p className="pt-24 text-center text-sm text-slate-500">{t("dataset.chart.none")}</p> : children}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import Image from "next/image";
+import Link from "next/link";
+import type { CurrentUser } from "@/lib/auth/current-user";
+import type { MessageKey } from "@/lib/i18n";
+import { RoleBadge } from "../ui/role-badge";
+import { LanguageSwitch } from "./language-switch";
+import { SignOutButton } from "./sign-out-button";
+
+export function TopBar({ user, t }: { user: CurrentUser; t: (key: MessageKey, params?: Record<string, string>) => string }) {
+  return (
+    <header className="bg-slate-900 text-white">
+      <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+        <Link href="/datasets" className="flex items-center gap-2 font-semibold tracking-tight">
+          <Image src="/logo.svg" alt="" width={28} height={28} priority />
+          <span>{t("app.name")}</span>
+        </Link>
+        <nav aria-label={t("nav.main")} className="flex items-center gap-4 text-sm">
+          <Link href="/datasets" className="text-slate-300 hover:text-white">
+            {t("nav.datasets")}
+          </Link>
+        </nav>
+        <div className="ml-auto flex items-center gap-4">
+          <LanguageSwitch />
+          <div className="flex items-center gap-2 text-sm" aria-label={t("topbar.signedInAs", { name: user.name })}>
+            <span className="font-medium" data-testid="user-name">
+              {user.name}
+            </span>
+            <RoleBadge role={user.role} label={t(`role.${user.role}`)} />
+          </div>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

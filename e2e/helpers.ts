@@ -1,0 +1,22 @@
+import { expect, type Page } from "@playwright/test";
+
+export const USERS = {
+  admin: { email: "admin@outport.local", password: "outport-admin", name: "Ada Admin" },
+  manager: { email: "manager@outport.local", password: "outport-manager", name: "Mina Manager" },
+  manager2: { email: "manager2@outport.local", password: "outport-manager2", name: "Marco Manager" },
+  viewer: { email: "viewer@outport.local", password: "outport-viewer", name: "Victor Viewer" },
+} as const;
+
+export async function signIn(page: Page, who: keyof typeof USERS) {
+  const user = USERS[who];
+  await page.goto("/login");
+  await page.getByLabel(/e-mail|이메일/i).fill(user.email);
+  await page.getByLabel(/password|비밀번호/i).fill(user.password);
+  await page.getByRole("button", { name: /sign in|로그인/i }).click();
+  await expect(page.getByTestId("user-name")).toHaveText(user.name);
+}
+
+/** Screenshots for a person to look at; kept out of git under test-results/. */
+export async function snapshot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,55 @@
+// The role table of SPEC §7, as data. Server guards and the UI's disabled states both
+// read it, so a button can never promise what the server refuses.
+import type { Role } from "../generated/prisma/enums";
+
+export type { Role };
+
+export type Action =
+  | "datasets.view"
+  | "export.any" // export any dataset, every format
+  | "export.own" // export the datasets one owns
+  | "export.sensitive" // include sensitive columns unredacted
+  | "history.all" // everyone's export history
+  | "history.own"
+  | "exports.manage.any" // download / delete anyone's export
+  | "exports.manage.own"
+  | "audit.view"
+  | "users.manage";
+
+export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
+  "datasets.view": ["admin", "manager", "viewer"],
+  "export.any": ["admin"],
+  "export.own": ["admin", "manager"],
+  "export.sensitive": ["admin"],
+  "history.all": ["admin"],
+  "history.own": ["admin", "manager", "viewer"],
+  "exports.manage.any": ["admin"],
+  "exports.manage.own": ["admin", "manager"],
+  "audit.view": ["admin"],
+  "users.manage": ["admin"],
+};
+
+export type Actor = { id: number; role: Role };
+
+export function can(actor: Actor | null | undefined, action: Action): boolean {
+  return !!actor && PERMISSIONS[action].includes(actor.role);
+}
+
+/** Why an export is refused; the UI turns the reason into its message. */
+export type ExportDenial = "signed_out" | "role" | "not_owner";
+
+export function exportDenial(actor: Actor | null | undefined, dataset: { ownerId: number }): ExportDenial | null {
+  if (!actor) return "signed_out";
+  if (can(actor, "export.any")) return null;
+  if (!can(actor, "export.own")) return "role";
+  return dataset.ownerId === actor.id ? null : "not_owner";
+}
+
+export function canExport(actor: Actor | null | undefined, dataset: { ownerId: number }): boolean {
+  return exportDenial(actor, dataset) === null;
+}
+
+/** Whether an export by this actor may carry sensitive columns unredacted. */
+export function canSeeSensitive(actor: Actor | null | undefined): boolean {
+  return can(actor, "export.sensitive");
+}

@@ -1,0 +1,12 @@
+// Loads a dataset for someone who asked for it by id: unknown ids are 404.
+import type { Actor } from "../auth/permissions";
+import { can } from "../auth/permissions";
+import { AppError } from "../http/errors";
+import { findDataset, type DatasetInfo } from "./datasets";
+
+export async function datasetForViewer(actor: Actor, id: number): Promise<DatasetInfo> {
+  if (!can(actor, "datasets.view")) throw new AppError("forbidden");
+  const dataset = await findDataset(id);
+  if (!dataset) throw new AppError("not_found", "error.datasetNotFound");
+  return dataset;
+}

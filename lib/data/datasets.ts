@@ -1,0 +1,166 @@
+// Dataset queries for pages and the datasets API: the list, one dataset with its ordered
+// columns, a keyset-paged preview and the two chart aggregates.
+import { exportDenial, canSeeSensitive, type Actor, type ExportDenial } from "../auth/permissions";
+import type { ColumnType } from "../generated/prisma/enums";
+import { pgPool } from "./pg";
+import { prisma } from "./prisma";
+
+export const REDACTED = "[REDACTED]";
+
+export type DatasetColumnInfo = { key: string; label: string; type: ColumnType; sensitive: boolean };
+
+export type DatasetInfo = {
+  id: number;
+  title: string;
+  description: string;
+  ownerId: number;
+  owner: { id: number; email: string; name: string };
+  recordCount: number;
+  dateColumn: string | null;
+  categoryColumn: string | null;
+  columns: DatasetColumnInfo[];
+  createdAt: Date;
+};
+
+const DATASET_SELECT = {
+  id: true,
+  title: true,
+  description: true,
+  ownerId: true,
+  recordCount: true,
+  dateColumn: true,
+  categoryColumn: true,
+  createdAt: true,
+  owner: { select: { id: true, email: true, name: true } },
+  columns: { select: { key: true, label: true, type: true, sensitive: true }, orderBy: { position: "asc" } },
+} as const;
+
+export async function listDatasets(): Promise<DatasetInfo[]> {
+  return prisma().dataset.findMany({ select: DATASET_SELECT, orderBy: [{ title: "asc" }, { id: "asc" }] });
+}
+
+export async function findDataset(id: number): Promise<DatasetInfo | null> {
+  return prisma().dataset.findUnique({ where: { id }, select: DATASET_SELECT });
+}
+
+/** The datasets API's JSON shape (SPEC §9), with what the caller may do. */
+export function presentDataset(dataset: DatasetInfo, actor: Actor) {
+  const denial: ExportDenial | null = exportDenial(actor, dataset);
+  return {
+    id: dataset.id,
+    title: dataset.title,
+    description: dataset.description,
+    owner_id: dataset.ownerId,
+    owner_email: dataset.owner.email,
+    owner_name: dataset.owner.name,
+    record_count: dataset.recordCount,
+    date_column: dataset.dateColumn,
+    category_column: dataset.categoryColumn,
+    columns: dataset.columns.map((c) => ({ key: c.key, label: c.label, type: c.type, sensitive: c.sensitive })),
+    can_export: denial === null,
+    export_denied_reason: denial,
+    created_at: dataset.createdAt.toISOString(),
+  };
+}
+
+export type DatasetJson = ReturnType<typeof presentDataset>;
+
+export type PreviewPage = {
+  rows: Array<{ id: number; values: Record<string, unknown> }>;
+  /** 1-based position of the first row on this page within the dataset. */
+  firstPosition: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+};
+
+/** Sensitive values hidden from whoever may not see them. */
+export function redactValues(
+  data: Record<string, unknown>,
+  columns: readonly DatasetColumnInfo[],
+  showSensitive: boolean,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const column of columns) {
+    const value = data[column.key] ?? null;
+    values[column.key] = column.sensitive && !showSensitive && value !== null ? REDACTED : value;
+  }
+  return values;
+}
+
+/**
+ * One page of records in id order. `after` pages forward from an id, `before` pages back;
+ * neither gives the first page. Keyset pagination: cost does not grow with the position.
+ */
+export async function previewRecords(
+  dataset: DatasetInfo,
+  actor: Actor,
+  { after, before, limit }: { after?: number; before?: number; limit: number },
+): Promise<PreviewPage> {
+  const pool = pgPool();
+  const backwards = before !== undefined;
+  const { rows } = await pool.query<{ id: number; data: Record<string, unknown> }>(
+    backwards
+      ? `SELECT id, data FROM records WHERE dataset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`
+      : `SELECT id, data FROM records WHERE dataset_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3`,
+    [dataset.id, backwards ? before : (after ?? 0), limit],
+  );
+  if (backwards) rows.reverse();
+  const first = rows[0]?.id;
+  const last = rows.at(-1)?.id;
+  if (first === undefined || last === undefined) {
+    return { rows: [], firstPosition: 0, hasPrevious: false, hasNext: false };
+  }
+  const { rows: around } = await pool.query<{ before: string; has_next: boolean }>(
+    `SELECT (SELECT count(*) FROM records WHERE dataset_id = $1 AND id < $2) AS before,
+            EXISTS (SELECT 1 FROM records WHERE dataset_id = $1 AND id > $3) AS has_next`,
+    [dataset.id, first, last],
+  );
+  const precedingRows = Number(around[0]?.before ?? 0);
+  const showSensitive = canSeeSensitive(actor);
+  return {
+    rows: rows.map((row) => ({ id: row.id, values: redactValues(row.data, dataset.columns, showSensitive) })),
+    firstPosition: precedingRows + 1,
+    hasPrevious: precedingRows > 0,
+    hasNext: around[0]?.has_next ?? false,
+  };
+}
+
+export type ChartSeries = { labels: string[]; counts: number[] };
+
+const MAX_CATEGORIES = 10;
+
+/** Records per category (top ten, the rest as one "other" bar) and per month. */
+export async function datasetChartData(
+  dataset: DatasetInfo,
+): Promise<{ byCategory: ChartSeries & { otherCount: number }; byMonth: ChartSeries }> {
+  const pool = pgPool();
+  const byCategory = { labels: [] as string[], counts: [] as number[], otherCount: 0 };
+  const byMonth = { labels: [] as string[], counts: [] as number[] };
+  if (dataset.categoryColumn) {
+    const { rows } = await pool.query<{ label: string | null; n: string }>(
+      `SELECT data->>$2 AS label, count(*) AS n FROM records WHERE dataset_id = $1
+        GROUP BY 1 ORDER BY count(*) DESC, 1 ASC`,
+      [dataset.id, dataset.categoryColumn],
+    );
+    rows.forEach((row, index) => {
+      if (index < MAX_CATEGORIES) {
+        byCategory.labels.push(row.label ?? "—");
+        byCategory.counts.push(Number(row.n));
+      } else {
+        byCategory.otherCount += Number(row.n);
+      }
+    });
+  }
+  if (dataset.dateColumn) {
+    const { rows } = await pool.query<{ month: string; n: string }>(
+      `SELECT substr(data->>$2, 1, 7) AS month, count(*) AS n FROM records
+        WHERE dataset_id = $1 AND data->>$2 IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      [dataset.id, dataset.dateColumn],
+    );
+    for (const row of rows) {
+      byMonth.labels.push(row.month);
+      byMonth.counts.push(Number(row.n));
+    }
+  }
+  return { byCategory, byMonth };
+}

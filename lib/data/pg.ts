@@ -1,0 +1,20 @@
+// A plain `pg` pool for the hot paths Prisma is too slow for (export reads, bulk seeding).
+import pg from "pg";
+import { databaseUrl } from "../config";
+
+const globalForPg = globalThis as unknown as { outportPgPool?: pg.Pool };
+
+export function pgPool(): pg.Pool {
+  if (!globalForPg.outportPgPool) {
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 10, idleTimeoutMillis: 30_000 });
+    // An idle client that loses its server must not crash the process.
+    pool.on("error", (error) => console.error("postgres pool error:", error.message));
+    globalForPg.outportPgPool = pool;
+  }
+  return globalForPg.outportPgPool;
+}
+
+export async function closePgPool(): Promise<void> {
+  await globalForPg.outportPgPool?.end();
+  globalForPg.outportPgPool = undefined;
+}

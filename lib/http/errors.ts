@@ -1,0 +1,70 @@
+// One typed error for everything a request can be refused for, and the one place that
+// turns errors into HTTP responses: `{ detail, errors? }`, never internals.
+import { ZodError } from "zod";
+import { translate, type Locale, type MessageKey, type MessageParams } from "../i18n";
+
+export const STATUS_BY_CODE = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  invalid: 422,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+export type FieldError = { field: string; message: string };
+
+const DEFAULT_MESSAGE: Record<ErrorCode, MessageKey> = {
+  unauthenticated: "error.unauthenticated",
+  forbidden: "error.forbidden",
+  not_found: "error.notFound",
+  conflict: "error.invalid",
+  gone: "error.notFound",
+  invalid: "error.invalid",
+  rate_limited: "error.rateLimited",
+  internal: "error.internal",
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly messageKey: MessageKey = DEFAULT_MESSAGE[code],
+    readonly options: { params?: MessageParams; errors?: FieldError[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(`${code}: ${messageKey}`);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export function fieldErrorsFromZod(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join(".") : "(body)",
+    message: issue.message,
+  }));
+}
+
+export function errorResponse(error: unknown, locale: Locale): Response {
+  if (error instanceof ZodError) {
+    return Response.json(
+      { detail: translate(locale, "error.invalid"), errors: fieldErrorsFromZod(error) },
+      { status: 422 },
+    );
+  }
+  if (error instanceof AppError) {
+    const { params, errors, retryAfterSeconds } = error.options;
+    const headers = new Headers();
+    if (retryAfterSeconds !== undefined) headers.set("Retry-After", String(retryAfterSeconds));
+    const detail = translate(locale, error.messageKey, { seconds: retryAfterSeconds ?? "", ...params });
+    return Response.json(errors ? { detail, errors } : { detail }, { status: error.status, headers });
+  }
+  // Unexpected: logged with its stack here, answered without internals.
+  console.error("Unhandled error in a request:", error);
+  return Response.json({ detail: translate(locale, "error.internal") }, { status: 500 });
+}

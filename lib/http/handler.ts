@@ -1,0 +1,22 @@
+// The one wrapper every authenticated route handler goes through: it resolves the user
+// (401 without one), hands the handler plain values, and maps every error to a status.
+import { getRequestUser, type CurrentUser } from "../auth/session";
+import type { Locale } from "../i18n";
+import { AppError, errorResponse } from "./errors";
+import { requestLocale } from "./request";
+
+export type HandlerArgs<P> = { req: Request; user: CurrentUser; params: P; locale: Locale };
+type RouteContext<P> = { params: Promise<P> };
+
+export function withUser<P = Record<string, never>>(handler: (args: HandlerArgs<P>) => Promise<Response>) {
+  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
+    const locale = requestLocale(req.headers);
+    try {
+      const user = await getRequestUser(req);
+      if (!user) throw new AppError("unauthenticated");
+      return await handler({ req, user, params: await context.params, locale });
+    } catch (error) {
+      return errorResponse(error, locale);
+    }
+  };
+}

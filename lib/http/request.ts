@@ -1,0 +1,28 @@
+// Facts about an incoming request that do not depend on Next.js.
+import { LOCALE_COOKIE, negotiateLocale, type Locale } from "../i18n";
+
+export function parseCookies(header: string | null | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const index = part.indexOf("=");
+    const name = index > 0 ? part.slice(0, index).trim() : "";
+    if (!name) continue;
+    const raw = part.slice(index + 1).trim();
+    try {
+      cookies[name] = decodeURIComponent(raw);
+    } catch {
+      cookies[name] = raw;
+    }
+  }
+  return cookies;
+}
+
+export function requestLocale(headers: Headers): Locale {
+  return negotiateLocale(parseCookies(headers.get("cookie"))[LOCALE_COOKIE], headers.get("accept-language"));
+}
+
+/** The client's address as the proxy in front of us reports it (first hop). */
+export function clientIp(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || headers.get("x-real-ip") || null;
+}

@@ -1,0 +1,145 @@
+// `npm start` (and `npm run dev`, and Playwright's web server): one command that brings
+// up everything. Starts the embedded PostgreSQL unless DATABASE_URL is set, applies the
+// migrations, loads the demo data into an empty database, builds the app when there is
+// no build, then runs Next on 127.0.0.1. Ctrl-C / SIGTERM stop Next first and the
+// database last.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { varDir } from "../lib/config";
+import { openDatabase, type OpenDatabase } from "../lib/data/bootstrap";
+import { EmbeddedDatabaseError } from "../lib/data/embedded-postgres";
+import { closePgPool, pgPool } from "../lib/data/pg";
+import { disconnectPrisma, prisma } from "../lib/data/prisma";
+import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
+import { isPortFree } from "../lib/net/ports";
+
+const started = Date.now();
+const dev = process.argv.includes("--dev");
+// --fresh: start from an empty database (Playwright's throw-away data directory).
+const fresh = process.argv.includes("--fresh");
+const host = process.env.HOST ?? "127.0.0.1";
+const port = Number(process.env.PORT ?? 3000);
+const log = (line: string) => console.log(`[outport] ${line}`);
+
+// embedded-postgres installs SIGINT/SIGTERM hooks that stop the database at once; we
+// stop it ourselves, after Next, so in-flight requests can finish.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
+
+function fail(message: string): never {
+  console.error(`[outport] ${message}`);
+  process.exit(1);
+}
+
+/** NEXTAUTH_SECRET from the environment, else one generated once and kept in var/. */
+function authSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = path.join(varDir(), "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(varDir(), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function nextBin(): string {
+  return createRequire(import.meta.url).resolve("next/dist/bin/next");
+}
+
+function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [nextBin(), ...args], { stdio: "inherit", env });
+}
+
+async function build(env: NodeJS.ProcessEnv): Promise<void> {
+  log("No build found: building the app (about a minute, once) …");
+  const code = await new Promise<number>((resolve) => runNext(["build"], env).on("exit", (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error("`next build` failed; see the output above.");
+}
+
+async function waitUntilHealthy(url: string, child: ChildProcess): Promise<boolean> {
+  while (child.exitCode === null) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return false;
+}
+
+async function main() {
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`PORT must be a port number, got "${process.env.PORT}".`);
+  if (!(await isPortFree(port, host))) {
+    fail(`Port ${port} on ${host} is already in use (another Outport or another program?). Stop it, or start on another port: PORT=3001 npm start`);
+  }
+
+  if (fresh) {
+    if (!process.env.OUTPORT_VAR_DIR) fail("--fresh deletes the database: it needs its own OUTPORT_VAR_DIR.");
+    rmSync(path.join(varDir(), "postgres"), { recursive: true, force: true });
+  }
+
+  let db: OpenDatabase;
+  try {
+    db = await openDatabase(log);
+  } catch (error) {
+    fail(error instanceof EmbeddedDatabaseError || error instanceof Error ? error.message : String(error));
+  }
+
+  try {
+    if (await isDatabaseEmpty(prisma())) {
+      log("Empty database: loading the demo data …");
+      await seedDemoData(prisma(), pgPool(), log);
+    }
+  } finally {
+    await disconnectPrisma();
+    await closePgPool();
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    NEXTAUTH_SECRET: authSecret(),
+    // Without NEXTAUTH_URL, next-auth takes its origin from the Host header, so the app
+    // works on http://127.0.0.1 and http://localhost alike.
+    AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (!dev && !existsSync(path.resolve(".next/BUILD_ID"))) {
+    try {
+      await build(env);
+    } catch (error) {
+      await db.stop();
+      fail((error as Error).message);
+    }
+  }
+
+  const child = runNext([dev ? "dev" : "start", "-H", host, "-p", String(port)], env);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping …`);
+    child.kill(signal);
+    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
+  child.on("exit", async (code, signal) => {
+    await db.stop();
+    if (db.embedded) log("Embedded PostgreSQL stopped.");
+    process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0)));
+  });
+
+  const url = `http://${host}:${port}`;
+  if (await waitUntilHealthy(`${url}/api/health`, child)) {
+    log(`Outport is ready on ${url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
+  }
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

@@ -1,0 +1,53 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { LoginForm } from "@/components/auth/login-form";
+import { renderWithProviders } from "../helpers/render";
+
+const signIn = vi.fn();
+const replace = vi.fn();
+vi.mock("next-auth/react", () => ({ signIn: (...args: unknown[]) => signIn(...args) }));
+vi.mock("next/navigation", () => ({ useRouter: () => ({ replace, refresh: vi.fn() }) }));
+
+beforeEach(() => {
+  signIn.mockReset();
+  replace.mockReset();
+});
+
+async function submit(email: string, password: string) {
+  await userEvent.type(screen.getByLabelText("E-mail"), email);
+  await userEvent.type(screen.getByLabelText("Password"), password);
+  await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+}
+
+describe("LoginForm", () => {
+  it("signs in without a page reload and goes where the visitor was going", async () => {
+    signIn.mockResolvedValue({ ok: true, error: null });
+    renderWithProviders(<LoginForm callbackUrl="/datasets/3" />);
+    await submit("manager@outport.local", "outport-manager");
+    expect(signIn).toHaveBeenCalledWith("credentials", {
+      email: "manager@outport.local",
+      password: "outport-manager",
+      redirect: false,
+    });
+    expect(replace).toHaveBeenCalledWith("/datasets/3");
+  });
+
+  it("says the credentials are wrong, without saying which", async () => {
+    signIn.mockResolvedValue({ ok: false, error: "CredentialsSignin" });
+    renderWithProviders(<LoginForm callbackUrl="/datasets" />);
+    await submit("manager@outport.local", "nope");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Incorrect e-mail or password.");
+    expect(replace).not.toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
+  it("shows a generic message when the server cannot be reached", async () => {
+    signIn.mockRejectedValue(new TypeError("Failed to fetch"));
+    renderWithProviders(<LoginForm callbackUrl="/datasets" />, { locale: "ko" });
+    await userEvent.type(screen.getByLabelText("이메일"), "a@b.c");
+    await userEvent.type(screen.getByLabelText("비밀번호"), "x");
+    await userEvent.click(screen.getByRole("button", { name: "로그인" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("로그인하지 못했습니다. 다시 시도해 주세요.");
+  });
+});

@@ -1,0 +1,86 @@
+// The committed migrations, applied by the Prisma CLI through the driver-adapter shim in
+// prisma.config.ts, must build exactly the schema in prisma/schema.prisma. A dependency
+// bump that breaks the shim, or a schema change without a migration, fails here.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runPrismaCli } from "@/lib/data/migrate";
+
+const serverUrl = new URL(inject("databaseUrl"));
+const name = `migrations_check_${process.pid}`;
+const emptyUrl = new URL(serverUrl);
+emptyUrl.pathname = `/${name}`;
+const env = { DATABASE_URL: emptyUrl.toString() };
+let tmp = "";
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(serverUrl);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The live database's schema as Prisma sees it, diffed against the committed schema. */
+async function driftFromSchema(): Promise<number> {
+  const pulled = await runPrismaCli(["db", "pull", "--print"], env);
+  expect(pulled.code, pulled.output).toBe(0);
+  const introspected = pulled.output.slice(pulled.output.indexOf("generator client"));
+  const file = path.join(tmp, "introspected.prisma");
+  await writeFile(file, introspected);
+  const diff = await runPrismaCli(
+    ["migrate", "diff", "--from-schema-datamodel", file, "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"],
+    env,
+  );
+  return diff.code;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "outport-migrations-"));
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+});
+
+afterAll(async () => {
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe("database migrations", () => {
+  it("apply to an empty database and leave no drift from the schema", async () => {
+    const deploy = await runPrismaCli(["migrate", "deploy"], env);
+    expect(deploy.code, deploy.output).toBe(0);
+    expect(deploy.output).toContain("All migrations have been successfully applied");
+
+    const status = await runPrismaCli(["migrate", "status"], env);
+    expect(status.code, status.output).toBe(0);
+    expect(status.output).toContain("Database schema is up to date");
+
+    // Migrations replayed in a shadow database vs. the schema file.
+    const fromMigrations = await runPrismaCli(
+      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"],
+      env,
+    );
+    expect(fromMigrations.code, fromMigrations.output).toBe(0);
+
+    // The migrated database itself vs. the schema file.
+    expect(await driftFromSchema()).toBe(0);
+
+    // The shadow databases of the diff are cleaned up.
+    const leftovers = await admin((c) => c.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'"));
+    expect(leftovers.rows).toEqual([]);
+  });
+
+  it("notices drift (the check is not vacuous)", async () => {
+    const client = new pg.Client({ connectionString: emptyUrl.toString() });
+    await client.connect();
+    await client.query("ALTER TABLE users ADD COLUMN nickname text");
+    await client.end();
+    expect(await driftFromSchema()).toBe(2);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { pgPool } from "@/lib/data/pg";
+import { prisma } from "@/lib/data/prisma";
+import { isDatabaseEmpty } from "@/lib/data/seed/seed";
+
+describe("the seeded demo database", () => {
+  it("has the four demo users with their roles, all active", async () => {
+    const users = await prisma().user.findMany({ orderBy: { id: "asc" }, select: { email: true, role: true, active: true } });
+    expect(users).toEqual([
+      { email: "admin@outport.local", role: "admin", active: true },
+      { email: "manager@outport.local", role: "manager", active: true },
+      { email: "manager2@outport.local", role: "manager", active: true },
+      { email: "viewer@outport.local", role: "viewer", active: true },
+    ]);
+    expect(await isDatabaseEmpty(prisma())).toBe(false);
+  });
+
+  it("stores passwords only as bcrypt hashes", async () => {
+    const users = await prisma().user.findMany({ select: { passwordHash: true } });
+    for (const { passwordHash } of users) {
+      expect(passwordHash).toMatch(/^\$2[aby]\$10\$/);
+      expect(passwordHash).not.toContain("outport-");
+    }
+  });
+
+  it("has the six datasets with owners, and record counts that match the records", async () => {
+    const { rows } = await pgPool().query<{ title: string; owner: string; record_count: number; actual: string }>(
+      `SELECT d.title, u.email AS owner, d.record_count,
+              (SELECT count(*) FROM records r WHERE r.dataset_id = d.id) AS actual
+         FROM datasets d JOIN users u ON u.id = d.owner_id ORDER BY d.id`,
+    );
+    expect(rows.map((r) => [r.title, r.owner, r.record_count, Number(r.actual)])).toEqual([
+      ["Q1 Sales", "manager@outport.local", 3500, 3500],
+      ["Student Enrollment 2024", "manager@outport.local", 8500, 8500],
+      ["Course Evaluations", "manager@outport.local", 1200, 1200],
+      ["All Students 2024-2025", "admin@outport.local", 75000, 75000],
+      ["Evaluation Results", "admin@outport.local", 10000, 10000],
+      ["Agent Interactions (confidential)", "admin@outport.local", 2000, 2000],
+    ]);
+    const manager2 = await prisma().user.findUniqueOrThrow({ where: { email: "manager2@outport.local" }, include: { datasets: true } });
+    expect(manager2.datasets).toEqual([]);
+  });
+
+  it("keeps the columns in order, typed, with the sensitive flags", async () => {
+    const dataset = await prisma().dataset.findFirstOrThrow({
+      where: { title: "Agent Interactions (confidential)" },
+      include: { columns: { orderBy: { position: "asc" } } },
+    });
+    expect(dataset.columns.map((c) => c.key)).toEqual([
+      "interaction_id", "agent_name", "user_email", "channel", "prompt", "response_time_ms",
+      "satisfaction", "api_key", "session_token", "created_at", "metadata",
+    ]);
+    expect(dataset.columns.filter((c) => c.sensitive).map((c) => c.key)).toEqual(["api_key", "session_token"]);
+    expect(dataset.columns.find((c) => c.key === "metadata")?.type).toBe("json");
+  });
+
+  it("stores the text exactly: probes, Unicode, quotes and line breaks survive the round trip", async () => {
+    const { rows } = await pgPool().query<{ v: string }>(
+      `SELECT DISTINCT data->>'comment' AS v FROM records r JOIN datasets d ON d.id = r.dataset_id
+        WHERE d.title = 'Course Evaluations'`,
+    );
+    const comments = rows.map((r) => r.v);
+    expect(comments).toContain("=cmd|' /C calc'!A0");
+    expect(comments).toContain("\tindented with a tab");
+    expect(comments).toContain("정말 유익한 수업이었습니다. 추천합니다!");
+    expect(comments).toContain("Too much homework, but I learned a lot,\nespecially in the second half.");
+    expect(comments).toContain('The instructor said "read chapter 4" — the best advice I got.');
+  });
+
+  it("keeps records in insertion order by id (what keyset export relies on)", async () => {
+    const { rows } = await pgPool().query<{ order_id: string }>(
+      `SELECT data->>'order_id' AS order_id FROM records r JOIN datasets d ON d.id = r.dataset_id
+        WHERE d.title = 'Q1 Sales' ORDER BY r.id LIMIT 3`,
+    );
+    expect(rows.map((r) => r.order_id)).toEqual(["SO-2025-00001", "SO-2025-00002", "SO-2025-00003"]);
+  });
+
+  it("has the indexes the export path needs", async () => {
+    const { rows } = await pgPool().query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE tablename IN ('records', 'export_jobs')`,
+    );
+    const defs = rows.map((r) => r.indexdef);
+    expect(defs.some((d) => /ON public\.records .*\(dataset_id, id\)/.test(d))).toBe(true);
+    expect(defs.some((d) => /ON public\.export_jobs .*\(user_id, status\)/.test(d))).toBe(true);
+  });
+});

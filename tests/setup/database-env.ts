@@ -1,0 +1,14 @@
+// Runs before each `db` test file: points the app's modules at the test database.
+import { afterAll, inject } from "vitest";
+import { closePgPool } from "../../lib/data/pg";
+import { disconnectPrisma } from "../../lib/data/prisma";
+
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.NEXTAUTH_SECRET = "outport-test-secret";
+// Sign-in slow-down is measured by its own unit test; here it would only slow the suite.
+process.env.OUTPORT_LOGIN_MAX_DELAY_MS ??= "0";
+
+afterAll(async () => {
+  await disconnectPrisma();
+  await closePgPool();
+});

@@ -1,0 +1,69 @@
+// Global setup of the `db` test project: one PostgreSQL for the whole run, migrated and
+// seeded with the demo data. The embedded server in a temporary directory by default;
+// with TEST_DATABASE_URL, a fresh database on that server (dropped afterwards).
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../lib/data/embedded-postgres";
+import { applyMigrations } from "../../lib/data/migrate";
+import { closePgPool, pgPool } from "../../lib/data/pg";
+import { disconnectPrisma, prisma } from "../../lib/data/prisma";
+import { seedDemoData } from "../../lib/data/seed/seed";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+async function externalDatabase(serverUrl: string) {
+  const name = `outport_test_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    stop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function embeddedDatabase() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "outport-test-"));
+  await chmod(dir, 0o755); // PostgreSQL runs as another OS user when we are root
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg") });
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const external = process.env.TEST_DATABASE_URL;
+  const db = external ? await externalDatabase(external) : await embeddedDatabase();
+  try {
+    await applyMigrations(db.url);
+    process.env.DATABASE_URL = db.url;
+    await seedDemoData(prisma(), pgPool());
+  } catch (error) {
+    await db.stop();
+    throw error;
+  } finally {
+    await disconnectPrisma();
+    await closePgPool();
+  }
+  project.provide("databaseUrl", db.url);
+  return db.stop;
+}

@@ -1,0 +1,64 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+// vitest 5 reports failures with Map.groupBy, which Node 20 lacks (Node 21+ has it).
+if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
+  Object.defineProperty(Map, "groupBy", {
+    value<T, K>(items: Iterable<T>, keyOf: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>();
+      let index = 0;
+      for (const item of items) {
+        const key = keyOf(item, index++);
+        const group = groups.get(key);
+        if (group) group.push(item);
+        else groups.set(key, [item]);
+      }
+      return groups;
+    },
+  });
+}
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: { alias: { "@": root } },
+  test: {
+    globals: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["tests/**/*.test.ts"],
+          exclude: ["tests/**/*.db.test.ts"],
+        },
+      },
+      {
+        // Integration tests on a real PostgreSQL, seeded once with the demo data.
+        extends: true,
+        test: {
+          name: "db",
+          environment: "node",
+          include: ["tests/**/*.db.test.ts"],
+          globalSetup: ["tests/setup/database.ts"],
+          setupFiles: ["tests/setup/database-env.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "components",
+          environment: "jsdom",
+          include: ["tests/**/*.test.tsx"],
+          setupFiles: ["tests/setup/dom.ts"],
+        },
+      },
+    ],
+  },
+});
