@@ -50,7 +50,8 @@ function nextBin(): string {
 }
 
 function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [nextBin(), ...args], { stdio: "inherit", env });
+  const preload = path.resolve("scripts/exit-with-parent.cjs");
+  return spawn(process.execPath, ["--require", preload, nextBin(), ...args], { stdio: "inherit", env });
 }
 
 async function build(env: NodeJS.ProcessEnv): Promise<void> {
@@ -129,6 +130,12 @@ async function main() {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // npm does not pass SIGTERM on to its script: when `npm start` is stopped that way, its
+  // shell dies and we are left behind. Stop as if we had been sent the signal.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop("SIGTERM"), 1000).unref();
+  }
 
   child.on("exit", async (code, signal) => {
     await db.stop();
