@@ -2,7 +2,18 @@
 import { z } from "zod";
 import { AppError } from "./errors";
 
-const ZPositiveIdSchema = z.coerce.number().int().positive().max(2_147_483_647);
+const MAX_ID = 2_147_483_647;
+
+/** A whole number from a query string, with messages a person can act on. */
+function wholeNumber(min: number, max: number) {
+  return z.coerce
+    .number({ error: "must be a whole number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+}
+
+const ZPositiveIdSchema = wholeNumber(1, MAX_ID);
 
 /** A dataset id from the path; anything that is not one is simply not found. */
 export function parseDatasetId(raw: string): number {
@@ -15,7 +26,7 @@ export const ZPreviewQuerySchema = z
   .object({
     after: ZPositiveIdSchema.optional(),
     before: ZPositiveIdSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(25),
+    limit: wholeNumber(1, 200).default(25),
   })
   .refine((q) => q.after === undefined || q.before === undefined, {
     message: "Give either after or before, not both",

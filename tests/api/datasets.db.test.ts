@@ -141,14 +141,15 @@ describe("GET /api/datasets/:id/records", () => {
   });
 
   it.each([
-    ["limit=0", "limit"],
-    ["limit=500", "limit"],
-    ["limit=abc", "limit"],
-    ["after=-4", "after"],
-    ["after=1&before=5", "before"],
-  ])("answers 422 naming the field for %s", async (query, field) => {
+    ["limit=0", "limit", "must be at least 1"],
+    ["limit=500", "limit", "must be at most 200"],
+    ["limit=abc", "limit", "must be a whole number"],
+    ["limit=2.5", "limit", "must be a whole number"],
+    ["after=-4", "after", "must be at least 1"],
+    ["after=1&before=5", "before", "Give either after or before, not both"],
+  ])("answers 422 naming the field and the reason for %s", async (query, field, message) => {
     const { response, body } = await page("viewer", "Q1 Sales", query);
     expect(response.status).toBe(422);
-    expect((body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field);
+    expect(body.errors).toContainEqual({ field, message });
   });
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { DatasetCharts } from "@/components/datasets/dataset-charts";
 import { DatasetColumns } from "@/components/datasets/dataset-columns";
 import { PreviewTable } from "@/components/datasets/preview-table";
@@ -12,7 +13,8 @@ import { parseDatasetId } from "@/lib/http/params";
 import { formatNumber } from "@/lib/i18n";
 import { getTranslator } from "@/lib/i18n/server";
 
-async function loadDataset(rawId: string) {
+// generateMetadata and the page share one lookup per request.
+const loadDataset = cache(async (rawId: string) => {
   const user = await requirePageUser();
   try {
     return { user, dataset: await datasetForViewer(user, parseDatasetId(rawId)) };
@@ -20,7 +22,7 @@ async function loadDataset(rawId: string) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-}
+});
 
 export async function generateMetadata({ params }: PageProps<"/datasets/[id]">): Promise<Metadata> {
   const { dataset } = await loadDataset((await params).id);
