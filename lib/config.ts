@@ -30,5 +30,17 @@ export const config = {
     maxDelayMs: intFromEnv("OUTPORT_LOGIN_MAX_DELAY_MS", 8000),
   },
   previewPageSize: 25,
+  export: {
+    /** Most rows one export may carry (SPEC §4). */
+    rowCap: intFromEnv("OUTPORT_EXPORT_ROW_CAP", 1_000_000),
+    /** Above this, the 202 of a job carries a large-dataset warning. */
+    largeExportRows: intFromEnv("OUTPORT_LARGE_EXPORT_ROWS", 100_000),
+    /** The UI downloads CSV/JSON directly up to this many rows, larger ones become jobs. */
+    directRowsText: intFromEnv("OUTPORT_DIRECT_ROWS_TEXT", 10_000),
+    /** Excel is built in memory by exceljs: only this many rows are served directly. */
+    directRowsExcel: intFromEnv("OUTPORT_DIRECT_ROWS_EXCEL", 5_000),
+    /** Export requests per user per minute. */
+    requestsPerMinute: intFromEnv("OUTPORT_EXPORTS_PER_MINUTE", 10),
+  },
   organisation: process.env.OUTPORT_ORGANISATION ?? "Outport",
 };

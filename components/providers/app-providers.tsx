@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import type { Locale, Messages } from "@/lib/i18n";
 import { I18nProvider } from "../i18n/i18n-provider";
+import { ToastProvider } from "../ui/toast";
 
 export function AppProviders({ locale, messages, children }: { locale: Locale; messages: Messages; children: ReactNode }) {
   const [queryClient] = useState(
@@ -12,7 +13,7 @@ export function AppProviders({ locale, messages, children }: { locale: Locale; m
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider locale={locale} messages={messages}>
-        {children}
+        <ToastProvider>{children}</ToastProvider>
       </I18nProvider>
     </QueryClientProvider>
   );

@@ -1,6 +1,7 @@
 // One typed error for everything a request can be refused for, and the one place that
 // turns errors into HTTP responses: `{ detail, errors? }`, never internals.
 import { ZodError } from "zod";
+import { ExportOptionsError } from "../export/plan";
 import { translate, type Locale, type MessageKey, type MessageParams } from "../i18n";
 
 export const STATUS_BY_CODE = {
@@ -44,10 +45,13 @@ export class AppError extends Error {
 }
 
 export function fieldErrorsFromZod(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.map(String).join(".") : "(body)",
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: "is not a known option" }));
+    }
+    return [{ field: path || "(body)", message: issue.message }];
+  });
 }
 
 export function errorResponse(error: unknown, locale: Locale): Response {
@@ -56,6 +60,9 @@ export function errorResponse(error: unknown, locale: Locale): Response {
       { detail: translate(locale, "error.invalid"), errors: fieldErrorsFromZod(error) },
       { status: 422 },
     );
+  }
+  if (error instanceof ExportOptionsError) {
+    return Response.json({ detail: translate(locale, "error.invalid"), errors: error.errors }, { status: 422 });
   }
   if (error instanceof AppError) {
     const { params, errors, retryAfterSeconds } = error.options;

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DatasetCharts } from "@/components/datasets/dataset-charts";
 import { DatasetColumns } from "@/components/datasets/dataset-columns";
+import { ExportButtons } from "@/components/export/export-buttons";
 import { PreviewTable } from "@/components/datasets/preview-table";
 import { requirePageUser } from "@/lib/auth/session";
 import { datasetForViewer } from "@/lib/data/dataset-access";
@@ -48,6 +49,7 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
           <span>{t("dataset.columnCount", { count: dataset.columns.length })}</span>
         </p>
       </div>
+      <ExportButtons dataset={json} isAdmin={user.role === "admin"} />
       <DatasetCharts
         byCategory={charts.byCategory}
         byMonth={charts.byMonth}

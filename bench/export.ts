@@ -1,0 +1,169 @@
+// `npm run bench:export` – export throughput and memory, printed as a table.
+//  1. From the database to bytes, per format, each case in a fresh process (peak RSS).
+//  2. PostgreSQL's own COPY (SELECT …) TO STDOUT WITH CSV of the same rows, as a yardstick.
+//  3. The 1M-row CSV over HTTP against the running app: first byte, total, server RSS growth.
+// Uses the embedded database under var/ (or DATABASE_URL); adds the 1M-row dataset once.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { encode } from "next-auth/jwt";
+import { to as copyTo } from "pg-copy-streams";
+import { openDatabase } from "../lib/data/bootstrap";
+import { closePgPool, pgPool } from "../lib/data/pg";
+import { disconnectPrisma, prisma } from "../lib/data/prisma";
+import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
+import { BENCH_ROWS, ensureBenchDataset } from "./bench-dataset";
+
+type Result = { format: string; rows: number; seconds: number; rowsPerSecond: number; megabytes: number; firstByteMs: number; peakRssMb: number };
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const only = process.argv.slice(2); // e.g. `npm run bench:export -- csv excel`
+
+const CASES: Array<[format: string, rows: number]> = [
+  ["csv", 100_000],
+  ["csv", 1_000_000],
+  ["json", 1_000_000],
+  ["ndjson", 1_000_000],
+  ["parquet", 1_000_000],
+  ["excel", 25_000],
+  ["excel", 100_000],
+  ["excel", 1_000_000],
+];
+
+function runCase(format: string, rows: number, datasetId: number, columns: unknown): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/export-one.ts", format, String(rows), String(datasetId), JSON.stringify(columns)], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: process.env,
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as Result);
+      else reject(new Error(`${format} ${rows}: exit ${code}\n${out}`));
+    });
+  });
+}
+
+async function copyBaseline(datasetId: number, keys: string[]): Promise<{ seconds: number; megabytes: number }> {
+  const client = await pgPool().connect();
+  try {
+    const select = keys.map((k) => `data->>'${k.replaceAll("'", "''")}'`).join(", ");
+    const started = performance.now();
+    const stream = client.query(copyTo(`COPY (SELECT ${select} FROM records WHERE dataset_id = ${datasetId} ORDER BY id) TO STDOUT WITH CSV HEADER`));
+    let bytes = 0;
+    for await (const chunk of stream) bytes += (chunk as Buffer).length;
+    return { seconds: (performance.now() - started) / 1000, megabytes: bytes / 1e6 };
+  } finally {
+    client.release();
+  }
+}
+
+function processTreeRssMb(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let kb = 0;
+  const visit = (pid: number) => {
+    try {
+      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      kb += Number(rss?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return kb / 1024;
+}
+
+async function overHttp(datasetId: number, adminId: number, url: string) {
+  const port = 3200;
+  const secret = randomBytes(16).toString("hex");
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PORT: String(port), DATABASE_URL: url, NEXTAUTH_SECRET: secret, OUTPORT_EXPORTS_PER_MINUTE: "1000" },
+  });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if (server.exitCode !== null) throw new Error("the app did not start");
+      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const cookie = `next-auth.session-token=${await encode({ token: { sub: String(adminId) }, secret })}`;
+    const runs: Array<{ firstByteMs: number; seconds: number; megabytes: number; rssGrowthMb: number }> = [];
+    for (let run = 0; run < 3; run++) {
+      const rssBefore = processTreeRssMb(server.pid!);
+      let rssPeak = rssBefore;
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, processTreeRssMb(server.pid!))), 100);
+      const started = performance.now();
+      const response = await fetch(`${base}/api/export/csv/${datasetId}`, { headers: { cookie } });
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      let firstByteMs = 0;
+      let bytes = 0;
+      const reader = response.body.getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        if (!firstByteMs) firstByteMs = performance.now() - started;
+        bytes += next.value.byteLength;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      runs.push({ firstByteMs, seconds, megabytes: bytes / 1e6, rssGrowthMb: rssPeak - rssBefore });
+    }
+    return runs;
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+}
+
+const db = await openDatabase(log);
+try {
+  if (await isDatabaseEmpty(prisma())) await seedDemoData(prisma(), pgPool(), log);
+  const datasetId = await ensureBenchDataset(prisma(), pgPool(), log);
+  const dataset = await prisma().dataset.findUniqueOrThrow({ where: { id: datasetId }, include: { columns: { orderBy: { position: "asc" } } } });
+  const columns = dataset.columns.map(({ key, label, type, sensitive }) => ({ key, label, type, sensitive }));
+  const adminId = dataset.ownerId;
+
+  const results: Result[] = [];
+  for (const [format, rows] of CASES) {
+    if (only.length > 0 && !only.includes(format) && !only.includes(`${format}:${rows}`)) continue;
+    log(`${format} ${rows.toLocaleString("en")} rows …`);
+    results.push(await runCase(format, rows, datasetId, columns));
+  }
+
+  console.log("\nFrom the database to bytes (one process per case, 2 cores):\n");
+  console.log("| format | rows | seconds | rows/s | MB | first byte ms | peak RSS MB |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    console.log(`| ${r.format} | ${r.rows.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toLocaleString("en")} | ${r.megabytes.toFixed(1)} | ${r.firstByteMs} | ${r.peakRssMb} |`);
+  }
+
+  if (only.length === 0 || only.includes("http")) {
+    const copy = await copyBaseline(datasetId, columns.map((c) => c.key));
+    const csv = results.find((r) => r.format === "csv" && r.rows === BENCH_ROWS);
+    console.log(`\nPostgreSQL COPY (SELECT …) TO STDOUT WITH CSV, ${BENCH_ROWS.toLocaleString("en")} rows: ${copy.seconds.toFixed(2)} s, ${copy.megabytes.toFixed(1)} MB`);
+    if (csv) console.log(`Outport CSV / COPY: ${(csv.seconds / copy.seconds).toFixed(2)}×`);
+
+    log("1M-row CSV over HTTP (the built app on port 3200) …");
+    const runs = await overHttp(datasetId, adminId, db.url);
+    console.log("\nCSV, 1,000,000 rows over HTTP (3 runs; the first warms up):\n");
+    console.log("| run | first byte ms | total s | MB | server RSS growth MB |");
+    console.log("|---:|---:|---:|---:|---:|");
+    runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.firstByteMs.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.megabytes.toFixed(1)} | ${r.rssGrowthMb.toFixed(0)} |`));
+  }
+} finally {
+  await disconnectPrisma();
+  await closePgPool();
+  await db.stop();
+}

@@ -1,0 +1,142 @@
+"use client";
+
+import { useState } from "react";
+import type { DatasetJson } from "@/lib/data/datasets";
+import type { ExportFormat } from "@/lib/export/options";
+import { formatNumber, type MessageKey } from "@/lib/i18n";
+import { useI18n } from "../i18n/i18n-provider";
+import { Spinner } from "../ui/spinner";
+import { useToast } from "../ui/toast";
+import { downloadExport } from "./download-export";
+import { ExportOptionsDialog } from "./export-options-dialog";
+import { activeOptionCount, draftToOptions, initialDraft, type OptionsDraft } from "./options-draft";
+
+type ExportDataset = Pick<
+  DatasetJson,
+  "id" | "title" | "columns" | "date_column" | "record_count" | "can_export" | "export_denied_reason"
+>;
+
+const MAIN: Array<{ format: ExportFormat; label: MessageKey }> = [
+  { format: "csv", label: "export.csv" },
+  { format: "excel", label: "export.excel" },
+  { format: "pdf", label: "export.pdf" },
+];
+const MORE: Array<{ format: ExportFormat; label: MessageKey }> = [
+  { format: "json", label: "export.json" },
+  { format: "ndjson", label: "export.ndjson" },
+  { format: "parquet", label: "export.parquet" },
+];
+
+const COMPRESSIBLE = new Set<ExportFormat>(["csv", "json", "ndjson"]);
+
+/** Formats not offered yet, with why (PDF arrives with the job system). */
+const UNAVAILABLE: Partial<Record<ExportFormat, MessageKey>> = { pdf: "export.pdfSoon" };
+
+export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; isAdmin: boolean }) {
+  const { locale, t } = useI18n();
+  const toast = useToast();
+  const [busy, setBusy] = useState<ExportFormat | null>(null);
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [draft, setDraft] = useState<OptionsDraft>(() => initialDraft(dataset));
+  const options = draftToOptions(draft, dataset);
+  const activeCount = activeOptionCount(options);
+  const denied = dataset.can_export ? null : t(`export.denied.${dataset.export_denied_reason ?? "role"}`);
+
+  async function start(format: ExportFormat) {
+    const blocked = denied ?? (UNAVAILABLE[format] ? t(UNAVAILABLE[format]) : null);
+    if (blocked) {
+      toast.show(blocked, "error");
+      return;
+    }
+    if (busy) return;
+    setBusy(format);
+    try {
+      // gzip applies to the text formats only; the other settings are simply ignored.
+      const { compression, ...rest } = options;
+      const request = COMPRESSIBLE.has(format) ? options : rest;
+      void compression;
+      const result = await downloadExport(dataset.id, format, request, t("error.internal"));
+      if (result.ok) toast.show(t("export.done", { file: result.fileName }), "success");
+      else toast.show(t("export.failed", { reason: result.message }), "error");
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const button = (format: ExportFormat, label: MessageKey, primary: boolean) => {
+    const blocked = denied ?? (UNAVAILABLE[format] ? t(UNAVAILABLE[format]) : null);
+    return (
+      <button
+        key={format}
+        type="button"
+        data-format={format}
+        // aria-disabled rather than disabled: the click must still explain itself in a toast.
+        aria-disabled={blocked ? true : undefined}
+        disabled={busy !== null && !blocked}
+        title={blocked ?? undefined}
+        onClick={() => void start(format)}
+        className={`rounded-md px-4 py-2 text-sm font-medium transition ${
+          blocked
+            ? "cursor-not-allowed bg-slate-200 text-slate-500"
+            : primary
+              ? "bg-brand-500 text-white hover:bg-brand-600 disabled:opacity-60"
+              : "w-full px-3 text-left text-slate-700 hover:bg-slate-100 disabled:opacity-60"
+        }`}
+      >
+        {t(label)}
+      </button>
+    );
+  };
+
+  return (
+    <section aria-labelledby="export-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 id="export-heading" className="mr-2 text-lg font-semibold">
+          {t("export.title")}
+        </h2>
+        {MAIN.map(({ format, label }) => button(format, label, true))}
+        <details className="relative" data-testid="more-formats">
+          <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-4 py-2 text-sm text-slate-700 hover:bg-slate-50">
+            {t("export.moreFormats")} ▾
+          </summary>
+          <div className="absolute left-0 z-10 mt-1 flex w-52 flex-col rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+            {MORE.map(({ format, label }) => button(format, label, false))}
+          </div>
+        </details>
+        <button
+          type="button"
+          aria-disabled={denied ? true : undefined}
+          title={denied ?? undefined}
+          onClick={() => (denied ? toast.show(denied, "error") : setDialogOpen(true))}
+          className={`rounded-md border px-4 py-2 text-sm ${
+            denied ? "cursor-not-allowed border-slate-200 text-slate-400" : "border-slate-300 text-slate-700 hover:bg-slate-50"
+          }`}
+        >
+          {t("export.options")}
+          {activeCount > 0 ? (
+            <span className="ml-2 rounded-full bg-brand-100 px-2 py-0.5 text-xs text-brand-700">
+              {t("export.optionsActive", { count: activeCount })}
+            </span>
+          ) : null}
+        </button>
+        {busy ? <Spinner label={t("export.starting")} className="ml-2" /> : null}
+      </div>
+      <p className="mt-2 text-sm text-slate-500" data-testid="export-summary">
+        {denied ?? (activeCount === 0 ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) }) : null)}
+      </p>
+      {dialogOpen ? (
+        <ExportOptionsDialog
+        open
+        dataset={dataset}
+        draft={draft}
+        isAdmin={isAdmin}
+        onClose={() => setDialogOpen(false)}
+        onApply={(next) => {
+          setDraft(next);
+          setDialogOpen(false);
+        }}
+        />
+      ) : null}
+    </section>
+  );
+}

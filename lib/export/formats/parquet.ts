@@ -1,0 +1,222 @@
+// Parquet: typed columns, written one row group at a time so that memory stays bounded by
+// a row group rather than the dataset (building the whole file with parquetWriteBuffer
+// peaks near 900 MB for a million rows).
+//
+// hyparquet-writer's ParquetWriter writes the "PAR1" header on construction, a complete
+// row group (column chunks and pages) on every write(), and the indexes and footer on
+// finish(); it remembers the row-group metadata but never reads back what it wrote. Its
+// positions in the file come from `writer.offset`, while a ByteWriter appends at
+// `writer.index`, so rewinding `index` to 0 after taking the bytes out (as the library's
+// own fileWriter does) keeps the buffer at about one row group without breaking offsets.
+import { ByteWriter, ParquetWriter, type ColumnSource, type SchemaElement } from "hyparquet-writer";
+import type { ColumnType, ExportColumn, FormatWriter } from "../types";
+import { parquetValue, type ParquetValue, type Warn } from "../values";
+import { columnValueOptions } from "../warnings";
+
+export type ParquetOptions = {
+  /** Rows per row group; also how often bytes leave the writer. */
+  rowGroupSize?: number;
+};
+
+export const DEFAULT_ROW_GROUP_SIZE = 50_000;
+
+/** What a column array holds once converted for hyparquet-writer. */
+type Cell = string | number | bigint | boolean | Date | null;
+
+type ColumnPlan = {
+  /** The element the footer declares. */
+  element: SchemaElement;
+  /** The element the column chunks are encoded with (differs for JSON only, see below). */
+  encodeAs: SchemaElement;
+  /** Column-specific options for ParquetWriter.write. */
+  source: Omit<ColumnSource, "name" | "data">;
+  toCell: (value: ParquetValue, warn: Warn) => Cell;
+};
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const DAY_MS = 86_400_000;
+const YMD = /^(-?\d+)-(\d{2})-(\d{2})$/;
+
+function daysSinceEpoch(text: string): number | null {
+  const match = YMD.exec(text);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // setUTCFullYear rather than Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  // A day or month out of range rolls over silently (2024-02-30 → March 1st); refuse it.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return Math.round(date.getTime() / DAY_MS);
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function optional(name: string, rest: Omit<SchemaElement, "name" | "repetition_type">): SchemaElement {
+  return { name, repetition_type: "OPTIONAL", ...rest };
+}
+
+function planColumn(type: ColumnType, name: string): ColumnPlan {
+  switch (type) {
+    case "integer": {
+      const element = optional(name, { type: "INT64" });
+      return {
+        element,
+        encodeAs: element,
+        source: {},
+        toCell(value, warn) {
+          if (typeof value !== "bigint") return null;
+          // The writer throws on an out-of-range INT64, which would abort the whole export.
+          if (value < INT64_MIN || value > INT64_MAX) {
+            warn(`out of the 64-bit integer range: ${value}`);
+            return null;
+          }
+          return value;
+        },
+      };
+    }
+    case "number": {
+      const element = optional(name, { type: "DOUBLE" });
+      return { element, encodeAs: element, source: {}, toCell: (value) => (typeof value === "number" ? value : null) };
+    }
+    case "boolean": {
+      const element = optional(name, { type: "BOOLEAN" });
+      return { element, encodeAs: element, source: {}, toCell: (value) => (typeof value === "boolean" ? value : null) };
+    }
+    case "date": {
+      // hyparquet-writer writes DATE (INT32 days since the epoch) and passes numbers through.
+      const element = optional(name, { type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } });
+      return {
+        element,
+        encodeAs: element,
+        source: {},
+        toCell(value, warn) {
+          if (typeof value !== "string") return null;
+          const days = daysSinceEpoch(value);
+          if (days === null) warn(`not a calendar date: ${JSON.stringify(value)}`);
+          return days;
+        },
+      };
+    }
+    case "datetime": {
+      // An instant: stored as UTC milliseconds whatever the export's time zone.
+      const element = optional(name, {
+        type: "INT64",
+        converted_type: "TIMESTAMP_MILLIS",
+        logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
+      });
+      return { element, encodeAs: element, source: {}, toCell: (value) => (value instanceof Date ? value : null) };
+    }
+    case "json": {
+      const element = optional(name, { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } });
+      return {
+        element,
+        // For converted_type JSON the writer runs JSON.stringify on each value, which would
+        // quote our text a second time. Without it, the writer stores the text verbatim
+        // (exact numbers, original spacing); the footer still declares JSON (see the
+        // schema swap before finish()).
+        encodeAs: optional(name, { type: "BYTE_ARRAY", logical_type: { type: "JSON" } }),
+        // Statistics would be truncated as plain bytes (JSON bounds never are), leaving
+        // unparseable JSON in the footer; min/max of documents help no reader anyway.
+        source: { statistics: false },
+        toCell(value, warn) {
+          if (typeof value !== "string") return null;
+          // Readers parse a JSON column, so text that is not JSON would break the whole file.
+          if (isJsonText(value)) return value;
+          warn(`not valid JSON, written as a JSON string: ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}…` : value)}`);
+          return JSON.stringify(value);
+        },
+      };
+    }
+    default: {
+      const element = optional(name, { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } });
+      return { element, encodeAs: element, source: {}, toCell: (value) => (typeof value === "string" ? value : null) };
+    }
+  }
+}
+
+/** ParquetWriter finds a column by name (first match wins), so names must be unique. */
+function uniqueNames(headers: readonly string[]): string[] {
+  const used = new Set<string>();
+  return headers.map((header) => {
+    let name = header;
+    for (let n = 2; used.has(name); n++) name = `${header} (${n})`;
+    used.add(name);
+    return name;
+  });
+}
+
+function rootElement(children: number): SchemaElement {
+  return { name: "root", num_children: children };
+}
+
+/**
+ * Rows in, .parquet bytes out, one chunk per row group plus one for the footer. Every
+ * column is nullable: a value that does not fit its type becomes null and a warning.
+ */
+export const writeParquet: FormatWriter<ParquetOptions> = async function* writeParquet(batches, context) {
+  const { columns, timezone, onWarning, rowGroupSize = DEFAULT_ROW_GROUP_SIZE } = context;
+  if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1) {
+    throw new RangeError(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
+  }
+  if (columns.length === 0) throw new Error("a Parquet file needs at least one column");
+
+  const names = uniqueNames(columns.map((column) => column.header));
+  const plans = columns.map((column, i) => planColumn(column.type, names[i] as string));
+  const fileSchema = [rootElement(plans.length), ...plans.map((plan) => plan.element)];
+  const encodeSchema = [rootElement(plans.length), ...plans.map((plan) => plan.encodeAs)];
+
+  const writer = new ByteWriter();
+  const parquet = new ParquetWriter({ writer, schema: encodeSchema, createdBy: "Outport" });
+
+  const cellOptions = columnValueOptions(columns, { timezone, onWarning });
+  let cells: Cell[][] = plans.map(() => []);
+  let buffered = 0;
+
+  // Both calls are synchronous with a ByteWriter (it has no async flush); awaiting keeps
+  // that an implementation detail.
+  const writeRowGroup = async () => {
+    await parquet.write({
+      columnData: plans.map((plan, i) => ({ ...plan.source, name: names[i] as string, data: cells[i] as Cell[] })),
+      // The whole buffer as one group: we decide the group boundaries, not the library.
+      rowGroupSize: buffered,
+    });
+    cells = plans.map(() => []);
+    buffered = 0;
+  };
+  const takeBytes = (): Uint8Array => {
+    const bytes = writer.getBytes().slice();
+    writer.index = 0;
+    return bytes;
+  };
+
+  for await (const batch of batches) {
+    for (const values of batch) {
+      cellOptions.current.row++;
+      for (let i = 0; i < plans.length; i++) {
+        const options = cellOptions.options[i]!;
+        const value = parquetValue(values[i], (columns[i] as ExportColumn).type, options);
+        (cells[i] as Cell[]).push((plans[i] as ColumnPlan).toCell(value, options.warn));
+      }
+      if (++buffered === rowGroupSize) {
+        await writeRowGroup();
+        yield takeBytes();
+      }
+    }
+  }
+  if (buffered > 0) await writeRowGroup();
+
+  // finish() writes this.schema into the footer and uses it for nothing else, so JSON
+  // columns get their converted_type back there, for readers (hyparquet among them) that
+  // recognise JSON only by it.
+  parquet.schema = fileSchema;
+  await parquet.finish();
+  yield takeBytes();
+};

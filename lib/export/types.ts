@@ -1,0 +1,47 @@
+// The export engine's contract. The engine is pure: it knows nothing of HTTP, Prisma or
+// users. Rows arrive in batches of values already in column order; writers turn them
+// into bytes, batch by batch, so no writer ever holds a whole dataset.
+
+export type ColumnType = "string" | "integer" | "number" | "date" | "datetime" | "boolean" | "json";
+
+export type ExportColumn = {
+  key: string;
+  /** The header written to the file (the column's label, or its rename). */
+  header: string;
+  type: ColumnType;
+  /** The property name in JSON/NDJSON (the rename, else the key). */
+  jsonKey?: string;
+};
+
+/** One record's values, in the order of the export's columns. */
+export type ExportRow = readonly unknown[];
+export type RowBatch = readonly ExportRow[];
+
+export type ValueWarning = {
+  /** 1-based position of the row in the export. */
+  row: number;
+  column: string;
+  message: string;
+};
+
+export type WriterContext = {
+  columns: readonly ExportColumn[];
+  /** IANA time zone for datetimes; "UTC" unless the caller asked for another. */
+  timezone: string;
+  /** Called for every value that could not be converted as its column type says. */
+  onWarning: (warning: ValueWarning) => void;
+};
+
+/** Facts for the "Export info" sheet (and PDF summary): all plain text. */
+export type ExportInfo = {
+  datasetTitle: string;
+  filters: string;
+  user: string;
+  generatedAt: Date;
+};
+
+/** A streaming sink: batches in, bytes out. Pull-based: it works only as fast as it is read. */
+export type FormatWriter<Options extends object = object> = (
+  batches: AsyncIterable<RowBatch>,
+  context: WriterContext & Options,
+) => AsyncIterable<Uint8Array>;

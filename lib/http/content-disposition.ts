@@ -1,0 +1,37 @@
+// File names of exports: `{title-slug}_{YYYYMMDD}_{HHMMSS}.{ext}` (UTC), the Unicode
+// name in filename* and an ASCII one in filename for old clients (RFC 6266 / 5987).
+
+export type ExportFileName = { name: string; asciiName: string };
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+export function slugify(title: string): string {
+  return title
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80)
+    .replace(/-+$/, "");
+}
+
+function asciiSlug(title: string): string {
+  return slugify(title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x00-\x7f]/g, " "));
+}
+
+export function exportFileName(title: string, extension: string, at: Date = new Date()): ExportFileName {
+  const stamp =
+    `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}_` +
+    `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
+  return {
+    name: `${slugify(title) || "export"}_${stamp}.${extension}`,
+    asciiName: `${asciiSlug(title) || "export"}_${stamp}.${extension}`,
+  };
+}
+
+export function contentDisposition({ name, asciiName }: ExportFileName): string {
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
+}

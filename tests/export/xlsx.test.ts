@@ -1,0 +1,313 @@
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import { writeXlsx, type XlsxOptions } from "@/lib/export/formats/xlsx";
+import type { ExportColumn, RowBatch, ValueWarning } from "@/lib/export/types";
+
+const INFO: XlsxOptions["info"] = {
+  datasetTitle: "Q1 Sales",
+  filters: "region = North",
+  user: "manager@outport.local",
+  generatedAt: new Date(Date.UTC(2025, 4, 12, 7, 28, 37)),
+};
+
+const COLUMNS: ExportColumn[] = [
+  { key: "name", header: "Name", type: "string" },
+  { key: "amount", header: "Amount", type: "number" },
+  { key: "qty", header: "Qty", type: "integer" },
+  { key: "day", header: "Day", type: "date" },
+  { key: "at", header: "At", type: "datetime" },
+  { key: "ok", header: "OK", type: "boolean" },
+];
+
+async function* batchesOf(rows: readonly unknown[][], size: number, onBatch?: (index: number) => void): AsyncGenerator<RowBatch> {
+  for (let i = 0, index = 0; i < rows.length; i += size, index++) {
+    onBatch?.(index);
+    yield rows.slice(i, i + size);
+  }
+}
+
+type Written = { buffer: Buffer; chunks: Uint8Array[]; warnings: ValueWarning[]; workbook: ExcelJS.Workbook };
+
+async function writeAndRead(
+  columns: readonly ExportColumn[],
+  rows: readonly unknown[][],
+  options: { batchSize?: number; maxRowsPerSheet?: number; timezone?: string; onBatch?: (index: number, chunksSoFar: readonly Uint8Array[]) => void } = {},
+): Promise<Written> {
+  const chunks: Uint8Array[] = [];
+  const warnings: ValueWarning[] = [];
+  const batches = batchesOf(rows, options.batchSize ?? 100, (index) => options.onBatch?.(index, chunks));
+  const output = writeXlsx(batches, {
+    columns,
+    timezone: options.timezone ?? "UTC",
+    onWarning: (warning) => warnings.push(warning),
+    info: INFO,
+    maxRowsPerSheet: options.maxRowsPerSheet,
+  });
+  for await (const chunk of output) chunks.push(chunk);
+  const buffer = Buffer.concat(chunks);
+  const workbook = new ExcelJS.Workbook();
+  // exceljs types load()'s argument as its own ArrayBuffer-shaped Buffer, which Node's
+  // Buffer<ArrayBufferLike> no longer satisfies; a plain ArrayBuffer copy does, and works.
+  await workbook.xlsx.load(new Uint8Array(buffer).buffer);
+  return { buffer, chunks, warnings, workbook };
+}
+
+function sheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
+  const ws = workbook.getWorksheet(name);
+  if (!ws) throw new Error(`no sheet ${name}; have ${workbook.worksheets.map((w) => w.name).join(", ")}`);
+  return ws;
+}
+
+function fgColor(cell: ExcelJS.Cell): string | undefined {
+  const fill = cell.fill as ExcelJS.FillPattern | undefined;
+  return fill?.pattern === "solid" ? fill.fgColor?.argb : undefined;
+}
+
+/** Key → value of the "Export info" sheet. */
+function infoOf(workbook: ExcelJS.Workbook): Map<string, ExcelJS.CellValue> {
+  const entries = new Map<string, ExcelJS.CellValue>();
+  sheet(workbook, "Export info").eachRow((row) => {
+    entries.set(String(row.getCell(1).value), row.getCell(2).value);
+  });
+  return entries;
+}
+
+const SAMPLE: unknown[][] = [
+  ["Alice", 1234.5, 42, "2025-01-31", new Date(Date.UTC(2025, 0, 31, 13, 45, 10)), true],
+  ["Bob", -17.25, -3, new Date(Date.UTC(2024, 1, 29)), "2025-02-01T00:00:00Z", false],
+  ["=1+1", 0, 0, null, null, null],
+  ["@SUM(A1:A2)", null, null, null, null, "yes"],
+  ["한글 中文 é €", 1e6, 1_000_000, "2000-01-01", "2000-01-01T12:00:00Z", false],
+];
+
+describe("writeXlsx (SPEC: XLSX export)", () => {
+  it("styles the header: blue fill, bold white font, frozen, with an autofilter", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getRow(1).values).toEqual([undefined, "Name", "Amount", "Qty", "Day", "At", "OK"]);
+    for (let c = 1; c <= COLUMNS.length; c++) {
+      const cell = ws.getCell(1, c);
+      expect(fgColor(cell)).toBe("FF4472C4");
+      expect(cell.font?.bold).toBe(true);
+      expect(cell.font?.color?.argb).toBe("FFFFFFFF");
+    }
+    expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    expect(ws.autoFilter).toBe("A1:F1");
+  });
+
+  it("stripes even rows and leaves odd rows unfilled", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const ws = sheet(workbook, "Data");
+    for (let c = 1; c <= COLUMNS.length; c++) {
+      expect(fgColor(ws.getCell(2, c))).toBe("FFF2F2F2");
+      expect(fgColor(ws.getCell(3, c))).toBeUndefined();
+      expect(fgColor(ws.getCell(4, c))).toBe("FFF2F2F2");
+    }
+  });
+
+  it("writes numbers as numbers with their formats, negatives included", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getCell("B2").value).toBe(1234.5);
+    expect(ws.getCell("B2").numFmt).toBe("#,##0.00");
+    expect(ws.getCell("C2").value).toBe(42);
+    expect(ws.getCell("C2").numFmt).toBe("#,##0");
+    expect(ws.getCell("B3").value).toBe(-17.25);
+    expect(ws.getCell("C3").value).toBe(-3);
+    expect(ws.getCell("C6").value).toBe(1_000_000);
+  });
+
+  it("writes dates and date-times as real Excel dates", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const ws = sheet(workbook, "Data");
+    const day = ws.getCell("D2");
+    expect(day.value).toBeInstanceOf(Date);
+    expect((day.value as Date).toISOString()).toBe("2025-01-31T00:00:00.000Z");
+    expect(day.numFmt).toBe("yyyy-mm-dd");
+    expect((ws.getCell("D3").value as Date).toISOString()).toBe("2024-02-29T00:00:00.000Z");
+    const at = ws.getCell("E2");
+    expect(at.value).toBeInstanceOf(Date);
+    expect((at.value as Date).toISOString()).toBe("2025-01-31T13:45:10.000Z");
+    expect(at.numFmt).toBe("yyyy-mm-dd hh:mm:ss");
+  });
+
+  it("shows date-times as wall-clock time in the export's time zone", async () => {
+    const columns: ExportColumn[] = [{ key: "at", header: "At", type: "datetime" }];
+    const { workbook } = await writeAndRead(columns, [[new Date(Date.UTC(2025, 4, 12, 7, 28, 37))]], { timezone: "Asia/Seoul" });
+    expect((sheet(workbook, "Data").getCell("A2").value as Date).toISOString()).toBe("2025-05-12T16:28:37.000Z");
+  });
+
+  it("keeps formula-looking text as plain text", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const ws = sheet(workbook, "Data");
+    for (const [address, text] of [
+      ["A4", "=1+1"],
+      ["A5", "@SUM(A1:A2)"],
+    ] as const) {
+      const cell = ws.getCell(address);
+      expect(cell.value).toBe(text);
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.formula).toBeUndefined();
+    }
+    const formulaCells: string[] = [];
+    for (const w of workbook.worksheets) {
+      w.eachRow((row) =>
+        row.eachCell((cell) => {
+          if (cell.type === ExcelJS.ValueType.Formula) formulaCells.push(`${w.name}!${cell.address}`);
+        }),
+      );
+    }
+    expect(formulaCells).toEqual([]);
+  });
+
+  it("round-trips Unicode, booleans and nulls", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getCell("A6").value).toBe("한글 中文 é €");
+    expect(ws.getCell("F2").value).toBe(true);
+    expect(ws.getCell("F3").value).toBe(false);
+    expect(ws.getCell("F5").value).toBe(true);
+    expect(ws.getCell("D4").value).toBeNull();
+    expect(ws.getCell("B5").value).toBeNull();
+    expect(ws.getCell("B5").type).toBe(ExcelJS.ValueType.Null);
+  });
+
+  it("sizes columns from the header and first batch, between 8 and 50", async () => {
+    const columns: ExportColumn[] = [
+      { key: "a", header: "A", type: "string" },
+      { key: "long", header: "Long", type: "string" },
+      { key: "mid", header: "A header of 20 chars", type: "string" },
+      { key: "n", header: "N", type: "number" },
+    ];
+    const { workbook } = await writeAndRead(columns, [["x", "y".repeat(300), "short", 1234567.891]]);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getColumn(1).width).toBe(8);
+    expect(ws.getColumn(2).width).toBe(50);
+    expect(ws.getColumn(3).width).toBe(22);
+    expect(ws.getColumn(4).width).toBe("1,234,567.89".length + 2);
+  });
+
+  it("continues on new sheets past maxRowsPerSheet, each with the header and its styling", async () => {
+    const columns: ExportColumn[] = [
+      { key: "i", header: "I", type: "integer" },
+      { key: "s", header: "S", type: "string" },
+    ];
+    const rows = Array.from({ length: 7 }, (_, i) => [i + 1, `row ${i + 1}`]);
+    const { workbook } = await writeAndRead(columns, rows, { maxRowsPerSheet: 3, batchSize: 2 });
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Data", "Data (2)", "Data (3)", "Export info"]);
+    const counts = ["Data", "Data (2)", "Data (3)"].map((name) => {
+      const ws = sheet(workbook, name);
+      expect(ws.getRow(1).values).toEqual([undefined, "I", "S"]);
+      expect(fgColor(ws.getCell("A1"))).toBe("FF4472C4");
+      expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+      expect(ws.autoFilter).toBe("A1:B1");
+      expect(fgColor(ws.getCell("A2"))).toBe("FFF2F2F2");
+      return ws.actualRowCount - 1;
+    });
+    expect(counts).toEqual([3, 3, 1]);
+    expect(sheet(workbook, "Data (2)").getCell("A2").value).toBe(4);
+    expect(sheet(workbook, "Data (3)").getCell("B2").value).toBe("row 7");
+    expect(infoOf(workbook).get("Rows")).toBe(7);
+  });
+
+  it("adds an Export info sheet with bold keys", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
+    const info = infoOf(workbook);
+    expect([...info.keys()]).toEqual(["Dataset", "Filters", "Columns", "Rows", "Exported by", "Exported at"]);
+    expect(info.get("Dataset")).toBe("Q1 Sales");
+    expect(info.get("Filters")).toBe("region = North");
+    expect(info.get("Columns")).toBe("Name, Amount, Qty, Day, At, OK");
+    expect(info.get("Rows")).toBe(SAMPLE.length);
+    expect(info.get("Exported by")).toBe("manager@outport.local");
+    expect(info.get("Exported at")).toBe("2025-05-12 07:28:37 UTC");
+    expect(sheet(workbook, "Export info").getCell("A1").font?.bold).toBe(true);
+  });
+
+  it("writes a valid workbook with just the header for 0 rows", async () => {
+    const { workbook } = await writeAndRead(COLUMNS, []);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getRow(1).values).toEqual([undefined, "Name", "Amount", "Qty", "Day", "At", "OK"]);
+    expect(ws.actualRowCount).toBe(1);
+    expect(ws.getColumn(1).width).toBe(8);
+    expect(infoOf(workbook).get("Rows")).toBe(0);
+  });
+
+  it("reports unconvertible values through onWarning and carries on", async () => {
+    const columns: ExportColumn[] = [
+      { key: "name", header: "Name", type: "string" },
+      { key: "qty", header: "Qty", type: "integer" },
+    ];
+    const rows = [
+      ["a", 1],
+      ["b", "abc"],
+      ["c", 3],
+    ];
+    const { workbook, warnings } = await writeAndRead(columns, rows, { batchSize: 1 });
+    expect(warnings).toEqual([{ row: 2, column: "qty", message: expect.stringContaining("not a number") }]);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getCell("B3").value).toBe("abc");
+    expect(ws.getCell("B4").value).toBe(3);
+  });
+
+  it("streams: most of the file comes out before the last batch goes in", async () => {
+    const columns: ExportColumn[] = [
+      { key: "id", header: "ID", type: "integer" },
+      { key: "name", header: "Name", type: "string" },
+      { key: "amount", header: "Amount", type: "number" },
+    ];
+    const rows = Array.from({ length: 20_000 }, (_, i) => [i + 1, `customer ${i * 7919}`, (i * 31) / 7]);
+    let chunksBeforeLastBatch = -1;
+    let bytesBeforeLastBatch = -1;
+    const { chunks, buffer, workbook } = await writeAndRead(columns, rows, {
+      batchSize: 2_000,
+      onBatch: (index, soFar) => {
+        if (index !== 9) return;
+        chunksBeforeLastBatch = soFar.length;
+        bytesBeforeLastBatch = soFar.reduce((sum, chunk) => sum + chunk.length, 0);
+      },
+    });
+    expect(chunksBeforeLastBatch).toBeGreaterThan(1);
+    expect(chunks.length).toBeGreaterThan(chunksBeforeLastBatch);
+    // Without backpressure on exceljs's zip, the sheet's XML piles up until commit and only
+    // ~5% of the file is out by now; with it, everything but about 1 MiB of XML is.
+    expect(bytesBeforeLastBatch / buffer.length).toBeGreaterThan(0.25);
+    expect(sheet(workbook, "Data").actualRowCount).toBe(20_001);
+  }, 15_000);
+
+  it("closes the input and leaves nothing dangling when the reader stops early", async () => {
+    let inputClosed = false;
+    async function* endless(): AsyncGenerator<RowBatch> {
+      try {
+        for (let i = 0; ; i++) yield Array.from({ length: 1_000 }, (_, j) => [i * 1_000 + j, `row ${j}`]);
+      } finally {
+        inputClosed = true;
+      }
+    }
+    const columns: ExportColumn[] = [
+      { key: "id", header: "ID", type: "integer" },
+      { key: "name", header: "Name", type: "string" },
+    ];
+    const output = writeXlsx(endless(), { columns, timezone: "UTC", onWarning: () => {}, info: INFO })[Symbol.asyncIterator]();
+    const first = await output.next();
+    expect(first.done).toBe(false);
+    await output.return?.();
+    expect(inputClosed).toBe(true);
+    expect((await output.next()).done).toBe(true);
+    // Give the abandoned workbook time to wind down; vitest fails the run on any
+    // unhandled rejection or error event raised meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+
+  it("rethrows an input error after cleaning up", async () => {
+    async function* failing(): AsyncGenerator<RowBatch> {
+      yield [["a"]];
+      throw new Error("database went away");
+    }
+    const columns: ExportColumn[] = [{ key: "name", header: "Name", type: "string" }];
+    const drain = async () => {
+      for await (const _chunk of writeXlsx(failing(), { columns, timezone: "UTC", onWarning: () => {}, info: INFO }));
+    };
+    await expect(drain()).rejects.toThrow("database went away");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
