@@ -63,8 +63,10 @@ export function exportResponse(
     headers: {
       "Content-Type": gz ? "application/gzip" : spec.contentType,
       "Content-Disposition": contentDisposition(names),
-      // Files are private and never stored by caches; already-gzipped ones are not recompressed.
-      "Cache-Control": gz ? "private, no-store, no-transform" : "private, no-store",
+      // Files are private and never cached. no-transform: Next's on-the-fly gzip (level 6)
+      // halves CSV throughput (1M rows: 12.5 s plain, 22 s gzipped, measured); whoever
+      // wants a small file asks for compression=gzip and gets a real .gz.
+      "Cache-Control": "private, no-store, no-transform",
       "X-Content-Type-Options": "nosniff",
       ...(prepared.rowCount !== null ? { "X-Export-Rows": String(prepared.rowCount) } : {}),
     },
