@@ -2,23 +2,13 @@
 
 import { useState } from "react";
 import type { DatasetJson } from "@/lib/data/datasets";
-import { FILTER_OPS, type FilterOp } from "@/lib/export/options";
+import { FILTER_OPS_BY_TYPE, type FilterOp } from "@/lib/export/options";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { initialDraft, type DraftFilter, type OptionsDraft } from "./options-draft";
 
 type Dataset = Pick<DatasetJson, "columns" | "date_column">;
 
-/** Which conditions each column type offers (the server checks the same, lib/export/plan.ts). */
-const OPS_BY_TYPE: Record<string, readonly FilterOp[]> = {
-  string: FILTER_OPS,
-  integer: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "between", "is_null"],
-  number: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "between", "is_null"],
-  date: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "between", "is_null"],
-  datetime: ["eq", "ne", "lt", "lte", "gt", "gte", "between", "is_null"],
-  boolean: ["eq", "ne", "is_null"],
-  json: ["is_null"],
-};
 
 const TIMEZONES = ["UTC", "Asia/Seoul", "Asia/Shanghai", "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles"];
 
@@ -170,14 +160,14 @@ export function ExportOptionsDialog({
           <ul className="space-y-2">
             {edit.filters.map((filter) => {
               const type = typeOf(filter.column);
-              const ops = OPS_BY_TYPE[type] ?? ["is_null"];
+              const ops = FILTER_OPS_BY_TYPE[type] ?? ["is_null"];
               return (
                 <li key={filter.id} className="flex flex-wrap items-center gap-2" data-testid="option-filter">
                   <select
                     aria-label={t("options.filterColumn")}
                     value={filter.column}
                     onChange={(e) => {
-                      const nextOps = OPS_BY_TYPE[typeOf(e.target.value)] ?? ["is_null"];
+                      const nextOps = FILTER_OPS_BY_TYPE[typeOf(e.target.value)] ?? ["is_null"];
                       updateFilter(filter.id, { column: e.target.value, op: nextOps.includes(filter.op) ? filter.op : (nextOps[0] ?? "is_null"), value: "", value2: "" });
                     }}
                     className={inputClass}
@@ -238,7 +228,7 @@ export function ExportOptionsDialog({
             onClick={() => {
               const first = filterable[0];
               if (!first) return;
-              update({ filters: [...edit.filters, { id: nextFilterId, column: first.key, op: OPS_BY_TYPE[first.type]?.[0] ?? "is_null", value: "", value2: "" }] });
+              update({ filters: [...edit.filters, { id: nextFilterId, column: first.key, op: FILTER_OPS_BY_TYPE[first.type]?.[0] ?? "is_null", value: "", value2: "" }] });
               setNextFilterId((id) => id + 1);
             }}
             className="mt-2 rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50"

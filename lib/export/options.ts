@@ -14,6 +14,17 @@ export function isExportFormat(value: string): value is ExportFormat {
 export const FILTER_OPS = ["eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "starts_with", "is_null", "between"] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
+/** The conditions each column type takes (the options dialog offers the same). */
+export const FILTER_OPS_BY_TYPE: Readonly<Record<"string" | "integer" | "number" | "date" | "datetime" | "boolean" | "json", readonly FilterOp[]>> = {
+  string: FILTER_OPS,
+  integer: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
+  number: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
+  date: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
+  datetime: ["eq", "ne", "lt", "lte", "gt", "gte", "is_null", "between"],
+  boolean: ["eq", "ne", "is_null"],
+  json: ["is_null"],
+};
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar date `YYYY-MM-DD` that exists (2025-02-30 does not). */

@@ -2,7 +2,7 @@
 // every filter must suit its column's type, sensitive columns stay redacted unless the
 // caller may and asks to see them. The result is the plan the row source executes.
 import type { FilterOp, TExportOptions, TFilter } from "./options";
-import { FILTER_OPS, ZIsoDateSchema } from "./options";
+import { FILTER_OPS_BY_TYPE, ZIsoDateSchema } from "./options";
 import type { ColumnType, ExportColumn } from "./types";
 
 export type FieldError = { field: string; message: string };
@@ -42,15 +42,6 @@ export type ExportPlan = {
 export const REDACTED = "[REDACTED]";
 
 const ORDERED_TYPES: ReadonlySet<ColumnType> = new Set(["integer", "number", "date", "datetime", "string"]);
-const OPS_BY_TYPE: Record<ColumnType, readonly FilterOp[]> = {
-  string: FILTER_OPS,
-  integer: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
-  number: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
-  date: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
-  datetime: ["eq", "ne", "lt", "lte", "gt", "gte", "is_null", "between"],
-  boolean: ["eq", "ne", "is_null"],
-  json: ["is_null"],
-};
 
 const MAX_IN_VALUES = 1000;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -96,7 +87,7 @@ function compare(a: FilterValue, b: FilterValue): number {
 function planFilter(filter: TFilter, index: number, column: DatasetColumnDef, errors: FieldError[]): PlannedFilter | null {
   const field = `filters.${index}`;
   const { op, value } = filter;
-  if (!OPS_BY_TYPE[column.type].includes(op)) {
+  if (!FILTER_OPS_BY_TYPE[column.type].includes(op)) {
     errors.push({ field: `${field}.op`, message: `${op} does not apply to ${column.type} column "${column.key}"` });
     return null;
   }

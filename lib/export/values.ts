@@ -198,6 +198,18 @@ function toBoolean(value: unknown, warn: Warn): boolean | string | null {
 
 export type ValueOptions = { timezone: string; warn?: Warn };
 
+/** A bigint as a JSON/Excel number when that is exact, else as its digits. */
+function numberOrDigits(n: bigint): number | string {
+  return Number.isSafeInteger(Number(n)) ? Number(n) : n.toString();
+}
+
+/** The instant a date-time value names, or null after a warning. */
+function dateTimeOrWarn(value: unknown, warn: Warn): Date | null {
+  const date = toDate(value);
+  if (!date) warn(`not a date-time: ${describe(value)}`);
+  return date;
+}
+
 /** CSV text of a value: ISO dates, true/false, "" for null, JSON objects, formulas neutralised. */
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -222,12 +234,8 @@ export function csvText(value: unknown, type: ColumnType, { timezone, warn = ign
     case "date":
       return dateOnly(value, timezone, warn) ?? neutralizeFormula(anyToText(value));
     case "datetime": {
-      const date = toDate(value);
-      if (!date) {
-        warn(`not a date-time: ${describe(value)}`);
-        return neutralizeFormula(anyToText(value));
-      }
-      return formatDateTime(date, timezone);
+      const date = dateTimeOrWarn(value, warn);
+      return date ? formatDateTime(date, timezone) : neutralizeFormula(anyToText(value));
     }
     case "json":
       return neutralizeFormula(typeof value === "string" ? value : anyToText(value));
@@ -245,20 +253,15 @@ export function jsonValue(value: unknown, type: ColumnType, { timezone, warn = i
     case "integer":
     case "number": {
       const n = toNumber(value, type === "integer", warn);
-      if (typeof n === "bigint") return Number.isSafeInteger(Number(n)) ? Number(n) : n.toString();
-      return n;
+      return typeof n === "bigint" ? numberOrDigits(n) : n;
     }
     case "boolean":
       return toBoolean(value, warn);
     case "date":
       return dateOnly(value, timezone, warn) ?? anyToText(value);
     case "datetime": {
-      const date = toDate(value);
-      if (!date) {
-        warn(`not a date-time: ${describe(value)}`);
-        return anyToText(value);
-      }
-      return isoDateTime(date, timezone);
+      const date = dateTimeOrWarn(value, warn);
+      return date ? isoDateTime(date, timezone) : anyToText(value);
     }
     case "json": {
       if (typeof value === "string") {
@@ -287,9 +290,8 @@ export function excelValue(value: unknown, type: ColumnType, { timezone, warn = 
     case "integer":
     case "number": {
       const n = toNumber(value, type === "integer", warn);
-      if (typeof n === "bigint") return Number.isSafeInteger(Number(n)) ? Number(n) : n.toString();
-      if (typeof n === "string" && PLAIN_NUMBER.test(n)) return Number(n);
-      return n;
+      if (typeof n === "bigint") return numberOrDigits(n);
+      return typeof n === "string" && PLAIN_NUMBER.test(n) ? Number(n) : n;
     }
     case "boolean":
       return toBoolean(value, warn);
@@ -299,11 +301,8 @@ export function excelValue(value: unknown, type: ColumnType, { timezone, warn = 
       return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : anyToText(value);
     }
     case "datetime": {
-      const date = toDate(value);
-      if (!date) {
-        warn(`not a date-time: ${describe(value)}`);
-        return anyToText(value);
-      }
+      const date = dateTimeOrWarn(value, warn);
+      if (!date) return anyToText(value);
       const p = zonedParts(date, timezone);
       return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second));
     }
@@ -336,11 +335,8 @@ export function parquetValue(value: unknown, type: ColumnType, { timezone, warn 
     }
     case "date":
       return dateOnly(value, timezone, warn);
-    case "datetime": {
-      const date = toDate(value);
-      if (!date) warn(`not a date-time: ${describe(value)}`);
-      return date;
-    }
+    case "datetime":
+      return dateTimeOrWarn(value, warn);
     default:
       return anyToText(value);
   }
