@@ -180,6 +180,9 @@ describe("refusals are 4xx with a reason", () => {
     const response = await exportAs("manager", "csv", "Q1 Sales", { columns: ["order_id", "revenue"] });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ detail: "Some fields are invalid.", errors: [{ field: "columns.1", message: 'unknown column "revenue"' }] });
+    const manager = await demoUser("manager");
+    const refusal = await prisma().auditEvent.findFirst({ where: { actorId: manager.id, action: "export_denied" }, orderBy: { id: "desc" } });
+    expect(refusal?.details).toEqual({ format: "csv", reason: "invalid" });
   });
 
   it("answers 422 for a body that is not JSON, and for gzip on Excel", async () => {
@@ -213,6 +216,9 @@ describe("refusals are 4xx with a reason", () => {
       }
     }
     expect(statuses).toEqual([...Array(10).fill(403), 429]);
+    const manager2 = await demoUser("manager2");
+    const refusal = await prisma().auditEvent.findFirst({ where: { actorId: manager2.id, action: "export_denied" }, orderBy: { id: "desc" } });
+    expect(refusal?.details).toEqual({ format: "csv", reason: "rate_limited" });
   });
 });
 
