@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { DatasetJson } from "@/lib/data/datasets";
+import { REDACTED } from "@/lib/export/plan";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { formatCell, isNumericType } from "./format-cell";
@@ -100,7 +101,7 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
                         key={column.key}
                         title={text.length > 40 ? text : undefined}
                         className={`max-w-xs truncate px-3 py-1.5 ${isNumericType(column.type) ? "text-right tabular-nums" : ""} ${
-                          text === "[REDACTED]" ? "italic text-slate-400" : ""
+                          text === REDACTED ? "italic text-slate-400" : ""
                         }`}
                       >
                         {text}

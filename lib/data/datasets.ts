@@ -1,11 +1,11 @@
 // Dataset queries for pages and the datasets API: the list, one dataset with its ordered
 // columns, a keyset-paged preview and the two chart aggregates.
 import { exportDenial, canSeeSensitive, type Actor, type ExportDenial } from "../auth/permissions";
+import { REDACTED } from "../export/plan";
 import type { ColumnType } from "../generated/prisma/enums";
 import { pgPool } from "./pg";
 import { prisma } from "./prisma";
 
-export const REDACTED = "[REDACTED]";
 
 export type DatasetColumnInfo = { key: string; label: string; type: ColumnType; sensitive: boolean };
 

@@ -48,7 +48,6 @@ export const en = {
   "dataset.chart.none": "No data to chart.",
   "dataset.chart.other": "Other",
   "dataset.sensitive": "Sensitive",
-  "dataset.redacted": "[REDACTED]",
   "dataset.columns": "Columns",
   "dataset.columnType": "Type",
 

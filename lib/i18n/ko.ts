@@ -50,7 +50,6 @@ export const ko: Messages = {
   "dataset.chart.none": "차트로 표시할 데이터가 없습니다.",
   "dataset.chart.other": "기타",
   "dataset.sensitive": "민감 정보",
-  "dataset.redacted": "[REDACTED]",
   "dataset.columns": "열",
   "dataset.columnType": "유형",
 
