@@ -311,3 +311,20 @@ describe("writeXlsx (SPEC: XLSX export)", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   });
 });
+
+describe("writeXlsx with a slow reader", () => {
+  it("hands out every byte even when the zip ends while the reader is busy with a chunk", async () => {
+    // A reader like a file on a slow disk: each chunk takes a while, during which exceljs
+    // finishes the archive. The last chunks must still come out.
+    const rows = Array.from({ length: 20_000 }, (_, i) => [`name ${i}`, i * 1.5, i, "2025-01-02", "2025-01-02T03:04:05Z", i % 2 === 0]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of writeXlsx(batchesOf(rows, 5000), { columns: COLUMNS, timezone: "UTC", onWarning: () => {}, info: INFO })) {
+      chunks.push(Buffer.from(chunk));
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0]?.rowCount).toBe(20_001);
+    expect(workbook.worksheets[0]?.getRow(20_001).getCell(1).value).toBe("name 19999");
+  });
+});

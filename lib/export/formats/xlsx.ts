@@ -335,9 +335,14 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
     // commit() resolves when the PassThrough's writable side finishes, which needs its
     // readable side drained: hand bytes out while it runs instead of awaiting it first.
     for (;;) {
-      const chunk = takePending();
-      if (chunk) yield chunk;
       if (failure) throw failure.error;
+      const chunk = takePending();
+      if (chunk) {
+        // More may arrive (and the sink may end) while the reader is busy with this chunk:
+        // look again before deciding that everything has been handed out.
+        yield chunk;
+        continue;
+      }
       if (sinkEnded) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
