@@ -16,6 +16,13 @@ export function varDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.OUTPORT_VAR_DIR ?? "var");
 }
 
+/** Where finished exports are kept; never derived from a request. */
+export function exportDir(): string {
+  return process.env.OUTPORT_EXPORT_DIR
+    ? path.resolve(/*turbopackIgnore: true*/ process.env.OUTPORT_EXPORT_DIR)
+    : path.join(varDir(), "exports");
+}
+
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it.");
@@ -41,6 +48,26 @@ export const config = {
     directRowsExcel: intFromEnv("OUTPORT_DIRECT_ROWS_EXCEL", 5_000),
     /** Export requests per user per minute. */
     requestsPerMinute: intFromEnv("OUTPORT_EXPORTS_PER_MINUTE", 10),
+    /** Background jobs one user may have pending or running at once (SPEC §5). */
+    activeJobsPerUser: intFromEnv("OUTPORT_ACTIVE_JOBS_PER_USER", 3),
+    /** Days a finished export file is kept (SPEC §6). */
+    retentionDays: intFromEnv("OUTPORT_RETENTION_DAYS", 7),
+  },
+  jobs: {
+    /** Workers started inside the web process; 0 leaves the work to `npm run worker`. */
+    inProcessWorkers: intFromEnv("OUTPORT_WORKERS", 2),
+    /** Jobs one `npm run worker` process runs at once. */
+    workerConcurrency: intFromEnv("OUTPORT_WORKER_CONCURRENCY", 2),
+    /** A running job whose heartbeat is older than this is taken to be dead and retried. */
+    leaseSeconds: intFromEnv("OUTPORT_JOB_LEASE_SECONDS", 30),
+    /** How often a running job writes progress and heartbeat, and looks for a cancel. */
+    heartbeatMs: intFromEnv("OUTPORT_JOB_HEARTBEAT_MS", 1000),
+    /** Attempts before a job whose worker keeps dying is failed. */
+    maxAttempts: intFromEnv("OUTPORT_JOB_MAX_ATTEMPTS", 3),
+    /** On SIGTERM a running job gets this long to finish before it is handed back. */
+    shutdownGraceMs: intFromEnv("OUTPORT_JOB_SHUTDOWN_GRACE_MS", 5000),
+    /** How often idle workers look for new jobs (pg-boss polling; at least 500). */
+    pollMs: Math.max(500, intFromEnv("OUTPORT_JOB_POLL_MS", 500)),
   },
   organisation: process.env.OUTPORT_ORGANISATION ?? "Outport",
 };

@@ -1,14 +1,14 @@
 // `npm start` (and `npm run dev`, and Playwright's web server): one command that brings
 // up everything. Starts the embedded PostgreSQL unless DATABASE_URL is set, applies the
 // migrations, loads the demo data into an empty database, builds the app when there is
-// no build, then runs Next on 127.0.0.1. Ctrl-C / SIGTERM stop Next first and the
+// no build, then runs Next on 127.0.0.1 with the export workers inside. Ctrl-C / SIGTERM stop Next first and the
 // database last.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { varDir } from "../lib/config";
+import { config, varDir } from "../lib/config";
 import { openDatabase, type OpenDatabase } from "../lib/data/bootstrap";
 import { EmbeddedDatabaseError } from "../lib/data/embedded-postgres";
 import { closePgPool, pgPool } from "../lib/data/pg";
@@ -119,7 +119,10 @@ async function main() {
     }
   }
 
-  const child = runNext([dev ? "dev" : "start", "-H", host, "-p", String(port)], env);
+  // The export workers run inside the server (instrumentation.ts): they, not Next, handle
+  // SIGTERM, so that shutdown lets running jobs finish or hands them back first.
+  const serverEnv = config.jobs.inProcessWorkers > 0 ? { ...env, NEXT_MANUAL_SIG_HANDLE: "1" } : env;
+  const child = runNext([dev ? "dev" : "start", "-H", host, "-p", String(port)], serverEnv);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

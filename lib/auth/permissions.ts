@@ -53,3 +53,10 @@ export function canExport(actor: Actor | null | undefined, dataset: { ownerId: n
 export function canSeeSensitive(actor: Actor | null | undefined): boolean {
   return can(actor, "export.sensitive");
 }
+
+/** Whether an actor may see, download, cancel, retry or delete an export job. */
+export function canManageExport(actor: Actor | null | undefined, job: { userId: number }): boolean {
+  if (!actor) return false;
+  if (job.userId === actor.id) return can(actor, "history.own");
+  return can(actor, "exports.manage.any");
+}

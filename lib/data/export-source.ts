@@ -1,7 +1,8 @@
 // The export row source: records of one dataset in id order, read in keyset batches
 // (`WHERE id > last ORDER BY id LIMIT n`, never OFFSET) on the `pg` driver with type
 // parsing off, filters compiled to parameterised SQL. The next batch is already being
-// read while the previous one is written. On abort, or when the consumer stops, the
+// read while the previous one is written. A record whose data is not a JSON object is
+// skipped and reported, never turned into a row of blanks. On abort, or when the consumer stops, the
 // connection goes back to the pool.
 import type pg from "pg";
 import type { ExportPlan, FilterValue, PlannedFilter } from "../export/plan";
@@ -120,7 +121,7 @@ function batchQuery(datasetId: number, plan: ExportPlan, batchSize: number): (af
   const where = compileWhere(plan, params);
   const after = params.add(0);
   const limit = params.add(batchSize);
-  const text = `SELECT id, ${columns} FROM records WHERE dataset_id = ${dataset} AND id > ${after} AND ${where} ORDER BY id LIMIT ${limit}`;
+  const text = `SELECT id, jsonb_typeof(data) = 'object', ${columns} FROM records WHERE dataset_id = ${dataset} AND id > ${after} AND ${where} ORDER BY id LIMIT ${limit}`;
   const afterIndex = params.values.length - 2;
   return (afterId) => {
     const values = [...params.values];
@@ -140,7 +141,16 @@ export async function* readExportRows(
   db: pg.Pool,
   datasetId: number,
   plan: ExportPlan,
-  { batchSize = DEFAULT_BATCH_SIZE, signal }: { batchSize?: number; signal?: AbortSignal } = {},
+  {
+    batchSize = DEFAULT_BATCH_SIZE,
+    signal,
+    onSkip,
+  }: {
+    batchSize?: number;
+    signal?: AbortSignal;
+    /** Called for a record that is not a JSON object (it cannot become a row) and is skipped. */
+    onSkip?: (recordId: number) => void;
+  } = {},
 ): AsyncGenerator<RowBatch> {
   signal?.throwIfAborted();
   const client = await db.connect();
@@ -159,9 +169,12 @@ export async function* readExportRows(
       const lastId = Number(rows[rows.length - 1]?.[0]);
       // Read ahead: PostgreSQL prepares the next batch while this one is written.
       if (rows.length === batchSize) pending = fetch(lastId);
-      const batch: unknown[][] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) batch[i] = (rows[i] as unknown[]).slice(1);
-      yield batch;
+      const batch: unknown[][] = [];
+      for (const row of rows) {
+        if (row[1] === "t") batch.push((row as unknown[]).slice(2));
+        else onSkip?.(Number(row[0]));
+      }
+      if (batch.length > 0) yield batch;
     }
   } catch (error) {
     broken = true;

@@ -96,6 +96,21 @@ export const ZExportOptionsSchema = z
   })
   .strict();
 
+/** A whole export request — the body of POST /api/export/async and of the UI's server action. */
+export const ZExportRequestSchema = z
+  .object({
+    dataset_id: z.coerce
+      .number({ error: "must be a dataset id" })
+      .int({ error: "must be a dataset id" })
+      .positive({ error: "must be a dataset id" })
+      .max(2_147_483_647, { error: "must be a dataset id" }),
+    format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(", ")}` }),
+    options: ZExportOptionsSchema.optional(),
+  })
+  .strict();
+
+export type TExportRequestInput = z.input<typeof ZExportRequestSchema>;
+
 export type TExportOptionsInput = z.input<typeof ZExportOptionsSchema>;
 export type TExportOptions = z.output<typeof ZExportOptionsSchema>;
 

@@ -35,3 +35,13 @@ export function contentDisposition({ name, asciiName }: ExportFileName): string 
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
 }
+
+/** The names of a stored export from its Unicode file name (the ASCII one rebuilt from it). */
+export function storedFileName(name: string): ExportFileName {
+  const dot = name.search(/\.(csv|xlsx|json|ndjson|parquet|pdf)(\.gz)?$/);
+  const base = dot > 0 ? name.slice(0, dot) : name;
+  const extension = dot > 0 ? name.slice(dot) : "";
+  const stamp = /_\d{8}_\d{6}$/.exec(base)?.[0] ?? "";
+  const title = stamp ? base.slice(0, -stamp.length) : base;
+  return { name, asciiName: `${asciiSlug(title) || "export"}${stamp}${extension}` };
+}

@@ -54,24 +54,38 @@ export function fieldErrorsFromZod(error: ZodError): FieldError[] {
   });
 }
 
-export function errorResponse(error: unknown, locale: Locale): Response {
+export type ErrorBody = { detail: string; errors?: FieldError[] };
+export type MappedError = { status: number; body: ErrorBody; retryAfterSeconds?: number };
+
+/** The one mapping from an error to a status and a body a person can read. */
+export function mapError(error: unknown, locale: Locale): MappedError {
   if (error instanceof ZodError) {
-    return Response.json(
-      { detail: translate(locale, "error.invalid"), errors: fieldErrorsFromZod(error) },
-      { status: 422 },
-    );
+    return { status: 422, body: { detail: translate(locale, "error.invalid"), errors: fieldErrorsFromZod(error) } };
   }
   if (error instanceof ExportOptionsError) {
-    return Response.json({ detail: translate(locale, "error.invalid"), errors: error.errors }, { status: 422 });
+    return { status: 422, body: { detail: translate(locale, "error.invalid"), errors: error.errors } };
   }
   if (error instanceof AppError) {
     const { params, errors, retryAfterSeconds } = error.options;
-    const headers = new Headers();
-    if (retryAfterSeconds !== undefined) headers.set("Retry-After", String(retryAfterSeconds));
     const detail = translate(locale, error.messageKey, { seconds: retryAfterSeconds ?? "", ...params });
-    return Response.json(errors ? { detail, errors } : { detail }, { status: error.status, headers });
+    return { status: error.status, body: errors ? { detail, errors } : { detail }, retryAfterSeconds };
   }
   // Unexpected: logged with its stack here, answered without internals.
   console.error("Unhandled error in a request:", error);
-  return Response.json({ detail: translate(locale, "error.internal") }, { status: 500 });
+  return { status: 500, body: { detail: translate(locale, "error.internal") } };
+}
+
+export function errorResponse(error: unknown, locale: Locale): Response {
+  const { status, body, retryAfterSeconds } = mapError(error, locale);
+  const headers = new Headers();
+  if (retryAfterSeconds !== undefined) headers.set("Retry-After", String(retryAfterSeconds));
+  return Response.json(body, { status, headers });
+}
+
+/** What a server action returns instead of throwing to the client. */
+export type ActionError = { error: string; errors?: FieldError[]; status: number };
+
+export function actionError(error: unknown, locale: Locale): ActionError {
+  const { status, body } = mapError(error, locale);
+  return { error: body.detail, ...(body.errors ? { errors: body.errors } : {}), status };
 }

@@ -14,7 +14,7 @@ export function exportResponse(
   {
     signal,
     onFinish,
-  }: { signal: AbortSignal; onFinish: (outcome: ExportOutcome, stats: ExportStats, error?: unknown) => Promise<void> | void },
+  }: { signal: AbortSignal; onFinish: (outcome: ExportOutcome, stats: ExportStats & { skipped: number }, error?: unknown) => Promise<void> | void },
 ): Response {
   const { format, spec, dataset, options, plan, columns, info } = prepared;
   if (format === "pdf") throw new Error("PDF is not a streamed format");
@@ -22,7 +22,8 @@ export function exportResponse(
   const stopWithRequest = () => abort.abort(signal.reason);
   signal.addEventListener("abort", stopWithRequest, { once: true });
 
-  const source = readExportRows(pgPool(), dataset.id, plan, { signal: abort.signal });
+  let skipped = 0;
+  const source = readExportRows(pgPool(), dataset.id, plan, { signal: abort.signal, onSkip: () => skipped++ });
   const { bytes, stats } = runExport({ format, columns, source, options, info, signal: abort.signal });
   const iterator = bytes[Symbol.asyncIterator]();
   let finished = false;
@@ -30,7 +31,7 @@ export function exportResponse(
     if (finished) return;
     finished = true;
     signal.removeEventListener("abort", stopWithRequest);
-    await onFinish(outcome, stats, error);
+    await onFinish(outcome, { ...stats, skipped }, error);
   };
 
   const body = new ReadableStream<Uint8Array>({

@@ -33,6 +33,11 @@ export async function consumeExportRequest(userId: number): Promise<void> {
   }
 }
 
+/** Gives back a counted request (a check that did not become an export by itself). */
+export async function refundExportRequest(userId: number): Promise<void> {
+  await exportLimiter().reward(String(userId), 1);
+}
+
 /** For tests: forget a user's counter. */
 export async function resetExportRequests(userId: number): Promise<void> {
   await exportLimiter().delete(String(userId));

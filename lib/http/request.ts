@@ -26,3 +26,10 @@ export function clientIp(headers: Headers): string | null {
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   return forwarded || headers.get("x-real-ip") || null;
 }
+
+/** Whether the client asked the server to answer 202 for work it would rather queue (RFC 7240). */
+export function prefersAsync(headers: Headers): boolean {
+  return (headers.get("prefer") ?? "")
+    .split(",")
+    .some((token) => token.trim().toLowerCase() === "respond-async");
+}

@@ -25,6 +25,15 @@ export function format(template: string, params?: MessageParams): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+export function isMessageKey(value: string): value is MessageKey {
+  return Object.hasOwn(en, value);
+}
+
+/** A stored message: a catalogue key is translated, anything else is shown as it is. */
+export function translateStored(locale: Locale, text: string): string {
+  return isMessageKey(text) ? translate(locale, text) : text;
+}
+
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
   return format(CATALOGUES[locale][key], params);
 }

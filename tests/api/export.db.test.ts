@@ -194,10 +194,17 @@ describe("refusals are 4xx with a reason", () => {
     expect(gz.status).toBe(422);
   });
 
-  it("answers 422 for an Excel export over the direct limit, and serves one under it", async () => {
+  it("queues an Excel export over the direct limit as a job (202), and serves one under it", async () => {
     const over = await exportAs("manager", "excel", "Student Enrollment 2024");
-    expect(over.status).toBe(422);
-    expect(((await over.json()) as { detail: string }).detail).toContain("5,000 rows");
+    expect(over.status).toBe(202);
+    const accepted = (await over.json()) as { job_id: string; status_url: string; warning?: string };
+    expect(accepted.status_url).toBe(`/api/export/status/${accepted.job_id}`);
+    expect(over.headers.get("location")).toBe(accepted.status_url);
+    expect(accepted.warning).toBeUndefined();
+    const job = await prisma().exportJob.findUniqueOrThrow({ where: { id: accepted.job_id } });
+    expect(job).toMatchObject({ status: "pending", format: "excel", totalRows: 8500 });
+    // No worker runs in this test database: the job is cancelled so it holds no slot.
+    await prisma().exportJob.update({ where: { id: job.id }, data: { status: "cancelled" } });
     const under = await exportAs("manager", "excel", "Student Enrollment 2024", { filters: [{ column: "department", op: "eq", value: "Music" }] });
     expect(under.status).toBe(200);
     expect(under.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

@@ -15,6 +15,8 @@ import { seedDemoData } from "../../lib/data/seed/seed";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** A copy of the seeded database for the job tests, whose workers must not see others' jobs. */
+    jobsDatabaseUrl: string;
   }
 }
 
@@ -32,6 +34,7 @@ async function externalDatabase(serverUrl: string) {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.query(`DROP DATABASE IF EXISTS "${name}_outport_jobs" WITH (FORCE)`);
       await client.end();
     },
   };
@@ -50,6 +53,26 @@ async function embeddedDatabase() {
   };
 }
 
+/** A copy of a database on the same server (CREATE DATABASE … TEMPLATE: a file copy). */
+async function copyDatabase(sourceUrl: string, suffix: string): Promise<string> {
+  const source = new URL(sourceUrl);
+  const from = decodeURIComponent(source.pathname.slice(1));
+  const name = `${from}_${suffix}`;
+  const admin = new URL(sourceUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`);
+  } finally {
+    await client.end();
+  }
+  const copy = new URL(sourceUrl);
+  copy.pathname = `/${name}`;
+  return copy.toString();
+}
+
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
   const db = external ? await externalDatabase(external) : await embeddedDatabase();
@@ -64,6 +87,8 @@ export default async function setup(project: TestProject) {
     await disconnectPrisma();
     await closePgPool();
   }
+  const jobsUrl = await copyDatabase(db.url, "outport_jobs");
   project.provide("databaseUrl", db.url);
+  project.provide("jobsDatabaseUrl", jobsUrl);
   return db.stop;
 }

@@ -1,47 +1,37 @@
 // GET|POST /api/export/:format/:datasetId – download a dataset as CSV, JSON, NDJSON,
-// Excel or Parquet, streamed while it is written (options in the query or the JSON body)
+// Excel or Parquet, streamed while it is written (options in the query or the JSON body).
+// Excel past the direct limit (and PDF) runs as a background job instead: 202 with the
+// job's id and status URL. `Prefer: respond-async` lets the server queue any large export
+// by the UI's thresholds.
 import { recordAudit } from "@/lib/audit/audit";
-import { prepareExport } from "@/lib/data/export-request";
-import { ZodError } from "zod";
 import { isExportFormat, optionsFromQuery } from "@/lib/export/options";
-import { ExportOptionsError } from "@/lib/export/plan";
 import { AppError } from "@/lib/http/errors";
 import { exportResponse } from "@/lib/http/export-response";
 import { withUser, type HandlerArgs } from "@/lib/http/handler";
-import { parseDatasetId, readJsonBody } from "@/lib/http/params";
-import { consumeExportRequest } from "@/lib/http/rate-limit";
-import { clientIp } from "@/lib/http/request";
+import { readJsonBody } from "@/lib/http/params";
+import { clientIp, prefersAsync } from "@/lib/http/request";
+import { acceptedResponse, requestExport } from "@/lib/jobs/request-export";
 
 type Params = { format: string; datasetId: string };
 
-/** Refusals other than permission (audited where they are decided) go on the trail here. */
-async function auditRefusal(error: unknown, audit: { actorId: number; targetId: string; ip: string | null }, format: string) {
-  const reason =
-    error instanceof ZodError || error instanceof ExportOptionsError
-      ? "invalid"
-      : error instanceof AppError && error.code !== "forbidden"
-        ? error.code
-        : null;
-  if (reason) await recordAudit({ ...audit, action: "export_denied", targetType: "dataset", details: { format, reason } });
-}
-
-async function handle({ req, user, params }: HandlerArgs<Params>): Promise<Response> {
+async function handle({ req, user, params, locale }: HandlerArgs<Params>): Promise<Response> {
   if (!isExportFormat(params.format)) throw new AppError("not_found");
   const format = params.format;
   const ip = clientIp(req.headers);
-  let prepared;
-  try {
-    const datasetId = parseDatasetId(params.datasetId);
-    await consumeExportRequest(user.id);
-    const raw = req.method === "GET" ? optionsFromQuery(new URL(req.url).searchParams) : await readJsonBody(req);
-    prepared = await prepareExport({ user, ip }, datasetId, format, raw);
-  } catch (error) {
-    await auditRefusal(error, { actorId: user.id, targetId: params.datasetId, ip }, format);
-    throw error;
-  }
-  const datasetId = prepared.dataset.id;
+  const result = await requestExport(
+    { user, ip },
+    {
+      datasetId: params.datasetId,
+      format,
+      options: () => (req.method === "GET" ? optionsFromQuery(new URL(req.url).searchParams) : readJsonBody(req)),
+    },
+    prefersAsync(req.headers) ? "auto" : "direct",
+  );
+  if (result.delivery === "job") return acceptedResponse(result, locale);
+
+  const { prepared } = result;
   const started = Date.now();
-  const audit = { actorId: user.id, targetType: "dataset", targetId: datasetId, ip };
+  const audit = { actorId: user.id, targetType: "dataset", targetId: prepared.dataset.id, ip };
   await recordAudit({ ...audit, action: "export_requested", details: { format, delivery: "direct", filters: prepared.info.filters } });
 
   return exportResponse(prepared, {
@@ -56,6 +46,7 @@ async function handle({ req, user, params }: HandlerArgs<Params>): Promise<Respo
           rows: stats.rows,
           bytes: stats.bytes,
           warnings: stats.warningCount,
+          skipped: stats.skipped,
           duration_ms: Date.now() - started,
           ...(error && outcome === "failed" ? { error: error instanceof Error ? error.message : String(error) } : {}),
         },

@@ -1,0 +1,14 @@
+// Runs once when a Next.js server process starts: the export workers live inside the web
+// process by default (OUTPORT_WORKERS=0 leaves the work to `npm run worker` processes).
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { config } = await import("./lib/config");
+  if (config.jobs.inProcessWorkers <= 0 || !process.env.DATABASE_URL) return;
+  const { serveExportWorkers } = await import("./lib/jobs/serve");
+  // The launcher sets NEXT_MANUAL_SIG_HANDLE so that shutdown waits for the workers;
+  // under a bare `next start` Next exits by itself and the job leases recover the work.
+  await serveExportWorkers({
+    concurrency: config.jobs.inProcessWorkers,
+    exitOnSignal: process.env.NEXT_MANUAL_SIG_HANDLE === "1",
+  }).catch((error: unknown) => console.error("The export workers did not start:", error));
+}

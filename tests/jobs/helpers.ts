@@ -1,0 +1,65 @@
+// Calling the job API's route handlers as a signed-in user, and waiting for job states.
+import { POST as createAsync } from "@/app/api/export/async/route";
+import { GET as download } from "@/app/api/export/download/[jobId]/route";
+import { POST as cancel } from "@/app/api/export/jobs/[jobId]/cancel/route";
+import { POST as retry } from "@/app/api/export/jobs/[jobId]/retry/route";
+import { GET as status } from "@/app/api/export/status/[jobId]/route";
+import { prisma } from "@/lib/data/prisma";
+import type { ExportJobJson } from "@/lib/jobs/jobs";
+import { requestAs, routeContext, type DemoWho } from "../helpers/auth";
+
+export type Accepted = { job_id: string; status: string; status_url: string; warning?: string };
+
+export async function datasetIdOf(title: string): Promise<number> {
+  return (await prisma().dataset.findFirstOrThrow({ where: { title } })).id;
+}
+
+export async function createJob(who: DemoWho, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
+  const req = await requestAs(who, "/api/export/async", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
+  return createAsync(req, routeContext({}));
+}
+
+export async function createdJob(who: DemoWho, title: string, format: string, options?: Record<string, unknown>): Promise<Accepted> {
+  const response = await createJob(who, { dataset_id: await datasetIdOf(title), format, ...(options ? { options } : {}) });
+  if (response.status !== 202) throw new Error(`expected 202, got ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Accepted;
+}
+
+export async function statusOf(who: DemoWho, jobId: string, headers: Record<string, string> = {}): Promise<Response> {
+  return status(await requestAs(who, `/api/export/status/${jobId}`, { headers }), routeContext({ jobId }));
+}
+
+export async function jobJson(who: DemoWho, jobId: string): Promise<ExportJobJson> {
+  const response = await statusOf(who, jobId);
+  if (response.status !== 200) throw new Error(`status ${response.status}: ${await response.text()}`);
+  return (await response.json()) as ExportJobJson;
+}
+
+export async function cancelAs(who: DemoWho, jobId: string): Promise<Response> {
+  return cancel(await requestAs(who, `/api/export/jobs/${jobId}/cancel`, { method: "POST" }), routeContext({ jobId }));
+}
+
+export async function retryAs(who: DemoWho, jobId: string): Promise<Response> {
+  return retry(await requestAs(who, `/api/export/jobs/${jobId}/retry`, { method: "POST" }), routeContext({ jobId }));
+}
+
+export async function downloadAs(who: DemoWho, jobId: string): Promise<Response> {
+  return download(await requestAs(who, `/api/export/download/${jobId}`), routeContext({ jobId }));
+}
+
+/** Polls `read` until `done` holds (or fails after `timeoutMs`), returning every value seen. */
+export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000, everyMs = 50): Promise<T[]> {
+  const seen: T[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    seen.push(value);
+    if (done(value)) return seen;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
