@@ -4,15 +4,13 @@
 //  3. The 1M-row CSV over HTTP against the running app: first byte, total, server RSS growth.
 // Uses the embedded database under var/ (or DATABASE_URL); adds the 1M-row dataset once.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
-import { encode } from "next-auth/jwt";
 import { to as copyTo } from "pg-copy-streams";
 import { openDatabase } from "../lib/data/bootstrap";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
 import { BENCH_ROWS, ensureBenchDataset } from "./bench-dataset";
+import { processTreeRssMb, startApp } from "./support";
 
 type Result = { format: string; rows: number; seconds: number; rowsPerSecond: number; megabytes: number; firstByteMs: number; peakRssMb: number };
 
@@ -60,54 +58,17 @@ async function copyBaseline(datasetId: number, keys: string[]): Promise<{ second
   }
 }
 
-function processTreeRssMb(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let kb = 0;
-  const visit = (pid: number) => {
-    try {
-      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      kb += Number(rss?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(rootPid);
-  return kb / 1024;
-}
-
 async function overHttp(datasetId: number, adminId: number, url: string) {
-  const port = 3200;
-  const secret = randomBytes(16).toString("hex");
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PORT: String(port), DATABASE_URL: url, NEXTAUTH_SECRET: secret, OUTPORT_EXPORTS_PER_MINUTE: "1000" },
-  });
+  const app = await startApp(3200, url, { OUTPORT_EXPORTS_PER_MINUTE: "1000" });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      if (server.exitCode !== null) throw new Error("the app did not start");
-      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const cookie = `next-auth.session-token=${await encode({ token: { sub: String(adminId) }, secret })}`;
+    const cookie = await app.cookieFor(adminId);
     const runs: Array<{ firstByteMs: number; seconds: number; megabytes: number; rssGrowthMb: number }> = [];
     for (let run = 0; run < 3; run++) {
-      const rssBefore = processTreeRssMb(server.pid!);
+      const rssBefore = processTreeRssMb(app.pid);
       let rssPeak = rssBefore;
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, processTreeRssMb(server.pid!))), 100);
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, processTreeRssMb(app.pid))), 100);
       const started = performance.now();
-      const response = await fetch(`${base}/api/export/csv/${datasetId}`, { headers: { cookie } });
+      const response = await fetch(`${app.base}/api/export/csv/${datasetId}`, { headers: { cookie } });
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
       let firstByteMs = 0;
       let bytes = 0;
@@ -122,8 +83,7 @@ async function overHttp(datasetId: number, adminId: number, url: string) {
     }
     return runs;
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    await app.stop();
   }
 }
 

@@ -6,7 +6,7 @@ import { config } from "../config";
 import { jobQueue, EXPORT_QUEUE, ZExportMessageSchema } from "./queue";
 import { runJob, type RunJobOptions } from "./run-job";
 import { reapJobs } from "./store";
-import { registerLocalWorker, unregisterLocalWorkers } from "./wake";
+import { nudgeLocalWorkers, registerLocalWorker, unregisterLocalWorkers } from "./wake";
 
 export type WorkerOptions = Omit<RunJobOptions, "shutdown"> & {
   concurrency?: number;
@@ -47,6 +47,9 @@ export async function startExportWorker(options: WorkerOptions = {}): Promise<Ex
         running.delete(work);
       }
     }
+    // pg-boss waits a polling interval after every message, even with more waiting; a
+    // nudge makes the next fetch immediate, so a queue drains as fast as jobs finish.
+    if (!shutdown.signal.aborted) nudgeLocalWorkers();
   };
 
   const ids: string[] = [];

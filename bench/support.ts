@@ -1,0 +1,65 @@
+// What the benchmarks share: the built app started on a port of its own, a session cookie
+// for it, and the resident memory of a process tree.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { encode } from "next-auth/jwt";
+
+export function processTreeRssMb(rootPid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let kb = 0;
+  const pattern = new RegExp(`${field}:\\s+(\\d+)`);
+  const visit = (pid: number) => {
+    try {
+      kb += Number(pattern.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return kb / 1024;
+}
+
+export type RunningApp = { base: string; pid: number; cookieFor: (userId: number) => Promise<string>; stop: () => Promise<void> };
+
+/** `npm start` (the built app) on its own port against the given database. */
+export async function startApp(port: number, databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const secret = randomBytes(16).toString("hex");
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, ...env },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (server.exitCode !== null) return;
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  };
+  try {
+    for (;;) {
+      if (server.exitCode !== null) throw new Error("the app did not start");
+      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    base,
+    pid: server.pid ?? 0,
+    cookieFor: async (userId) => `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret })}`,
+    stop,
+  };
+}
