@@ -1,14 +1,16 @@
 "use client";
 
 import { useState } from "react";
+import { startExport, type StartExportResult } from "@/app/actions/export";
 import type { DatasetJson } from "@/lib/data/datasets";
 import type { ExportFormat } from "@/lib/export/options";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Spinner } from "../ui/spinner";
 import { useToast } from "../ui/toast";
-import { downloadExport } from "./download-export";
+import { downloadExport, errorMessage } from "./download-export";
 import { ExportOptionsDialog } from "./export-options-dialog";
+import { ExportProgressModal } from "./export-progress-modal";
 import { activeOptionCount, draftToOptions, initialDraft, type OptionsDraft } from "./options-draft";
 
 type ExportDataset = Pick<
@@ -37,6 +39,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
   const toast = useToast();
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [job, setJob] = useState<{ id: string; warning?: string } | null>(null);
   const [draft, setDraft] = useState<OptionsDraft>(() => initialDraft(dataset));
   const options = draftToOptions(draft, dataset);
   const activeCount = activeOptionCount(options);
@@ -55,6 +58,23 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
       const { compression, ...rest } = options;
       const request = COMPRESSIBLE.has(format) ? options : rest;
       void compression;
+      // The server decides: a small export is downloaded directly, a large one becomes a job.
+      let started: StartExportResult;
+      try {
+        started = await startExport({ dataset_id: dataset.id, format, options: request });
+      } catch {
+        toast.show(t("export.failed", { reason: t("error.internal") }), "error");
+        return;
+      }
+      if ("error" in started) {
+        const reason = errorMessage({ detail: started.error, errors: started.errors }, t("error.internal"));
+        toast.show(t("export.failed", { reason }), "error");
+        return;
+      }
+      if (started.mode === "job") {
+        setJob({ id: started.job_id, warning: started.warning });
+        return;
+      }
       const result = await downloadExport(dataset.id, format, request, t("error.internal"));
       if (result.ok) toast.show(t("export.done", { file: result.fileName }), "success");
       else toast.show(t("export.failed", { reason: result.message }), "error");
@@ -135,6 +155,14 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
           setDraft(next);
           setDialogOpen(false);
         }}
+        />
+      ) : null}
+      {job ? (
+        <ExportProgressModal
+          jobId={job.id}
+          warning={job.warning}
+          onClose={() => setJob(null)}
+          onRetried={(id, warning) => setJob({ id, warning })}
         />
       ) : null}
     </section>

@@ -47,7 +47,8 @@ export type RunJobOptions = {
   open?: OpenFile;
 };
 
-export type RunOutcome = "not_claimed" | "completed" | "failed" | "lost" | "released" | "retrying";
+/** What became of a job run; "stopped": the job was cancelled or taken over mid-run. */
+export type RunOutcome = "not_claimed" | "completed" | "failed" | "stopped" | "released" | "retrying";
 
 const KEPT_WARNINGS = 20;
 
@@ -178,7 +179,7 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     if (!done) {
       // Cancelled in the last instant, or taken over: the file must not outlive the claim.
       await removeStored(storageKey, dir);
-      return "lost";
+      return "stopped";
     }
     await recordAudit({
       ...audit,
@@ -199,14 +200,14 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
   } catch (error) {
     await removeTempFiles(job.id, dir);
     const reason = stop.signal.reason;
-    if (reason instanceof StopExport && reason.why === "lost") return "lost";
+    if (reason instanceof StopExport && reason.why === "lost") return "stopped";
     if (reason instanceof StopExport && reason.why === "shutdown") {
-      return (await releaseJob(attempt, { countAttempt: false })) ? "released" : "lost";
+      return (await releaseJob(attempt, { countAttempt: false })) ? "released" : "stopped";
     }
     const io = ioFailure(error);
     if (!io && job.attempt < maxAttempts) {
       console.error(`export job ${job.id} attempt ${job.attempt} failed; it will run again:`, error);
-      return (await releaseJob(attempt, { countAttempt: true, delaySeconds: 5 })) ? "retrying" : "lost";
+      return (await releaseJob(attempt, { countAttempt: true, delaySeconds: 5 })) ? "retrying" : "stopped";
     }
     if (!io) console.error(`export job ${job.id} failed on its last attempt:`, error);
     const message = io ? `job.error.${io}` : "job.error.unexpected";

@@ -1,9 +1,12 @@
-import { act, screen } from "@testing-library/react";
+import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startExport } from "@/app/actions/export";
 import { ExportButtons } from "@/components/export/export-buttons";
 import { renderWithProviders } from "../helpers/render";
 import { ToastProvider } from "@/components/ui/toast";
+
+vi.mock("@/app/actions/export", () => ({ startExport: vi.fn(), cancelExport: vi.fn(), retryExport: vi.fn() }));
 
 const dataset = {
   id: 1,
@@ -26,6 +29,8 @@ function renderButtons(canExport: boolean, locale: "en" | "ko" = "en") {
 }
 
 beforeEach(() => {
+  vi.mocked(startExport).mockReset();
+  vi.mocked(startExport).mockResolvedValue({ mode: "direct" });
   vi.stubGlobal("URL", Object.assign(URL, { createObjectURL: vi.fn(() => "blob:x"), revokeObjectURL: vi.fn() }));
 });
 afterEach(() => vi.unstubAllGlobals());
@@ -43,6 +48,7 @@ describe("ExportButtons", () => {
     await userEvent.click(csv);
     expect(await screen.findByRole("alert")).toHaveTextContent("내보내기 권한이 없습니다");
     expect(fetchMock).not.toHaveBeenCalled();
+    expect(startExport).not.toHaveBeenCalled();
   });
 
   it("shows a spinner and disables the clicked button until the download starts", async () => {
@@ -76,5 +82,76 @@ describe("ExportButtons", () => {
     await userEvent.click(screen.getByRole("button", { name: "Download PDF" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("PDF reports are coming soon");
     expect(fetchMock).not.toHaveBeenCalled();
+    expect(startExport).not.toHaveBeenCalled();
+  });
+
+  it("asks the server first and drops gzip for formats it does not apply to", async () => {
+    const fetchMock = vi.fn(async () => new Response("x", { headers: { "content-disposition": 'attachment; filename="q1.parquet"' } }));
+    vi.stubGlobal("fetch", fetchMock);
+    renderButtons(true);
+    await userEvent.click(screen.getByRole("button", { name: /Options/ }));
+    await userEvent.click(screen.getByRole("checkbox", { name: "Compress (gzip) CSV and JSON" }));
+    await userEvent.click(screen.getByRole("button", { name: "Apply" }));
+    await userEvent.click(screen.getByRole("button", { name: "Download CSV" }));
+    expect(await screen.findByText(/Download started/)).toBeInTheDocument();
+    expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "csv", options: { compression: "gzip" } });
+    await userEvent.click(screen.getByText(/More formats/));
+    await userEvent.click(screen.getByRole("button", { name: "Download Parquet" }));
+    expect(await screen.findByText("Download started: q1.parquet")).toBeInTheDocument();
+    expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "parquet", options: {} });
+    expect(fetchMock).toHaveBeenLastCalledWith("/api/export/parquet/1", expect.objectContaining({ method: "POST", body: "{}" }));
+  });
+
+  it("opens the progress modal when the export becomes a background job", async () => {
+    vi.mocked(startExport).mockResolvedValue({
+      mode: "job",
+      job_id: "job-1",
+      status_url: "/api/export/status/job-1",
+      warning: "Large dataset: 600,000 rows.",
+    });
+    const fetchMock = vi.fn(async () =>
+      Response.json({
+        job_id: "job-1",
+        status: "processing",
+        progress: 50,
+        processed_rows: 10_000,
+        total_rows: 20_000,
+        skipped_rows: 0,
+        eta_seconds: 45,
+        download_url: null,
+        error_message: null,
+        warnings: [],
+      }),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    renderButtons(true);
+    await userEvent.click(screen.getByRole("button", { name: "Download Excel" }));
+    const dialog = await screen.findByRole("dialog", { name: "Exporting…" });
+    expect(startExport).toHaveBeenCalledWith({ dataset_id: 1, format: "excel", options: {} });
+    expect(within(dialog).getByText("Large dataset: 600,000 rows.")).toBeInTheDocument();
+    expect(await within(dialog).findByText("10,000 / 20,000 records processed")).toBeInTheDocument();
+    expect(within(dialog).getByRole("progressbar")).toHaveStyle({ width: "50%" });
+    // The job is polled; nothing is downloaded directly.
+    expect(fetchMock).toHaveBeenCalledWith("/api/export/status/job-1", expect.anything());
+    expect(fetchMock).not.toHaveBeenCalledWith("/api/export/excel/1", expect.anything());
+    expect(screen.getByRole("button", { name: "Download Excel" })).toBeEnabled();
+
+    await userEvent.click(within(dialog).getByRole("button", { name: "Close" }));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("shows the reasons when the server refuses to start an export", async () => {
+    const fetchMock = vi.fn();
+    vi.stubGlobal("fetch", fetchMock);
+    vi.mocked(startExport).mockResolvedValue({
+      error: "Some fields are invalid.",
+      errors: [{ field: "options.columns.0", message: 'unknown column "x"' }],
+      status: 422,
+    });
+    renderButtons(true);
+    await userEvent.click(screen.getByRole("button", { name: "Download CSV" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent('The export failed: Some fields are invalid. options.columns.0: unknown column "x"');
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });
 });

@@ -241,7 +241,7 @@ describe("with a worker running", () => {
     expect(response.status).toBe(200);
     await waitUntil(async () => outcomes.get(job.job_id), (o) => o !== undefined, 5_000, 20);
     expect(Date.now() - asked).toBeLessThan(2_000);
-    expect(outcomes.get(job.job_id)).toBe("lost");
+    expect(outcomes.get(job.job_id)).toBe("stopped");
     expect(partFiles()).toEqual([]);
     const cancelled = await jobJson("admin", job.job_id);
     expect(cancelled).toMatchObject({ status: "cancelled", download_url: null });

@@ -1,0 +1,73 @@
+import { readFile } from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import ExcelJS from "exceljs";
+import { signIn, snapshot } from "./helpers";
+
+async function openDataset(page: Page, title: string) {
+  await page.goto("/datasets");
+  await page.getByRole("link", { name: title }).click();
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+}
+
+test("a manager exports Student Enrollment 2024 as Excel: the progress modal reaches 100 % and the file has every row", async ({ page }) => {
+  await signIn(page, "manager");
+  await openDataset(page, "Student Enrollment 2024");
+  const downloading = page.waitForEvent("download", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Download Excel" }).click();
+
+  const modal = page.getByRole("dialog", { name: "Exporting…" });
+  await expect(modal).toBeVisible();
+  const bar = modal.getByRole("progressbar");
+  await expect(bar).toBeVisible();
+  // Whatever was seen on the way, the bar only ever grows and ends full.
+  const seen: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        const now = Number(await bar.getAttribute("aria-valuenow"));
+        seen.push(now);
+        return now;
+      },
+      { timeout: 60_000, intervals: [100] },
+    )
+    .toBe(100);
+  seen.slice(1).forEach((value, i) => expect(value).toBeGreaterThanOrEqual(seen[i] ?? 0));
+  expect(await bar.evaluate((el) => (el as HTMLElement).style.width)).toBe("100%");
+  await expect(modal.getByText("8,500 / 8,500 records processed")).toBeVisible();
+  await expect(modal.getByRole("status").filter({ hasText: "Download complete" })).toBeVisible();
+  await snapshot(page, "job-modal-complete");
+
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^student-enrollment-2024_\d{8}_\d{6}\.xlsx$/);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(new Uint8Array(await readFile(await download.path())).buffer);
+  const sheet = workbook.worksheets[0]!;
+  expect(sheet.actualRowCount).toBe(8501);
+  expect((sheet.getRow(1).getCell(1).fill as ExcelJS.FillPattern).fgColor?.argb).toBe("FF4472C4");
+  // The modal closes itself 2 s after the download started.
+  await expect(modal).toBeHidden({ timeout: 5_000 });
+});
+
+test("an admin follows a large export in Korean, then cancels it", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("button", { name: "한국어" }).click();
+  await page.goto("/datasets");
+  await page.getByRole("link", { name: "All Students 2024-2025" }).click();
+  await page.getByRole("button", { name: "Excel 다운로드" }).click();
+
+  const modal = page.getByRole("dialog", { name: "내보내기 중..." });
+  await expect(modal).toBeVisible();
+  const bar = modal.getByRole("progressbar");
+  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000, intervals: [100] }).toBeGreaterThan(0);
+  await expect(modal.getByText(/^[\d,]+ \/ 75,000건 처리됨$/)).toBeVisible();
+  await expect(modal.getByText(/^약 \d+(초|분) 남음$/)).toBeVisible();
+  const width = await bar.evaluate((el) => (el as HTMLElement).style.width);
+  expect(width).toBe(`${await bar.getAttribute("aria-valuenow")}%`);
+  await snapshot(page, "job-modal-progress-ko");
+
+  await modal.getByRole("button", { name: "취소" }).click();
+  await expect(modal.getByRole("status").filter({ hasText: "내보내기가 취소되었습니다" })).toBeVisible();
+  await snapshot(page, "job-modal-cancelled-ko");
+  await modal.getByRole("button", { name: "닫기" }).click();
+  await expect(modal).toBeHidden();
+});
