@@ -2,6 +2,7 @@
 import { afterAll, inject } from "vitest";
 import { closePgPool } from "../../lib/data/pg";
 import { disconnectPrisma } from "../../lib/data/prisma";
+import { stopJobQueue } from "../../lib/jobs/queue";
 
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.NEXTAUTH_SECRET = "outport-test-secret";
@@ -9,6 +10,8 @@ process.env.NEXTAUTH_SECRET = "outport-test-secret";
 process.env.OUTPORT_LOGIN_MAX_DELAY_MS ??= "0";
 
 afterAll(async () => {
+  // A test that queued a job started pg-boss in this process (timers and its own pool).
+  await stopJobQueue({ graceful: false });
   await disconnectPrisma();
   await closePgPool();
 });
