@@ -3,7 +3,14 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { config } = await import("./lib/config");
-  if (config.jobs.inProcessWorkers <= 0 || !process.env.DATABASE_URL) return;
+  if (!process.env.DATABASE_URL) return;
+  if (config.jobs.inProcessWorkers <= 0) {
+    // No workers here, but jobs are created here: start the queue now rather than make the
+    // first request wait for it (~200 ms).
+    const { jobQueue } = await import("./lib/jobs/queue");
+    await jobQueue().catch((error: unknown) => console.error("The job queue did not start:", error));
+    return;
+  }
   const { serveExportWorkers } = await import("./lib/jobs/serve");
   // The launcher sets NEXT_MANUAL_SIG_HANDLE so that shutdown waits for the workers;
   // under a bare `next start` Next exits by itself and the job leases recover the work.

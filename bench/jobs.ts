@@ -4,7 +4,8 @@
 //     `-- --workers=N --concurrency=C` (default 1 process × 2, the default deployment).
 //  2. Job creation: 50 users each POST /api/export/async at the same moment against the
 //     built app (port 3201, workers off so only creation is measured), three rounds, and
-//     the same burst through lib/jobs in process: p50/p95/p99.
+//     the same burst through lib/jobs in process: p50/p95/p99. The same bursts against
+//     GET /api/health show the floor: what any request costs on this server and machine.
 // Uses the embedded database under var/ (or DATABASE_URL); adds a 15,000-row dataset once.
 // Jobs and files it creates are removed afterwards. Needs a current build (npm run build).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +21,7 @@ import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
 import { enqueueExport } from "../lib/jobs/create";
 import { stopJobQueue } from "../lib/jobs/queue";
 import { ensureBenchDataset } from "./bench-dataset";
-import { processTreeRssMb, startApp } from "./support";
+import { processTreeRssMb, request, startApp } from "./support";
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const arg = (name: string, fallback: number) => {
@@ -161,20 +162,29 @@ async function creationOverHttp(url: string, datasetId: number, userIds: number[
       await pgPool().query("UPDATE export_jobs SET status = 'cancelled' WHERE user_id = ANY($1::int[]) AND status = 'pending'", [userIds]);
       await pgPool().query("DELETE FROM rate_limits WHERE key = ANY($1::text[])", [userIds.map((id) => `export:${id}`)]);
     };
-    return await burstLatencies(
+    // The floor: the same bursts against the cheapest route there is (one SELECT 1).
+    const floor = await burstLatencies(
+      userIds,
+      async () => {
+        const response = await request(`${app.base}/api/health`);
+        if (response.status !== 200) throw new Error(`health: HTTP ${response.status}`);
+      },
+      async () => {},
+    );
+    const create = await burstLatencies(
       userIds,
       async (userId) => {
-        const response = await fetch(`${app.base}/api/export/async`, {
+        const response = await request(`${app.base}/api/export/async`, {
           method: "POST",
           headers: { cookie: cookies.get(userId) ?? "", "content-type": "application/json" },
           body: JSON.stringify({ dataset_id: datasetId, format: "csv" }),
         });
         if (response.status === 404) throw new Error("POST /api/export/async is 404: the build is older than the code; run `npm run build`.");
-        if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-        await response.arrayBuffer();
+        if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${response.body}`);
       },
       clear,
     );
+    return { create, floor };
   } finally {
     await app.stop();
   }
@@ -229,8 +239,10 @@ try {
     console.log(`\nCreating a job: a burst (${BURST} users each create one at the same moment, ${ROUNDS} rounds) and one at a time (100):\n`);
     console.log("| path | load | p50 ms | p95 ms | p99 ms | max ms |");
     console.log("|---|---|---:|---:|---:|---:|");
-    console.log(latencyRow("POST /api/export/async over HTTP", `burst of ${BURST}`, http.burst));
-    console.log(latencyRow("POST /api/export/async over HTTP", "one at a time", http.single));
+    console.log(latencyRow("POST /api/export/async over HTTP", `burst of ${BURST}`, http.create.burst));
+    console.log(latencyRow("POST /api/export/async over HTTP", "one at a time", http.create.single));
+    console.log(latencyRow("GET /api/health over HTTP (floor: SELECT 1)", `burst of ${BURST}`, http.floor.burst));
+    console.log(latencyRow("GET /api/health over HTTP (floor: SELECT 1)", "one at a time", http.floor.single));
     console.log(latencyRow("prepareExport + enqueueExport in process", `burst of ${BURST}`, inProcess.burst));
     console.log(latencyRow("prepareExport + enqueueExport in process", "one at a time", inProcess.single));
   }

@@ -1,6 +1,7 @@
 // What the benchmarks share: the built app started on a port of its own, a session cookie
 // for it, and the resident memory of a process tree.
 import { spawn } from "node:child_process";
+import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { encode } from "next-auth/jwt";
@@ -62,4 +63,24 @@ export async function startApp(port: number, databaseUrl: string, env: Record<st
     cookieFor: async (userId) => `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret })}`,
     stop,
   };
+}
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * A small HTTP/1.1 request on kept-alive sockets, for latency bursts: the bench shares the
+ * two cores with the server, and fetch (undici, web streams) costs the client several times
+ * what node:http does, which would be counted as the server's latency.
+ */
+export function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method ?? "GET", headers: init.headers, agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
 }

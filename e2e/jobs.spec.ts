@@ -48,13 +48,14 @@ test("a manager exports Student Enrollment 2024 as Excel: the progress modal rea
   await expect(modal).toBeHidden({ timeout: 5_000 });
 });
 
-test("an admin follows a large export in Korean, then cancels it", async ({ page }) => {
+test("an admin follows a large export in Korean to the end, and cancels the next one", async ({ page }) => {
   await signIn(page, "admin");
   await page.getByRole("button", { name: "한국어" }).click();
   await page.goto("/datasets");
   await page.getByRole("link", { name: "All Students 2024-2025" }).click();
-  await page.getByRole("button", { name: "Excel 다운로드" }).click();
 
+  const downloading = page.waitForEvent("download", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Excel 다운로드" }).click();
   const modal = page.getByRole("dialog", { name: "내보내기 중..." });
   await expect(modal).toBeVisible();
   const bar = modal.getByRole("progressbar");
@@ -65,8 +66,18 @@ test("an admin follows a large export in Korean, then cancels it", async ({ page
   expect(width).toBe(`${await bar.getAttribute("aria-valuenow")}%`);
   await snapshot(page, "job-modal-progress-ko");
 
+  await expect(modal.getByRole("status").filter({ hasText: "다운로드가 완료되었습니다" })).toBeVisible({ timeout: 60_000 });
+  await expect(modal.getByText("75,000 / 75,000건 처리됨")).toBeVisible();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^all-students-2024-2025_\d{8}_\d{6}\.xlsx$/);
+  await expect(modal).toBeHidden({ timeout: 5_000 });
+
+  // The same export again, cancelled at once: 75,000 rows take seconds, the cancel does not.
+  await page.getByRole("button", { name: "Excel 다운로드" }).click();
+  await expect(modal).toBeVisible();
   await modal.getByRole("button", { name: "취소" }).click();
   await expect(modal.getByRole("status").filter({ hasText: "내보내기가 취소되었습니다" })).toBeVisible();
+  await expect(bar).not.toHaveAttribute("aria-valuenow", "100");
   await snapshot(page, "job-modal-cancelled-ko");
   await modal.getByRole("button", { name: "닫기" }).click();
   await expect(modal).toBeHidden();

@@ -7,8 +7,12 @@ const globalForPg = globalThis as unknown as { outportPgPool?: pg.Pool };
 export function pgPool(): pg.Pool {
   if (!globalForPg.outportPgPool) {
     const pool = new pg.Pool({ connectionString: databaseUrl(), max: 10, idleTimeoutMillis: 30_000 });
-    // An idle client that loses its server must not crash the process.
-    pool.on("error", (error) => console.error("postgres pool error:", error.message));
+    // An idle client that loses its server must not crash the process. Once the pool is
+    // ending, end() has already resolved while its sockets still close: a server stopping
+    // right after (the embedded one, at shutdown) is expected, not worth a line.
+    pool.on("error", (error) => {
+      if (!pool.ending) console.error("postgres pool error:", error.message);
+    });
     globalForPg.outportPgPool = pool;
   }
   return globalForPg.outportPgPool;

@@ -1,7 +1,7 @@
 // Creating an export job: the checked export (lib/data/export-request) becomes a pending
-// export_jobs row and a queue message in one transaction, under a per-user lock that
-// keeps the number of active jobs within the limit even when requests race.
-import { recordAudit } from "../audit/audit";
+// export_jobs row, its export_requested audit event and a queue message in one
+// transaction, under a per-user lock that keeps the number of active jobs within the limit
+// even when requests race.
 import { config } from "../config";
 import type { PreparedExport } from "../data/export-request";
 import { AppError } from "../http/errors";
@@ -20,43 +20,38 @@ export async function enqueueExport(
   { retryOf = null }: { retryOf?: string | null } = {},
 ): Promise<CreatedJob> {
   const { user } = caller;
+  const limit = config.export.activeJobsPerUser;
+  const audit = {
+    format: prepared.format,
+    delivery: "job",
+    rows: prepared.rowCount,
+    filters: prepared.info.filters,
+    ...(retryOf ? { retry_of: retryOf } : {}),
+  };
   const job = await inTransaction(async (client) => {
+    // The lock comes first, in a statement of its own: the count below must see every job
+    // committed by a request that held the lock before us.
     await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CREATE_LOCK, user.id]);
-    const { rows: active } = await client.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM export_jobs WHERE user_id = $1 AND status IN ('pending', 'processing')",
-      [user.id],
-    );
-    const limit = config.export.activeJobsPerUser;
-    if ((active[0]?.n ?? 0) >= limit) {
-      throw new AppError("rate_limited", "job.concurrentLimit", { params: { limit } });
-    }
+    // Count, insert and audit in one round trip; no row back means the user is at the limit.
     const { rows } = await client.query<{ id: string; created_at: Date }>(
-      `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6)
-       RETURNING id, created_at`,
-      [user.id, prepared.dataset.id, prepared.format, JSON.stringify(prepared.options), prepared.rowCount, retryOf],
+      `WITH job AS (
+         INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id)
+         SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6
+          WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status IN ('pending', 'processing')) < $7
+         RETURNING id, created_at
+       ), audit AS (
+         INSERT INTO audit_events (action, actor_id, target_type, target_id, details, ip)
+         SELECT 'export_requested', $1, 'dataset', $10, $8::jsonb || jsonb_build_object('job_id', job.id), $9 FROM job
+       )
+       SELECT id, created_at FROM job`,
+      [user.id, prepared.dataset.id, prepared.format, JSON.stringify(prepared.options), prepared.rowCount, retryOf, limit, JSON.stringify(audit), caller.ip, String(prepared.dataset.id)],
     );
     const row = rows[0];
-    if (!row) throw new Error("INSERT … RETURNING gave no row");
+    if (!row) throw new AppError("rate_limited", "job.concurrentLimit", { params: { limit } });
     await dispatchExport(client, row.id);
     return { id: row.id, createdAt: row.created_at, totalRows: prepared.rowCount };
   });
   nudgeLocalWorkers();
-  await recordAudit({
-    action: "export_requested",
-    actorId: user.id,
-    targetType: "dataset",
-    targetId: prepared.dataset.id,
-    ip: caller.ip,
-    details: {
-      format: prepared.format,
-      delivery: "job",
-      job_id: job.id,
-      rows: prepared.rowCount,
-      filters: prepared.info.filters,
-      ...(retryOf ? { retry_of: retryOf } : {}),
-    },
-  });
   return job;
 }
 

@@ -66,6 +66,11 @@ describe("creating jobs (no worker running)", () => {
     expect(body.warning).toBeUndefined();
     const job = await jobJson("manager", body.job_id);
     expect(job).toMatchObject({ status: "pending", progress: 0, format: "csv", dataset_title: "Q1 Sales", download_url: null });
+    // Audited with the job, in the same transaction.
+    const audit = await prisma().auditEvent.findMany({ where: { action: "export_requested", details: { path: ["job_id"], equals: body.job_id } } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ targetType: "dataset", targetId: String(await datasetIdOf("Q1 Sales")) });
+    expect(audit[0]?.details).toMatchObject({ format: "csv", delivery: "job" });
   });
 
   it("refuses the 4th active job of a user with 429 'concurrent export limit', even when requests race", async () => {
@@ -75,7 +80,13 @@ describe("creating jobs (no worker running)", () => {
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
     const refused = responses.find((r) => r.status === 429);
     expect(((await refused?.json()) as { detail: string }).detail).toContain("concurrent export limit");
-    expect(await prisma().exportJob.count({ where: { user: { email: "manager@outport.local" }, status: "pending" } })).toBe(3);
+    const pending = await prisma().exportJob.findMany({ where: { user: { email: "manager@outport.local" }, status: "pending" } });
+    expect(pending).toHaveLength(3);
+    // One export_requested event per job created, none for the refused ones.
+    const audited = await prisma().auditEvent.count({
+      where: { action: "export_requested", OR: pending.map((job) => ({ details: { path: ["job_id"], equals: job.id } })) },
+    });
+    expect(audited).toBe(3);
     // Another user is not affected by the manager's jobs.
     expect((await createJob("admin", { dataset_id: id, format: "csv" })).status).toBe(202);
   });
