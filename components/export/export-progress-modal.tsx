@@ -180,7 +180,8 @@ function JobProgress({
         : t("progress.records", { done: formatNumber(locale, job.processed_rows), total: formatNumber(locale, job.total_rows) })
       : t("progress.waiting");
 
-  const eta = status === "processing" ? etaText(job?.eta_seconds ?? null, locale, t) : null;
+  const stalled = status === "processing" && job?.stalled === true;
+  const eta = status === "processing" && !stalled ? etaText(job?.eta_seconds ?? null, locale, t) : null;
 
   const buttonClass = "rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60";
   const primaryClass = "rounded-md bg-brand-500 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
@@ -217,6 +218,12 @@ function JobProgress({
             </span>
           ) : null}
         </div>
+
+        {stalled ? (
+          <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="export-stalled">
+            {t("progress.stalled")}
+          </p>
+        ) : null}
 
         {job && job.skipped_rows > 0 ? (
           <p className="text-amber-800">{t("progress.skipped", { count: formatNumber(locale, job.skipped_rows) })}</p>

@@ -107,6 +107,7 @@ export const en = {
   "progress.etaSeconds": "about {seconds} s left",
   "progress.etaMinutes": "about {minutes} min left",
   "progress.etaUnknown": "Estimating the time left…",
+  "progress.stalled": "The worker running this export stopped responding. It will start again by itself shortly.",
   "progress.done": "Download complete",
   "progress.failed": "Something went wrong",
   "progress.cancelled": "Export cancelled",

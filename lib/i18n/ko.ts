@@ -109,6 +109,7 @@ export const ko: Messages = {
   "progress.etaSeconds": "약 {seconds}초 남음",
   "progress.etaMinutes": "약 {minutes}분 남음",
   "progress.etaUnknown": "남은 시간을 계산하는 중…",
+  "progress.stalled": "이 내보내기를 처리하던 작업자가 응답하지 않습니다. 잠시 후 자동으로 다시 시작됩니다.",
   "progress.done": "다운로드가 완료되었습니다",
   "progress.failed": "오류가 발생했습니다",
   "progress.cancelled": "내보내기가 취소되었습니다",

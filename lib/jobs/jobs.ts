@@ -9,6 +9,7 @@ import { prepareExport, type PreparedExport } from "../data/export-request";
 import { prisma } from "../data/prisma";
 import { isExportFormat, type ExportFormat } from "../export/options";
 import type { ExportJob } from "../generated/prisma/client";
+import { config } from "../config";
 import { AppError } from "../http/errors";
 import { translateStored, type Locale } from "../i18n";
 import { enqueueExport, type CreatedJob } from "./create";
@@ -42,7 +43,17 @@ function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
   });
 }
 
-export function presentJob(job: JobWithDataset, locale: Locale) {
+/**
+ * A running job whose worker has not written a heartbeat for a while: it probably died,
+ * and the job will run again once its lease runs out. Its last ETA is no longer true.
+ */
+export function isStalled(job: Pick<ExportJob, "status" | "heartbeatAt">, now = new Date()): boolean {
+  const quietFor = Math.max(5000, config.jobs.heartbeatMs * 5);
+  return job.status === "processing" && job.heartbeatAt !== null && now.getTime() - job.heartbeatAt.getTime() > quietFor;
+}
+
+export function presentJob(job: JobWithDataset, locale: Locale, now = new Date()) {
+  const stalled = isStalled(job, now);
   return {
     job_id: job.id,
     status: job.status,
@@ -53,8 +64,9 @@ export function presentJob(job: JobWithDataset, locale: Locale) {
     processed_rows: job.processedRows,
     total_rows: job.totalRows,
     skipped_rows: job.skippedRows,
-    eta_seconds: job.status === "processing" ? job.etaSeconds : job.status === "completed" ? 0 : null,
-    download_url: downloadUrl(job),
+    eta_seconds: job.status === "processing" && !stalled ? job.etaSeconds : job.status === "completed" ? 0 : null,
+    stalled,
+    download_url: downloadUrl(job, now),
     error_message: job.errorMessage ? translateStored(locale, job.errorMessage) : null,
     warnings: presentWarnings(locale, job.warnings),
     file_name: job.fileName,

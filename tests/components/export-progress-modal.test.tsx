@@ -21,6 +21,7 @@ function job(overrides: Partial<ExportJobJson> = {}): ExportJobJson {
     total_rows: 20_000,
     skipped_rows: 0,
     eta_seconds: 45,
+    stalled: false,
     download_url: null,
     error_message: null,
     warnings: [],
@@ -189,6 +190,21 @@ describe("ExportProgressModal: progress", () => {
     await advance(2000);
     expect(screen.getByText("1,234 records processed")).toBeInTheDocument();
     expect(screen.getByText("Estimating the time left…")).toBeInTheDocument();
+  });
+
+  it("says so when the worker stops responding, instead of a time left that is no longer true, and carries on", async () => {
+    server.j1 = job({ stalled: true, eta_seconds: null });
+    renderModal();
+    await advance();
+    expect(screen.getByTestId("export-stalled")).toHaveTextContent("The worker running this export stopped responding. It will start again by itself shortly.");
+    expect(screen.queryByTestId("export-eta")).toBeNull();
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeEnabled();
+
+    // Another worker takes it over: the note goes, the time left comes back.
+    server.j1 = job({ progress: 60, processed_rows: 12_000, eta_seconds: 20, attempts: 2 });
+    await advance(2000);
+    expect(screen.queryByTestId("export-stalled")).toBeNull();
+    expect(screen.getByText("about 20 s left")).toBeInTheDocument();
   });
 
   it("speaks Korean", async () => {

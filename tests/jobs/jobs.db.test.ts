@@ -73,6 +73,18 @@ describe("creating jobs (no worker running)", () => {
     expect(audit[0]?.details).toMatchObject({ format: "csv", delivery: "job" });
   });
 
+  it("calls a running job whose heartbeat stopped 'stalled' and drops its stale time left", async () => {
+    const { job_id } = await createdJob("manager", "Q1 Sales", "csv");
+    // A worker took it and went quiet 60 s ago (none runs in this block to reap it).
+    await prisma().exportJob.update({
+      where: { id: job_id },
+      data: { status: "processing", attempts: 1, etaSeconds: 4, heartbeatAt: new Date(Date.now() - 60_000) },
+    });
+    expect(await jobJson("manager", job_id)).toMatchObject({ status: "processing", stalled: true, eta_seconds: null });
+    await prisma().exportJob.update({ where: { id: job_id }, data: { heartbeatAt: new Date() } });
+    expect(await jobJson("manager", job_id)).toMatchObject({ status: "processing", stalled: false, eta_seconds: 4 });
+  });
+
   it("refuses the 4th active job of a user with 429 'concurrent export limit', even when requests race", async () => {
     const id = await datasetIdOf("Q1 Sales");
     const responses = await Promise.all(Array.from({ length: 5 }, () => createJob("manager", { dataset_id: id, format: "csv" })));
