@@ -47,7 +47,7 @@ function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
  * A running job whose worker has not written a heartbeat for a while: it probably died,
  * and the job will run again once its lease runs out. Its last ETA is no longer true.
  */
-export function isStalled(job: Pick<ExportJob, "status" | "heartbeatAt">, now = new Date()): boolean {
+function isStalled(job: Pick<ExportJob, "status" | "heartbeatAt">, now = new Date()): boolean {
   const quietFor = Math.max(5000, config.jobs.heartbeatMs * 5);
   return job.status === "processing" && job.heartbeatAt !== null && now.getTime() - job.heartbeatAt.getTime() > quietFor;
 }
