@@ -52,6 +52,16 @@ export const config = {
     activeJobsPerUser: intFromEnv("OUTPORT_ACTIVE_JOBS_PER_USER", 3),
     /** Days a finished export file is kept (SPEC §6). */
     retentionDays: intFromEnv("OUTPORT_RETENTION_DAYS", 7),
+    /** How long a signed download URL (`?token=`) stays valid. */
+    signedUrlMinutes: Math.max(1, intFromEnv("OUTPORT_SIGNED_URL_MINUTES", 15)),
+  },
+  retention: {
+    /** When the cleanup of expired exports runs (cron, in `timeZone`); it also runs at start. */
+    cron: process.env.OUTPORT_RETENTION_CRON ?? "0 2 * * *",
+    timeZone: process.env.OUTPORT_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    /** A stored file no job refers to is removed once it is this old (a crash between
+     * publishing a file and recording it leaves one). */
+    orphanMinutes: intFromEnv("OUTPORT_ORPHAN_FILE_MINUTES", 60),
   },
   jobs: {
     /** Workers started inside the web process; 0 leaves the work to `npm run worker`. */

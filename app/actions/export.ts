@@ -54,7 +54,7 @@ export async function cancelExport(jobId: unknown): Promise<{ job: ExportJobJson
   try {
     const who = await caller();
     const job = await cancelJob(who.user, ZJobIdInputSchema.parse(jobId), who.ip);
-    return { job: presentJob(job, locale) };
+    return { job: presentJob(job, who.user, locale) };
   } catch (error) {
     return actionError(error, locale);
   }

@@ -1,6 +1,7 @@
 import Image from "next/image";
 import Link from "next/link";
 import type { CurrentUser } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/permissions";
 import type { MessageKey } from "@/lib/i18n";
 import { RoleBadge } from "../ui/role-badge";
 import { LanguageSwitch } from "./language-switch";
@@ -18,6 +19,14 @@ export function TopBar({ user, t }: { user: CurrentUser; t: (key: MessageKey, pa
           <Link href="/datasets" className="text-slate-300 hover:text-white">
             {t("nav.datasets")}
           </Link>
+          <Link href="/export/history" className="text-slate-300 hover:text-white">
+            {t("nav.history")}
+          </Link>
+          {can(user, "audit.view") ? (
+            <Link href="/admin/audit" className="text-slate-300 hover:text-white">
+              {t("nav.audit")}
+            </Link>
+          ) : null}
         </nav>
         <div className="ml-auto flex items-center gap-4">
           <LanguageSwitch />

@@ -54,9 +54,16 @@ export function canSeeSensitive(actor: Actor | null | undefined): boolean {
   return can(actor, "export.sensitive");
 }
 
-/** Whether an actor may see, download, cancel, retry or delete an export job. */
-export function canManageExport(actor: Actor | null | undefined, job: { userId: number }): boolean {
+/** Whether an actor may see an export job: its status and its row in the history. */
+export function canSeeExport(actor: Actor | null | undefined, job: { userId: number }): boolean {
   if (!actor) return false;
   if (job.userId === actor.id) return can(actor, "history.own");
+  return can(actor, "history.all");
+}
+
+/** Whether an actor may download, delete, cancel or retry an export job. */
+export function canManageExport(actor: Actor | null | undefined, job: { userId: number }): boolean {
+  if (!actor) return false;
+  if (job.userId === actor.id) return can(actor, "exports.manage.own");
   return can(actor, "exports.manage.any");
 }

@@ -1,11 +1,14 @@
-// Export files on local disk. A file is written under a temporary name with its SHA-256
-// (and MD5) computed from the very bytes written, and published by an atomic rename only
-// once complete, so no partial file is ever served. Names are generated here, never taken
-// from a request.
+// Where finished export files live. `ExportStore` is what the rest of the app sees (publish,
+// open for a verified read, remove, list), with the local folder as the one implementation
+// today; object storage would be another. A file is written under a temporary name with its
+// SHA-256 (and MD5) computed from the very bytes written, and published only once complete,
+// so no partial file is ever served. Keys are generated here, never taken from a request,
+// and neither keys nor paths ever leave the server.
 import { createHash, randomUUID } from "node:crypto";
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { exportDir } from "../config";
 
 export type WrittenFile = { size: number; sha256: string; md5: string };
@@ -82,13 +85,94 @@ export async function writeHashed(
   }
 }
 
-/** Makes a complete temporary file visible under its storage key (atomic on one disk). */
-export async function publish(temp: string, storageKey: string, dir = exportDir()): Promise<void> {
-  await fs.rename(temp, storedPath(storageKey, dir));
+/** A stored file opened for one read: what is hashed is what is streamed. */
+export type StoredFile = {
+  size: number;
+  modifiedAt: Date;
+  /** SHA-256 of the stored bytes, read through the handle that stream() then uses. */
+  sha256(): Promise<string>;
+  /** The bytes; closes the file when done (or when the reader cancels). */
+  stream(): ReadableStream<Uint8Array>;
+  /** For when the file will not be streamed after all. */
+  close(): Promise<void>;
+};
+
+export type StoredEntry = { key: string; size: number; modifiedAt: Date };
+
+export interface ExportStore {
+  /** Makes a complete temporary file (written by writeHashed) visible under `key`. */
+  publish(tempFile: string, key: string): Promise<void>;
+  /** Opens a stored file, or null when it is not there. */
+  open(key: string): Promise<StoredFile | null>;
+  /** Removes a stored file; the bytes freed, or null when there was none. */
+  remove(key: string): Promise<number | null>;
+  /** Every published file (temporary files excluded). */
+  list(): AsyncIterable<StoredEntry>;
 }
 
-export async function removeStored(storageKey: string, dir = exportDir()): Promise<void> {
-  await fs.rm(storedPath(storageKey, dir), { force: true });
+/** The export folder on local disk (OUTPORT_EXPORT_DIR, or var/exports). */
+export class LocalExportStore implements ExportStore {
+  constructor(readonly dir: string) {}
+
+  async publish(tempFile: string, key: string): Promise<void> {
+    await fs.rename(tempFile, storedPath(key, this.dir)); // atomic on one disk
+  }
+
+  async open(key: string): Promise<StoredFile | null> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(storedPath(key, this.dir), "r");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+    try {
+      const { size, mtime } = await handle.stat();
+      return {
+        size,
+        modifiedAt: mtime,
+        sha256: () => hashHandle(handle),
+        stream: () => Readable.toWeb(handle.createReadStream({ start: 0, autoClose: true })) as ReadableStream<Uint8Array>,
+        close: () => handle.close().catch(() => {}),
+      };
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  async remove(key: string): Promise<number | null> {
+    const file = storedPath(key, this.dir);
+    let size: number;
+    try {
+      size = (await fs.stat(file)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+    await fs.rm(file, { force: true });
+    return size;
+  }
+
+  async *list(): AsyncIterable<StoredEntry> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const name of names) {
+      if (!KEY_PATTERN.test(name)) continue;
+      const stats = await fs.stat(path.join(this.dir, name)).catch(() => null); // null: removed meanwhile
+      if (stats?.isFile()) yield { key: name, size: stats.size, modifiedAt: stats.mtime };
+    }
+  }
+}
+
+/** The export store in use; `dir` overrides the configured folder (tests, workers). */
+export function exportStore(dir = exportDir()): ExportStore {
+  return new LocalExportStore(dir);
 }
 
 /** The SHA-256 of a stored file read through an open handle (the one that will be served). */

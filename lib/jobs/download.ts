@@ -1,66 +1,81 @@
-// Serving a finished export: only to whoever may see the job, only while it has not
+// Serving a finished export: only to whoever may download the job, only while it has not
 // expired, and only after the file's SHA-256 matches the one recorded when it was written
-// (checked through the very handle that is then streamed, so what was verified is what
-// is sent). Every download is counted, recorded and audited.
-import fs from "node:fs/promises";
-import { Readable } from "node:stream";
+// (checked through the very handle that is then streamed, so what was verified is what is
+// sent). Every download is counted, recorded and audited. A HEAD request runs the same
+// checks without sending, counting or recording anything: the history page asks first, so
+// a refused file gets a message on the page instead of a broken download.
 import { recordAudit } from "../audit/audit";
-import type { CurrentUser } from "../auth/current-user";
-import { prisma } from "../data/prisma";
+import { loadActiveUser, type CurrentUser } from "../auth/current-user";
+import { pgPool } from "../data/pg";
 import { FORMAT_SPECS } from "../export/formats";
 import { isExportFormat } from "../export/options";
-import { hashHandle, storedPath } from "../files/storage";
+import { exportStore, type StoredFile } from "../files/storage";
 import { contentDisposition, storedFileName } from "../http/content-disposition";
 import { AppError } from "../http/errors";
-import { findJobFor } from "./jobs";
+import { findJobFor, isExpired } from "./jobs";
+import { verifyDownloadToken } from "./signed-url";
 
 type Requester = { user: CurrentUser; ip: string | null; userAgent: string | null };
 
-export async function downloadExport({ user, ip, userAgent }: Requester, rawJobId: string): Promise<Response> {
-  const job = await findJobFor(user, rawJobId);
+/**
+ * The user a `?token=` download URL was signed for; undefined without a token (the session
+ * decides). A bad, expired or revoked token is refused with 403 whatever the session says.
+ */
+export async function signedUrlUser(req: Request, jobId: string): Promise<CurrentUser | undefined> {
+  const token = new URL(req.url).searchParams.get("token");
+  if (token === null) return undefined;
+  const check = verifyDownloadToken(jobId, token);
+  if (!check.ok) throw new AppError("forbidden", check.reason === "expired" ? "download.linkExpired" : "download.linkInvalid");
+  const user = await loadActiveUser(check.userId);
+  if (!user) throw new AppError("forbidden", "download.linkInvalid");
+  return user;
+}
+
+export async function downloadExport({ user, ip, userAgent }: Requester, rawJobId: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
+  const job = await findJobFor(user, rawJobId, "manage");
   const audit = { actorId: user.id, targetType: "export_job", targetId: job.id, ip };
-  if (job.status === "expired" || (job.status === "completed" && job.expiresAt && job.expiresAt <= new Date())) {
-    throw new AppError("gone", "job.expired");
-  }
+  if (isExpired(job)) throw new AppError("gone", "job.expired");
   if (job.status !== "completed" || !job.storageKey || !job.sha256) throw new AppError("conflict", "job.notReady");
 
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(storedPath(job.storageKey), "r");
-  } catch (error) {
-    await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "file_missing", code: (error as NodeJS.ErrnoException).code ?? null } });
-    throw new AppError("gone", "job.expired");
+  const file = await exportStore().open(job.storageKey);
+  if (!file) {
+    await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "file_missing" } });
+    throw new AppError("gone", "job.fileMissing");
   }
+  let handedOver = false;
   try {
-    const sha256 = await hashHandle(handle);
+    const sha256 = await file.sha256();
     if (sha256 !== job.sha256) {
-      await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "sha256_mismatch", expected: job.sha256, actual: sha256 } });
+      await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "sha256_mismatch", expected: job.sha256, actual: sha256, bytes: file.size } });
       throw new AppError("conflict", "job.integrityFailure");
     }
-    const { size } = await handle.stat();
-    await prisma().$transaction([
-      prisma().exportJob.update({ where: { id: job.id }, data: { downloadCount: { increment: 1 } } }),
-      prisma().exportDownload.create({ data: { jobId: job.id, userId: user.id, ip, userAgent: userAgent?.slice(0, 500) ?? null } }),
-    ]);
-    await recordAudit({ ...audit, action: "export_downloaded", details: { format: job.format, bytes: size, owner_id: job.userId } });
+    const headers = fileHeaders(job, file, sha256);
+    if (method === "HEAD") return new Response(null, { status: 200, headers });
 
-    const spec = isExportFormat(job.format) ? FORMAT_SPECS[job.format] : null;
-    const gz = job.fileName?.endsWith(".gz") ?? false;
-    const body = Readable.toWeb(handle.createReadStream({ start: 0, autoClose: true })) as ReadableStream<Uint8Array>;
-    return new Response(body, {
-      status: 200,
-      headers: {
-        "Content-Type": gz ? "application/gzip" : (spec?.contentType ?? "application/octet-stream"),
-        "Content-Length": String(size),
-        "Content-Disposition": contentDisposition(storedFileName(job.fileName ?? `export.${spec?.extension ?? "bin"}`)),
-        "Cache-Control": "private, no-store, no-transform",
-        "X-Content-Type-Options": "nosniff",
-        "X-Checksum-SHA256": sha256,
-        "Repr-Digest": `sha-256=:${Buffer.from(sha256, "hex").toString("base64")}:`,
-      },
-    });
-  } catch (error) {
-    await handle.close().catch(() => {});
-    throw error;
+    // Counted and recorded in one statement before the first byte is sent.
+    await pgPool().query(
+      `WITH counted AS (UPDATE export_jobs SET download_count = download_count + 1 WHERE id = $1 RETURNING id)
+       INSERT INTO export_downloads (job_id, user_id, ip, user_agent) SELECT id, $2, $3, $4 FROM counted`,
+      [job.id, user.id, ip, userAgent?.slice(0, 500) ?? null],
+    );
+    await recordAudit({ ...audit, action: "export_downloaded", details: { format: job.format, bytes: file.size, owner_id: job.userId } });
+    handedOver = true;
+    return new Response(file.stream(), { status: 200, headers });
+  } finally {
+    if (!handedOver) await file.close();
   }
+}
+
+function fileHeaders(job: { format: string; fileName: string | null }, file: StoredFile, sha256: string): Headers {
+  const spec = isExportFormat(job.format) ? FORMAT_SPECS[job.format] : null;
+  const gz = job.fileName?.endsWith(".gz") ?? false;
+  return new Headers({
+    "Content-Type": gz ? "application/gzip" : (spec?.contentType ?? "application/octet-stream"),
+    "Content-Length": String(file.size),
+    "Content-Disposition": contentDisposition(storedFileName(job.fileName ?? `export.${spec?.extension ?? "bin"}`)),
+    "Cache-Control": "private, no-store, no-transform",
+    "X-Content-Type-Options": "nosniff",
+    "X-Checksum-SHA256": sha256,
+    "Repr-Digest": `sha-256=:${Buffer.from(sha256, "hex").toString("base64")}:`,
+  });
 }

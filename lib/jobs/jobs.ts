@@ -3,7 +3,7 @@
 // cancelled, retried.
 import { z } from "zod";
 import { recordAudit } from "../audit/audit";
-import { canManageExport } from "../auth/permissions";
+import { canManageExport, canSeeExport } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { prepareExport, type PreparedExport } from "../data/export-request";
 import { prisma } from "../data/prisma";
@@ -13,25 +13,40 @@ import { config } from "../config";
 import { AppError } from "../http/errors";
 import { translateStored, type Locale } from "../i18n";
 import { enqueueExport, type CreatedJob } from "./create";
+import { signedDownloadUrl } from "./signed-url";
 import type { JobWarning } from "./store";
 
 export const ACTIVE_STATUSES = ["pending", "processing"] as const;
 const ZJobIdSchema = z.uuid();
 
-type JobWithDataset = ExportJob & { dataset: { title: string } };
+export type JobWithDataset = ExportJob & { dataset: { title: string } };
 
-/** The job, if the caller may see it; otherwise 404 whatever the reason. */
-export async function findJobFor(user: CurrentUser, rawId: string): Promise<JobWithDataset> {
+/**
+ * The job, if the caller may see it (a deleted one never): otherwise 404 whatever the
+ * reason, so ids cannot be probed. `manage` (download, delete, cancel, retry) also needs
+ * the role to allow it: 403 for a job one may see but not touch.
+ */
+export async function findJobFor(user: CurrentUser, rawId: string, need: "see" | "manage" = "see"): Promise<JobWithDataset> {
   const id = ZJobIdSchema.safeParse(rawId);
   if (!id.success) throw new AppError("not_found", "error.notFound");
   const job = await prisma().exportJob.findUnique({ where: { id: id.data }, include: { dataset: { select: { title: true } } } });
-  if (!job || !canManageExport(user, job)) throw new AppError("not_found", "error.notFound");
+  if (!job || job.deletedAt || !canSeeExport(user, job)) throw new AppError("not_found", "error.notFound");
+  if (need === "manage" && !canManageExport(user, job)) throw new AppError("forbidden", "job.manageForbidden");
   return job;
 }
 
+/** Whether a job's file may still be downloaded (completed and not past its expiry). */
+export function isDownloadable(job: Pick<ExportJob, "status" | "expiresAt">, now = new Date()): boolean {
+  return job.status === "completed" && !(job.expiresAt && job.expiresAt <= now);
+}
+
+/** Expired: marked so by the cleanup, or completed and past its expiry (not yet purged). */
+export function isExpired(job: Pick<ExportJob, "status" | "expiresAt">, now = new Date()): boolean {
+  return job.status === "expired" || (job.status === "completed" && !!job.expiresAt && job.expiresAt <= now);
+}
+
 export function downloadUrl(job: Pick<ExportJob, "id" | "status" | "expiresAt">, now = new Date()): string | null {
-  if (job.status !== "completed" || (job.expiresAt && job.expiresAt <= now)) return null;
-  return `/api/export/download/${job.id}`;
+  return isDownloadable(job, now) ? `/api/export/download/${job.id}` : null;
 }
 
 function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
@@ -52,8 +67,14 @@ function isStalled(job: Pick<ExportJob, "status" | "heartbeatAt">, now = new Dat
   return job.status === "processing" && job.heartbeatAt !== null && now.getTime() - job.heartbeatAt.getTime() > quietFor;
 }
 
-export function presentJob(job: JobWithDataset, locale: Locale, now = new Date()) {
+/**
+ * SPEC §9's status shape. `viewer` is who asks: the signed URL is theirs (it stays valid
+ * for `config.export.signedUrlMinutes`, for the browser's download manager or a script).
+ */
+export function presentJob(job: JobWithDataset, viewer: Pick<CurrentUser, "id" | "role">, locale: Locale, now = new Date()) {
   const stalled = isStalled(job, now);
+  const mayDownload = isDownloadable(job, now) && canManageExport(viewer, job);
+  const signed = mayDownload ? signedDownloadUrl(job.id, viewer.id, now.getTime()) : null;
   return {
     job_id: job.id,
     status: job.status,
@@ -66,7 +87,9 @@ export function presentJob(job: JobWithDataset, locale: Locale, now = new Date()
     skipped_rows: job.skippedRows,
     eta_seconds: job.status === "processing" && !stalled ? job.etaSeconds : job.status === "completed" ? 0 : null,
     stalled,
-    download_url: downloadUrl(job, now),
+    download_url: mayDownload ? downloadUrl(job, now) : null,
+    signed_download_url: signed?.url ?? null,
+    signed_url_expires_at: signed?.expiresAt.toISOString() ?? null,
     error_message: job.errorMessage ? translateStored(locale, job.errorMessage) : null,
     warnings: presentWarnings(locale, job.warnings),
     file_name: job.fileName,
@@ -80,6 +103,7 @@ export function presentJob(job: JobWithDataset, locale: Locale, now = new Date()
     completed_at: job.status === "completed" ? (job.finishedAt?.toISOString() ?? null) : null,
     finished_at: job.finishedAt?.toISOString() ?? null,
     expires_at: job.expiresAt?.toISOString() ?? null,
+    expired: isExpired(job, now),
   };
 }
 
@@ -91,7 +115,7 @@ export function statusUrl(jobId: string): string {
 
 /** Cancels a waiting or running job; a running one stops within a heartbeat or two. */
 export async function cancelJob(user: CurrentUser, rawId: string, ip: string | null): Promise<JobWithDataset> {
-  const job = await findJobFor(user, rawId);
+  const job = await findJobFor(user, rawId, "manage");
   const { count } = await prisma().exportJob.updateMany({
     where: { id: job.id, status: { in: [...ACTIVE_STATUSES] } },
     data: { status: "cancelled", finishedAt: new Date(), etaSeconds: null },
@@ -110,7 +134,7 @@ export async function cancelJob(user: CurrentUser, rawId: string, ip: string | n
 
 /** A new job with the same dataset, format and options as a failed or cancelled one. */
 export async function retryJob(user: CurrentUser, rawId: string, ip: string | null): Promise<{ created: CreatedJob; prepared: PreparedExport }> {
-  const job = await findJobFor(user, rawId);
+  const job = await findJobFor(user, rawId, "manage");
   if (job.status !== "failed" && job.status !== "cancelled") throw new AppError("conflict", "job.notRetryable");
   const format: ExportFormat = isExportFormat(job.format) ? job.format : "csv";
   // Checked again as a new request: the caller's role, the dataset and the options now.

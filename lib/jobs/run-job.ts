@@ -18,9 +18,8 @@ import { exportFileName } from "../http/content-disposition";
 import {
   ioFailure,
   newStorageKey,
+  exportStore,
   openForWriting,
-  publish,
-  removeStored,
   removeTempFiles,
   tempPath,
   writeHashed,
@@ -163,7 +162,8 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     const gz = built.options.compression === "gzip" && built.spec.compressible;
     const extension = gz ? `${built.spec.extension}.gz` : built.spec.extension;
     const storageKey = newStorageKey(extension);
-    await publish(temp, storageKey, dir);
+    const store = exportStore(dir);
+    await store.publish(temp, storageKey);
     const warnings: JobWarning[] = [
       ...skippedIds,
       ...run.stats.warnings.slice(0, KEPT_WARNINGS).map(({ row, column, message }) => ({ row, column, message })),
@@ -178,7 +178,7 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     });
     if (!done) {
       // Cancelled in the last instant, or taken over: the file must not outlive the claim.
-      await removeStored(storageKey, dir);
+      await store.remove(storageKey);
       return "stopped";
     }
     await recordAudit({

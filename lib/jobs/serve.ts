@@ -1,9 +1,10 @@
 // Workers as part of a process's life: started with the process (inside the web server,
-// or alone with `npm run worker`), stopped gracefully on SIGTERM/SIGINT — stop claiming,
+// or alone with `npm run worker`) together with the retention cleanup, stopped gracefully on SIGTERM/SIGINT — stop claiming,
 // let running jobs finish within the grace period or hand them back — before it exits.
 import { closePgPool } from "../data/pg";
 import { disconnectPrisma } from "../data/prisma";
-import { stopJobQueue } from "./queue";
+import { jobQueue, stopJobQueue } from "./queue";
+import { startRetention } from "./retention";
 import { startExportWorker, type WorkerOptions } from "./worker";
 
 const globalForServe = globalThis as unknown as { outportWorkers?: Promise<unknown> };
@@ -27,6 +28,10 @@ async function start({ exitOnSignal, log = console.log, ...workerOptions }: Serv
     ...workerOptions,
   });
   log(`Export workers running (${workerOptions.concurrency ?? "default"} at once, pid ${process.pid}).`);
+  // Not awaited: the first cleanup may take a while on a big folder; workers need not wait.
+  void jobQueue()
+    .then((boss) => startRetention(boss, log))
+    .catch((error: unknown) => console.error("The retention cleanup did not start:", error));
   if (!exitOnSignal) return worker;
 
   let exiting = false;

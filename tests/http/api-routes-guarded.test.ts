@@ -24,9 +24,9 @@ describe("API route handlers", () => {
 
   it.each(files.filter((file) => !PUBLIC_ROUTES.has(file)))("%s exports only handlers wrapped in withUser", (file) => {
     const source = readFileSync(file, "utf8");
-    const handlers = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\s*=\s*([^\n]+)/g)];
+    const handlers = [...source.matchAll(/export const (GET|HEAD|POST|PUT|PATCH|DELETE)\s*=\s*([^\n]+)/g)];
     expect(handlers.length).toBeGreaterThan(0);
     for (const [, method, rest] of handlers) expect(rest, `${file} ${method}`).toMatch(/^withUser\b/);
-    expect(source).not.toMatch(/export (async )?function (GET|POST|PUT|PATCH|DELETE)\b/);
+    expect(source).not.toMatch(/export (async )?function (GET|HEAD|POST|PUT|PATCH|DELETE)\b/);
   });
 });

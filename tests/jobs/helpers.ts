@@ -1,6 +1,8 @@
 // Calling the job API's route handlers as a signed-in user, and waiting for job states.
 import { POST as createAsync } from "@/app/api/export/async/route";
-import { GET as download } from "@/app/api/export/download/[jobId]/route";
+import { GET as download, HEAD as downloadHead } from "@/app/api/export/download/[jobId]/route";
+import { DELETE as deleteFromHistory } from "@/app/api/export/history/[jobId]/route";
+import { GET as history } from "@/app/api/export/history/route";
 import { POST as cancel } from "@/app/api/export/jobs/[jobId]/cancel/route";
 import { POST as retry } from "@/app/api/export/jobs/[jobId]/retry/route";
 import { GET as status } from "@/app/api/export/status/[jobId]/route";
@@ -47,7 +49,7 @@ export async function retryAs(who: DemoWho, jobId: string): Promise<Response> {
   return retry(await requestAs(who, `/api/export/jobs/${jobId}/retry`, { method: "POST" }), routeContext({ jobId }));
 }
 
-export async function downloadAs(who: DemoWho, jobId: string): Promise<Response> {
+export async function downloadAs(who: DemoWho | null, jobId: string): Promise<Response> {
   return download(await requestAs(who, `/api/export/download/${jobId}`), routeContext({ jobId }));
 }
 
@@ -62,4 +64,23 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
     if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export async function headAs(who: DemoWho | null, jobId: string, query = ""): Promise<Response> {
+  return downloadHead(await requestAs(who, `/api/export/download/${jobId}${query}`, { method: "HEAD" }), routeContext({ jobId }));
+}
+
+/** A download as the browser's download manager makes it: the URL only, no session. */
+export async function downloadUrlAs(who: DemoWho | null, url: string, init: RequestInit = {}): Promise<Response> {
+  const jobId = new URL(url, "http://127.0.0.1:3000").pathname.split("/").pop() ?? "";
+  return download(await requestAs(who, url, init), routeContext({ jobId }));
+}
+
+export async function historyAs(who: DemoWho | null, query: Record<string, string> = {}): Promise<Response> {
+  const search = new URLSearchParams(query).toString();
+  return history(await requestAs(who, `/api/export/history${search ? `?${search}` : ""}`), routeContext({}));
+}
+
+export async function deleteAs(who: DemoWho | null, jobId: string): Promise<Response> {
+  return deleteFromHistory(await requestAs(who, `/api/export/history/${jobId}`, { method: "DELETE" }), routeContext({ jobId }));
 }

@@ -17,6 +17,8 @@ declare module "vitest" {
     databaseUrl: string;
     /** A copy of the seeded database for the job tests, whose workers must not see others' jobs. */
     jobsDatabaseUrl: string;
+    /** A copy for the history tests, which count every export they can see. */
+    historyDatabaseUrl: string;
   }
 }
 
@@ -35,6 +37,7 @@ async function externalDatabase(serverUrl: string) {
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.query(`DROP DATABASE IF EXISTS "${name}_outport_jobs" WITH (FORCE)`);
+      await client.query(`DROP DATABASE IF EXISTS "${name}_outport_history" WITH (FORCE)`);
       await client.end();
     },
   };
@@ -88,7 +91,9 @@ export default async function setup(project: TestProject) {
     await closePgPool();
   }
   const jobsUrl = await copyDatabase(db.url, "outport_jobs");
+  const historyUrl = await copyDatabase(db.url, "outport_history");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
+  project.provide("historyDatabaseUrl", historyUrl);
   return db.stop;
 }

@@ -4,5 +4,5 @@ import { findJobFor, presentJob } from "@/lib/jobs/jobs";
 
 export const GET = withUser<{ jobId: string }>(async ({ user, params, locale }) => {
   const job = await findJobFor(user, params.jobId);
-  return Response.json(presentJob(job, locale), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(presentJob(job, user, locale), { headers: { "Cache-Control": "no-store" } });
 });

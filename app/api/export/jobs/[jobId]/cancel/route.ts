@@ -5,5 +5,5 @@ import { cancelJob, presentJob } from "@/lib/jobs/jobs";
 
 export const POST = withUser<{ jobId: string }>(async ({ req, user, params, locale }) => {
   const job = await cancelJob(user, params.jobId, clientIp(req.headers));
-  return Response.json(presentJob(job, locale));
+  return Response.json(presentJob(job, user, locale));
 });

@@ -1,0 +1,398 @@
+"use client";
+// The export history (SPEC §6): newest first, filtered on the server, paged. Completed,
+// unexpired rows have a download button that first asks the server (HEAD) whether the file
+// passes its checks, then hands the signed URL to the browser's download manager, so the
+// file streams to disk and a refused file gets a message here instead of a broken
+// download. Delete asks for confirmation. Rows still running refresh every 2 s.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { EXPORT_FORMATS } from "@/lib/export/options";
+import { formatNumber, type MessageKey } from "@/lib/i18n";
+import type { HistoryItem, HistoryPage } from "@/lib/jobs/history";
+import { useI18n } from "../i18n/i18n-provider";
+import { Dialog } from "../ui/dialog";
+import { useToast } from "../ui/toast";
+import { formatFileSize } from "./format-size";
+import {
+  checkDownload,
+  DEFAULT_FILTERS,
+  deleteExport,
+  getHistory,
+  HISTORY_PAGE_SIZE,
+  HistoryRequestError,
+  startBrowserDownload,
+  type HistoryFilters,
+} from "./history-api";
+
+export const HISTORY_POLL_MS = 2000;
+/** After a download starts, the list is read again to show the server's count. */
+export const RECOUNT_AFTER_MS = 3000;
+
+type Status = "pending" | "processing" | "completed" | "failed" | "cancelled" | "expired";
+
+export const FORMAT_LABELS: Record<string, string> = {
+  csv: "CSV",
+  excel: "Excel",
+  pdf: "PDF",
+  json: "JSON",
+  ndjson: "NDJSON",
+  parquet: "Parquet",
+};
+
+const BADGES: Record<Status, string> = {
+  pending: "bg-sky-100 text-sky-800",
+  processing: "bg-sky-100 text-sky-800",
+  completed: "bg-green-100 text-green-800",
+  failed: "bg-red-100 text-red-800",
+  cancelled: "bg-slate-100 text-slate-700",
+  expired: "bg-amber-100 text-amber-800",
+};
+
+/** Why the server refused a download, from the HEAD request's status (it has no body). */
+const REFUSALS: Record<number, MessageKey> = {
+  403: "job.manageForbidden",
+  404: "error.notFound",
+  409: "job.integrityFailure",
+  410: "job.expired",
+};
+
+const isActive = (item: HistoryItem) => item.status === "pending" || item.status === "processing";
+const historyKey = (filters: HistoryFilters) => ["export-history", filters] as const;
+const isDefaultView = (filters: HistoryFilters) => JSON.stringify(filters) === JSON.stringify(DEFAULT_FILTERS);
+
+export type HistoryUser = { id: number; name: string; email: string };
+
+export function ExportHistory({
+  isAdmin,
+  canDelete,
+  users = [],
+  retentionDays,
+  initial,
+}: {
+  isAdmin: boolean;
+  /** Whether the role may delete exports (viewers may not). */
+  canDelete: boolean;
+  users?: HistoryUser[];
+  retentionDays: number;
+  /** The first page as the server rendered it (default filters). */
+  initial?: HistoryPage;
+}) {
+  const { t, locale } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [filters, setFilters] = useState<HistoryFilters>(DEFAULT_FILTERS);
+  const [confirming, setConfirming] = useState<HistoryItem | null>(null);
+  const [downloading, setDownloading] = useState<string | null>(null);
+  const recountTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (recountTimer.current) clearTimeout(recountTimer.current);
+  }, []);
+
+  const fallback = t("history.loadFailed");
+  const fetchPage = useCallback(
+    (wanted: HistoryFilters, signal?: AbortSignal) => getHistory(wanted, HISTORY_PAGE_SIZE, fallback, signal),
+    [fallback],
+  );
+  const query = useQuery({
+    queryKey: historyKey(filters),
+    queryFn: ({ signal }) => fetchPage(filters, signal),
+    initialData: initial && isDefaultView(filters) ? initial : undefined,
+    staleTime: 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => (q.state.data?.items.some(isActive) ? HISTORY_POLL_MS : false),
+  });
+  const page = query.data;
+
+  const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: ["export-history"] }), [queryClient]);
+  const patchItem = (jobId: string, patch: (item: HistoryItem) => HistoryItem) =>
+    queryClient.setQueryData<HistoryPage>(historyKey(filters), (old) =>
+      old ? { ...old, items: old.items.map((item) => (item.job_id === jobId ? patch(item) : item)) } : old,
+    );
+
+  const setFilter = (patch: Partial<HistoryFilters>) => setFilters((old) => ({ ...old, ...patch, page: patch.page ?? 1 }));
+
+  const download = async (item: HistoryItem) => {
+    setDownloading(item.job_id);
+    try {
+      let url = item.signed_download_url;
+      let status = url ? await checkDownload(url) : 403;
+      if (status === 403) {
+        // The signed link may have expired while the page stood open: get fresh ones.
+        const fresh = await queryClient.fetchQuery({ queryKey: historyKey(filters), queryFn: () => fetchPage(filters), staleTime: 0 });
+        url = fresh.items.find((other) => other.job_id === item.job_id)?.signed_download_url ?? null;
+        status = url ? await checkDownload(url) : 404;
+      }
+      if (status === 200 && url) {
+        startBrowserDownload(url, item.file_name);
+        // The server counts the download before its first byte; show it at once, then
+        // read the list again to be sure.
+        patchItem(item.job_id, (old) => ({ ...old, download_count: old.download_count + 1 }));
+        if (recountTimer.current) clearTimeout(recountTimer.current);
+        recountTimer.current = setTimeout(() => void refresh(), RECOUNT_AFTER_MS);
+      } else {
+        const reason = t(REFUSALS[status] ?? "error.internal");
+        toast.show(t("history.downloadFailed", { reason }), "error");
+        void refresh();
+      }
+    } finally {
+      setDownloading(null);
+    }
+  };
+
+  const remove = useMutation({
+    mutationFn: (item: HistoryItem) => deleteExport(item.job_id, t("error.internal")),
+    onSuccess: (_data, item) => {
+      queryClient.setQueryData<HistoryPage>(historyKey(filters), (old) =>
+        old ? { ...old, items: old.items.filter((other) => other.job_id !== item.job_id), total: Math.max(0, old.total - 1) } : old,
+      );
+      setConfirming(null);
+      toast.show(t("history.deleted"), "success");
+      void refresh();
+    },
+    onError: (error) => {
+      setConfirming(null);
+      toast.show(error instanceof HistoryRequestError ? error.message : t("error.internal"), "error");
+      void refresh();
+    },
+  });
+
+  const dateTime = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", { dateStyle: "medium", timeStyle: "short" });
+  const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : "");
+  const filtered = filters.format !== "" || filters.user !== "";
+
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("history.title")}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {t(isAdmin ? "history.subtitleAll" : "history.subtitleOwn", { days: retentionDays })}
+        </p>
+      </div>
+
+      <div className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          {t("history.formatFilter")}
+          <select
+            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900"
+            value={filters.format}
+            onChange={(event) => setFilter({ format: event.target.value })}
+          >
+            <option value="">{t("history.allFormats")}</option>
+            {EXPORT_FORMATS.map((format) => (
+              <option key={format} value={format}>
+                {FORMAT_LABELS[format] ?? format}
+              </option>
+            ))}
+          </select>
+        </label>
+        {isAdmin ? (
+          <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+            {t("history.userFilter")}
+            <select
+              className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900"
+              value={filters.user}
+              onChange={(event) => setFilter({ user: event.target.value })}
+            >
+              <option value="">{t("history.allUsers")}</option>
+              {users.map((user) => (
+                <option key={user.id} value={String(user.id)}>
+                  {user.name} ({user.email})
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label className="flex items-center gap-2 pb-1.5 text-sm text-slate-700">
+          <input
+            type="checkbox"
+            className="h-4 w-4 rounded border-slate-300"
+            checked={filters.includeExpired}
+            onChange={(event) => setFilter({ includeExpired: event.target.checked })}
+          />
+          {t("history.showExpired")}
+        </label>
+        {!filters.includeExpired && page && page.hidden_expired > 0 ? (
+          <span className="pb-1.5 text-xs text-slate-500" data-testid="hidden-expired">
+            {t("history.hiddenExpired", { count: formatNumber(locale, page.hidden_expired) })}
+          </span>
+        ) : null}
+      </div>
+
+      {query.isError && !page ? (
+        <p role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+          {query.error instanceof HistoryRequestError ? query.error.message : t("history.loadFailed")}
+        </p>
+      ) : !page ? (
+        <p role="status" className="p-8 text-center text-sm text-slate-500">
+          {t("history.loading")}
+        </p>
+      ) : page.items.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500" data-testid="history-empty">
+          {t(filtered ? "history.emptyFiltered" : "history.empty")}
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <table className="w-full text-left text-sm" data-testid="history-table" aria-busy={query.isFetching}>
+            <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
+              <tr>
+                <th scope="col" className="px-4 py-3">{t("history.col.dataset")}</th>
+                {isAdmin ? <th scope="col" className="px-4 py-3">{t("history.col.user")}</th> : null}
+                <th scope="col" className="px-4 py-3">{t("history.col.format")}</th>
+                <th scope="col" className="px-4 py-3">{t("history.col.created")}</th>
+                <th scope="col" className="px-4 py-3 text-right">{t("history.col.size")}</th>
+                <th scope="col" className="px-4 py-3">{t("history.col.status")}</th>
+                <th scope="col" className="px-4 py-3">{t("history.col.downloads")}</th>
+                <th scope="col" className="px-4 py-3 text-right">
+                  <span className="sr-only">{t("history.col.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {page.items.map((item) => {
+                const status = item.status as Status;
+                const expired = item.expired;
+                return (
+                  <tr key={item.job_id} data-testid="history-row" data-job-id={item.job_id} data-status={status} className="align-top">
+                    <td className="px-4 py-3">
+                      <Link href={`/datasets/${item.dataset_id}`} className={`font-medium hover:underline ${expired ? "text-slate-500" : "text-brand-700"}`}>
+                        {item.dataset_title}
+                      </Link>
+                      {item.total_rows !== null ? (
+                        <p className="mt-0.5 text-xs text-slate-500">{t("history.rows", { count: formatNumber(locale, item.total_rows) })}</p>
+                      ) : null}
+                    </td>
+                    {isAdmin ? (
+                      <td className="px-4 py-3" data-testid="history-user">
+                        <span className="block">{item.user_name}</span>
+                        <span className="block text-xs text-slate-500">{item.user_email}</span>
+                      </td>
+                    ) : null}
+                    <td className="px-4 py-3 font-medium">{FORMAT_LABELS[item.format] ?? item.format}</td>
+                    <td className="whitespace-nowrap px-4 py-3 tabular-nums">
+                      <time dateTime={item.created_at} suppressHydrationWarning>
+                        {when(item.created_at)}
+                      </time>
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums" data-testid="history-size">
+                      {item.file_size === null ? "—" : formatFileSize(item.file_size)}
+                    </td>
+                    <td className="max-w-xs px-4 py-3">
+                      <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${BADGES[status]}`}>
+                        {t(`history.status.${status}`)}
+                      </span>
+                      {status === "processing" ? <span className="ml-2 text-xs tabular-nums text-slate-500">{item.progress}%</span> : null}
+                      {status === "failed" && item.error_message ? (
+                        <p className="mt-1 text-xs text-red-700" data-testid="history-error">
+                          {item.error_message}
+                        </p>
+                      ) : null}
+                      {expired ? (
+                        <p className="mt-1 text-xs text-amber-800" data-testid="history-expired">
+                          {t("history.fileExpired")}
+                        </p>
+                      ) : status === "completed" && item.expires_at ? (
+                        <p className="mt-1 text-xs text-slate-500" suppressHydrationWarning>
+                          {t("history.keptUntil", { date: when(item.expires_at) })}
+                        </p>
+                      ) : null}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-700" data-testid="history-downloads">
+                      {item.download_count === 0
+                        ? t("history.downloadsNone")
+                        : item.download_count === 1
+                          ? t("history.downloadsOne")
+                          : t("history.downloadsMany", { count: formatNumber(locale, item.download_count) })}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3 text-right">
+                      <div className="flex justify-end gap-2">
+                        {item.signed_download_url && !expired ? (
+                          <button
+                            type="button"
+                            aria-label={t("history.download")}
+                            disabled={downloading === item.job_id}
+                            onClick={() => void download(item)}
+                            className="rounded-md bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+                          >
+                            {t("history.download")}
+                          </button>
+                        ) : null}
+                        {!canDelete || isActive(item) ? null : (
+                          <button
+                            type="button"
+                            onClick={() => setConfirming(item)}
+                            className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium text-slate-700 hover:border-red-300 hover:bg-red-50 hover:text-red-700"
+                          >
+                            {t("history.delete")}
+                          </button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {page && page.pages > 1 ? (
+        <nav className="flex items-center justify-between text-sm" aria-label={t("history.page", { page: page.page, pages: page.pages })}>
+          <button
+            type="button"
+            disabled={page.page <= 1}
+            onClick={() => setFilter({ page: page.page - 1 })}
+            className="rounded-md border border-slate-300 px-3 py-1.5 disabled:opacity-50"
+          >
+            {t("history.previous")}
+          </button>
+          <span className="text-slate-600">{t("history.page", { page: page.page, pages: page.pages })}</span>
+          <button
+            type="button"
+            disabled={page.page >= page.pages}
+            onClick={() => setFilter({ page: page.page + 1 })}
+            className="rounded-md border border-slate-300 px-3 py-1.5 disabled:opacity-50"
+          >
+            {t("history.next")}
+          </button>
+        </nav>
+      ) : null}
+
+      <Dialog
+        open={confirming !== null}
+        onClose={() => (remove.isPending ? undefined : setConfirming(null))}
+        title={t("history.deleteTitle")}
+        footer={
+          <>
+            <button
+              type="button"
+              onClick={() => setConfirming(null)}
+              disabled={remove.isPending}
+              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+            >
+              {t("history.cancel")}
+            </button>
+            <button
+              type="button"
+              onClick={() => confirming && remove.mutate(confirming)}
+              disabled={remove.isPending}
+              className="rounded-md bg-red-600 px-4 py-2 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-60"
+            >
+              {remove.isPending ? t("history.deleting") : t("history.deleteConfirm")}
+            </button>
+          </>
+        }
+      >
+        {confirming ? (
+          <p className="text-sm text-slate-700">
+            {t("history.deleteBody", {
+              dataset: confirming.dataset_title,
+              format: FORMAT_LABELS[confirming.format] ?? confirming.format,
+              date: when(confirming.created_at),
+            })}
+          </p>
+        ) : null}
+      </Dialog>
+    </div>
+  );
+}

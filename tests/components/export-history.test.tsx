@@ -1,0 +1,272 @@
+// The history page's table, adapted from the seed's ExportHistoryPage tests: sizes, badges,
+// download counts, the delete confirmation, failed rows, the format filter — with the
+// server's answers mocked at the API module.
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import type { ReactElement } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-history";
+import { formatFileSize } from "@/components/history/format-size";
+import * as api from "@/components/history/history-api";
+import { ToastProvider } from "@/components/ui/toast";
+import type { HistoryItem, HistoryPage } from "@/lib/jobs/history";
+import { renderWithProviders } from "../helpers/render";
+
+vi.mock("@/components/history/history-api", async (importOriginal) => {
+  const actual = await importOriginal<typeof api>();
+  return { ...actual, getHistory: vi.fn(), deleteExport: vi.fn(), checkDownload: vi.fn(), startBrowserDownload: vi.fn() };
+});
+
+function item(overrides: Partial<HistoryItem>): HistoryItem {
+  const id = overrides.job_id ?? "job-1";
+  return {
+    job_id: id,
+    status: "completed",
+    format: "excel",
+    dataset_id: 1,
+    dataset_title: "Student Records",
+    progress: 100,
+    processed_rows: 100,
+    total_rows: 100,
+    skipped_rows: 0,
+    eta_seconds: 0,
+    stalled: false,
+    download_url: `/api/export/download/${id}`,
+    signed_download_url: `/api/export/download/${id}?token=1.2.abc`,
+    signed_url_expires_at: "2030-01-01T00:00:00.000Z",
+    error_message: null,
+    warnings: [],
+    file_name: `${id}.xlsx`,
+    file_size: 0,
+    sha256: "0".repeat(64),
+    attempts: 1,
+    download_count: 0,
+    retry_of: null,
+    created_at: "2025-01-20T10:30:00.000Z",
+    started_at: "2025-01-20T10:30:00.000Z",
+    completed_at: "2025-01-20T10:31:00.000Z",
+    finished_at: "2025-01-20T10:31:00.000Z",
+    expires_at: "2030-01-27T10:31:00.000Z",
+    expired: false,
+    user_id: 2,
+    user_name: "Mina Park",
+    user_email: "manager@outport.local",
+    ...overrides,
+  } as HistoryItem;
+}
+
+const HISTORY = [
+  item({ job_id: "job-1", dataset_title: "Student Records", format: "excel", file_size: 6291456, download_count: 2 }),
+  item({ job_id: "job-2", dataset_title: "Course Evaluations", format: "pdf", file_size: 2097152, download_count: 0, created_at: "2025-01-18T14:15:00Z" }),
+  item({
+    job_id: "job-3",
+    dataset_title: "Large Dataset",
+    format: "csv",
+    status: "failed",
+    file_size: null,
+    download_url: null,
+    signed_download_url: null,
+    error_message: "Processing timeout",
+    created_at: "2025-01-17T09:00:00Z",
+  }),
+];
+
+function page(items: HistoryItem[], extra: Partial<HistoryPage> = {}): HistoryPage {
+  return { items, total: items.length, page: 1, page_size: 25, pages: 1, hidden_expired: 0, ...extra };
+}
+
+/** The server: filters applied as the API applies them. */
+function serve(items: HistoryItem[]) {
+  vi.mocked(api.getHistory).mockImplementation(async (filters) => {
+    const kept = items.filter((i) => !filters.format || i.format === filters.format);
+    return page(kept);
+  });
+}
+
+function renderPage(ui: ReactElement = <ExportHistory isAdmin={false} canDelete retentionDays={7} />, locale: "en" | "ko" = "ko") {
+  return renderWithProviders(<ToastProvider>{ui}</ToastProvider>, { locale });
+}
+
+const rowOf = (title: string) => screen.getAllByTestId("history-row").find((row) => row.textContent?.includes(title));
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  serve(HISTORY);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("ExportHistory", () => {
+  it("displays export history in a table", async () => {
+    renderPage();
+    expect(await screen.findByText("Student Records")).toBeInTheDocument();
+    expect(screen.getByText("Course Evaluations")).toBeInTheDocument();
+    expect(screen.getByText("Large Dataset")).toBeInTheDocument();
+    expect(screen.getAllByTestId("history-row")).toHaveLength(3);
+  });
+
+  it("shows file sizes in human-readable format", async () => {
+    renderPage();
+    expect(await screen.findByText("6.0 MB")).toBeInTheDocument();
+    expect(screen.getByText("2.0 MB")).toBeInTheDocument();
+    expect(formatFileSize(512)).toBe("512 B");
+    expect(formatFileSize(12_595)).toBe("12.3 KB");
+    expect(formatFileSize(1024 * 1024 - 1)).toBe("1.0 MB");
+    expect(formatFileSize(3 * 1024 ** 3)).toBe("3.0 GB");
+  });
+
+  it("displays status badges with the right colours, in Korean and English", async () => {
+    const view = renderPage();
+    await screen.findByText("Student Records");
+    const completed = screen.getAllByText("완료");
+    expect(completed).toHaveLength(2);
+    expect(completed[0]).toHaveClass("bg-green-100");
+    expect(screen.getByText("실패")).toHaveClass("bg-red-100");
+    view.unmount();
+
+    renderPage(undefined, "en");
+    await screen.findByText("Student Records");
+    expect(screen.getAllByText("Completed")[0]).toHaveClass("bg-green-100");
+    expect(screen.getByText("Failed")).toHaveClass("bg-red-100");
+  });
+
+  it("checks the file, then hands the signed URL to the browser and counts the download", async () => {
+    vi.mocked(api.checkDownload).mockResolvedValue(200);
+    renderPage();
+    expect(await screen.findByText("2회 다운로드")).toBeInTheDocument();
+
+    const row = rowOf("Student Records");
+    fireEvent.click(within(row as HTMLElement).getByRole("button", { name: "다운로드" }));
+
+    await waitFor(() => expect(api.startBrowserDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=1.2.abc", "job-1.xlsx"));
+    expect(api.checkDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=1.2.abc");
+    expect(await screen.findByText("3회 다운로드")).toBeInTheDocument();
+  });
+
+  it("reads the count back from the server after a download", async () => {
+    vi.mocked(api.checkDownload).mockResolvedValue(200);
+    renderPage(undefined, "en");
+    expect(await screen.findByText("Downloaded 2 times")).toBeInTheDocument();
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    serve([{ ...HISTORY[0]!, download_count: 5 }, ...HISTORY.slice(1)]);
+    fireEvent.click(within(rowOf("Student Records") as HTMLElement).getByRole("button", { name: "Download" }));
+    expect(await screen.findByText("Downloaded 3 times")).toBeInTheDocument();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(RECOUNT_AFTER_MS + 100);
+    });
+    expect(await screen.findByText("Downloaded 5 times")).toBeInTheDocument();
+  });
+
+  it("says why a refused download did not start, and counts nothing", async () => {
+    vi.mocked(api.checkDownload).mockResolvedValue(409);
+    renderPage(undefined, "en");
+    await screen.findByText("Downloaded 2 times");
+    fireEvent.click(within(rowOf("Student Records") as HTMLElement).getByRole("button", { name: "Download" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("failed its integrity check");
+    expect(api.startBrowserDownload).not.toHaveBeenCalled();
+    expect(screen.getByText("Downloaded 2 times")).toBeInTheDocument();
+  });
+
+  it("asks for a fresh link when the page's signed link has expired", async () => {
+    vi.mocked(api.checkDownload).mockResolvedValueOnce(403).mockResolvedValueOnce(200);
+    renderPage(undefined, "en");
+    await screen.findByText("Student Records");
+    serve([{ ...HISTORY[0]!, signed_download_url: "/api/export/download/job-1?token=fresh" }, ...HISTORY.slice(1)]);
+    fireEvent.click(within(rowOf("Student Records") as HTMLElement).getByRole("button", { name: "Download" }));
+    await waitFor(() => expect(api.startBrowserDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=fresh", "job-1.xlsx"));
+  });
+
+  it("deletes an export after the confirmation, and not before", async () => {
+    vi.mocked(api.deleteExport).mockResolvedValue(undefined);
+    renderPage();
+    await screen.findByText("Course Evaluations");
+
+    const deleteButtons = screen.getAllByRole("button", { name: "삭제" });
+    fireEvent.click(deleteButtons[1] as HTMLElement);
+    expect(api.deleteExport).not.toHaveBeenCalled();
+    expect(screen.getByText(/Course Evaluations의 PDF 내보내기와 파일이 삭제됩니다/)).toBeInTheDocument();
+
+    serve(HISTORY.filter((i) => i.job_id !== "job-2"));
+    fireEvent.click(screen.getByText(/확인/));
+    await waitFor(() => {
+      expect(api.deleteExport).toHaveBeenCalledWith("job-2", expect.any(String));
+      expect(screen.queryByText("Course Evaluations")).not.toBeInTheDocument();
+    });
+    expect(screen.getByText("내보내기를 삭제했습니다.")).toBeInTheDocument();
+  });
+
+  it("keeps the export when the confirmation is cancelled, and shows a refused delete", async () => {
+    vi.mocked(api.deleteExport).mockRejectedValue(new api.HistoryRequestError("This export is still running. Cancel it first, then delete it.", 409));
+    renderPage(undefined, "en");
+    await screen.findByText("Course Evaluations");
+    fireEvent.click(screen.getAllByRole("button", { name: "Delete" })[1] as HTMLElement);
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(api.deleteExport).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getAllByRole("button", { name: "Delete" })[1] as HTMLElement);
+    fireEvent.click(screen.getByRole("button", { name: "Delete export" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Cancel it first");
+    expect(screen.getByText("Course Evaluations")).toBeInTheDocument();
+  });
+
+  it("shows the error message of a failed export, without a download button", async () => {
+    renderPage();
+    expect(await screen.findByText("Processing timeout")).toBeInTheDocument();
+    const failedRow = rowOf("Large Dataset");
+    expect(failedRow).toBeDefined();
+    expect(failedRow?.querySelector('button[aria-label="다운로드"]')).toBeNull();
+    expect(rowOf("Student Records")?.querySelector('button[aria-label="다운로드"]')).not.toBeNull();
+  });
+
+  it("filters the history by format", async () => {
+    renderPage();
+    await screen.findByText("Student Records");
+    fireEvent.change(screen.getByLabelText(/형식 필터/), { target: { value: "excel" } });
+    await waitFor(() => {
+      expect(screen.queryByText("Course Evaluations")).not.toBeInTheDocument();
+      expect(screen.queryByText("Large Dataset")).not.toBeInTheDocument();
+    });
+    expect(screen.getByText("Student Records")).toBeInTheDocument();
+    expect(vi.mocked(api.getHistory).mock.lastCall?.[0]).toMatchObject({ format: "excel", page: 1 });
+  });
+
+  it("marks expired exports, which have no download, and offers to show hidden ones", async () => {
+    vi.mocked(api.getHistory).mockImplementation(async (filters) =>
+      filters.includeExpired
+        ? page([item({ job_id: "old", dataset_title: "Old Export", status: "expired", expired: true, download_url: null, signed_download_url: null })])
+        : page([], { hidden_expired: 1 }),
+    );
+    renderPage(undefined, "en");
+    expect(await screen.findByText("No exports yet. Export a dataset and it will appear here.")).toBeInTheDocument();
+    expect(screen.getByTestId("hidden-expired")).toHaveTextContent("1 expired exports hidden");
+    fireEvent.click(screen.getByLabelText("Show expired exports"));
+    expect(await screen.findByText("Old Export")).toBeInTheDocument();
+    expect(screen.getByText("File expired")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Download" })).toBeNull();
+  });
+
+  it("gives admins a user column and a user filter; managers neither", async () => {
+    const users = [
+      { id: 2, name: "Mina Park", email: "manager@outport.local" },
+      { id: 3, name: "Joon Lee", email: "manager2@outport.local" },
+    ];
+    const view = renderPage(<ExportHistory isAdmin canDelete users={users} retentionDays={7} />, "en");
+    await screen.findByText("Student Records");
+    expect(screen.getAllByTestId("history-user")[0]).toHaveTextContent("manager@outport.local");
+    fireEvent.change(screen.getByLabelText("User filter"), { target: { value: "3" } });
+    await waitFor(() => expect(vi.mocked(api.getHistory).mock.lastCall?.[0]).toMatchObject({ user: "3" }));
+    view.unmount();
+
+    renderPage(<ExportHistory isAdmin={false} canDelete retentionDays={7} />, "en");
+    await screen.findByText("Student Records");
+    expect(screen.queryByTestId("history-user")).toBeNull();
+    expect(screen.queryByLabelText("User filter")).toBeNull();
+  });
+
+  it("offers viewers no delete button", async () => {
+    renderPage(<ExportHistory isAdmin={false} canDelete={false} retentionDays={7} />, "en");
+    await screen.findByText("Student Records");
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+  });
+});
