@@ -33,8 +33,9 @@ export function verifyDownloadToken(jobId: string, token: string, now = Date.now
   if (!match) return { ok: false, reason: "malformed" };
   const userId = Number(match[1]);
   const expires = Number(match[2]);
-  const given = Buffer.from(match[3] ?? "", "base64url");
-  const expected = signature(jobId, userId, expires);
+  // Compared as text: base64url has several spellings of the same bytes, only ours counts.
+  const given = Buffer.from(match[3] ?? "", "ascii");
+  const expected = Buffer.from(signature(jobId, userId, expires).toString("base64url"), "ascii");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
   if (expires * 1000 <= now) return { ok: false, reason: "expired" };
   return { ok: true, userId };
