@@ -171,37 +171,25 @@ export function ExportHistory({
       </div>
 
       <div className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          {t("history.formatFilter")}
-          <select
-            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900"
-            value={filters.format}
-            onChange={(event) => setFilter({ format: event.target.value })}
-          >
-            <option value="">{t("history.allFormats")}</option>
-            {EXPORT_FORMATS.map((format) => (
-              <option key={format} value={format}>
-                {FORMAT_LABELS[format] ?? format}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t("history.formatFilter")}
+          value={filters.format}
+          onChange={(format) => setFilter({ format })}
+          options={[
+            { value: "", label: t("history.allFormats") },
+            ...EXPORT_FORMATS.map((format) => ({ value: format, label: FORMAT_LABELS[format] ?? format })),
+          ]}
+        />
         {isAdmin ? (
-          <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-            {t("history.userFilter")}
-            <select
-              className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900"
-              value={filters.user}
-              onChange={(event) => setFilter({ user: event.target.value })}
-            >
-              <option value="">{t("history.allUsers")}</option>
-              {users.map((user) => (
-                <option key={user.id} value={String(user.id)}>
-                  {user.name} ({user.email})
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t("history.userFilter")}
+            value={filters.user}
+            onChange={(user) => setFilter({ user })}
+            options={[
+              { value: "", label: t("history.allUsers") },
+              ...users.map((user) => ({ value: String(user.id), label: `${user.name} (${user.email})` })),
+            ]}
+          />
         ) : null}
         <label className="flex items-center gap-2 pb-1.5 text-sm text-slate-700">
           <input
@@ -394,5 +382,34 @@ export function ExportHistory({
         ) : null}
       </Dialog>
     </div>
+  );
+}
+
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: Array<{ value: string; label: string }>;
+}) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      {label}
+      <select
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
