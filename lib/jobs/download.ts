@@ -52,13 +52,15 @@ export async function downloadExport({ user, ip, userAgent }: Requester, rawJobI
     const headers = fileHeaders(job, file, sha256);
     if (method === "HEAD") return new Response(null, { status: 200, headers });
 
-    // Counted and recorded in one statement before the first byte is sent.
+    // Counted, recorded and audited in one statement (one commit) before the first byte.
     await pgPool().query(
-      `WITH counted AS (UPDATE export_jobs SET download_count = download_count + 1 WHERE id = $1 RETURNING id)
-       INSERT INTO export_downloads (job_id, user_id, ip, user_agent) SELECT id, $2, $3, $4 FROM counted`,
-      [job.id, user.id, ip, userAgent?.slice(0, 500) ?? null],
+      `WITH counted AS (UPDATE export_jobs SET download_count = download_count + 1 WHERE id = $1 RETURNING id),
+            recorded AS (INSERT INTO export_downloads (job_id, user_id, ip, user_agent)
+                         SELECT id, $2, $3, $4 FROM counted RETURNING job_id)
+       INSERT INTO audit_events (action, actor_id, target_type, target_id, details, ip)
+       SELECT 'export_downloaded', $2, 'export_job', job_id::text, $5::jsonb, $3 FROM recorded`,
+      [job.id, user.id, ip, userAgent?.slice(0, 500) ?? null, JSON.stringify({ format: job.format, bytes: file.size, owner_id: job.userId })],
     );
-    await recordAudit({ ...audit, action: "export_downloaded", details: { format: job.format, bytes: file.size, owner_id: job.userId } });
     handedOver = true;
     return new Response(file.stream(), { status: 200, headers });
   } finally {
