@@ -1,7 +1,8 @@
 // `npm run bench:download` – serving finished exports, printed as tables.
 //  1. Downloads of a 1 MB, 100 MB and 1 GB export over HTTP from the built app (port 3202):
 //     time to the first byte (the SHA-256 of the whole file is checked before it), total
-//     time, throughput, and the server's peak RSS while it streams. 3 runs each, median.
+//     time, throughput, and the server's peak RSS while it streams. 5 runs each after a
+//     warm-up request, median.
 //  2. The history and status endpoints with 2,000 exports in the history: p50/p95/p99 of 200
 //     requests one after another (GET /api/export/history page of 25, admin and manager;
 //     GET /api/export/status/{id}, which the progress modal polls).
@@ -23,7 +24,7 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 const exportDir = path.join(varDir(), "bench-downloads");
 const MARK = "bench-download";
 const SIZES_MB = [1, 100, 1024];
-const RUNS = 3;
+const RUNS = 5;
 const HISTORY_ROWS = 2000;
 const SAMPLES = 200;
 
@@ -113,6 +114,7 @@ try {
     const before = processTreeRssMb(app.pid);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, processTreeRssMb(app?.pid ?? 0))), 50);
+    await timedDownload(`${app.base}/api/export/download/${file.id}`, managerCookie); // warm-up
     for (let i = 0; i < RUNS; i++) {
       const run = await timedDownload(`${app.base}/api/export/download/${file.id}`, managerCookie);
       if (run.status !== 200 || run.bytes !== file.size) throw new Error(`download of ${file.mb} MB: ${run.status}, ${run.bytes} bytes`);
