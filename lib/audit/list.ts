@@ -3,24 +3,14 @@
 import { z } from "zod";
 import { pgPool } from "../data/pg";
 import { AuditAction } from "../generated/prisma/enums";
+import { MAX_ID, wholeNumber } from "../http/params";
 
-const MAX_ID = 2_147_483_647;
 export const AUDIT_DEFAULT_PAGE_SIZE = 50;
 export const AUDIT_MAX_PAGE_SIZE = 200;
 
 /** An empty form field (`?actor=`) is the same as no field at all. */
 function optionalParam<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
-}
-
-/** A whole number from a query string: digits only, so `1.5`, `1e3` and `-1` are refused. */
-function wholeNumber(min: number, max: number) {
-  return z
-    .string({ error: "must be a whole number" })
-    .trim()
-    .regex(/^\d+$/, { error: "must be a whole number" })
-    .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 }
 
 /** `[start, end)` of what an instant in the filter covers: a whole day for a date. */

@@ -2,15 +2,19 @@
 import { z } from "zod";
 import { AppError } from "./errors";
 
-const MAX_ID = 2_147_483_647;
+export const MAX_ID = 2_147_483_647;
 
-/** A whole number from a query string, with messages a person can act on. */
-function wholeNumber(min: number, max: number) {
-  return z.coerce
-    .number({ error: "must be a whole number" })
-    .int({ error: "must be a whole number" })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
+/**
+ * A whole number from a query string, with messages a person can act on: written out in
+ * digits, so `1.5`, `1e3`, `0x10` and an empty value are refused.
+ */
+export function wholeNumber(min: number, max: number) {
+  return z
+    .string({ error: "must be a whole number" })
+    .trim()
+    .regex(/^-?\d+$/, { error: "must be a whole number" })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 }
 
 const ZPositiveIdSchema = wholeNumber(1, MAX_ID);

@@ -13,15 +13,9 @@ import { exportStore } from "../files/storage";
 import type { Prisma } from "../generated/prisma/client";
 import { ExportStatus } from "../generated/prisma/enums";
 import { AppError } from "../http/errors";
+import { MAX_ID, wholeNumber } from "../http/params";
 import type { Locale } from "../i18n";
 import { ACTIVE_STATUSES, findJobFor, presentJob } from "./jobs";
-
-const wholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number({ error: "must be a whole number" })
-    .int({ error: "must be a whole number" })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
 
 const flag = z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1");
 
@@ -31,7 +25,7 @@ export const ZHistoryQuerySchema = z
     format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(", ")}` }).optional(),
     status: z.enum(Object.values(ExportStatus), { error: `must be one of ${Object.values(ExportStatus).join(", ")}` }).optional(),
     /** Admins only: one user's exports. */
-    user: wholeNumber(1, 2_147_483_647).optional(),
+    user: wholeNumber(1, MAX_ID).optional(),
     /** Expired exports are left out unless asked for (or `status=expired`). */
     include_expired: flag.optional(),
     page: wholeNumber(1, 100_000).default(1),
