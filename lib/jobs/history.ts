@@ -109,12 +109,10 @@ export async function deleteExport(user: CurrentUser, rawId: string, ip: string 
     throw new AppError("not_found", "error.notFound"); // deleted meanwhile
   }
   const storageKey = rows[0]?.storage_key ?? null;
-  let bytesFreed: number | null = null;
-  let fileRemoved = false;
+  let bytesFreed: number | null = null; // null: there was no file (failed, or already purged)
   if (storageKey) {
     try {
       bytesFreed = await exportStore().remove(storageKey);
-      fileRemoved = true;
     } catch (error) {
       // The row is deleted; the next retention run removes the file (it is nobody's now).
       console.error(`Could not remove the file of deleted export ${job.id}:`, (error as Error).message);
@@ -131,7 +129,7 @@ export async function deleteExport(user: CurrentUser, rawId: string, ip: string 
       dataset_id: job.datasetId,
       owner_id: job.userId,
       status: job.status,
-      file_removed: fileRemoved,
+      file_removed: bytesFreed !== null,
       bytes_freed: bytesFreed,
     },
   });
