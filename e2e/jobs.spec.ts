@@ -59,14 +59,23 @@ test("an admin follows a large export in Korean to the end, and cancels the next
   const modal = page.getByRole("dialog", { name: "내보내기 중..." });
   await expect(modal).toBeVisible();
   const bar = modal.getByRole("progressbar");
-  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000, intervals: [100] }).toBeGreaterThan(0);
-  await expect(modal.getByText(/^[\d,]+ \/ 75,000건 처리됨$/)).toBeVisible();
-  // The time left, or — when the job is quicker than the first throughput measurement,
-  // as on a fast CI run — the line saying it is being estimated (the ETA's wording in both
-  // languages is covered by the modal's component tests).
-  await expect(modal.getByText(/^(약 \d+(초|분) 남음|남은 시간을 계산하는 중…)$/)).toBeVisible();
-  const width = await bar.evaluate((el) => (el as HTMLElement).style.width);
-  expect(width).toBe(`${await bar.getAttribute("aria-valuenow")}%`);
+  // Caught mid-way (one poll, so a quick job cannot finish between two checks): records
+  // processed and the time left — or, when the job is quicker than the first throughput
+  // measurement (a fast CI run), the line saying it is being estimated. The ETA's wording in
+  // both languages is covered by the modal's component tests.
+  const timeLeft = modal.getByText(/^(약 \d+(초|분) 남음|남은 시간을 계산하는 중…)$/);
+  const records = modal.getByText(/^[\d,]+ \/ 75,000건 처리됨$/);
+  await expect
+    .poll(
+      async () => {
+        const now = Number((await bar.getAttribute("aria-valuenow", { timeout: 200 }).catch(() => null)) ?? 0);
+        return now > 0 && now < 100 && (await timeLeft.isVisible()) && (await records.isVisible());
+      },
+      { timeout: 30_000, intervals: [50] },
+    )
+    .toBe(true);
+  const [width, valueNow] = await bar.evaluate((el) => [(el as HTMLElement).style.width, el.getAttribute("aria-valuenow")]);
+  expect(width).toBe(`${valueNow}%`);
   await snapshot(page, "job-modal-progress-ko");
 
   await expect(modal.getByRole("status").filter({ hasText: "다운로드가 완료되었습니다" })).toBeVisible({ timeout: 60_000 });
