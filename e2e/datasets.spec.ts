@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, snapshot } from "./helpers";
+import { signIn, snapshot, switchToKorean } from "./helpers";
 
 const DEMO = [
   ["Agent Interactions (confidential)", "2,000"],
@@ -61,7 +61,7 @@ test("sensitive columns are redacted for a manager and shown to an admin", async
 
 test("the language switch turns the UI Korean and the choice persists", async ({ page }) => {
   await signIn(page, "viewer");
-  await page.getByRole("button", { name: "한국어" }).click();
+  await switchToKorean(page);
   await expect(page.getByRole("heading", { name: "데이터셋" })).toBeVisible();
   await expect(page.getByRole("button", { name: "로그아웃" })).toBeVisible();
   await expect(page.locator("[data-role=viewer]")).toHaveText("뷰어");

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
-import { signIn, snapshot } from "./helpers";
+import { signIn, snapshot, switchToKorean } from "./helpers";
 
 async function openDataset(page: Page, title: string) {
   await page.goto("/datasets");
@@ -100,7 +100,7 @@ test("a viewer sees the export buttons disabled with the reason, and a click exp
   await snapshot(page, "dataset-viewer-export-denied");
   expect(exportRequests).toEqual([]);
 
-  await page.getByRole("button", { name: "한국어" }).click();
+  await switchToKorean(page);
   await expect(page.getByRole("button", { name: "CSV 다운로드" })).toHaveAttribute("title", "내보내기 권한이 없습니다");
   await page.getByRole("button", { name: "Excel 다운로드" }).click({ force: true });
   await expect(page.getByTestId("toast").filter({ hasText: "내보내기 권한이 없습니다" })).toBeVisible();

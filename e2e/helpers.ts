@@ -20,3 +20,10 @@ export async function signIn(page: Page, who: keyof typeof USERS) {
 export async function snapshot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }
+
+/** Switches the UI to Korean and waits until the page has re-rendered in it. */
+export async function switchToKorean(page: Page) {
+  await page.getByRole("button", { name: "한국어" }).click();
+  await expect(page.getByRole("button", { name: "한국어" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("navigation").getByRole("link", { name: "데이터셋" })).toBeVisible();
+}

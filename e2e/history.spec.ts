@@ -3,7 +3,7 @@
 // finds the manager's actions in the audit trail.
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, snapshot, USERS } from "./helpers";
+import { signIn, snapshot, switchToKorean, USERS } from "./helpers";
 
 type Accepted = { job_id: string };
 
@@ -78,7 +78,7 @@ test("the admin sees both users' exports in Korean and the manager's actions in 
 
   await signIn(page, "admin");
   const adminJob = await finishedExport(page, "Evaluation Results", "excel");
-  await page.getByRole("button", { name: "한국어" }).click();
+  await switchToKorean(page);
   await page.getByRole("link", { name: "내보내기 내역" }).click();
   await expect(page.getByRole("heading", { name: "내보내기 내역" })).toBeVisible();
   await expect(row(page, managerJob).getByTestId("history-user")).toContainText(USERS.manager.email);
