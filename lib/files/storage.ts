@@ -26,7 +26,7 @@ export function newStorageKey(extension: string): string {
 const KEY_PATTERN = /^[0-9a-f-]{36}\.[a-z0-9.]+$/;
 
 /** The absolute path of a stored file. The key must be one of ours (never user input). */
-export function storedPath(storageKey: string, dir = exportDir()): string {
+function storedPath(storageKey: string, dir = exportDir()): string {
   if (!KEY_PATTERN.test(storageKey)) throw new Error(`Not a storage key: ${storageKey}`);
   return path.join(dir, storageKey);
 }
@@ -176,7 +176,7 @@ export function exportStore(dir = exportDir()): ExportStore {
 }
 
 /** The SHA-256 of a stored file read through an open handle (the one that will be served). */
-export async function hashHandle(handle: fs.FileHandle): Promise<string> {
+async function hashHandle(handle: fs.FileHandle): Promise<string> {
   const hash = createHash("sha256");
   const buffer = Buffer.allocUnsafe(1 << 20);
   let position = 0;

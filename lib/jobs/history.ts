@@ -41,13 +41,15 @@ export async function listHistory(user: CurrentUser, query: THistoryQuery, local
   if (!everyone && query.user !== undefined && query.user !== user.id) throw new AppError("forbidden", "history.userFilterForbidden");
 
   const hideExpired = !query.include_expired && query.status !== "expired";
-  const where: Prisma.ExportJobWhereInput = {
+  // Expired as isExpired() says: marked by the cleanup, or past its expiry and not yet purged.
+  const expired: Prisma.ExportJobWhereInput[] = [{ status: "expired" }, { status: "completed", expiresAt: { lte: now } }];
+  const matching: Prisma.ExportJobWhereInput = {
     deletedAt: null,
     userId: everyone ? query.user : user.id,
     format: query.format,
     status: query.status,
-    ...(hideExpired ? { NOT: [{ status: "expired" }, { status: "completed", expiresAt: { lte: now } }] } : {}),
   };
+  const where: Prisma.ExportJobWhereInput = hideExpired ? { ...matching, NOT: expired } : matching;
   const [rows, total, hiddenExpired] = await Promise.all([
     prisma().exportJob.findMany({
       where,
@@ -57,11 +59,7 @@ export async function listHistory(user: CurrentUser, query: THistoryQuery, local
       take: query.page_size,
     }),
     prisma().exportJob.count({ where }),
-    hideExpired
-      ? prisma().exportJob.count({
-          where: { ...where, NOT: undefined, OR: [{ status: "expired" }, { status: "completed", expiresAt: { lte: now } }] },
-        })
-      : Promise.resolve(0),
+    hideExpired ? prisma().exportJob.count({ where: { ...matching, OR: expired } }) : Promise.resolve(0),
   ]);
   return {
     items: rows.map((job) => ({

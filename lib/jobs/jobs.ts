@@ -19,7 +19,7 @@ import type { JobWarning } from "./store";
 export const ACTIVE_STATUSES = ["pending", "processing"] as const;
 const ZJobIdSchema = z.uuid();
 
-export type JobWithDataset = ExportJob & { dataset: { title: string } };
+type JobWithDataset = ExportJob & { dataset: { title: string } };
 
 /**
  * The job, if the caller may see it (a deleted one never): otherwise 404 whatever the
@@ -36,7 +36,7 @@ export async function findJobFor(user: CurrentUser, rawId: string, need: "see" |
 }
 
 /** Whether a job's file may still be downloaded (completed and not past its expiry). */
-export function isDownloadable(job: Pick<ExportJob, "status" | "expiresAt">, now = new Date()): boolean {
+function isDownloadable(job: Pick<ExportJob, "status" | "expiresAt">, now = new Date()): boolean {
   return job.status === "completed" && !(job.expiresAt && job.expiresAt <= now);
 }
 
@@ -45,9 +45,6 @@ export function isExpired(job: Pick<ExportJob, "status" | "expiresAt">, now = ne
   return job.status === "expired" || (job.status === "completed" && !!job.expiresAt && job.expiresAt <= now);
 }
 
-export function downloadUrl(job: Pick<ExportJob, "id" | "status" | "expiresAt">, now = new Date()): string | null {
-  return isDownloadable(job, now) ? `/api/export/download/${job.id}` : null;
-}
 
 function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
   if (!Array.isArray(warnings)) return [];
@@ -87,7 +84,7 @@ export function presentJob(job: JobWithDataset, viewer: Pick<CurrentUser, "id" |
     skipped_rows: job.skippedRows,
     eta_seconds: job.status === "processing" && !stalled ? job.etaSeconds : job.status === "completed" ? 0 : null,
     stalled,
-    download_url: mayDownload ? downloadUrl(job, now) : null,
+    download_url: mayDownload ? `/api/export/download/${job.id}` : null,
     signed_download_url: signed?.url ?? null,
     signed_url_expires_at: signed?.expiresAt.toISOString() ?? null,
     error_message: job.errorMessage ? translateStored(locale, job.errorMessage) : null,
