@@ -54,6 +54,10 @@ export const config = {
     retentionDays: intFromEnv("OUTPORT_RETENTION_DAYS", 7),
     /** How long a signed download URL (`?token=`) stays valid. */
     signedUrlMinutes: Math.max(1, intFromEnv("OUTPORT_SIGNED_URL_MINUTES", 15)),
+    /** Most rows a PDF report may hold; past it the request is refused with CSV/Excel suggested. */
+    pdfRowCap: intFromEnv("OUTPORT_PDF_ROW_CAP", 20_000),
+    /** A PNG or JPEG printed at the top left of every PDF page; the Outport mark when unset. */
+    pdfLogo: process.env.OUTPORT_PDF_LOGO || null,
   },
   retention: {
     /** When the cleanup of expired exports runs (cron, in `timeZone`); it also runs at start. */

@@ -35,7 +35,7 @@ export async function startExport(input: unknown): Promise<StartExportResult> {
     const who = await caller();
     const request = ZExportRequestSchema.parse(input);
     const result = await requestExport(
-      who,
+      { ...who, locale },
       { datasetId: request.dataset_id, format: request.format, options: () => request.options ?? {} },
       "auto",
       { countDirect: false },
@@ -65,7 +65,7 @@ export async function retryExport(jobId: unknown): Promise<StartExportResult> {
   try {
     const who = await caller();
     await consumeExportRequest(who.user.id);
-    const { created, prepared } = await retryJob(who.user, ZJobIdInputSchema.parse(jobId), who.ip);
+    const { created, prepared } = await retryJob(who.user, ZJobIdInputSchema.parse(jobId), who.ip, locale);
     return { mode: "job", ...acceptedBody({ delivery: "job", job: created, prepared }, locale) };
   } catch (error) {
     return actionError(error, locale);

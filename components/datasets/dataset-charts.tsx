@@ -83,7 +83,7 @@ export function DatasetCharts({
 function ChartCard({ title, testId, empty, children }: { title: string; testId: string; empty: boolean; children: React.ReactNode }) {
   const { t } = useI18n();
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid={testId}>
+    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid={testId} data-export-chart={empty ? undefined : ""}>
       <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2>
       <div className="relative h-64">
         {empty ? <p className="pt-24 text-center text-sm text-slate-500">{t("dataset.chart.none")}</p> : children}

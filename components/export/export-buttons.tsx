@@ -8,6 +8,7 @@ import { formatNumber, type MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Spinner } from "../ui/spinner";
 import { useToast } from "../ui/toast";
+import { captureChartImages } from "./chart-capture";
 import { downloadExport, errorMessage } from "./download-export";
 import { ExportOptionsDialog } from "./export-options-dialog";
 import { ExportProgressModal } from "./export-progress-modal";
@@ -31,8 +32,6 @@ const MORE: Array<{ format: ExportFormat; label: MessageKey }> = [
 
 const COMPRESSIBLE = new Set<ExportFormat>(["csv", "json", "ndjson"]);
 
-/** Formats not offered yet, with why (PDF arrives with the job system). */
-const UNAVAILABLE: Partial<Record<ExportFormat, MessageKey>> = { pdf: "export.pdfSoon" };
 
 export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; isAdmin: boolean }) {
   const { locale, t } = useI18n();
@@ -46,9 +45,8 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
   const denied = dataset.can_export ? null : t(`export.denied.${dataset.export_denied_reason ?? "role"}`);
 
   async function start(format: ExportFormat) {
-    const blocked = denied ?? (UNAVAILABLE[format] ? t(UNAVAILABLE[format]) : null);
-    if (blocked) {
-      toast.show(blocked, "error");
+    if (denied) {
+      toast.show(denied, "error");
       return;
     }
     if (busy) return;
@@ -58,6 +56,11 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
       const { compression, ...rest } = options;
       const request = COMPRESSIBLE.has(format) ? options : rest;
       void compression;
+      // A PDF with charts carries the page's own charts too, as the reader sees them.
+      if (format === "pdf" && request.include_charts !== false) {
+        const images = captureChartImages();
+        if (images.length > 0) request.chart_images = images;
+      }
       // The server decides: a small export is downloaded directly, a large one becomes a job.
       let started: StartExportResult;
       try {
@@ -84,7 +87,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
   }
 
   const button = (format: ExportFormat, label: MessageKey, primary: boolean) => {
-    const blocked = denied ?? (UNAVAILABLE[format] ? t(UNAVAILABLE[format]) : null);
+    const blocked = denied;
     return (
       <button
         key={format}

@@ -265,6 +265,14 @@ export function ExportOptionsDialog({
             <input type="checkbox" checked={edit.gzip} onChange={(e) => update({ gzip: e.target.checked })} />
             {t("options.gzip")}
           </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={edit.includeCharts} onChange={(e) => update({ includeCharts: e.target.checked })} />
+            {t("options.includeCharts")}
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={edit.landscape} onChange={(e) => update({ landscape: e.target.checked })} />
+            {t("options.landscape")}
+          </label>
           {isAdmin && dataset.columns.some((c) => c.sensitive) ? (
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" checked={edit.includeSensitive} onChange={(e) => update({ includeSensitive: e.target.checked })} />

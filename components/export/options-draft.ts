@@ -18,6 +18,10 @@ export type OptionsDraft = {
   gzip: boolean;
   timezone: string;
   includeSensitive: boolean;
+  /** PDF: the charts (server-drawn, plus this page's canvases). */
+  includeCharts: boolean;
+  /** PDF: A4 landscape. */
+  landscape: boolean;
 };
 
 type Dataset = Pick<DatasetJson, "columns" | "date_column">;
@@ -35,6 +39,8 @@ export function initialDraft(dataset: Dataset): OptionsDraft {
     gzip: false,
     timezone: "UTC",
     includeSensitive: false,
+    includeCharts: true,
+    landscape: false,
   };
 }
 
@@ -76,6 +82,8 @@ export function draftToOptions(draft: OptionsDraft, dataset: Dataset): TExportOp
   if (draft.gzip) options.compression = "gzip";
   if (draft.timezone && draft.timezone !== "UTC") options.timezone = draft.timezone;
   if (draft.includeSensitive) options.include_sensitive = true;
+  if (!draft.includeCharts) options.include_charts = false;
+  if (draft.landscape) options.landscape = true;
   return options;
 }
 

@@ -3,6 +3,7 @@
 import { exportDenial, canSeeSensitive, type Actor, type ExportDenial } from "../auth/permissions";
 import { REDACTED } from "../export/plan";
 import type { ColumnType } from "../generated/prisma/enums";
+import { chartSeries, type ChartSeries } from "./export-summary";
 import { pgPool } from "./pg";
 
 
@@ -124,42 +125,17 @@ export async function previewRecords(
   };
 }
 
-export type ChartSeries = { labels: string[]; counts: number[] };
+export type { ChartSeries };
 
-const MAX_CATEGORIES = 10;
+const NO_SERIES: ChartSeries = { labels: [], counts: [] };
 
-/** Records per category (top ten, the rest as one "other" bar) and per month. */
+/** Records per category (top ten, the rest as one "other" bar) and per month, over the whole dataset. */
 export async function datasetChartData(
   dataset: DatasetInfo,
 ): Promise<{ byCategory: ChartSeries & { otherCount: number }; byMonth: ChartSeries }> {
-  const pool = pgPool();
-  const byCategory = { labels: [] as string[], counts: [] as number[], otherCount: 0 };
-  const byMonth = { labels: [] as string[], counts: [] as number[] };
-  if (dataset.categoryColumn) {
-    const { rows } = await pool.query<{ label: string | null; n: string }>(
-      `SELECT data->>$2 AS label, count(*) AS n FROM records WHERE dataset_id = $1
-        GROUP BY 1 ORDER BY count(*) DESC, 1 ASC`,
-      [dataset.id, dataset.categoryColumn],
-    );
-    rows.forEach((row, index) => {
-      if (index < MAX_CATEGORIES) {
-        byCategory.labels.push(row.label ?? "—");
-        byCategory.counts.push(Number(row.n));
-      } else {
-        byCategory.otherCount += Number(row.n);
-      }
-    });
-  }
-  if (dataset.dateColumn) {
-    const { rows } = await pool.query<{ month: string; n: string }>(
-      `SELECT substr(data->>$2, 1, 7) AS month, count(*) AS n FROM records
-        WHERE dataset_id = $1 AND data->>$2 IS NOT NULL GROUP BY 1 ORDER BY 1`,
-      [dataset.id, dataset.dateColumn],
-    );
-    for (const row of rows) {
-      byMonth.labels.push(row.month);
-      byMonth.counts.push(Number(row.n));
-    }
-  }
-  return { byCategory, byMonth };
+  const { byCategory, byMonth } = await chartSeries(pgPool(), dataset.id, null, {
+    category: dataset.categoryColumn,
+    date: dataset.dateColumn,
+  });
+  return { byCategory: byCategory ?? { ...NO_SERIES, otherCount: 0 }, byMonth: byMonth ?? NO_SERIES };
 }

@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/audit";
 import { canSeeSensitive, exportDenial } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { config } from "../config";
+import { decodeChartImage } from "../export/chart-images";
 import { FORMAT_SPECS, type FormatSpec } from "../export/formats";
 import { ZExportOptionsSchema, type ExportFormat, type TExportOptions } from "../export/options";
 import { describeFilters, planExport, type ExportPlan } from "../export/plan";
@@ -40,6 +41,20 @@ async function deny(caller: Caller, datasetId: number, format: ExportFormat, rea
     ip: caller.ip,
   });
   throw error;
+}
+
+/** `chart_images` belong to PDF reports, and each must be a sound PNG (422 naming the bad ones). */
+function checkChartImages(format: ExportFormat, options: TExportOptions): void {
+  const images = options.chart_images ?? [];
+  if (images.length === 0) return;
+  const errors =
+    format === "pdf"
+      ? images.flatMap((url, i) => {
+          const check = decodeChartImage(url);
+          return check.ok ? [] : [{ field: `chart_images.${i}`, message: check.reason }];
+        })
+      : [{ field: "chart_images", message: "chart images apply to PDF reports only" }];
+  if (errors.length > 0) throw new AppError("invalid", "error.invalid", { errors });
 }
 
 /** Where an export is produced: streamed in the response, or by a background job. */
@@ -114,13 +129,19 @@ export async function prepareExport(
       errors: [{ field: "compression", message: "gzip applies to CSV, JSON and NDJSON only" }],
     });
   }
-  if (format === "pdf") throw new AppError("invalid", "export.pdfUnavailable");
+  checkChartImages(format, options);
 
   const built = buildExport(user, dataset, format, options);
   // Count only when a limit could be crossed: the stored record count bounds the result,
   // and with no filter it is the result.
   const mustCount = dataset.recordCount > directRowLimit(format);
   const rowCount = mustCount ? await exactRowCount(dataset, built.plan) : null;
+  if (format === "pdf" && rowCount !== null && rowCount > config.export.pdfRowCap) {
+    throw new AppError("invalid", "export.pdfTooManyRows", {
+      params: { rows: rowCount.toLocaleString("en"), cap: config.export.pdfRowCap.toLocaleString("en") },
+      errors: [{ field: "format", message: `a PDF report holds at most ${config.export.pdfRowCap} rows; this export has ${rowCount}: use CSV or Excel` }],
+    });
+  }
   if (rowCount !== null && rowCount > config.export.rowCap) {
     throw new AppError("invalid", "export.tooManyRows", {
       params: { rows: rowCount.toLocaleString("en"), cap: config.export.rowCap.toLocaleString("en") },

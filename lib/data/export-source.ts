@@ -133,31 +133,46 @@ function batchQuery(datasetId: number, plan: ExportPlan, batchSize: number): (af
 // Text mode: every value arrives as the server sent it; the values module types it.
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
+export type ReadRowsOptions = {
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called for a record that is not a JSON object (it cannot become a row) and is skipped. */
+  onSkip?: (recordId: number) => void;
+};
+
 /**
  * Batches of rows (values in the plan's column order) for an export. Holds one pooled
  * connection while it runs and returns it when done, aborted, or abandoned.
  */
-export async function* readExportRows(
-  db: pg.Pool,
+export async function* readExportRows(db: pg.Pool, datasetId: number, plan: ExportPlan, options: ReadRowsOptions = {}): AsyncGenerator<RowBatch> {
+  options.signal?.throwIfAborted();
+  const client = await db.connect();
+  const state = { broken: false };
+  try {
+    yield* readRowsOn(client, datasetId, plan, options, state);
+  } catch (error) {
+    state.broken = true;
+    throw error;
+  } finally {
+    client.release(state.broken);
+  }
+}
+
+/**
+ * The same batches, read on a connection the caller holds — inside its transaction, so a
+ * summary computed first in a REPEATABLE READ snapshot describes exactly these rows.
+ */
+export async function* readRowsOn(
+  client: pg.PoolClient,
   datasetId: number,
   plan: ExportPlan,
-  {
-    batchSize = DEFAULT_BATCH_SIZE,
-    signal,
-    onSkip,
-  }: {
-    batchSize?: number;
-    signal?: AbortSignal;
-    /** Called for a record that is not a JSON object (it cannot become a row) and is skipped. */
-    onSkip?: (recordId: number) => void;
-  } = {},
+  { batchSize = DEFAULT_BATCH_SIZE, signal, onSkip }: ReadRowsOptions = {},
+  state: { broken: boolean } = { broken: false },
 ): AsyncGenerator<RowBatch> {
   signal?.throwIfAborted();
-  const client = await db.connect();
   const query = batchQuery(datasetId, plan, batchSize);
   const fetch = (afterId: number) =>
     client.query<string[]>({ ...query(afterId), rowMode: "array", types: TEXT_TYPES } as pg.QueryArrayConfig);
-  let broken = false;
   let pending: Promise<pg.QueryArrayResult<string[]>> | null = fetch(0);
   try {
     while (pending) {
@@ -176,16 +191,12 @@ export async function* readExportRows(
       }
       if (batch.length > 0) yield batch;
     }
-  } catch (error) {
-    broken = true;
-    throw error;
   } finally {
     if (pending) {
       // An abandoned read-ahead: let it finish (or fail) before the connection is reused.
       await pending.catch(() => {
-        broken = true;
+        state.broken = true;
       });
     }
-    client.release(broken);
   }
 }

@@ -27,6 +27,9 @@ export const FILTER_OPS_BY_TYPE: Readonly<Record<"string" | "integer" | "number"
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A 1 MB PNG as a data URL (the byte limit itself is checked when it is decoded). */
+const CHART_IMAGE_URL_MAX = "data:image/png;base64,".length + Math.ceil((1024 * 1024) / 3) * 4;
+
 /** A calendar date `YYYY-MM-DD` that exists (2025-02-30 does not). */
 export const ZIsoDateSchema = z.string({ error: "must be a date (YYYY-MM-DD)" }).refine(
   (text) => {
@@ -78,8 +81,15 @@ export const ZExportOptionsSchema = z
     filters: z.array(ZFilterSchema, { error: "must be a list of filters" }).max(50, { error: "at most 50 filters" }).default([]),
     filter_mode: z.enum(["all", "any"], { error: "must be all or any" }).default("all"),
     include_sensitive: z.boolean({ error: "must be true or false" }).default(false),
-    include_charts: z.boolean({ error: "must be true or false" }).default(false),
-    chart_images: z.array(z.string()).max(4).optional(),
+    /** PDF: draw the records-per-category and records-per-month charts (on unless turned off). */
+    include_charts: z.boolean({ error: "must be true or false" }).default(true),
+    /** PDF: the page's Chart.js canvases as PNG data URLs; decoded and checked in lib/export/chart-images.ts. */
+    chart_images: z
+      .array(z.string({ error: "must be a PNG data URL" }).max(CHART_IMAGE_URL_MAX, { error: "must be at most 1 MB" }), {
+        error: "must be a list of PNG data URLs",
+      })
+      .max(4, { error: "at most 4 chart images" })
+      .optional(),
     delimiter: z
       .enum(Object.keys(DELIMITERS) as [keyof typeof DELIMITERS, ...Array<keyof typeof DELIMITERS>], {
         error: "must be one of , ; or tab",

@@ -5,6 +5,7 @@ import { gzip } from "./compress";
 import { writeCsv } from "./formats/csv";
 import { writeJson, writeNdjson } from "./formats/json";
 import { writeParquet } from "./formats/parquet";
+import { writePdf, type PdfWriterOptions } from "./formats/pdf";
 import { writeXlsx } from "./formats/xlsx";
 import type { ExportFormat, TExportOptions } from "./options";
 import type { ExportColumn, ExportInfo, RowBatch, ValueWarning, WriterContext } from "./types";
@@ -18,13 +19,15 @@ export type ExportStats = {
 };
 
 export type RunExportInput = {
-  format: Exclude<ExportFormat, "pdf">;
+  format: ExportFormat;
   columns: readonly ExportColumn[];
   source: AsyncIterable<RowBatch>;
   options: Pick<TExportOptions, "delimiter" | "bom" | "compression" | "timezone">;
   info: ExportInfo;
   signal?: AbortSignal;
   onProgress?: (rowsDone: number) => void;
+  /** The report's summary, words and images: required for PDF, ignored otherwise. */
+  pdf?: Omit<PdfWriterOptions, "info" | "onRowsLaidOut">;
 };
 
 const KEPT_WARNINGS = 20;
@@ -38,7 +41,8 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
       signal?.throwIfAborted();
       stats.rows += batch.length;
       yield batch;
-      onProgress?.(stats.rows);
+      // A PDF reports rows once they are laid out, not when they are read.
+      if (input.format !== "pdf") onProgress?.(stats.rows);
     }
   }
 
@@ -64,6 +68,9 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
         return writeXlsx(rows, { ...context, info: input.info });
       case "parquet":
         return writeParquet(rows, context);
+      case "pdf":
+        if (!input.pdf) throw new Error("a PDF export needs its summary and labels");
+        return writePdf(rows, { ...context, ...input.pdf, info: input.info, onRowsLaidOut: onProgress });
     }
   }
 

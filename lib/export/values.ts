@@ -210,38 +210,47 @@ function dateTimeOrWarn(value: unknown, warn: Warn): Date | null {
   return date;
 }
 
-/** CSV text of a value: ISO dates, true/false, "" for null, JSON objects, formulas neutralised. */
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-export function csvText(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): string {
+/**
+ * A value as plain text, as a person reads it: ISO dates, `YYYY-MM-DD HH:MM:SS` in the
+ * time zone, true/false, "" for null, JSON for objects. No formula handling (PDF text).
+ */
+export function displayText(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): string {
   if (value === null || value === undefined) return "";
-  // The common cases, as the database hands them over, without the general machinery.
   if (typeof value === "string") {
-    if (type === "string") return neutralizeFormula(value);
+    if (type === "string") return value;
     if (type === "datetime" && timezone === "UTC" && CANONICAL_UTC.test(value)) return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
   }
   switch (type) {
     case "integer":
     case "number": {
       const n = toNumber(value, type === "integer", warn);
-      if (n === null) return "";
-      return typeof n === "string" && !PLAIN_NUMBER.test(n) ? neutralizeFormula(n) : String(n);
+      return n === null ? "" : String(n);
     }
     case "boolean": {
       const b = toBoolean(value, warn);
-      return typeof b === "boolean" ? (b ? "true" : "false") : neutralizeFormula(b ?? "");
+      return typeof b === "boolean" ? (b ? "true" : "false") : (b ?? "");
     }
     case "date":
-      return dateOnly(value, timezone, warn) ?? neutralizeFormula(anyToText(value));
+      return dateOnly(value, timezone, warn) ?? anyToText(value);
     case "datetime": {
       const date = dateTimeOrWarn(value, warn);
-      return date ? formatDateTime(date, timezone) : neutralizeFormula(anyToText(value));
+      return date ? formatDateTime(date, timezone) : anyToText(value);
     }
     case "json":
-      return neutralizeFormula(typeof value === "string" ? value : anyToText(value));
+      return typeof value === "string" ? value : anyToText(value);
     default:
-      return neutralizeFormula(anyToText(value));
+      return anyToText(value);
   }
+}
+
+/** CSV text of a value: the display text, formulas neutralised; numbers are never altered. */
+export function csvText(value: unknown, type: ColumnType, options: ValueOptions): string {
+  // The common case, as the database hands it over, without the general machinery.
+  if (typeof value === "string" && type === "string") return neutralizeFormula(value);
+  const text = displayText(value, type, options);
+  return (type === "integer" || type === "number") && PLAIN_NUMBER.test(text) ? text : neutralizeFormula(text);
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

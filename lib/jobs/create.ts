@@ -2,6 +2,7 @@
 // export_jobs row, its export_requested audit event and a queue message in one
 // transaction, under a per-user lock that keeps the number of active jobs within the limit
 // even when requests race.
+import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import { config } from "../config";
 import type { PreparedExport } from "../data/export-request";
 import { AppError } from "../http/errors";
@@ -15,7 +16,7 @@ export type CreatedJob = { id: string; createdAt: Date; totalRows: number | null
 const CREATE_LOCK = 4_211_001;
 
 export async function enqueueExport(
-  caller: { user: { id: number }; ip: string | null },
+  caller: { user: { id: number }; ip: string | null; locale?: Locale },
   prepared: PreparedExport,
   { retryOf = null }: { retryOf?: string | null } = {},
 ): Promise<CreatedJob> {
@@ -35,8 +36,8 @@ export async function enqueueExport(
     // Count, insert and audit in one round trip; no row back means the user is at the limit.
     const { rows } = await client.query<{ id: string; created_at: Date }>(
       `WITH job AS (
-         INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id)
-         SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6
+         INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale)
+         SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $11
           WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status IN ('pending', 'processing')) < $7
          RETURNING id, created_at
        ), audit AS (
@@ -44,7 +45,7 @@ export async function enqueueExport(
          SELECT 'export_requested', $1, 'dataset', $10, $8::jsonb || jsonb_build_object('job_id', job.id), $9 FROM job
        )
        SELECT id, created_at FROM job`,
-      [user.id, prepared.dataset.id, prepared.format, JSON.stringify(prepared.options), prepared.rowCount, retryOf, limit, JSON.stringify(audit), caller.ip, String(prepared.dataset.id)],
+      [user.id, prepared.dataset.id, prepared.format, JSON.stringify(prepared.options), prepared.rowCount, retryOf, limit, JSON.stringify(audit), caller.ip, String(prepared.dataset.id), caller.locale ?? DEFAULT_LOCALE],
     );
     const row = rows[0];
     if (!row) throw new AppError("rate_limited", "job.concurrentLimit", { params: { limit } });

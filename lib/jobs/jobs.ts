@@ -130,12 +130,17 @@ export async function cancelJob(user: CurrentUser, rawId: string, ip: string | n
 }
 
 /** A new job with the same dataset, format and options as a failed or cancelled one. */
-export async function retryJob(user: CurrentUser, rawId: string, ip: string | null): Promise<{ created: CreatedJob; prepared: PreparedExport }> {
+export async function retryJob(
+  user: CurrentUser,
+  rawId: string,
+  ip: string | null,
+  locale?: Locale,
+): Promise<{ created: CreatedJob; prepared: PreparedExport }> {
   const job = await findJobFor(user, rawId, "manage");
   if (job.status !== "failed" && job.status !== "cancelled") throw new AppError("conflict", "job.notRetryable");
   const format: ExportFormat = isExportFormat(job.format) ? job.format : "csv";
   // Checked again as a new request: the caller's role, the dataset and the options now.
   const prepared = await prepareExport({ user, ip }, job.datasetId, format, job.options);
-  const created = await enqueueExport({ user, ip }, prepared, { retryOf: job.id });
+  const created = await enqueueExport({ user, ip, locale }, prepared, { retryOf: job.id });
   return { created, prepared };
 }

@@ -22,7 +22,7 @@ export type ExportRequestResult =
   | { delivery: "direct"; prepared: PreparedExport }
   | { delivery: "job"; prepared: PreparedExport; job: CreatedJob };
 
-type Caller = { user: CurrentUser; ip: string | null };
+type Caller = { user: CurrentUser; ip: string | null; locale?: Locale };
 
 /** Refusals other than permission (those are audited where they are decided). */
 async function auditRefusal(error: unknown, caller: Caller, datasetId: number | string, format: string): Promise<void> {

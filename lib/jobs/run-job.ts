@@ -3,13 +3,14 @@
 // written, publish it by rename, and mark the job completed. Progress and heartbeat are
 // written every second; a write that finds the job no longer ours (cancelled, or taken
 // over after a lease ran out) stops the export at once and removes the temporary file.
+import type pg from "pg";
 import { recordAudit } from "../audit/audit";
 import { canSeeSensitive, exportDenial } from "../auth/permissions";
 import { loadActiveUser } from "../auth/current-user";
 import { config, exportDir } from "../config";
 import { findDataset, type DatasetInfo } from "../data/datasets";
 import { buildExport, exactRowCount } from "../data/export-request";
-import { readExportRows } from "../data/export-source";
+import { readExportRows, readRowsOn } from "../data/export-source";
 import { pgPool } from "../data/pg";
 import { ZExportOptionsSchema } from "../export/options";
 import { ExportOptionsError } from "../export/plan";
@@ -35,6 +36,7 @@ import {
   type ClaimedJob,
   type JobWarning,
 } from "./store";
+import { pdfWriterInput } from "./pdf-report";
 
 export type RunJobOptions = {
   /** Aborts when the worker shuts down: the job gets `graceMs` to finish, then is handed back. */
@@ -50,6 +52,7 @@ export type RunJobOptions = {
 export type RunOutcome = "not_claimed" | "completed" | "failed" | "stopped" | "released" | "retrying";
 
 const KEPT_WARNINGS = 20;
+const PDF_BATCH_ROWS = 500;
 
 class StopExport extends Error {
   constructor(readonly why: "lost" | "shutdown") {
@@ -101,10 +104,6 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     await recordAudit({ ...audit, action: "export_failed", details: { format: job.format, error: checked.error } });
     return "failed";
   }
-  if (job.format === "pdf") {
-    await failJob(attempt, "job.error.unsupported");
-    return "failed";
-  }
   const { built, dataset } = checked;
   const format = job.format;
 
@@ -137,27 +136,45 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
   else shutdown?.addEventListener("abort", onShutdown, { once: true });
 
   const temp = tempPath(job.id, job.attempt, dir);
+  // A PDF reads its summary and its rows in one snapshot, on a connection held throughout.
+  let snapshot: pg.PoolClient | null = null;
+  let snapshotBroken = false;
   try {
-    if (totalRows === null) totalRows = await exactRowCount(dataset, built.plan);
-    await heartbeat();
-    const source = readExportRows(pgPool(), dataset.id, built.plan, {
+    const readOptions = {
       signal: stop.signal,
-      onSkip: (recordId) => {
+      onSkip: (recordId: number) => {
         skipped++;
         if (skippedIds.length < KEPT_WARNINGS) skippedIds.push({ record_id: recordId, message: "job.warning.notAnObject" });
       },
-    });
+    };
+    let source;
+    let pdf;
+    if (format === "pdf") {
+      snapshot = await pgPool().connect();
+      await snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      pdf = await pdfWriterInput(snapshot, job, dataset, built);
+      totalRows = pdf.summary.records;
+      await heartbeat();
+      // Small batches: a PDF lays rows out far slower than they are read.
+      source = readRowsOn(snapshot, dataset.id, built.plan, { ...readOptions, batchSize: PDF_BATCH_ROWS });
+    } else {
+      if (totalRows === null) totalRows = await exactRowCount(dataset, built.plan);
+      await heartbeat();
+      source = readExportRows(pgPool(), dataset.id, built.plan, readOptions);
+    }
     const run = runExport({
       format,
       columns: built.columns,
       source,
       options: built.options,
       info: built.info,
+      pdf,
       signal: stop.signal,
       onProgress: (done) => (rows = done),
     });
     const file = await writeHashed(run.bytes, temp, open);
     stop.signal.throwIfAborted();
+    if (snapshot) await snapshot.query("COMMIT");
 
     const gz = built.options.compression === "gzip" && built.spec.compressible;
     const extension = gz ? `${built.spec.extension}.gz` : built.spec.extension;
@@ -198,6 +215,7 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     });
     return "completed";
   } catch (error) {
+    snapshotBroken = true;
     await removeTempFiles(job.id, dir);
     const reason = stop.signal.reason;
     if (reason instanceof StopExport && reason.why === "lost") return "stopped";
@@ -219,6 +237,10 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     });
     return "failed";
   } finally {
+    if (snapshot) {
+      // A failed or stopped read leaves the transaction open: the connection is not reused.
+      snapshot.release(snapshotBroken);
+    }
     clearInterval(timer);
     clearTimeout(graceTimer);
     shutdown?.removeEventListener("abort", onShutdown);

@@ -16,6 +16,8 @@ export type ClaimedJob = {
   options: unknown;
   attempt: number;
   totalRows: number | null;
+  /** The requester's language (the words of a PDF report). */
+  locale: string;
 };
 
 /** An item of a job's `warnings`: a skipped record, or a value written other than typed. */
@@ -38,12 +40,13 @@ export async function claimJob(jobId: string, db: Db = pgPool()): Promise<Claime
     options: unknown;
     attempts: number;
     total_rows: number | null;
+    locale: string;
   }>(
     `UPDATE export_jobs
         SET status = 'processing', attempts = attempts + 1, started_at = now(), heartbeat_at = now(),
             error_message = NULL, eta_seconds = NULL
       WHERE id = $1 AND status = 'pending'
-      RETURNING id, user_id, dataset_id, format, options, attempts, total_rows`,
+      RETURNING id, user_id, dataset_id, format, options, attempts, total_rows, locale`,
     [jobId],
   );
   const row = rows[0];
@@ -56,6 +59,7 @@ export async function claimJob(jobId: string, db: Db = pgPool()): Promise<Claime
     options: row.options,
     attempt: row.attempts,
     totalRows: row.total_rows,
+    locale: row.locale,
   };
 }
 

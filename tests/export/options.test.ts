@@ -41,7 +41,7 @@ describe("ZExportOptionsSchema", () => {
       filters: [],
       filter_mode: "all",
       include_sensitive: false,
-      include_charts: false,
+      include_charts: true,
       delimiter: ",",
       bom: true,
       compression: "none",

@@ -9,7 +9,7 @@ import { acceptedResponse, requestExport } from "@/lib/jobs/request-export";
 export const POST = withUser(async ({ req, user, locale }) => {
   const body = ZExportRequestSchema.parse(await readJsonBody(req));
   const result = await requestExport(
-    { user, ip: clientIp(req.headers) },
+    { user, ip: clientIp(req.headers), locale },
     { datasetId: body.dataset_id, format: body.format, options: () => body.options ?? {} },
     "job",
   );

@@ -19,7 +19,7 @@ async function handle({ req, user, params, locale }: HandlerArgs<Params>): Promi
   const format = params.format;
   const ip = clientIp(req.headers);
   const result = await requestExport(
-    { user, ip },
+    { user, ip, locale },
     {
       datasetId: params.datasetId,
       format,

@@ -8,6 +8,6 @@ import { acceptedResponse } from "@/lib/jobs/request-export";
 
 export const POST = withUser<{ jobId: string }>(async ({ req, user, params, locale }) => {
   await consumeExportRequest(user.id);
-  const { created, prepared } = await retryJob(user, params.jobId, clientIp(req.headers));
+  const { created, prepared } = await retryJob(user, params.jobId, clientIp(req.headers), locale);
   return acceptedResponse({ delivery: "job", job: created, prepared }, locale);
 });

@@ -1,0 +1,139 @@
+// PDF report writer: summary pages (record count, filters, numeric statistics, charts,
+// the browser's chart images), then the data table, a page at a time. Rows are turned
+// into cell texts as they arrive, laid out a group of pages at a time and the bytes handed
+// on, so memory holds one group of pages whatever the report's length. The page count
+// comes from `summary.records`, so the caller must stream exactly that many rows (it reads
+// summary and rows in one snapshot); any other number is an error, never a wrong footer.
+import type { ReactElement } from "react";
+import { PdfPageStream } from "../pdf/render";
+import { pageGeometry, summaryPages, tableLayout, tablePageCount, isNumericType } from "../pdf/layout";
+import { cellStyles, ReportPage, SummaryBody, TableBody, type Frame } from "../pdf/report";
+import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
+import type { ExportInfo, FormatWriter } from "../types";
+import { displayText, type ValueOptions } from "../values";
+import { columnValueOptions } from "../warnings";
+import type { ColumnType } from "../types";
+
+export type PdfWriterOptions = {
+  info: ExportInfo;
+  /** The filters as the summary prints them. */
+  filters: string;
+  summary: PdfSummary;
+  labels: PdfLabels;
+  /** The generation date as printed in the header, in the export's time zone. */
+  dateText: string;
+  language: string;
+  landscape: boolean;
+  /** Draw the records-per-category and records-per-month charts. */
+  charts: boolean;
+  chartImages: readonly PdfChartImage[];
+  logo: Frame["logo"];
+  /** Called after each group of pages is laid out, with the rows laid out so far. */
+  onRowsLaidOut?: (rows: number) => void;
+  /** Pages laid out together: more is a little faster, fewer holds less memory. */
+  pagesPerGroup?: number;
+};
+
+const PLAIN_DECIMAL = /^(-?)(\d+)(\.\d+)?$/;
+
+/** 1234567.5 → "1,234,567.5": grouped digits, the value's own decimals kept. */
+export function groupDigits(text: string): string {
+  const match = PLAIN_DECIMAL.exec(text);
+  if (!match || (match[2]?.length ?? 0) <= 3) return text;
+  return `${match[1]}${(match[2] ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
+}
+
+/** A cell as printed: numbers grouped, booleans in words, everything else as displayed. */
+export function pdfCellText(value: unknown, type: ColumnType, options: ValueOptions, labels: Pick<PdfLabels, "yes" | "no">): string {
+  const text = displayText(value, type, options);
+  if (isNumericType(type)) return groupDigits(text);
+  if (type === "boolean") return text === "true" ? labels.yes : text === "false" ? labels.no : text;
+  return text;
+}
+
+export class PdfRowCountError extends Error {
+  constructor(expected: number, actual: string) {
+    super(`the PDF was planned for ${expected} rows but received ${actual}`);
+    this.name = "PdfRowCountError";
+  }
+}
+
+export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf(batches, context) {
+  const { columns, summary, labels, info, onRowsLaidOut, pagesPerGroup = 8 } = context;
+  const page = pageGeometry(context.landscape);
+  const table = tableLayout(columns, page);
+  const plan = summaryPages({ numericColumns: summary.numeric.length, charts: context.charts, images: context.chartImages }, page);
+  const pages = plan.length + tablePageCount(summary.records, table);
+  const frame: Frame = { page, title: info.datasetTitle, dateText: context.dateText, labels, logo: context.logo };
+  const out = new PdfPageStream({
+    title: info.datasetTitle,
+    author: info.user,
+    subject: info.filters,
+    creationDate: info.generatedAt,
+    language: context.language,
+  });
+
+  await out.addPages(
+    plan.map((blocks, i) => (
+      <ReportPage key={i} frame={frame} number={i + 1} pages={pages}>
+        <SummaryBody
+          blocks={blocks}
+          summary={summary}
+          labels={labels}
+          page={page}
+          images={context.chartImages}
+          filters={context.filters}
+          user={info.user}
+        />
+      </ReportPage>
+    )),
+  );
+  yield* out.take();
+
+  const tableColumns = columns.map(({ header, type }) => ({ header, type }));
+  const styles = cellStyles(tableColumns, table);
+  const values = columnValueOptions(columns, context);
+  let rows = 0;
+  let pageNumber = plan.length;
+  let pageRows: string[][] = [];
+  let group: ReactElement[] = [];
+  const closePage = () => {
+    pageNumber++;
+    group.push(
+      <ReportPage key={pageNumber} frame={frame} number={pageNumber} pages={pages}>
+        <TableBody columns={tableColumns} styles={styles} rows={pageRows} firstRow={rows - pageRows.length} noRecords={labels.noRecords} />
+      </ReportPage>,
+    );
+    pageRows = [];
+  };
+  const layOut = async () => {
+    await out.addPages(group);
+    group = [];
+    onRowsLaidOut?.(rows);
+  };
+
+  for await (const batch of batches) {
+    for (const row of batch) {
+      rows++;
+      if (rows > summary.records) throw new PdfRowCountError(summary.records, `more`);
+      values.current.row = rows;
+      const cells: string[] = new Array<string>(columns.length);
+      for (let i = 0; i < columns.length; i++) {
+        cells[i] = pdfCellText(row[i], (columns[i] as (typeof columns)[number]).type, values.options[i] as ValueOptions, labels);
+      }
+      pageRows.push(cells);
+      if (pageRows.length === table.rowsPerPage) {
+        closePage();
+        if (group.length >= pagesPerGroup) {
+          await layOut();
+          yield* out.take();
+        }
+      }
+    }
+  }
+  if (rows !== summary.records) throw new PdfRowCountError(summary.records, String(rows));
+  if (pageRows.length > 0 || pageNumber < pages) closePage();
+  if (group.length > 0) await layOut();
+  await out.finish();
+  yield* out.take();
+};

@@ -1,0 +1,199 @@
+// The report's geometry, decided before anything is drawn: page size, the table's column
+// widths and rows per page, and which summary blocks go on which page. Every row has the
+// same height (cells are clipped to MAX_LINES lines), so the page count is known from the
+// record count alone — "Page X of Y" is written as each page is laid out, and react-pdf
+// never has to wrap a long table (measured 30× slower than laying out pages ourselves).
+import type { ColumnType, ExportColumn } from "../types";
+
+export type PageGeometry = {
+  width: number;
+  height: number;
+  margin: number;
+  contentWidth: number;
+  /** Height of the area between header and footer. */
+  bodyHeight: number;
+};
+
+const A4 = { short: 595.28, long: 841.89 };
+export const MARGIN = 28;
+export const HEADER_HEIGHT = 40;
+export const FOOTER_HEIGHT = 30;
+
+export function pageGeometry(landscape: boolean): PageGeometry {
+  const width = landscape ? A4.long : A4.short;
+  const height = landscape ? A4.short : A4.long;
+  return {
+    width,
+    height,
+    margin: MARGIN,
+    contentWidth: width - 2 * MARGIN,
+    bodyHeight: height - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT,
+  };
+}
+
+// ── The data table ──────────────────────────────────────────────────────────────────
+
+export const TABLE_FONT_SIZE = 7;
+export const TABLE_LINE_HEIGHT = 8.6;
+export const CELL_PADDING_X = 3;
+export const CELL_PADDING_Y = 2.5;
+export const BORDER = 1;
+/** Long text is clipped to this many lines, ending in an ellipsis. */
+export const MAX_LINES = 2;
+
+const TYPE_WEIGHT: Record<ColumnType, number> = {
+  boolean: 0.7,
+  integer: 0.9,
+  number: 1,
+  date: 1.15,
+  datetime: 1.7,
+  string: 1.6,
+  json: 2,
+};
+/** Narrowest column: a number like 1,234,567 at 7 pt. */
+const MIN_COLUMN_WIDTH = 34;
+
+export type TableLayout = {
+  widths: number[];
+  /** Lines per body row: MAX_LINES when a column holds free text, else 1. */
+  lines: number;
+  rowHeight: number;
+  headerHeight: number;
+  rowsPerPage: number;
+};
+
+export function isNumericType(type: ColumnType): boolean {
+  return type === "integer" || type === "number";
+}
+
+/** Roughly how wide a header's longest word is in bold 7 pt Helvetica (CJK counts double). */
+function headerWordWidth(header: string): number {
+  const longest = header.split(/\s+/).reduce((max, word) => {
+    const units = Array.from(word).reduce((sum, ch) => sum + (ch.charCodeAt(0) > 0x2e80 ? 1.8 : 1), 0);
+    return Math.max(max, units);
+  }, 0);
+  return Math.min(MAX_MIN_WIDTH, longest * TABLE_FONT_SIZE * 0.6 + 2 * CELL_PADDING_X + BORDER);
+}
+const MAX_MIN_WIDTH = 90;
+
+export function tableLayout(columns: readonly ExportColumn[], page: PageGeometry): TableLayout {
+  // Header text wants room too: a long header widens its column a little.
+  const weights = columns.map((c) => TYPE_WEIGHT[c.type] + Math.min(1.2, c.header.length / 20));
+  const total = weights.reduce((a, b) => a + b, 0) || 1;
+  // Each column at least fits its header's longest word (when the page can hold them all).
+  const minimums = columns.map((c) => Math.max(MIN_COLUMN_WIDTH, headerWordWidth(c.header)));
+  const minTotal = minimums.reduce((a, b) => a + b, 0);
+  const floors = minTotal <= page.contentWidth ? minimums : minimums.map((m) => (m / minTotal) * page.contentWidth);
+  let widths = weights.map((w) => (w / total) * page.contentWidth);
+  // Lift narrow columns to their floor and take the difference from the others, in proportion.
+  for (let pass = 0; pass < columns.length; pass++) {
+    const short = widths.reduce((sum, w, i) => sum + Math.max(0, (floors[i] ?? 0) - w), 0);
+    if (short < 0.01) break;
+    const spare = widths.reduce((sum, w, i) => sum + Math.max(0, w - (floors[i] ?? 0)), 0);
+    widths = widths.map((w, i) => {
+      const floor = floors[i] ?? 0;
+      return w <= floor ? floor : w - (short * (w - floor)) / spare;
+    });
+  }
+  const lines = columns.some((c) => c.type === "string" || c.type === "json") ? MAX_LINES : 1;
+  const rowHeight = lines * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
+  const headerHeight = MAX_LINES * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
+  const rowsPerPage = Math.max(1, Math.floor((page.bodyHeight - headerHeight - BORDER) / rowHeight));
+  return { widths, lines, rowHeight, headerHeight, rowsPerPage };
+}
+
+const LATIN_EM = 0.62; // a little over Helvetica's average advance, so doubtful cases clip
+const WIDE_EM = 1.0; // CJK and other wide characters
+
+/**
+ * Whether a cell's text has a word too wide for the cell (an e-mail, a long number): such
+ * a cell is clipped at its border. Clipping every cell costs a clip path each; this
+ * estimate keeps it to the cells that need it, erring towards clipping.
+ */
+export function needsClip(text: string, innerWidth: number): boolean {
+  // Cheap bound first: even all-wide characters would fit.
+  if (text.length * WIDE_EM * TABLE_FONT_SIZE <= innerWidth) return false;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 10 || code === 9 || code === 13) {
+      run = 0;
+      continue;
+    }
+    run += (code > 0x2e80 ? WIDE_EM : LATIN_EM) * TABLE_FONT_SIZE;
+    if (run > innerWidth) return true;
+  }
+  return false;
+}
+
+/** Pages the table takes: at least one (it then says there are no records). */
+export function tablePageCount(records: number, table: TableLayout): number {
+  return Math.max(1, Math.ceil(records / table.rowsPerPage));
+}
+
+// ── Summary pages ───────────────────────────────────────────────────────────────────
+
+export const INFO_HEIGHT = 112;
+export const STATS_TITLE_HEIGHT = 22;
+export const STATS_ROW_HEIGHT = 14;
+export const CHARTS_HEIGHT = 236;
+export const IMAGE_TITLE_HEIGHT = 20;
+const BLOCK_GAP = 14;
+
+export type SummaryBlock =
+  | { kind: "info" }
+  | { kind: "stats"; from: number; to: number; continued: boolean }
+  | { kind: "charts" }
+  | { kind: "image"; index: number; height: number };
+
+export type ImageSize = { width: number; height: number };
+
+/** The box an image is drawn in: the page width, at most half the body high, aspect kept. */
+export function imageBox(image: ImageSize, page: PageGeometry): { width: number; height: number } {
+  const maxHeight = page.bodyHeight / 2 - IMAGE_TITLE_HEIGHT - BLOCK_GAP;
+  const scale = Math.min(page.contentWidth / image.width, maxHeight / image.height, 1.5);
+  return { width: image.width * scale, height: image.height * scale };
+}
+
+/**
+ * The summary's blocks, packed onto pages in order: the info block, the numeric-column
+ * statistics (split across pages with their heading repeated when they are many), the
+ * server's charts, then the browser's chart images.
+ */
+export function summaryPages(
+  input: { numericColumns: number; charts: boolean; images: readonly ImageSize[] },
+  page: PageGeometry,
+): SummaryBlock[][] {
+  const pages: SummaryBlock[][] = [[{ kind: "info" }]];
+  let used = INFO_HEIGHT;
+  const place = (block: SummaryBlock, height: number) => {
+    if (used + BLOCK_GAP + height > page.bodyHeight) {
+      pages.push([]);
+      used = 0;
+    } else if (used > 0) {
+      used += BLOCK_GAP;
+    }
+    pages[pages.length - 1]?.push(block);
+    used += height;
+  };
+
+  let next = 0;
+  while (next < input.numericColumns) {
+    const room = page.bodyHeight - used - (used > 0 ? BLOCK_GAP : 0) - STATS_TITLE_HEIGHT;
+    let fit = Math.floor(room / STATS_ROW_HEIGHT);
+    if (fit < Math.min(3, input.numericColumns - next)) {
+      pages.push([]);
+      used = 0;
+      fit = Math.floor((page.bodyHeight - STATS_TITLE_HEIGHT) / STATS_ROW_HEIGHT);
+    }
+    const to = Math.min(input.numericColumns, next + fit);
+    place({ kind: "stats", from: next, to, continued: next > 0 }, STATS_TITLE_HEIGHT + (to - next) * STATS_ROW_HEIGHT);
+    next = to;
+  }
+  if (input.charts) place({ kind: "charts" }, CHARTS_HEIGHT);
+  input.images.forEach((image, index) => {
+    const box = imageBox(image, page);
+    place({ kind: "image", index, height: box.height }, IMAGE_TITLE_HEIGHT + box.height);
+  });
+  return pages;
+}
