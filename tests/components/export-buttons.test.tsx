@@ -75,14 +75,32 @@ describe("ExportButtons", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent('The export failed: Some fields are invalid. columns.0: unknown column "x"');
   });
 
-  it("explains that PDF is not offered yet, without a request", async () => {
-    const fetchMock = vi.fn();
-    vi.stubGlobal("fetch", fetchMock);
-    renderButtons(true);
-    await userEvent.click(screen.getByRole("button", { name: "Download PDF" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("PDF reports are coming soon");
-    expect(fetchMock).not.toHaveBeenCalled();
-    expect(startExport).not.toHaveBeenCalled();
+  it("sends the page's charts as PNGs with a PDF request, and none when charts are turned off", async () => {
+    vi.mocked(startExport).mockResolvedValue({ error: "stop here", status: 422 });
+    const chart = document.createElement("section");
+    chart.setAttribute("data-export-chart", "");
+    const canvas = document.createElement("canvas");
+    canvas.width = 40;
+    canvas.height = 20;
+    // jsdom draws nothing: the canvas's PNG is stubbed as a browser would produce it.
+    canvas.toDataURL = () => "data:image/png;base64,iVBORw0KGgo=";
+    chart.append(canvas);
+    document.body.append(chart);
+    try {
+      renderButtons(true);
+      await userEvent.click(screen.getByRole("button", { name: "Download PDF" }));
+      await screen.findByRole("alert");
+      expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "pdf", options: { chart_images: ["data:image/png;base64,iVBORw0KGgo="] } });
+      await userEvent.click(screen.getByRole("button", { name: /Options/ }));
+      await userEvent.click(screen.getByRole("checkbox", { name: "Include charts (PDF)" }));
+      await userEvent.click(screen.getByRole("checkbox", { name: "Landscape pages (PDF)" }));
+      await userEvent.click(screen.getByRole("button", { name: "Apply" }));
+      await userEvent.click(screen.getByRole("button", { name: "Download PDF" }));
+      await vi.waitFor(() => expect(startExport).toHaveBeenCalledTimes(2));
+      expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "pdf", options: { include_charts: false, landscape: true } });
+    } finally {
+      chart.remove();
+    }
   });
 
   it("asks the server first and drops gzip for formats it does not apply to", async () => {

@@ -19,6 +19,8 @@ declare module "vitest" {
     jobsDatabaseUrl: string;
     /** A copy for the history tests, which count every export they can see. */
     historyDatabaseUrl: string;
+    /** A copy for the PDF report tests, which run their jobs themselves. */
+    pdfDatabaseUrl: string;
   }
 }
 
@@ -92,8 +94,10 @@ export default async function setup(project: TestProject) {
   }
   const jobsUrl = await copyDatabase(db.url, "outport_jobs");
   const historyUrl = await copyDatabase(db.url, "outport_history");
+  const pdfUrl = await copyDatabase(db.url, "outport_pdf");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
   project.provide("historyDatabaseUrl", historyUrl);
+  project.provide("pdfDatabaseUrl", pdfUrl);
   return db.stop;
 }

@@ -33,6 +33,16 @@ function fontFile(specifier: string): string {
   throw new Error(`PDF font not found: ${specifier} (run npm install from the project root)`);
 }
 
+const CJK = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/;
+
+export function breakableSyllables(word: string): string[] {
+  if (!CJK.test(word)) return [word];
+  const parts: string[] = [];
+  for (const ch of word) parts.push(ch, "");
+  parts.pop();
+  return parts;
+}
+
 let registered = false;
 
 /** Registers the CJK fallback fonts with react-pdf, once per process. */
@@ -44,7 +54,9 @@ export function registerPdfFonts(): void {
       fonts: Object.entries(weights).map(([weight, file]) => ({ src: fontFile(file), fontWeight: Number(weight) })),
     });
   }
-  // Table cells are clipped, never hyphenated: a word is one unit.
-  Font.registerHyphenationCallback((word) => [word]);
+  // Latin words are never hyphenated (a cell is clipped instead). Chinese, Japanese and
+  // Korean may break between any two characters: an empty syllable between them becomes a
+  // zero-width break opportunity, so the line breaks there without a hyphen.
+  Font.registerHyphenationCallback(breakableSyllables);
   registered = true;
 }

@@ -1,6 +1,7 @@
 // The report's pages as react-pdf components. Each page is laid out by ./layout.ts
 // beforehand; nothing here wraps or paginates (every <Page> is wrap={false}).
-import { Image, Page, Path, Rect, Svg, Text, View } from "@react-pdf/renderer";
+// PdfImage: react-pdf's image has no alt text (a PDF is not HTML); the name keeps the HTML img lint off it.
+import { Image as PdfImage, Page, Path, Rect, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactElement, ReactNode } from "react";
 import type { ColumnType } from "../types";
 import { TEXT_FONTS } from "./fonts";
@@ -69,7 +70,7 @@ export function ReportPage({ frame, number, pages, children }: { frame: Frame; n
         style={{ height: HEADER_HEIGHT, flexDirection: "row", alignItems: "center", borderBottomWidth: 1, borderBottomColor: BRAND, paddingBottom: 6, marginBottom: 0 }}
       >
         <View style={{ width: 130, height: 26, justifyContent: "center" }}>
-          {frame.logo ? <Image src={frame.logo} style={{ maxWidth: 130, maxHeight: 26, objectFit: "contain" }} /> : <OutportMark />}
+          {frame.logo ? <PdfImage src={frame.logo} style={{ maxWidth: 130, maxHeight: 26, objectFit: "contain" }} /> : <OutportMark />}
         </View>
         <Text style={{ flex: 1, textAlign: "center", fontSize: 12, fontWeight: 700, maxLines: 1, textOverflow: "ellipsis" }}>{frame.title}</Text>
         <Text style={{ width: 130, textAlign: "right", fontSize: 7.5, color: MUTED, maxLines: 2 }}>{frame.dateText}</Text>
@@ -221,7 +222,7 @@ function ImageBlock({ image, index, labels, page }: { image: PdfChartImage; inde
   return (
     <View style={{ alignItems: "center" }}>
       <Text style={{ height: IMAGE_TITLE_HEIGHT, alignSelf: "flex-start", fontSize: 9, fontWeight: 700 }}>{labels.browserChart(index + 1)}</Text>
-      <Image src={{ data: image.data, format: "png" }} style={{ width: box.width, height: box.height }} />
+      <PdfImage src={{ data: image.data, format: "png" }} style={{ width: box.width, height: box.height }} />
     </View>
   );
 }

@@ -1,0 +1,145 @@
+// PDF reports end to end on a real PostgreSQL (its own copy of the seeded database): the
+// request is checked (row cap, chart images, always a job), the job lays the report out
+// with progress, and the downloaded file reads back with the summary, every row and the
+// browser's charts — in the requester's language.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createCanvas } from "@napi-rs/canvas";
+import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { pgPool } from "@/lib/data/pg";
+import { resetExportRequests } from "@/lib/http/rate-limit";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { runJob } from "@/lib/jobs/run-job";
+import { demoUser } from "../helpers/auth";
+import { readPdf } from "../helpers/pdf";
+import { createdJob, createJob, datasetIdOf, downloadAs, jobJson } from "./helpers";
+
+process.env.DATABASE_URL = inject("pdfDatabaseUrl");
+const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-pdf-"));
+process.env.OUTPORT_EXPORT_DIR = exportDir;
+
+const COURSES = "Course Evaluations"; // 1,200 rows, the manager's
+
+function chartPng(width: number, height: number): string {
+  const canvas = createCanvas(width, height);
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#ffffff";
+  g.fillRect(0, 0, width, height);
+  g.fillStyle = "#4472c4";
+  for (let i = 0; i < 6; i++) g.fillRect(30 + i * 90, height - 40 - i * 30, 60, 20 + i * 30);
+  return canvas.toDataURL("image/png");
+}
+
+async function finishedPdf(who: "admin" | "manager", title: string, options: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await createJob(who, { dataset_id: await datasetIdOf(title), format: "pdf", options }, headers);
+  expect(response.status).toBe(202);
+  const { job_id } = (await response.json()) as { job_id: string };
+  expect(await runJob(job_id, { dir: exportDir, heartbeatMs: 100 })).toBe("completed");
+  const job = await jobJson(who, job_id);
+  const file = await downloadAs(who, job_id);
+  expect(file.status).toBe(200);
+  expect(file.headers.get("content-type")).toBe("application/pdf");
+  const bytes = Buffer.from(await file.arrayBuffer());
+  return { job, bytes, ...(await readPdf(bytes)) };
+}
+
+beforeEach(async () => {
+  for (const who of ["admin", "manager"] as const) await resetExportRequests((await demoUser(who)).id);
+});
+
+afterAll(async () => {
+  await stopJobQueue({ graceful: false });
+  rmSync(exportDir, { recursive: true, force: true });
+});
+
+describe("PDF reports", () => {
+  it("runs as a job and reads back: title, date, Page i of N on every page, summary, first and last rows, CJK, chart images", async () => {
+    const { job, bytes, pages, title } = await finishedPdf("manager", COURSES, { chart_images: [chartPng(640, 320), chartPng(800, 400)] });
+    expect(job).toMatchObject({ status: "completed", progress: 100, processed_rows: 1200, total_rows: 1200 });
+    expect(job.file_name).toMatch(/^course-evaluations_\d{8}_\d{6}\.pdf$/);
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(title).toBe(COURSES);
+    const today = new Date().toISOString().slice(0, 10);
+    pages.forEach((page, i) => {
+      expect(page.text).toContain(COURSES);
+      expect(page.text).toContain(`Generated ${today}`);
+      expect(page.text).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(page.text).toContain(`© ${today.slice(0, 4)} Outport`);
+    });
+    const first = pages[0]?.text ?? "";
+    expect(first).toMatch(/1,200\s+records/);
+    expect(first).toContain("None: every record");
+    expect(first).toContain("Records by Department");
+    expect(first).toContain("Records per month (Submitted at)");
+
+    // The statistics are those of the rows, computed by PostgreSQL.
+    const { rows } = await pgPool().query<{ min: string; max: string }>(
+      `SELECT min((data->>'difficulty')::int) AS min, max((data->>'difficulty')::int) AS max FROM records WHERE dataset_id = $1`,
+      [await datasetIdOf(COURSES)],
+    );
+    expect(first).toMatch(new RegExp(`Difficulty\\s+${rows[0]?.min}\\s+[\\d.]+\\s+${rows[0]?.max}`));
+
+    const all = pages.map((p) => p.text).join("\n");
+    expect(all).toMatch(/\n1\s+[A-Z]{2}\d{3}\s/);
+    expect(pages.at(-1)?.text).toMatch(/\n1,200\s+[A-Z]{2}\d{3}\s/);
+    // Instructors' names whole; long comments clipped to two lines, their start intact.
+    for (const name of ["김민준", "이서연", "王伟", "李娜", "José Martínez"]) expect(all).toContain(name);
+    expect(all).toContain("정말 유익");
+    expect(all).toContain("老师讲得很好");
+    expect(all).not.toMatch(/[\u4e00-\u9fff]-/); // Chinese breaks between characters, never with a hyphen
+    expect(pages.reduce((n, p) => n + p.images, 0)).toBe(2);
+  });
+
+  it("summarises exactly the filtered rows, in Korean for a Korean requester, landscape when asked", async () => {
+    const options = { filters: [{ column: "department", op: "eq", value: "Music" }], landscape: true, include_charts: false };
+    const { job, pages } = await finishedPdf("manager", COURSES, options, { "accept-language": "ko-KR,ko;q=0.9" });
+    const { rows } = await pgPool().query<{ n: string }>(
+      `SELECT count(*) AS n FROM records WHERE dataset_id = $1 AND data->>'department' = 'Music'`,
+      [await datasetIdOf(COURSES)],
+    );
+    const count = Number(rows[0]?.n);
+    expect(job.total_rows).toBe(count);
+    expect(pages[0]?.text).toMatch(new RegExp(`${count}\\s*건`));
+    expect(pages[0]?.text).toContain("department eq Music");
+    expect(pages[0]?.text).not.toContain("별 레코드 수");
+    expect(pages.at(-1)?.text).toContain(`${pages.length}페이지 중 ${pages.length}페이지`);
+    expect(Math.round(pages[0]?.width ?? 0)).toBe(842);
+    expect(pages.reduce((n, p) => n + p.images, 0)).toBe(0);
+  });
+
+  it("refuses more rows than a PDF holds with 422 naming the cap and suggesting CSV or Excel", async () => {
+    const response = await createJob("admin", { dataset_id: await datasetIdOf("All Students 2024-2025"), format: "pdf" });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { detail: string; errors: Array<{ field: string }> };
+    expect(body.detail).toContain("20,000");
+    expect(body.detail).toContain("CSV or Excel");
+    expect(body.errors[0]?.field).toBe("format");
+  });
+
+  it("refuses bad chart images with 422 naming each, and chart images for another format", async () => {
+    const id = await datasetIdOf(COURSES);
+    const bad = await createJob("manager", {
+      dataset_id: id,
+      format: "pdf",
+      options: { chart_images: [chartPng(100, 50), "data:image/gif;base64,R0lGODlhAQABAAAAACw=", "data:image/png;base64,aGVsbG8gd29ybGQh"] },
+    });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { errors: Array<{ field: string; message: string }> };
+    expect(body.errors).toEqual([
+      { field: "chart_images.1", message: "must be a PNG data URL (data:image/png;base64,…)" },
+      { field: "chart_images.2", message: "is not a PNG image" },
+    ]);
+    const tooMany = await createJob("manager", { dataset_id: id, format: "pdf", options: { chart_images: Array(5).fill(chartPng(10, 10)) } });
+    expect(tooMany.status).toBe(422);
+    const csv = await createJob("manager", { dataset_id: id, format: "csv", options: { chart_images: [chartPng(10, 10)] } });
+    expect(csv.status).toBe(422);
+    expect(((await csv.json()) as { errors: Array<{ field: string }> }).errors[0]?.field).toBe("chart_images");
+  });
+
+  it("queues a PDF as a job even when a direct download is asked for", async () => {
+    const job = await createdJob("manager", COURSES, "pdf", { include_charts: false, columns: ["evaluation_id", "comment"] });
+    expect(job.status).toBe("pending");
+    expect(await runJob(job.job_id, { dir: exportDir })).toBe("completed");
+  });
+});
