@@ -1,11 +1,10 @@
-import { createCanvas } from "@napi-rs/canvas";
 import { decodeChartImage } from "@/lib/export/chart-images";
 import { groupDigits, pdfCellText, writePdf, PdfRowCountError, type PdfWriterOptions } from "@/lib/export/formats/pdf";
 import { needsClip, pageGeometry, summaryPages, tableLayout, tablePageCount } from "@/lib/export/pdf/layout";
 import type { PdfSummary } from "@/lib/export/pdf/types";
 import type { ExportColumn } from "@/lib/export/types";
 import { pdfLabels } from "@/lib/jobs/pdf-report";
-import { readPdf } from "../helpers/pdf";
+import { chartPng, readPdf } from "../helpers/pdf";
 import { batchesOf, collect, context } from "./helpers";
 
 const COLUMNS: ExportColumn[] = [
@@ -66,15 +65,6 @@ async function render(n: number, overrides: Partial<PdfWriterOptions> = {}) {
   return { bytes, ...(await readPdf(bytes)) };
 }
 
-function chartPng(width: number, height: number): string {
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext("2d");
-  g.fillStyle = "#ffffff";
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = "#4472c4";
-  g.fillRect(20, 40, 60, height - 60);
-  return canvas.toDataURL("image/png");
-}
 
 describe("PDF report writer", () => {
   it("writes a valid PDF whose every page has the header, the date and 'Page i of N'", async () => {

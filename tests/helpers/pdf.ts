@@ -1,6 +1,18 @@
 // Reads a PDF back as a reader would: pdf.js (the engine of Firefox's viewer) extracts each
 // page's text and counts the images each page paints.
+import { createCanvas } from "@napi-rs/canvas";
 import { getDocument, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
+
+/** A bar chart drawn on a canvas, as the dataset page's Chart.js canvases give it: a PNG data URL. */
+export function chartPng(width: number, height: number): string {
+  const canvas = createCanvas(width, height);
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#ffffff";
+  g.fillRect(0, 0, width, height);
+  g.fillStyle = "#4472c4";
+  for (let i = 0; i < 6; i++) g.fillRect(10 + i * (width / 7), height * (0.8 - i * 0.1), width / 10, height * (0.1 + i * 0.1));
+  return canvas.toDataURL("image/png");
+}
 
 export type PdfPage = { text: string; images: number; width: number; height: number };
 

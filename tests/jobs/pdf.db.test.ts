@@ -5,14 +5,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createCanvas } from "@napi-rs/canvas";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
 import { resetExportRequests } from "@/lib/http/rate-limit";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/run-job";
 import { demoUser } from "../helpers/auth";
-import { readPdf } from "../helpers/pdf";
+import { chartPng, readPdf } from "../helpers/pdf";
 import { createdJob, createJob, datasetIdOf, downloadAs, jobJson } from "./helpers";
 
 process.env.DATABASE_URL = inject("pdfDatabaseUrl");
@@ -21,15 +20,6 @@ process.env.OUTPORT_EXPORT_DIR = exportDir;
 
 const COURSES = "Course Evaluations"; // 1,200 rows, the manager's
 
-function chartPng(width: number, height: number): string {
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext("2d");
-  g.fillStyle = "#ffffff";
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = "#4472c4";
-  for (let i = 0; i < 6; i++) g.fillRect(30 + i * 90, height - 40 - i * 30, 60, 20 + i * 30);
-  return canvas.toDataURL("image/png");
-}
 
 async function finishedPdf(who: "admin" | "manager", title: string, options: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await createJob(who, { dataset_id: await datasetIdOf(title), format: "pdf", options }, headers);
