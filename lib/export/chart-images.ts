@@ -18,7 +18,8 @@ export type ChartImage = { data: Buffer; width: number; height: number };
 
 export type ChartImageCheck = { ok: true; image: ChartImage } | { ok: false; reason: string };
 
-function checkPng(data: Buffer): ChartImageCheck {
+/** PNG bytes checked as a chart image is (also used for the configured logo). */
+export function checkPng(data: Buffer): ChartImageCheck {
   const notPng = { ok: false as const, reason: "is not a PNG image" };
   if (data.length < 8 + 25 || !data.subarray(0, 8).equals(SIGNATURE)) return notPng;
   let offset = 8;

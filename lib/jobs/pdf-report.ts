@@ -7,7 +7,7 @@ import type pg from "pg";
 import { config } from "../config";
 import type { DatasetInfo } from "../data/datasets";
 import { summariseExport } from "../data/export-summary";
-import { decodeChartImage } from "../export/chart-images";
+import { checkPng, decodeChartImage } from "../export/chart-images";
 import type { PdfWriterOptions } from "../export/formats/pdf";
 import type { TExportOptions } from "../export/options";
 import type { ExportPlan } from "../export/plan";
@@ -64,7 +64,7 @@ export function pdfLogo(): Promise<Frame["logo"]> {
     if (!path) return null;
     try {
       const data = await readFile(path);
-      if (decodeChartImage(`data:image/png;base64,${data.toString("base64")}`).ok) return { data, format: "png" as const };
+      if (checkPng(data).ok) return { data, format: "png" as const };
       if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { data, format: "jpg" as const };
       console.error(`OUTPORT_PDF_LOGO (${path}) is not a PNG or JPEG file; PDF reports use the Outport logo.`);
     } catch (error) {
