@@ -3,14 +3,13 @@
 //  2. PostgreSQL's own COPY (SELECT …) TO STDOUT WITH CSV of the same rows, as a yardstick.
 //  3. The 1M-row CSV over HTTP against the running app: first byte, total, server RSS growth.
 // Uses the embedded database under var/ (or DATABASE_URL); adds the 1M-row dataset once.
-import { spawn } from "node:child_process";
 import { to as copyTo } from "pg-copy-streams";
 import { openDatabase } from "../lib/data/bootstrap";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
 import { BENCH_ROWS, ensureBenchDataset } from "./bench-dataset";
-import { processTreeRssMb, startApp } from "./support";
+import { processTreeRssMb, runJsonChild, startApp } from "./support";
 
 type Result = { format: string; rows: number; seconds: number; rowsPerSecond: number; megabytes: number; firstByteMs: number; peakRssMb: number };
 
@@ -29,19 +28,7 @@ const CASES: Array<[format: string, rows: number]> = [
 ];
 
 function runCase(format: string, rows: number, datasetId: number, columns: unknown): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/export-one.ts", format, String(rows), String(datasetId), JSON.stringify(columns)], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: process.env,
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as Result);
-      else reject(new Error(`${format} ${rows}: exit ${code}\n${out}`));
-    });
-  });
+  return runJsonChild<Result>(["bench/export-one.ts", format, String(rows), String(datasetId), JSON.stringify(columns)], `${format} ${rows}`);
 }
 
 async function copyBaseline(datasetId: number, keys: string[]): Promise<{ seconds: number; megabytes: number }> {

@@ -5,7 +5,6 @@
 // own; the PNGs are drawn here, in the parent, so @napi-rs/canvas (which the worker never
 // loads) does not count in a case's RSS. Prints rows, seconds, pages, MB and peak RSS.
 // Uses the embedded database under var/ (or DATABASE_URL); files go to var/bench/.
-import { spawn } from "node:child_process";
 import { mkdir, open, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadActiveUser } from "../lib/auth/current-user";
@@ -21,6 +20,7 @@ import { decodeChartImage } from "../lib/export/chart-images";
 import { ZExportOptionsSchema } from "../lib/export/options";
 import { runExport } from "../lib/export/run-export";
 import { pdfWriterInput } from "../lib/jobs/pdf-report";
+import { runJsonChild } from "./support";
 
 type Result = { rows: number; seconds: number; pages: number; megabytes: number; peakRssMb: number };
 
@@ -110,19 +110,7 @@ async function one(rows: number): Promise<void> {
 }
 
 function runCase(rows: number): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/pdf.ts", "--one", String(rows)], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: process.env,
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as Result);
-      else reject(new Error(`pdf ${rows}: exit ${code}\n${out}`));
-    });
-  });
+  return runJsonChild<Result>(["bench/pdf.ts", "--one", String(rows)], `pdf ${rows}`);
 }
 
 const oneAt = process.argv.indexOf("--one");

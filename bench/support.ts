@@ -32,6 +32,20 @@ export function processTreeRssMb(rootPid: number, field: "VmRSS" | "VmHWM" = "Vm
   return kb / 1024;
 }
 
+/** Runs `node --import tsx <args>` and resolves with the JSON object on its last stdout line. */
+export function runJsonChild<T>(args: string[], label: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as T);
+      else reject(new Error(`${label}: exit ${code}\n${out}`));
+    });
+  });
+}
+
 export type RunningApp = { base: string; pid: number; cookieFor: (userId: number) => Promise<string>; stop: () => Promise<void> };
 
 /** `npm start` (the built app) on its own port against the given database. */

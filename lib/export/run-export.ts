@@ -2,6 +2,7 @@
 // HTTP response, a file). Counts rows for progress, collects value warnings, stops on
 // an AbortSignal, and — being pull-based — reads the database only as fast as bytes leave.
 import { gzip } from "./compress";
+import { FORMAT_SPECS } from "./formats";
 import { writeCsv } from "./formats/csv";
 import { writeJson, writeNdjson } from "./formats/json";
 import { writeParquet } from "./formats/parquet";
@@ -77,7 +78,7 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
   async function* bytes(): AsyncGenerator<Uint8Array> {
     signal?.throwIfAborted();
     const raw = written();
-    const out = input.options.compression === "gzip" && input.format !== "excel" && input.format !== "parquet" ? gzip(raw) : raw;
+    const out = input.options.compression === "gzip" && FORMAT_SPECS[input.format].compressible ? gzip(raw) : raw;
     for await (const chunk of out) {
       signal?.throwIfAborted();
       stats.bytes += chunk.byteLength;

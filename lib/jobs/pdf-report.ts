@@ -42,6 +42,7 @@ export function pdfLabels(locale: Locale, year: number): PdfLabels {
     byMonth: (column) => t("pdf.byMonth", { column }),
     peak: (count) => t("pdf.peak", { count }),
     noChartData: t("pdf.noChartData"),
+    other: t("dataset.chart.other"),
     browserChart: (n) => t("pdf.browserChart", { n }),
     noRecords: t("pdf.noRecords"),
     yes: t("pdf.yes"),
@@ -80,7 +81,7 @@ export async function pdfSummary(
   client: pg.PoolClient,
   dataset: DatasetInfo,
   plan: ExportPlan,
-  labels: PdfLabels & { other: string },
+  labels: PdfLabels,
 ): Promise<PdfSummary> {
   const figures = await summariseExport(client, dataset, plan);
   const label = (key: string) => dataset.columns.find((c) => c.key === key)?.label ?? key;
@@ -112,7 +113,7 @@ export async function pdfWriterInput(
   const { options, info } = built;
   const stamp = formatDateTime(info.generatedAt, options.timezone);
   const labels = pdfLabels(locale, Number(stamp.slice(0, 4)));
-  const summary = await pdfSummary(client, dataset, built.plan, { ...labels, other: translate(locale, "dataset.chart.other") });
+  const summary = await pdfSummary(client, dataset, built.plan, labels);
   const chartImages = (options.include_charts ? (options.chart_images ?? []) : []).flatMap((url) => {
     const check = decodeChartImage(url);
     return check.ok ? [check.image] : []; // checked when the job was requested

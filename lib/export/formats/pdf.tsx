@@ -9,10 +9,9 @@ import { PdfPageStream } from "../pdf/render";
 import { pageGeometry, summaryPages, tableLayout, tablePageCount, isNumericType } from "../pdf/layout";
 import { cellStyles, ReportPage, SummaryBody, TableBody, type Frame } from "../pdf/report";
 import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
-import type { ExportInfo, FormatWriter } from "../types";
+import type { ColumnType, ExportInfo, FormatWriter } from "../types";
 import { displayText, type ValueOptions } from "../values";
 import { columnValueOptions } from "../warnings";
-import type { ColumnType } from "../types";
 
 export type PdfWriterOptions = {
   info: ExportInfo;
@@ -115,7 +114,7 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   for await (const batch of batches) {
     for (const row of batch) {
       rows++;
-      if (rows > summary.records) throw new PdfRowCountError(summary.records, `more`);
+      if (rows > summary.records) throw new PdfRowCountError(summary.records, "more");
       values.current.row = rows;
       const cells: string[] = new Array<string>(columns.length);
       for (let i = 0; i < columns.length; i++) {

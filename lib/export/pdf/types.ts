@@ -41,6 +41,8 @@ export type PdfLabels = {
   byMonth: (column: string) => string;
   peak: (count: string) => string;
   noChartData: string;
+  /** The bar of every category past the top ten. */
+  other: string;
   browserChart: (n: number) => string;
   noRecords: string;
   yes: string;
