@@ -1,6 +1,7 @@
 import { decodeChartImage } from "@/lib/export/chart-images";
 import { groupDigits, pdfCellText, writePdf, PdfRowCountError, type PdfWriterOptions } from "@/lib/export/formats/pdf";
-import { needsClip, pageGeometry, summaryPages, tableLayout, tablePageCount } from "@/lib/export/pdf/layout";
+import { BODY_GAP, FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, pageGeometry, summaryPages, tableLayout, tablePageCount } from "@/lib/export/pdf/layout";
+import { tableHeight } from "@/lib/export/pdf/table-canvas";
 import type { PdfSummary } from "@/lib/export/pdf/types";
 import type { ExportColumn } from "@/lib/export/types";
 import { pdfLabels } from "@/lib/jobs/pdf-report";
@@ -141,6 +142,25 @@ describe("PDF report writer", () => {
     expect(pages).toHaveLength(1 + tablePageCount(120, landscape));
   });
 
+  it("wraps long cells onto their second line and ends what does not fit in an ellipsis", async () => {
+    const columns: ExportColumn[] = [
+      { key: "email", header: "E-mail", type: "string" },
+      { key: "notes", header: "Notes", type: "string" },
+      { key: "amount", header: "Amount", type: "number" },
+    ];
+    const notes = "Scholarship recipient since the spring term, renewed every year on condition of a grade average above 3.5 and forty hours of service";
+    const data = [["student.12345678901@university.example.edu", notes, "1234.5"]];
+    const bytes = await collect(
+      writePdf(batchesOf(data), { ...context(columns), ...options(1, { summary: summary(1, { columnCount: 3, numeric: [] }) }) }),
+    );
+    const text = (await readPdf(bytes)).pages[1]?.text ?? "";
+    expect(text).toContain("Scholarship recipient");
+    expect(text).toContain("…");
+    expect(text).not.toContain("forty hours of service");
+    expect(text).toContain("student.12345678901@");
+    expect(text).toContain("1,234.5");
+  });
+
   it("says so when no record matches, on a single table page", async () => {
     const { pages } = await render(0, { summary: summary(0, { byCategory: null, byMonth: null }) });
     expect(pages).toHaveLength(2);
@@ -156,13 +176,17 @@ describe("PDF report writer", () => {
 });
 
 describe("PDF layout", () => {
-  it("fits every column on the page and gives each at least its header's longest word", () => {
+  it("fits every column on the page, each at least its header's longest word, and a page of rows inside the body", () => {
     for (const landscape of [false, true]) {
       const page = pageGeometry(landscape);
       const table = tableLayout(COLUMNS, page);
       const total = table.widths.reduce((a, b) => a + b, 0);
       expect(total).toBeCloseTo(page.contentWidth, 3);
       expect(Math.min(...table.widths)).toBeGreaterThanOrEqual(34);
+      // A full page of rows stays inside the body: above the footer, not a point over.
+      expect(tableHeight(table, table.rowsPerPage)).toBeLessThanOrEqual(page.bodyHeight);
+      expect(tableHeight(table, table.rowsPerPage + 1)).toBeGreaterThan(page.bodyHeight);
+      expect(2 * MARGIN + HEADER_HEIGHT + BODY_GAP + page.bodyHeight + FOOTER_HEIGHT).toBeCloseTo(page.height, 6);
     }
   });
 
@@ -176,12 +200,6 @@ describe("PDF layout", () => {
     expect(stats.map((b) => (b.kind === "stats" ? b.to - b.from : 0)).reduce((a, b) => a + b, 0)).toBe(120);
     expect(stats.slice(1).every((b) => b.kind === "stats" && b.continued)).toBe(true);
     expect(many.flat().filter((b) => b.kind === "charts")).toHaveLength(1);
-  });
-
-  it("clips only cells with a word wider than the cell", () => {
-    expect(needsClip("Computer Science", 60)).toBe(false);
-    expect(needsClip("student.12345@uni.example", 60)).toBe(true);
-    expect(needsClip("장학금 수혜자", 60)).toBe(false);
   });
 
   it("formats cells as a reader expects", () => {

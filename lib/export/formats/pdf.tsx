@@ -4,10 +4,12 @@
 // on, so memory holds one group of pages whatever the report's length. The page count
 // comes from `summary.records`, so the caller must stream exactly that many rows (it reads
 // summary and rows in one snapshot); any other number is an error, never a wrong footer.
+import { Canvas } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { PdfPageStream } from "../pdf/render";
 import { pageGeometry, summaryPages, tableLayout, tablePageCount, isNumericType } from "../pdf/layout";
-import { cellStyles, ReportPage, SummaryBody, TableBody, type Frame } from "../pdf/report";
+import { ReportPage, SummaryBody, type Frame } from "../pdf/report";
+import { paintTablePage, tableHeight, tableWidth, type TableColumn } from "../pdf/table-canvas";
 import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
 import type { ColumnType, ExportInfo, FormatWriter } from "../types";
 import { displayText, type ValueOptions } from "../values";
@@ -89,8 +91,8 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   );
   yield* out.take();
 
-  const tableColumns = columns.map(({ header, type }) => ({ header, type }));
-  const styles = cellStyles(tableColumns, table);
+  const tableColumns: TableColumn[] = columns.map(({ header, type }) => ({ header, type }));
+  const fonts = await out.tableFonts();
   const values = columnValueOptions(columns, context);
   let rows = 0;
   let pageNumber = plan.length;
@@ -98,9 +100,10 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   let group: ReactElement[] = [];
   const closePage = () => {
     pageNumber++;
+    const body = { columns: tableColumns, table, rows: pageRows, firstRow: rows - pageRows.length, noRecords: labels.noRecords };
     group.push(
       <ReportPage key={pageNumber} frame={frame} number={pageNumber} pages={pages}>
-        <TableBody columns={tableColumns} styles={styles} rows={pageRows} firstRow={rows - pageRows.length} noRecords={labels.noRecords} />
+        <Canvas style={{ width: tableWidth(table), height: tableHeight(table, pageRows.length) }} paint={out.paint((canvas) => paintTablePage(canvas, fonts, body))} />
       </ReportPage>,
     );
     pageRows = [];

@@ -54,7 +54,7 @@ export function registerPdfFonts(): void {
       fonts: Object.entries(weights).map(([weight, file]) => ({ src: fontFile(file), fontWeight: Number(weight) })),
     });
   }
-  // Latin words are never hyphenated (a cell is clipped instead). Chinese, Japanese and
+  // Latin words are never hyphenated (summary text ends in an ellipsis). Chinese, Japanese and
   // Korean may break between any two characters: an empty syllable between them becomes a
   // zero-width break opportunity, so the line breaks there without a hyphen.
   Font.registerHyphenationCallback(breakableSyllables);

@@ -1,6 +1,6 @@
 // The report's geometry, decided before anything is drawn: page size, the table's column
 // widths and rows per page, and which summary blocks go on which page. Every row has the
-// same height (cells are clipped to MAX_LINES lines), so the page count is known from the
+// same height (cells are cut to MAX_LINES lines), so the page count is known from the
 // record count alone — "Page X of Y" is written as each page is laid out, and react-pdf
 // never has to wrap a long table (measured 30× slower than laying out pages ourselves).
 import type { ColumnType, ExportColumn } from "../types";
@@ -10,7 +10,7 @@ export type PageGeometry = {
   height: number;
   margin: number;
   contentWidth: number;
-  /** Height of the area between header and footer. */
+  /** Height of the page's body: between the header (and the gap below it) and the footer. */
   bodyHeight: number;
 };
 
@@ -18,6 +18,8 @@ const A4 = { short: 595.28, long: 841.89 };
 export const MARGIN = 28;
 export const HEADER_HEIGHT = 40;
 export const FOOTER_HEIGHT = 30;
+/** Space between the header's rule and the body. */
+export const BODY_GAP = 8;
 
 export function pageGeometry(landscape: boolean): PageGeometry {
   const width = landscape ? A4.long : A4.short;
@@ -27,7 +29,7 @@ export function pageGeometry(landscape: boolean): PageGeometry {
     height,
     margin: MARGIN,
     contentWidth: width - 2 * MARGIN,
-    bodyHeight: height - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT,
+    bodyHeight: height - 2 * MARGIN - HEADER_HEIGHT - BODY_GAP - FOOTER_HEIGHT,
   };
 }
 
@@ -38,7 +40,7 @@ export const TABLE_LINE_HEIGHT = 8.6;
 export const CELL_PADDING_X = 3;
 export const CELL_PADDING_Y = 2.5;
 export const BORDER = 1;
-/** Long text is clipped to this many lines, ending in an ellipsis. */
+/** Long text is cut to this many lines, ending in an ellipsis. */
 export const MAX_LINES = 2;
 
 const TYPE_WEIGHT: Record<ColumnType, number> = {
@@ -100,30 +102,6 @@ export function tableLayout(columns: readonly ExportColumn[], page: PageGeometry
   const headerHeight = MAX_LINES * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
   const rowsPerPage = Math.max(1, Math.floor((page.bodyHeight - headerHeight - BORDER) / rowHeight));
   return { widths, lines, rowHeight, headerHeight, rowsPerPage };
-}
-
-const LATIN_EM = 0.62; // a little over Helvetica's average advance, so doubtful cases clip
-const WIDE_EM = 1.0; // CJK and other wide characters
-
-/**
- * Whether a cell's text has a word too wide for the cell (an e-mail, a long number): such
- * a cell is clipped at its border. Clipping every cell costs a clip path each; this
- * estimate keeps it to the cells that need it, erring towards clipping.
- */
-export function needsClip(text: string, innerWidth: number): boolean {
-  // Cheap bound first: even all-wide characters would fit.
-  if (text.length * WIDE_EM * TABLE_FONT_SIZE <= innerWidth) return false;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 32 || code === 10 || code === 9 || code === 13) {
-      run = 0;
-      continue;
-    }
-    run += (code > 0x2e80 ? WIDE_EM : LATIN_EM) * TABLE_FONT_SIZE;
-    if (run > innerWidth) return true;
-  }
-  return false;
 }
 
 /** Pages the table takes: at least one (it then says there are no records). */

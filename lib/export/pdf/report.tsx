@@ -1,14 +1,12 @@
-// The report's pages as react-pdf components. Each page is laid out by ./layout.ts
+// The report's pages as react-pdf components (the data table itself is painted by
+// ./table-canvas.ts inside a page). Each page is laid out by ./layout.ts
 // beforehand; nothing here wraps or paginates (every <Page> is wrap={false}).
 // PdfImage: react-pdf's image has no alt text (a PDF is not HTML); the name keeps the HTML img lint off it.
 import { Image as PdfImage, Page, Path, Rect, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactElement, ReactNode } from "react";
-import type { ColumnType } from "../types";
 import { TEXT_FONTS } from "./fonts";
 import {
-  BORDER,
-  CELL_PADDING_X,
-  CELL_PADDING_Y,
+  BODY_GAP,
   CHARTS_HEIGHT,
   FOOTER_HEIGHT,
   HEADER_HEIGHT,
@@ -16,23 +14,13 @@ import {
   INFO_HEIGHT,
   STATS_ROW_HEIGHT,
   STATS_TITLE_HEIGHT,
-  TABLE_FONT_SIZE,
-  TABLE_LINE_HEIGHT,
   imageBox,
-  isNumericType,
-  needsClip,
   type PageGeometry,
   type SummaryBlock,
-  type TableLayout,
 } from "./layout";
+import { BRAND, HEADER_FILL, INK, MUTED, RULE, ZEBRA_FILL } from "./theme";
 import type { PdfChartImage, PdfLabels, PdfSeries, PdfSummary } from "./types";
 
-const BRAND = "#4472C4";
-const INK = "#111827";
-const MUTED = "#4B5563";
-const RULE = "#9CA3AF";
-const HEADER_FILL = "#1F2937";
-const ZEBRA_FILL = "#F1F5F9";
 
 /** What every page shows around its body. */
 export type Frame = {
@@ -75,7 +63,7 @@ export function ReportPage({ frame, number, pages, children }: { frame: Frame; n
         <Text style={{ flex: 1, textAlign: "center", fontSize: 12, fontWeight: 700, maxLines: 1, textOverflow: "ellipsis" }}>{frame.title}</Text>
         <Text style={{ width: 130, textAlign: "right", fontSize: 7.5, color: MUTED, maxLines: 2 }}>{frame.dateText}</Text>
       </View>
-      <View style={{ height: page.bodyHeight, paddingTop: 8 }}>{children}</View>
+      <View style={{ height: page.bodyHeight + BODY_GAP, paddingTop: BODY_GAP }}>{children}</View>
       <View
         style={{ height: FOOTER_HEIGHT, flexDirection: "row", alignItems: "flex-end", borderTopWidth: 1, borderTopColor: RULE, paddingBottom: 2, fontSize: 7.5, color: MUTED }}
       >
@@ -260,92 +248,6 @@ export function SummaryBody({
           }
         }
       })}
-    </View>
-  );
-}
-
-// ── The data table ──────────────────────────────────────────────────────────────────
-
-export type TableColumn = { header: string; type: ColumnType };
-
-const lineHeight = TABLE_LINE_HEIGHT / TABLE_FONT_SIZE;
-
-/** Cell styles, made once per report: one object per column and variant, shared by every cell. */
-export function cellStyles(columns: readonly TableColumn[], table: TableLayout) {
-  const base = (i: number, lines: number, clip: boolean) => ({
-    width: table.widths[i] ?? 40,
-    paddingHorizontal: CELL_PADDING_X,
-    paddingVertical: CELL_PADDING_Y,
-    // fontSize on the cell itself: a unitless lineHeight is a multiple of the node's own size.
-    fontSize: TABLE_FONT_SIZE,
-    lineHeight,
-    textAlign: isNumericType(columns[i]?.type ?? "string") ? ("right" as const) : ("left" as const),
-    maxLines: lines,
-    textOverflow: "ellipsis" as const,
-    ...(clip ? { overflow: "hidden" as const } : {}),
-  });
-  const rule = { position: "absolute" as const, top: 0, bottom: 0, width: BORDER, backgroundColor: RULE };
-  let x = 0;
-  return {
-    /** One vertical rule per column edge, drawn over the rows: far cheaper than a border per cell. */
-    rules: table.widths.map((w) => {
-      x += w;
-      return { ...rule, left: x - BORDER };
-    }),
-    header: columns.map((_, i) => base(i, 2, true)),
-    body: columns.map((_, i) => base(i, table.lines, false)),
-    clipped: columns.map((_, i) => base(i, table.lines, true)),
-    /** Room for text in each column, for needsClip. */
-    inner: table.widths.map((w) => w - 2 * CELL_PADDING_X - BORDER),
-    headerRow: { flexDirection: "row" as const, height: table.headerHeight, backgroundColor: HEADER_FILL, color: "#FFFFFF", fontWeight: 700, borderBottomWidth: BORDER, borderBottomColor: RULE },
-    row: { flexDirection: "row" as const, height: table.rowHeight, borderBottomWidth: BORDER, borderBottomColor: RULE },
-    zebraRow: { flexDirection: "row" as const, height: table.rowHeight, borderBottomWidth: BORDER, borderBottomColor: RULE, backgroundColor: ZEBRA_FILL },
-    table: { position: "relative" as const, width: x + BORDER, borderLeftWidth: BORDER, borderTopWidth: BORDER, borderColor: RULE, fontSize: TABLE_FONT_SIZE },
-  };
-}
-
-export type CellStyles = ReturnType<typeof cellStyles>;
-
-/** One page of the table: the dark header row, then the rows (texts already formatted). */
-export function TableBody({
-  columns,
-  styles,
-  rows,
-  firstRow,
-  noRecords,
-}: {
-  columns: readonly TableColumn[];
-  styles: CellStyles;
-  rows: readonly (readonly string[])[];
-  /** 0-based position of the first row in the export: zebra stripes continue across pages. */
-  firstRow: number;
-  noRecords: string;
-}) {
-  return (
-    <View style={styles.table}>
-      <View style={styles.headerRow}>
-        {columns.map((column, i) => (
-          <Text key={i} style={styles.header[i]}>
-            {column.header}
-          </Text>
-        ))}
-      </View>
-      {rows.length === 0 ? (
-        <Text style={{ padding: 8, color: MUTED, borderBottomWidth: BORDER, borderColor: RULE }}>{noRecords}</Text>
-      ) : (
-        rows.map((row, r) => (
-          <View key={r} style={(firstRow + r) % 2 === 1 ? styles.zebraRow : styles.row}>
-            {row.map((text, i) => (
-              <Text key={i} style={needsClip(text, styles.inner[i] ?? 0) ? styles.clipped[i] : styles.body[i]}>
-                {text}
-              </Text>
-            ))}
-          </View>
-        ))
-      )}
-      {styles.rules.map((rule, i) => (
-        <View key={`rule${i}`} style={rule} />
-      ))}
     </View>
   );
 }
