@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ELLIPSIS, fitLines, FontStack, type FaceMetrics, type Line } from "@/lib/export/pdf/cell-lines";
+import { ELLIPSIS, fitLines, FontStack, textWidth, type FaceMetrics, type Line } from "@/lib/export/pdf/cell-lines";
 
 // Two faces at 10 pt: a "Latin" face (ASCII and the ellipsis, 5 pt a character) and a
 // "CJK" face (Hangul and Han, 10 pt a character).
@@ -49,6 +49,16 @@ describe("cell line fitting", () => {
     ]);
     // A character no face has goes to the first fallback, which draws its missing-glyph box.
     expect(fit("\u0e01", 200)[0]?.pieces[0]?.face).toBe(1);
+  });
+
+  it("measures a text's one-line width, and a cell of exactly that width holds it on one line", () => {
+    // Advances that do not sum exactly in binary: 0.1 em a character.
+    const thin: FaceMetrics = { has: () => true, advance: () => 100 };
+    const text = "STU-24-00001 and some more";
+    const width = textWidth(text, 7, new FontStack([thin]));
+    expect(width).toBeCloseTo(text.length * 0.7, 9);
+    expect(texts(fitLines(text, width, 2, 7, new FontStack([thin])))).toEqual([text]);
+    expect(textWidth("ab\nabcd", 10, stack())).toBe(20);
   });
 
   it("starts a new line at a newline and treats tabs as spaces", () => {

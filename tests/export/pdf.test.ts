@@ -1,6 +1,6 @@
 import { decodeChartImage } from "@/lib/export/chart-images";
 import { groupDigits, pdfCellText, writePdf, PdfRowCountError, type PdfWriterOptions } from "@/lib/export/formats/pdf";
-import { BODY_GAP, FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, pageGeometry, summaryPages, tableLayout, tablePageCount } from "@/lib/export/pdf/layout";
+import { BODY_GAP, FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, fitColumnWidths, pageGeometry, summaryPages, tableLayout, tablePageCount } from "@/lib/export/pdf/layout";
 import { tableHeight } from "@/lib/export/pdf/table-canvas";
 import type { PdfSummary } from "@/lib/export/pdf/types";
 import type { ExportColumn } from "@/lib/export/types";
@@ -148,7 +148,7 @@ describe("PDF report writer", () => {
       { key: "notes", header: "Notes", type: "string" },
       { key: "amount", header: "Amount", type: "number" },
     ];
-    const notes = "Scholarship recipient since the spring term, renewed every year on condition of a grade average above 3.5 and forty hours of service";
+    const notes = `Scholarship recipient since the spring term, ${"renewed every year on condition of a grade average above 3.5, ".repeat(4)}and forty hours of service`;
     const data = [["student.12345678901@university.example.edu", notes, "1234.5"]];
     const bytes = await collect(
       writePdf(batchesOf(data), { ...context(columns), ...options(1, { summary: summary(1, { columnCount: 3, numeric: [] }) }) }),
@@ -188,6 +188,40 @@ describe("PDF layout", () => {
       expect(tableHeight(table, table.rowsPerPage + 1)).toBeGreaterThan(page.bodyHeight);
       expect(2 * MARGIN + HEADER_HEIGHT + BODY_GAP + page.bodyHeight + FOOTER_HEIGHT).toBeCloseTo(page.height, 6);
     }
+  });
+
+  it("fits column widths to what the columns hold: ids and numbers on one line, free text sharing the rest", () => {
+    const page = pageGeometry(false);
+    const table = tableLayout(COLUMNS, page);
+    const pad = 7; // padding on both sides and the rule
+    const sum = (widths: number[]) => widths.reduce((a, b) => a + b, 0);
+    const needs = (widths: number[], keep: boolean[] = widths.map(() => false)) => widths.map((width, i) => ({ width, keep: keep[i] ?? false }));
+
+    // Room for everything: each column gets its natural width and more, in proportion.
+    const natural = [40, 60, 20, 40, 40, 20];
+    const roomy = fitColumnWidths(table, needs(natural), page);
+    expect(sum(roomy.widths)).toBeCloseTo(page.contentWidth, 3);
+    roomy.widths.forEach((w, i) => expect(w).toBeGreaterThanOrEqual(Math.max(table.floors[i] ?? 0, (natural[i] ?? 0) + pad)));
+
+    // Long names: the ids, numbers and dates keep their natural widths, the names take the rest.
+    const keep = [true, false, true, true, true, true];
+    const tight = fitColumnWidths(table, needs([50, 2000, 20, 45, 40, 20], keep), page);
+    expect(sum(tight.widths)).toBeCloseTo(page.contentWidth, 3);
+    expect(tight.widths[0]).toBeCloseTo(50 + pad, 3);
+    expect(tight.widths[3]).toBeCloseTo(45 + pad, 3);
+    expect(tight.widths[2]).toBeCloseTo(table.floors[2] ?? 0, 3);
+    expect(tight.widths[1]).toBeGreaterThan(300);
+
+    // Two long free-text columns share equally; kept columns too wide for the page share as well.
+    const shared = fitColumnWidths(table, needs([900, 900, 20, 20, 20, 20]), page);
+    expect(shared.widths[0]).toBeCloseTo(shared.widths[1] ?? 0, 3);
+    const overfull = fitColumnWidths(table, needs([400, 400, 400, 20, 20, 20], [true, true, true, true, true, true]), page);
+    expect(sum(overfull.widths)).toBeCloseTo(page.contentWidth, 3);
+    // However crowded, no column goes below its floor.
+    const crowded = tableLayout(Array.from({ length: 14 }, (_, i) => ({ key: `c${i}`, header: `Column ${i}`, type: "string" as const })), page);
+    const squeezed = fitColumnWidths(crowded, needs(Array.from({ length: 14 }, () => 500)), page);
+    expect(sum(squeezed.widths)).toBeCloseTo(page.contentWidth, 3);
+    squeezed.widths.forEach((w, i) => expect(w).toBeGreaterThanOrEqual((crowded.floors[i] ?? 0) - 1e-6));
   });
 
   it("moves statistics and charts to further pages when there are many numeric columns", () => {

@@ -7,9 +7,9 @@
 import { Canvas } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { PdfPageStream } from "../pdf/render";
-import { pageGeometry, summaryPages, tableLayout, tablePageCount, isNumericType } from "../pdf/layout";
+import { fitColumnWidths, pageGeometry, summaryPages, tableLayout, tablePageCount, isNumericType } from "../pdf/layout";
 import { ReportPage, SummaryBody, type Frame } from "../pdf/report";
-import { paintTablePage, tableHeight, tableWidth, type TableColumn } from "../pdf/table-canvas";
+import { columnNeeds, paintTablePage, tableHeight, tableWidth, type TableColumn } from "../pdf/table-canvas";
 import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
 import type { ColumnType, ExportInfo, FormatWriter } from "../types";
 import { displayText, type ValueOptions } from "../values";
@@ -62,7 +62,10 @@ export class PdfRowCountError extends Error {
 export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf(batches, context) {
   const { columns, summary, labels, info, onRowsLaidOut, pagesPerGroup = 8 } = context;
   const page = pageGeometry(context.landscape);
-  const table = tableLayout(columns, page);
+  // Widths are fitted to the first page's rows when they arrive (the row height, and so the
+  // page count, do not depend on them).
+  let table = tableLayout(columns, page);
+  let fitted = false;
   const plan = summaryPages({ numericColumns: summary.numeric.length, charts: context.charts, images: context.chartImages }, page);
   const pages = plan.length + tablePageCount(summary.records, table);
   const frame: Frame = { page, title: info.datasetTitle, dateText: context.dateText, labels, logo: context.logo };
@@ -100,6 +103,10 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   let group: ReactElement[] = [];
   const closePage = () => {
     pageNumber++;
+    if (!fitted) {
+      table = fitColumnWidths(table, columnNeeds(tableColumns, pageRows, fonts), page);
+      fitted = true;
+    }
     const body = { columns: tableColumns, table, rows: pageRows, firstRow: rows - pageRows.length, noRecords: labels.noRecords };
     group.push(
       <ReportPage key={pageNumber} frame={frame} number={pageNumber} pages={pages}>

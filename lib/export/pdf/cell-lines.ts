@@ -60,12 +60,31 @@ export class FontStack<F extends FaceMetrics = FaceMetrics> {
   }
 }
 
+/** The width of `text` set on one line (its longest line when it has several), in points. */
+export function textWidth(text: string, size: number, stack: FontStack<FaceMetrics>): number {
+  let longest = 0;
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (cp === NEWLINE) {
+      longest = Math.max(longest, width);
+      width = 0;
+    } else {
+      width += stack.advanceOf(cp === 9 || cp === 13 ? SPACE : cp);
+    }
+  }
+  return (Math.max(longest, width) * size) / 1000;
+}
+
 /**
  * Splits `text` into at most `maxLines` lines no wider than `maxWidth` points at `size`.
  * Tabs and carriage returns count as spaces; a newline starts a new line.
  */
-export function fitLines(text: string, maxWidth: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): Line[] {
+export function fitLines(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): Line[] {
   const scale = size / 1000;
+  // A hair of tolerance: a column sized to its text's measured width must hold that text,
+  // whatever order the advances were summed in.
+  const maxWidth = width + 0.001;
   const cps: number[] = [];
   const widths: number[] = [];
   /** before[k]: the width of the characters before k. */

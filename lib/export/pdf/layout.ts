@@ -57,6 +57,8 @@ const MIN_COLUMN_WIDTH = 34;
 
 export type TableLayout = {
   widths: number[];
+  /** The least each column gets: its header's longest word (when the page can hold them all). */
+  floors: number[];
   /** Lines per body row: MAX_LINES when a column holds free text, else 1. */
   lines: number;
   rowHeight: number;
@@ -101,7 +103,58 @@ export function tableLayout(columns: readonly ExportColumn[], page: PageGeometry
   const rowHeight = lines * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
   const headerHeight = MAX_LINES * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
   const rowsPerPage = Math.max(1, Math.floor((page.bodyHeight - headerHeight - BORDER) / rowHeight));
-  return { widths, lines, rowHeight, headerHeight, rowsPerPage };
+  return { widths, floors, lines, rowHeight, headerHeight, rowsPerPage };
+}
+
+/** What a column's values need: their width on one line, and whether they should keep to it. */
+export type ColumnNeed = {
+  width: number;
+  /** Short values that read badly broken (identifiers, numbers, dates): sized first. */
+  keep: boolean;
+};
+
+/**
+ * The table with widths fitted to what its columns hold (measured on the first page's
+ * rows). When the page has room for every column's natural width, each gets it and the
+ * spare is shared out in proportion. Otherwise the columns that keep to one line get their
+ * width first, and the columns of free text share the rest equally (none below its
+ * floor); when even that does not fit, all columns share the page that way.
+ */
+export function fitColumnWidths(table: TableLayout, needs: readonly ColumnNeed[], page: PageGeometry): TableLayout {
+  const total = page.contentWidth;
+  const pad = 2 * CELL_PADDING_X + BORDER;
+  const floors = table.floors;
+  const want = floors.map((floor, i) => Math.max(floor, (needs[i]?.width ?? 0) + pad));
+  const wanted = want.reduce((a, b) => a + b, 0);
+  if (wanted <= total) return { ...table, widths: want.map((w) => w + ((total - wanted) * w) / wanted) };
+
+  const kept = want.map((_, i) => needs[i]?.keep === true);
+  const keptWidth = want.reduce((sum, w, i) => sum + (kept[i] ? w : 0), 0);
+  const freeFloors = floors.reduce((sum, f, i) => sum + (kept[i] ? 0 : f), 0);
+  const widths = [...want];
+  const free = want.map((_, i) => i).filter((i) => !kept[i]);
+  if (free.length > 0 && keptWidth + freeFloors <= total) shareOut(free, total - keptWidth, want, floors, widths);
+  else shareOut(want.map((_, i) => i), total, want, floors, widths);
+  return { ...table, widths };
+}
+
+/**
+ * Shares `room` among the columns `of` like water poured to a level: each gets the level,
+ * held between its floor and what it wants. The sum grows with the level, from the
+ * floors' (which fit) to the wants' (which do not), so the level that fills the room is
+ * found by bisection.
+ */
+function shareOut(of: readonly number[], room: number, want: readonly number[], floors: readonly number[], widths: number[]): void {
+  const at = (level: number, i: number) => Math.min(want[i] as number, Math.max(floors[i] as number, level));
+  const sum = (level: number) => of.reduce((acc, i) => acc + at(level, i), 0);
+  let low = 0;
+  let high = Math.max(...of.map((i) => want[i] as number));
+  for (let step = 0; step < 60; step++) {
+    const mid = (low + high) / 2;
+    if (sum(mid) > room) high = mid;
+    else low = mid;
+  }
+  for (const i of of) widths[i] = at(low, i);
 }
 
 /** Pages the table takes: at least one (it then says there are no records). */

@@ -4,8 +4,8 @@
 // 9–14 s); here a cell is a few operators after ./cell-lines.ts has fitted its lines.
 // The page around the table (header, footer) is still react-pdf's: the table is drawn in
 // a <Canvas> box (see ./render.ts), whose coordinates run from its top left corner downward.
-import { fitLines, type FaceMetrics, type FontStack, type Line } from "./cell-lines";
-import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type TableLayout } from "./layout";
+import { fitLines, textWidth, type FaceMetrics, type FontStack, type Line } from "./cell-lines";
+import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type ColumnNeed, type TableLayout } from "./layout";
 import { HEADER_FILL, INK, MUTED, RULE, WHITE, ZEBRA_FILL } from "./theme";
 import type { ColumnType } from "../types";
 
@@ -57,6 +57,30 @@ export function tableWidth(table: TableLayout): number {
 
 function emptyRowHeight(): number {
   return 2 * EMPTY_PADDING + TABLE_LINE_HEIGHT + BORDER;
+}
+
+/** Free text is sized for nine values in ten on one line, so one long note does not take the page. */
+const FREE_TEXT_SHARE = 0.9;
+/** A text column keeps to one line when its values are single words up to this wide (ids, codes, names). */
+const KEEP_MAX_WIDTH = 90;
+const WHITESPACE = /\s/;
+
+/**
+ * What each column needs, for fitColumnWidths: its header's longest word in bold and its
+ * values on one line (every value of numbers, dates and flags; most values of free text),
+ * and whether its values should keep to one line.
+ */
+export function columnNeeds(columns: readonly TableColumn[], rows: readonly (readonly string[])[], fonts: TableFonts): ColumnNeed[] {
+  return columns.map((column, c) => {
+    const header = Math.max(0, ...column.header.split(/\s+/).map((word) => textWidth(word, TABLE_FONT_SIZE, fonts.bold)));
+    const texts = rows.map((row) => row[c] ?? "");
+    const values = texts.map((text) => textWidth(text, TABLE_FONT_SIZE, fonts.regular)).sort((a, b) => a - b);
+    const isText = column.type === "string" || column.type === "json";
+    const value = values.length === 0 ? 0 : (values[isText ? Math.floor(FREE_TEXT_SHARE * (values.length - 1)) : values.length - 1] as number);
+    const words = texts.filter((text) => !WHITESPACE.test(text.trim())).length;
+    const keep = !isText || (words >= FREE_TEXT_SHARE * texts.length && value <= KEEP_MAX_WIDTH);
+    return { width: Math.max(header, value), keep };
+  });
 }
 
 const num = (n: number): string => String(Math.round(n * 100) / 100);
