@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ELLIPSIS, fitLines, FontStack, textWidth, type FaceMetrics, type Line } from "@/lib/export/pdf/cell-lines";
+import { columnNeeds, type PdfFace } from "@/lib/export/pdf/table-canvas";
+import { ELLIPSIS, fitLines, fitsIn, FontStack, textWidth, type FaceMetrics, type Line } from "@/lib/export/pdf/cell-lines";
 
 // Two faces at 10 pt: a "Latin" face (ASCII and the ellipsis, 5 pt a character) and a
 // "CJK" face (Hangul and Han, 10 pt a character).
@@ -61,8 +62,30 @@ describe("cell line fitting", () => {
     expect(textWidth("ab\nabcd", 10, stack())).toBe(20);
   });
 
+  it("tells whether a text fits its lines whole", () => {
+    expect(fitsIn("alpha beta gamma", 40, 3, 10, stack())).toBe(true);
+    expect(fitsIn("alpha beta gamma", 40, 2, 10, stack())).toBe(false);
+    expect(fitsIn("", 1, 1, 10, stack())).toBe(true);
+  });
+
   it("starts a new line at a newline and treats tabs as spaces", () => {
     expect(texts(fit("first\nsecond", 200))).toEqual(["first", "second"]);
     expect(texts(fit("a\tb", 200))).toEqual(["a b"]);
+  });
+});
+
+describe("column needs", () => {
+  // One face, 0.5 em a character: 3.5 pt at the table's 7 pt.
+  const face: PdfFace = { id: "F1", has: () => true, advance: () => 500, encode: () => "", ref: () => null };
+  const fonts = { regular: new FontStack([face]), bold: new FontStack([face]) };
+
+  it("asks for the width that shows a header whole in two lines, and for most values on one line", () => {
+    const [change] = columnNeeds([{ header: "Change vs. last term", type: "number" }], [["1.5"]], fonts);
+    expect(change?.width).toBeCloseTo(35, 6); // "Change vs." over "last term"
+    expect(change?.keep).toBe(true);
+    const ids = columnNeeds([{ header: "ID", type: "string" }], [["STU-24-00001"], ["STU-24-00002"]], fonts)[0];
+    expect(ids).toEqual({ width: 42, keep: true });
+    const names = columnNeeds([{ header: "Name", type: "string" }], [["Olivia Brown"], ["Ana"]], fonts)[0];
+    expect(names?.keep).toBe(false);
   });
 });

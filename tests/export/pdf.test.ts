@@ -142,11 +142,11 @@ describe("PDF report writer", () => {
     expect(pages).toHaveLength(1 + tablePageCount(120, landscape));
   });
 
-  it("wraps long cells onto their second line and ends what does not fit in an ellipsis", async () => {
+  it("wraps long cells onto their second line, ends what does not fit in an ellipsis, and shows headers whole", async () => {
     const columns: ExportColumn[] = [
       { key: "email", header: "E-mail", type: "string" },
       { key: "notes", header: "Notes", type: "string" },
-      { key: "amount", header: "Amount", type: "number" },
+      { key: "amount", header: "Change vs. last term", type: "number" },
     ];
     const notes = `Scholarship recipient since the spring term, ${"renewed every year on condition of a grade average above 3.5, ".repeat(4)}and forty hours of service`;
     const data = [["student.12345678901@university.example.edu", notes, "1234.5"]];
@@ -159,6 +159,8 @@ describe("PDF report writer", () => {
     expect(text).not.toContain("forty hours of service");
     expect(text).toContain("student.12345678901@");
     expect(text).toContain("1,234.5");
+    // A long header gets the width to show whole in its two lines.
+    expect(text).toMatch(/Change vs\.\s+last term/);
   });
 
   it("says so when no record matches, on a single table page", async () => {

@@ -81,6 +81,15 @@ export function textWidth(text: string, size: number, stack: FontStack<FaceMetri
  * Tabs and carriage returns count as spaces; a newline starts a new line.
  */
 export function fitLines(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): Line[] {
+  return fit(text, width, maxLines, size, stack).lines;
+}
+
+/** Whether `text` fits in `maxLines` lines of `width` points whole, with no ellipsis. */
+export function fitsIn(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): boolean {
+  return !fit(text, width, maxLines, size, stack).truncated;
+}
+
+function fit(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): { lines: Line[]; truncated: boolean } {
   const scale = size / 1000;
   // A hair of tolerance: a column sized to its text's measured width must hold that text,
   // whatever order the advances were summed in.
@@ -104,7 +113,7 @@ export function fitLines(text: string, width: number, maxLines: number, size: nu
   const n = cps.length;
   if (simple && total <= maxWidth) {
     const trimmed = trimRange(cps, 0, n);
-    return trimmed[1] > trimmed[0] ? [line(cps, widths, trimmed[0], trimmed[1], stack)] : [];
+    return { lines: trimmed[1] > trimmed[0] ? [line(cps, widths, trimmed[0], trimmed[1], stack)] : [], truncated: false };
   }
 
   const ranges: [number, number][] = [];
@@ -136,7 +145,8 @@ export function fitLines(text: string, width: number, maxLines: number, size: nu
   }
   const rest = trimRange(cps, start, n);
   const lines = ranges.filter(([a, b]) => b > a).map(([a, b]) => line(cps, widths, a, b, stack));
-  if (rest[1] > rest[0] && ranges.length > 0) {
+  const truncated = rest[1] > rest[0] && ranges.length > 0;
+  if (truncated) {
     const [a, b0] = ranges[ranges.length - 1] as [number, number];
     const ellipsis = stack.advanceOf(0x2026) * scale;
     let b = b0;
@@ -156,7 +166,7 @@ export function fitLines(text: string, width: number, maxLines: number, size: nu
     last.width += ellipsis;
     lines[lines.length - 1] = last;
   }
-  return lines;
+  return { lines, truncated };
 }
 
 function canBreakAfter(cps: readonly number[], i: number): boolean {

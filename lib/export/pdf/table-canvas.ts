@@ -4,8 +4,8 @@
 // 9–14 s); here a cell is a few operators after ./cell-lines.ts has fitted its lines.
 // The page around the table (header, footer) is still react-pdf's: the table is drawn in
 // a <Canvas> box (see ./render.ts), whose coordinates run from its top left corner downward.
-import { fitLines, textWidth, type FaceMetrics, type FontStack, type Line } from "./cell-lines";
-import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type ColumnNeed, type TableLayout } from "./layout";
+import { fitLines, fitsIn, textWidth, type FaceMetrics, type FontStack, type Line } from "./cell-lines";
+import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, MAX_LINES, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type ColumnNeed, type TableLayout } from "./layout";
 import { HEADER_FILL, INK, MUTED, RULE, WHITE, ZEBRA_FILL } from "./theme";
 import type { ColumnType } from "../types";
 
@@ -66,13 +66,25 @@ const KEEP_MAX_WIDTH = 90;
 const WHITESPACE = /\s/;
 
 /**
- * What each column needs, for fitColumnWidths: its header's longest word in bold and its
+ * The narrowest width that shows the header whole in its lines: at least its longest word,
+ * found in 1 pt steps from the width of the whole header divided among the lines.
+ */
+function headerWidth(header: string, bold: FontStack<PdfFace>): number {
+  const longest = Math.max(0, ...header.split(/\s+/).map((word) => textWidth(word, TABLE_FONT_SIZE, bold)));
+  const whole = textWidth(header, TABLE_FONT_SIZE, bold);
+  let width = Math.max(longest, whole / MAX_LINES);
+  while (width < whole && !fitsIn(header, width, MAX_LINES, TABLE_FONT_SIZE, bold)) width += 1;
+  return Math.min(width, whole);
+}
+
+/**
+ * What each column needs, for fitColumnWidths: its header whole in bold, and its
  * values on one line (every value of numbers, dates and flags; most values of free text),
  * and whether its values should keep to one line.
  */
 export function columnNeeds(columns: readonly TableColumn[], rows: readonly (readonly string[])[], fonts: TableFonts): ColumnNeed[] {
   return columns.map((column, c) => {
-    const header = Math.max(0, ...column.header.split(/\s+/).map((word) => textWidth(word, TABLE_FONT_SIZE, fonts.bold)));
+    const header = headerWidth(column.header, fonts.bold);
     const texts = rows.map((row) => row[c] ?? "");
     const values = texts.map((text) => textWidth(text, TABLE_FONT_SIZE, fonts.regular)).sort((a, b) => a - b);
     const isText = column.type === "string" || column.type === "json";
@@ -177,7 +189,7 @@ export function paintTablePage(canvas: TableCanvas, fonts: TableFonts, page: Tab
   };
 
   text.colour(COLOURS.white);
-  columns.forEach((column, c) => cell(fonts.bold, column.header, c, BORDER, 2));
+  columns.forEach((column, c) => cell(fonts.bold, column.header, c, BORDER, MAX_LINES));
   if (rows.length === 0) {
     text.colour(COLOURS.muted);
     const line = fitLines(page.noRecords, width - 2 * EMPTY_PADDING, 1, TABLE_FONT_SIZE, fonts.regular)[0];
