@@ -211,7 +211,7 @@ describe("PDF layout", () => {
     expect(sum(tight.widths)).toBeCloseTo(page.contentWidth, 3);
     expect(tight.widths[0]).toBeCloseTo(50 + pad, 3);
     expect(tight.widths[3]).toBeCloseTo(45 + pad, 3);
-    expect(tight.widths[2]).toBeCloseTo(table.floors[2] ?? 0, 3);
+    expect(tight.widths[2]).toBeCloseTo(34, 3); // the narrowest column: its measured header and values need less
     expect(tight.widths[1]).toBeGreaterThan(300);
 
     // Two long free-text columns share equally; kept columns too wide for the page share as well.

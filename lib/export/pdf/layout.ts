@@ -123,8 +123,11 @@ export type ColumnNeed = {
 export function fitColumnWidths(table: TableLayout, needs: readonly ColumnNeed[], page: PageGeometry): TableLayout {
   const total = page.contentWidth;
   const pad = 2 * CELL_PADDING_X + BORDER;
-  const floors = table.floors;
-  const want = floors.map((floor, i) => Math.max(floor, (needs[i]?.width ?? 0) + pad));
+  // The measured need replaces the header estimate in the floors: a column wants at least
+  // the narrowest column's width (less when the page is crowded) and never gets less than
+  // the smaller of its floor and its want.
+  const want = table.floors.map((floor, i) => Math.max(Math.min(floor, MIN_COLUMN_WIDTH), (needs[i]?.width ?? 0) + pad));
+  const floors = table.floors.map((floor, i) => Math.min(floor, want[i] as number));
   const wanted = want.reduce((a, b) => a + b, 0);
   if (wanted <= total) return { ...table, widths: want.map((w) => w + ((total - wanted) * w) / wanted) };
 
