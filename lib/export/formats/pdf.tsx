@@ -1,6 +1,7 @@
 // PDF report writer: summary pages (record count, filters, numeric statistics, charts,
 // the browser's chart images), then the data table, a page at a time. Rows are turned
-// into cell texts as they arrive, laid out a group of pages at a time and the bytes handed
+// into cell texts as they arrive (column widths fitted to the first page's), painted a
+// group of pages at a time (../pdf/table-canvas.ts) and the bytes handed
 // on, so memory holds one group of pages whatever the report's length. The page count
 // comes from `summary.records`, so the caller must stream exactly that many rows (it reads
 // summary and rows in one snapshot); any other number is an error, never a wrong footer.

@@ -4,6 +4,8 @@
 // laid out by @react-pdf/layout and drawn by @react-pdf/render (the same steps
 // `renderToBuffer` runs), then dropped, so memory holds one group of pages and the bytes
 // drawn so far leave as they are produced. Fonts are shared, so each glyph is embedded once.
+// The table's pages hold a <Canvas> whose paint function writes into this same document
+// (`paint`, `tableFonts`): see ./table-canvas.ts.
 import * as ReactPdf from "@react-pdf/renderer";
 import { Document, Font } from "@react-pdf/renderer";
 import layoutDocument, { type DocumentNode, type SafeDocumentNode } from "@react-pdf/layout";
