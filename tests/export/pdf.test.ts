@@ -163,6 +163,17 @@ describe("PDF report writer", () => {
     expect(text).toMatch(/Change vs\.\s+last term/);
   });
 
+  it("draws characters no font has (emoji, control characters, Arabic) as boxes without failing the report", async () => {
+    const columns: ExportColumn[] = [{ key: "note", header: "Note 😀", type: "string" }];
+    const data = [["smile 😀 bell \u0007 tab\there مرحبا end"], ["line one\r\nline two"]];
+    const bytes = await collect(writePdf(batchesOf(data), { ...context(columns), ...options(2, { summary: summary(2, { columnCount: 1, numeric: [] }) }) }));
+    const text = (await readPdf(bytes)).pages[1]?.text ?? "";
+    expect(text).toContain("smile");
+    expect(text).toMatch(/tab\s+here/);
+    expect(text).toContain("end");
+    expect(text).toMatch(/line one\s+line two/);
+  });
+
   it("says so when no record matches, on a single table page", async () => {
     const { pages } = await render(0, { summary: summary(0, { byCategory: null, byMonth: null }) });
     expect(pages).toHaveLength(2);
