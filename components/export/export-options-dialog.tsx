@@ -3,11 +3,13 @@
 import { useState } from "react";
 import type { DatasetJson } from "@/lib/data/datasets";
 import { FILTER_OPS_BY_TYPE, type FilterOp } from "@/lib/export/options";
+import type { MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { initialDraft, type DraftFilter, type OptionsDraft } from "./options-draft";
 
 type Dataset = Pick<DatasetJson, "columns" | "date_column">;
+type FlagKey = "bom" | "gzip" | "includeCharts" | "landscape" | "includeSensitive";
 
 
 const TIMEZONES = ["UTC", "Asia/Seoul", "Asia/Shanghai", "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles"];
@@ -40,6 +42,13 @@ export function ExportOptionsDialog({
   const noColumns = !edit.columns.some((c) => c.selected);
 
   const update = (patch: Partial<OptionsDraft>) => setEdit((current) => ({ ...current, ...patch }));
+  /** A checkbox for one of the draft's on/off settings. */
+  const flag = (key: FlagKey, label: MessageKey) => (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="checkbox" checked={edit[key]} onChange={(e) => update({ [key]: e.target.checked })} />
+      {t(label)}
+    </label>
+  );
   const updateFilter = (id: number, patch: Partial<DraftFilter>) =>
     update({ filters: edit.filters.map((f) => (f.id === id ? { ...f, ...patch } : f)) });
   const move = (index: number, delta: number) => {
@@ -257,28 +266,11 @@ export function ExportOptionsDialog({
               ))}
             </select>
           </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={edit.bom} onChange={(e) => update({ bom: e.target.checked })} />
-            {t("options.bom")}
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={edit.gzip} onChange={(e) => update({ gzip: e.target.checked })} />
-            {t("options.gzip")}
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={edit.includeCharts} onChange={(e) => update({ includeCharts: e.target.checked })} />
-            {t("options.includeCharts")}
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={edit.landscape} onChange={(e) => update({ landscape: e.target.checked })} />
-            {t("options.landscape")}
-          </label>
-          {isAdmin && dataset.columns.some((c) => c.sensitive) ? (
-            <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={edit.includeSensitive} onChange={(e) => update({ includeSensitive: e.target.checked })} />
-              {t("options.includeSensitive")}
-            </label>
-          ) : null}
+          {flag("bom", "options.bom")}
+          {flag("gzip", "options.gzip")}
+          {flag("includeCharts", "options.includeCharts")}
+          {flag("landscape", "options.landscape")}
+          {isAdmin && dataset.columns.some((c) => c.sensitive) ? flag("includeSensitive", "options.includeSensitive") : null}
         </fieldset>
       </div>
     </Dialog>
