@@ -83,8 +83,9 @@ describe("column needs", () => {
     const [change] = columnNeeds([{ header: "Change vs. last term", type: "number" }], [["1.5"]], fonts);
     expect(change?.width).toBeCloseTo(35, 6); // "Change vs." over "last term"
     expect(change?.keep).toBe(true);
+    expect(change?.word).toBeCloseTo(21, 6); // "Change", its floor
     const ids = columnNeeds([{ header: "ID", type: "string" }], [["STU-24-00001"], ["STU-24-00002"]], fonts)[0];
-    expect(ids).toEqual({ width: 42, keep: true });
+    expect(ids).toEqual({ width: 42, word: 7, keep: true });
     const names = columnNeeds([{ header: "Name", type: "string" }], [["Olivia Brown"], ["Ana"]], fonts)[0];
     expect(names?.keep).toBe(false);
   });

@@ -8,7 +8,7 @@
 import { Canvas } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { PdfPageStream } from "../pdf/render";
-import { fitColumnWidths, pageGeometry, summaryPages, tableLayout, tablePageCount, isNumericType } from "../pdf/layout";
+import { fitColumnWidths, pageGeometry, summaryPages, tableGrid, tablePageCount, isNumericType, type TableLayout } from "../pdf/layout";
 import { ReportPage, SummaryBody, type Frame } from "../pdf/report";
 import { columnNeeds, paintTablePage, tableHeight, tableWidth, type TableColumn } from "../pdf/table-canvas";
 import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
@@ -63,12 +63,12 @@ export class PdfRowCountError extends Error {
 export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf(batches, context) {
   const { columns, summary, labels, info, onRowsLaidOut, pagesPerGroup = 8 } = context;
   const page = pageGeometry(context.landscape);
-  // Widths are fitted to the first page's rows when they arrive (the row height, and so the
-  // page count, do not depend on them).
-  let table = tableLayout(columns, page);
-  let fitted = false;
+  // Column widths are fitted to the first page's rows when they arrive; the grid (row
+  // height, rows per page, so the page count) does not depend on them.
+  const grid = tableGrid(columns, page);
+  let table: TableLayout | null = null;
   const plan = summaryPages({ numericColumns: summary.numeric.length, charts: context.charts, images: context.chartImages }, page);
-  const pages = plan.length + tablePageCount(summary.records, table);
+  const pages = plan.length + tablePageCount(summary.records, grid);
   const frame: Frame = { page, title: info.datasetTitle, dateText: context.dateText, labels, logo: context.logo };
   const out = new PdfPageStream({
     title: info.datasetTitle,
@@ -104,10 +104,7 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   let group: ReactElement[] = [];
   const closePage = () => {
     pageNumber++;
-    if (!fitted) {
-      table = fitColumnWidths(table, columnNeeds(tableColumns, pageRows, fonts), page);
-      fitted = true;
-    }
+    table ??= fitColumnWidths(grid, columnNeeds(tableColumns, pageRows, fonts), page);
     const body = { columns: tableColumns, table, rows: pageRows, firstRow: rows - pageRows.length, noRecords: labels.noRecords };
     group.push(
       <ReportPage key={pageNumber} frame={frame} number={pageNumber} pages={pages}>
@@ -132,7 +129,7 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
         cells[i] = pdfCellText(row[i], (columns[i] as (typeof columns)[number]).type, values.options[i] as ValueOptions, labels);
       }
       pageRows.push(cells);
-      if (pageRows.length === table.rowsPerPage) {
+      if (pageRows.length === grid.rowsPerPage) {
         closePage();
         if (group.length >= pagesPerGroup) {
           await layOut();

@@ -1,9 +1,9 @@
-// The report's geometry, decided before anything is drawn: page size, the table's column
-// widths and rows per page, and which summary blocks go on which page. Every row has the
+// The report's geometry, decided before anything is drawn: page size, the table's rows
+// per page (and its column widths, once the first page's values are measured), and which summary blocks go on which page. Every row has the
 // same height (cells are cut to MAX_LINES lines), so the page count is known from the
 // record count alone — "Page X of Y" is written as each page is laid out, and react-pdf
 // never has to wrap a long table (measured 30× slower than laying out pages ourselves).
-import type { ColumnType, ExportColumn } from "../types";
+import type { ColumnType } from "../types";
 
 export type PageGeometry = {
   width: number;
@@ -43,22 +43,13 @@ export const BORDER = 1;
 /** Long text is cut to this many lines, ending in an ellipsis. */
 export const MAX_LINES = 2;
 
-const TYPE_WEIGHT: Record<ColumnType, number> = {
-  boolean: 0.7,
-  integer: 0.9,
-  number: 1,
-  date: 1.15,
-  datetime: 1.7,
-  string: 1.6,
-  json: 2,
-};
 /** Narrowest column: a number like 1,234,567 at 7 pt. */
 const MIN_COLUMN_WIDTH = 34;
+/** A header word wider than this wraps between its characters rather than widen its column further. */
+const MAX_FLOOR_WIDTH = 90;
 
-export type TableLayout = {
-  widths: number[];
-  /** The least each column gets: its header's longest word (when the page can hold them all). */
-  floors: number[];
+/** The table's rows: known from the column types alone, before any value is seen. */
+export type TableGrid = {
   /** Lines per body row: MAX_LINES when a column holds free text, else 1. */
   lines: number;
   rowHeight: number;
@@ -66,79 +57,56 @@ export type TableLayout = {
   rowsPerPage: number;
 };
 
+/** The grid with its column widths, fitted to the values (fitColumnWidths). */
+export type TableLayout = TableGrid & { widths: number[] };
+
 export function isNumericType(type: ColumnType): boolean {
   return type === "integer" || type === "number";
 }
 
-/** Roughly how wide a header's longest word is in bold 7 pt Helvetica (CJK counts double). */
-function headerWordWidth(header: string): number {
-  const longest = header.split(/\s+/).reduce((max, word) => {
-    const units = Array.from(word).reduce((sum, ch) => sum + (ch.charCodeAt(0) > 0x2e80 ? 1.8 : 1), 0);
-    return Math.max(max, units);
-  }, 0);
-  return Math.min(MAX_MIN_WIDTH, longest * TABLE_FONT_SIZE * 0.6 + 2 * CELL_PADDING_X + BORDER);
-}
-const MAX_MIN_WIDTH = 90;
-
-export function tableLayout(columns: readonly ExportColumn[], page: PageGeometry): TableLayout {
-  // Header text wants room too: a long header widens its column a little.
-  const weights = columns.map((c) => TYPE_WEIGHT[c.type] + Math.min(1.2, c.header.length / 20));
-  const total = weights.reduce((a, b) => a + b, 0) || 1;
-  // Each column at least fits its header's longest word (when the page can hold them all).
-  const minimums = columns.map((c) => Math.max(MIN_COLUMN_WIDTH, headerWordWidth(c.header)));
-  const minTotal = minimums.reduce((a, b) => a + b, 0);
-  const floors = minTotal <= page.contentWidth ? minimums : minimums.map((m) => (m / minTotal) * page.contentWidth);
-  let widths = weights.map((w) => (w / total) * page.contentWidth);
-  // Lift narrow columns to their floor and take the difference from the others, in proportion.
-  for (let pass = 0; pass < columns.length; pass++) {
-    const short = widths.reduce((sum, w, i) => sum + Math.max(0, (floors[i] ?? 0) - w), 0);
-    if (short < 0.01) break;
-    const spare = widths.reduce((sum, w, i) => sum + Math.max(0, w - (floors[i] ?? 0)), 0);
-    widths = widths.map((w, i) => {
-      const floor = floors[i] ?? 0;
-      return w <= floor ? floor : w - (short * (w - floor)) / spare;
-    });
-  }
+export function tableGrid(columns: readonly { type: ColumnType }[], page: PageGeometry): TableGrid {
   const lines = columns.some((c) => c.type === "string" || c.type === "json") ? MAX_LINES : 1;
   const rowHeight = lines * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
   const headerHeight = MAX_LINES * TABLE_LINE_HEIGHT + 2 * CELL_PADDING_Y + BORDER;
   const rowsPerPage = Math.max(1, Math.floor((page.bodyHeight - headerHeight - BORDER) / rowHeight));
-  return { widths, floors, lines, rowHeight, headerHeight, rowsPerPage };
+  return { lines, rowHeight, headerHeight, rowsPerPage };
 }
 
-/** What a column's values need: their width on one line, and whether they should keep to it. */
+/** What a column needs, measured: its values on one line, its header's longest word, and whether its values should keep to one line. */
 export type ColumnNeed = {
   width: number;
+  /** The header's longest word: the column's floor (when the page can hold every floor). */
+  word: number;
   /** Short values that read badly broken (identifiers, numbers, dates): sized first. */
   keep: boolean;
 };
 
 /**
- * The table with widths fitted to what its columns hold (measured on the first page's
+ * The grid with widths fitted to what its columns hold (measured on the first page's
  * rows). When the page has room for every column's natural width, each gets it and the
  * spare is shared out in proportion. Otherwise the columns that keep to one line get their
  * width first, and the columns of free text share the rest equally (none below its
  * floor); when even that does not fit, all columns share the page that way.
  */
-export function fitColumnWidths(table: TableLayout, needs: readonly ColumnNeed[], page: PageGeometry): TableLayout {
+export function fitColumnWidths(grid: TableGrid, needs: readonly ColumnNeed[], page: PageGeometry): TableLayout {
   const total = page.contentWidth;
   const pad = 2 * CELL_PADDING_X + BORDER;
-  // The measured need replaces the header estimate in the floors: a column wants at least
-  // the narrowest column's width (less when the page is crowded) and never gets less than
-  // the smaller of its floor and its want.
-  const want = table.floors.map((floor, i) => Math.max(Math.min(floor, MIN_COLUMN_WIDTH), (needs[i]?.width ?? 0) + pad));
-  const floors = table.floors.map((floor, i) => Math.min(floor, want[i] as number));
+  const least = needs.map((need) => Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_FLOOR_WIDTH, need.word + pad)));
+  const leastTotal = least.reduce((a, b) => a + b, 0);
+  // Too many columns for every floor: the floors shrink in proportion to fit the page.
+  const floors = leastTotal <= total ? least : least.map((f) => (f / leastTotal) * total);
+  const want = needs.map((need, i) => Math.max(floors[i] as number, need.width + pad));
   const wanted = want.reduce((a, b) => a + b, 0);
-  if (wanted <= total) return { ...table, widths: want.map((w) => w + ((total - wanted) * w) / wanted) };
+  if (wanted <= total) return { ...grid, widths: want.map((w) => w + ((total - wanted) * w) / wanted) };
 
-  const kept = want.map((_, i) => needs[i]?.keep === true);
+  const kept = needs.map((need) => need.keep);
   const keptWidth = want.reduce((sum, w, i) => sum + (kept[i] ? w : 0), 0);
   const freeFloors = floors.reduce((sum, f, i) => sum + (kept[i] ? 0 : f), 0);
   const widths = [...want];
   const free = want.map((_, i) => i).filter((i) => !kept[i]);
   if (free.length > 0 && keptWidth + freeFloors <= total) shareOut(free, total - keptWidth, want, floors, widths);
   else shareOut(want.map((_, i) => i), total, want, floors, widths);
-  return { ...table, widths };
+  return { ...grid, widths };
 }
 
 /**
@@ -161,8 +129,8 @@ function shareOut(of: readonly number[], room: number, want: readonly number[], 
 }
 
 /** Pages the table takes: at least one (it then says there are no records). */
-export function tablePageCount(records: number, table: TableLayout): number {
-  return Math.max(1, Math.ceil(records / table.rowsPerPage));
+export function tablePageCount(records: number, grid: TableGrid): number {
+  return Math.max(1, Math.ceil(records / grid.rowsPerPage));
 }
 
 // ── Summary pages ───────────────────────────────────────────────────────────────────

@@ -5,7 +5,7 @@
 // The page around the table (header, footer) is still react-pdf's: the table is drawn in
 // a <Canvas> box (see ./render.ts), whose coordinates run from its top left corner downward.
 import { fitLines, fitsIn, textWidth, type FaceMetrics, type FontStack, type Line } from "./cell-lines";
-import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, MAX_LINES, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type ColumnNeed, type TableLayout } from "./layout";
+import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, MAX_LINES, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type ColumnNeed, type TableGrid, type TableLayout } from "./layout";
 import { HEADER_FILL, INK, MUTED, RULE, WHITE, ZEBRA_FILL } from "./theme";
 import type { ColumnType } from "../types";
 
@@ -46,8 +46,8 @@ const BASELINE = (TABLE_LINE_HEIGHT - (ASCENT + DESCENT) * TABLE_FONT_SIZE) / 2 
 const EMPTY_PADDING = 8;
 
 /** The table's height on the page for this many rows (the empty table has a message row). */
-export function tableHeight(table: TableLayout, rows: number): number {
-  return BORDER + table.headerHeight + (rows > 0 ? rows * table.rowHeight : emptyRowHeight());
+export function tableHeight(grid: TableGrid, rows: number): number {
+  return BORDER + grid.headerHeight + (rows > 0 ? rows * grid.rowHeight : emptyRowHeight());
 }
 
 /** The table's width: its columns plus the left border. */
@@ -66,15 +66,15 @@ const KEEP_MAX_WIDTH = 90;
 const WHITESPACE = /\s/;
 
 /**
- * The narrowest width that shows the header whole in its lines: at least its longest word,
- * found in 1 pt steps from the width of the whole header divided among the lines.
+ * The header's longest word, and the narrowest width that shows the header whole in its
+ * lines (found in 1 pt steps from the whole header's width divided among the lines).
  */
-function headerWidth(header: string, bold: FontStack<PdfFace>): number {
-  const longest = Math.max(0, ...header.split(/\s+/).map((word) => textWidth(word, TABLE_FONT_SIZE, bold)));
-  const whole = textWidth(header, TABLE_FONT_SIZE, bold);
-  let width = Math.max(longest, whole / MAX_LINES);
-  while (width < whole && !fitsIn(header, width, MAX_LINES, TABLE_FONT_SIZE, bold)) width += 1;
-  return Math.min(width, whole);
+function headerWidths(header: string, bold: FontStack<PdfFace>): { word: number; whole: number } {
+  const word = Math.max(0, ...header.split(/\s+/).map((part) => textWidth(part, TABLE_FONT_SIZE, bold)));
+  const oneLine = textWidth(header, TABLE_FONT_SIZE, bold);
+  let width = Math.max(word, oneLine / MAX_LINES);
+  while (width < oneLine && !fitsIn(header, width, MAX_LINES, TABLE_FONT_SIZE, bold)) width += 1;
+  return { word, whole: Math.min(width, oneLine) };
 }
 
 /**
@@ -84,14 +84,14 @@ function headerWidth(header: string, bold: FontStack<PdfFace>): number {
  */
 export function columnNeeds(columns: readonly TableColumn[], rows: readonly (readonly string[])[], fonts: TableFonts): ColumnNeed[] {
   return columns.map((column, c) => {
-    const header = headerWidth(column.header, fonts.bold);
+    const header = headerWidths(column.header, fonts.bold);
     const texts = rows.map((row) => row[c] ?? "");
     const values = texts.map((text) => textWidth(text, TABLE_FONT_SIZE, fonts.regular)).sort((a, b) => a - b);
     const isText = column.type === "string" || column.type === "json";
     const value = values.length === 0 ? 0 : (values[isText ? Math.floor(FREE_TEXT_SHARE * (values.length - 1)) : values.length - 1] as number);
     const words = texts.filter((text) => !WHITESPACE.test(text.trim())).length;
     const keep = !isText || (words >= FREE_TEXT_SHARE * texts.length && value <= KEEP_MAX_WIDTH);
-    return { width: Math.max(header, value), keep };
+    return { width: Math.max(header.whole, value), word: header.word, keep };
   });
 }
 
