@@ -8,7 +8,11 @@ export default function ErrorPage({ reset }: { error: Error & { digest?: string 
     <main className="mx-auto max-w-lg px-6 py-24 text-center">
       <h1 className="text-2xl font-semibold">{t("error.pageTitle")}</h1>
       <p className="mt-2 text-slate-600">{t("error.internal")}</p>
-      <button type="button" onClick={reset} className="mt-6 rounded-md bg-brand-500 px-4 py-2 text-white hover:bg-brand-600">
+      <button
+        type="button"
+        onClick={reset}
+        className="mt-6 rounded-md bg-brand-500 px-4 py-2 text-white hover:bg-brand-600"
+      >
         {t("error.retry")}
       </button>
     </main>

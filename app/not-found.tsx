@@ -7,7 +7,10 @@ export default async function NotFound() {
     <main className="mx-auto max-w-lg px-6 py-24 text-center">
       <h1 className="text-2xl font-semibold">{t("error.notFoundTitle")}</h1>
       <p className="mt-2 text-slate-600">{t("error.notFound")}</p>
-      <Link href="/datasets" className="mt-6 inline-block rounded-md bg-brand-500 px-4 py-2 text-white hover:bg-brand-600">
+      <Link
+        href="/datasets"
+        className="mt-6 inline-block rounded-md bg-brand-500 px-4 py-2 text-white hover:bg-brand-600"
+      >
         {t("error.home")}
       </Link>
     </main>

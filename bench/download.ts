@@ -48,7 +48,10 @@ async function benchFile(mb: number) {
 }
 
 /** One download: time to the response headers + first byte, and to the last byte. */
-function timedDownload(url: string, cookie: string): Promise<{ status: number; firstByteMs: number; totalMs: number; bytes: number }> {
+function timedDownload(
+  url: string,
+  cookie: string,
+): Promise<{ status: number; firstByteMs: number; totalMs: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstByteMs = 0;
@@ -58,7 +61,9 @@ function timedDownload(url: string, cookie: string): Promise<{ status: number; f
         if (bytes === 0) firstByteMs = performance.now() - started;
         bytes += data.length;
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, firstByteMs, totalMs: performance.now() - started, bytes }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, firstByteMs, totalMs: performance.now() - started, bytes }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -106,7 +111,9 @@ try {
   const managerCookie = await app.cookieFor(manager.id);
   const adminCookie = await app.cookieFor(admin.id);
 
-  console.log(`\nDownloading a finished export over HTTP (SHA-256 verified before the first byte; median of ${RUNS}; 2 cores):\n`);
+  console.log(
+    `\nDownloading a finished export over HTTP (SHA-256 verified before the first byte; median of ${RUNS}; 2 cores):\n`,
+  );
   console.log("| file | first byte ms | total ms | MB/s | server RSS before MB | server peak RSS MB |");
   console.log("|---:|---:|---:|---:|---:|---:|");
   for (const file of files) {
@@ -117,7 +124,8 @@ try {
     await timedDownload(`${app.base}/api/export/download/${file.id}`, managerCookie); // warm-up
     for (let i = 0; i < RUNS; i++) {
       const run = await timedDownload(`${app.base}/api/export/download/${file.id}`, managerCookie);
-      if (run.status !== 200 || run.bytes !== file.size) throw new Error(`download of ${file.mb} MB: ${run.status}, ${run.bytes} bytes`);
+      if (run.status !== 200 || run.bytes !== file.size)
+        throw new Error(`download of ${file.mb} MB: ${run.status}, ${run.bytes} bytes`);
       runs.push(run);
     }
     clearInterval(sampler);
@@ -139,13 +147,24 @@ try {
     return samples;
   };
   const rows: Array<[string, number[]]> = [
-    ["GET /api/export/history (admin: all users)", await latencies(`${app.base}/api/export/history?page_size=25`, adminCookie)],
-    ["GET /api/export/history (manager: own)", await latencies(`${app.base}/api/export/history?page_size=25`, managerCookie)],
-    ["GET /api/export/history?format=csv&page=20", await latencies(`${app.base}/api/export/history?format=csv&page=20&page_size=25`, adminCookie)],
+    [
+      "GET /api/export/history (admin: all users)",
+      await latencies(`${app.base}/api/export/history?page_size=25`, adminCookie),
+    ],
+    [
+      "GET /api/export/history (manager: own)",
+      await latencies(`${app.base}/api/export/history?page_size=25`, managerCookie),
+    ],
+    [
+      "GET /api/export/history?format=csv&page=20",
+      await latencies(`${app.base}/api/export/history?format=csv&page=20&page_size=25`, adminCookie),
+    ],
     ["GET /api/export/status/{id}", await latencies(`${app.base}/api/export/status/${files[0]?.id}`, managerCookie)],
     ["GET /api/health (floor)", await latencies(`${app.base}/api/health`, managerCookie)],
   ];
-  console.log(`\nHistory and status with ${HISTORY_ROWS.toLocaleString("en")} exports in the history (${SAMPLES} requests one after another):\n`);
+  console.log(
+    `\nHistory and status with ${HISTORY_ROWS.toLocaleString("en")} exports in the history (${SAMPLES} requests one after another):\n`,
+  );
   console.log("| request | p50 ms | p95 ms | p99 ms |");
   console.log("|---|---:|---:|---:|");
   for (const [label, samples] of rows) {

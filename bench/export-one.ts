@@ -11,7 +11,12 @@ import type { ColumnType } from "../lib/export/types";
 const [format, rowsArg, datasetIdArg, columnsJson] = process.argv.slice(2);
 const rows = Number(rowsArg);
 const datasetId = Number(datasetIdArg);
-const columns = JSON.parse(columnsJson ?? "[]") as Array<{ key: string; label: string; type: ColumnType; sensitive: boolean }>;
+const columns = JSON.parse(columnsJson ?? "[]") as Array<{
+  key: string;
+  label: string;
+  type: ColumnType;
+  sensitive: boolean;
+}>;
 
 const options = ZExportOptionsSchema.parse(
   rows < 1_000_000 ? { filters: [{ column: "ref", op: "lte", value: `B-${String(rows).padStart(7, "0")}` }] } : {},

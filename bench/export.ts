@@ -11,7 +11,15 @@ import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
 import { BENCH_ROWS, ensureBenchDataset } from "./bench-dataset";
 import { processTreeRssMb, runJsonChild, startApp } from "./support";
 
-type Result = { format: string; rows: number; seconds: number; rowsPerSecond: number; megabytes: number; firstByteMs: number; peakRssMb: number };
+type Result = {
+  format: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  megabytes: number;
+  firstByteMs: number;
+  peakRssMb: number;
+};
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const only = process.argv.slice(2); // e.g. `npm run bench:export -- csv excel`
@@ -28,7 +36,10 @@ const CASES: Array<[format: string, rows: number]> = [
 ];
 
 function runCase(format: string, rows: number, datasetId: number, columns: unknown): Promise<Result> {
-  return runJsonChild<Result>(["bench/export-one.ts", format, String(rows), String(datasetId), JSON.stringify(columns)], `${format} ${rows}`);
+  return runJsonChild<Result>(
+    ["bench/export-one.ts", format, String(rows), String(datasetId), JSON.stringify(columns)],
+    `${format} ${rows}`,
+  );
 }
 
 async function copyBaseline(datasetId: number, keys: string[]): Promise<{ seconds: number; megabytes: number }> {
@@ -36,7 +47,11 @@ async function copyBaseline(datasetId: number, keys: string[]): Promise<{ second
   try {
     const select = keys.map((k) => `data->>'${k.replaceAll("'", "''")}'`).join(", ");
     const started = performance.now();
-    const stream = client.query(copyTo(`COPY (SELECT ${select} FROM records WHERE dataset_id = ${datasetId} ORDER BY id) TO STDOUT WITH CSV HEADER`));
+    const stream = client.query(
+      copyTo(
+        `COPY (SELECT ${select} FROM records WHERE dataset_id = ${datasetId} ORDER BY id) TO STDOUT WITH CSV HEADER`,
+      ),
+    );
     let bytes = 0;
     for await (const chunk of stream) bytes += (chunk as Buffer).length;
     return { seconds: (performance.now() - started) / 1000, megabytes: bytes / 1e6 };
@@ -78,7 +93,10 @@ const db = await openDatabase(log);
 try {
   if (await isDatabaseEmpty(prisma())) await seedDemoData(prisma(), pgPool(), log);
   const datasetId = await ensureBenchDataset(prisma(), pgPool(), log);
-  const dataset = await prisma().dataset.findUniqueOrThrow({ where: { id: datasetId }, include: { columns: { orderBy: { position: "asc" } } } });
+  const dataset = await prisma().dataset.findUniqueOrThrow({
+    where: { id: datasetId },
+    include: { columns: { orderBy: { position: "asc" } } },
+  });
   const columns = dataset.columns.map(({ key, label, type, sensitive }) => ({ key, label, type, sensitive }));
   const adminId = dataset.ownerId;
 
@@ -93,13 +111,20 @@ try {
   console.log("| format | rows | seconds | rows/s | MB | first byte ms | peak RSS MB |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
-    console.log(`| ${r.format} | ${r.rows.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toLocaleString("en")} | ${r.megabytes.toFixed(1)} | ${r.firstByteMs} | ${r.peakRssMb} |`);
+    console.log(
+      `| ${r.format} | ${r.rows.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toLocaleString("en")} | ${r.megabytes.toFixed(1)} | ${r.firstByteMs} | ${r.peakRssMb} |`,
+    );
   }
 
   if (only.length === 0 || only.includes("http")) {
-    const copy = await copyBaseline(datasetId, columns.map((c) => c.key));
+    const copy = await copyBaseline(
+      datasetId,
+      columns.map((c) => c.key),
+    );
     const csv = results.find((r) => r.format === "csv" && r.rows === BENCH_ROWS);
-    console.log(`\nPostgreSQL COPY (SELECT …) TO STDOUT WITH CSV, ${BENCH_ROWS.toLocaleString("en")} rows: ${copy.seconds.toFixed(2)} s, ${copy.megabytes.toFixed(1)} MB`);
+    console.log(
+      `\nPostgreSQL COPY (SELECT …) TO STDOUT WITH CSV, ${BENCH_ROWS.toLocaleString("en")} rows: ${copy.seconds.toFixed(2)} s, ${copy.megabytes.toFixed(1)} MB`,
+    );
     if (csv) console.log(`Outport CSV / COPY: ${(csv.seconds / copy.seconds).toFixed(2)}×`);
 
     log("1M-row CSV over HTTP (the built app on port 3200) …");
@@ -107,7 +132,11 @@ try {
     console.log("\nCSV, 1,000,000 rows over HTTP (3 runs; the first warms up):\n");
     console.log("| run | first byte ms | total s | MB | server RSS growth MB |");
     console.log("|---:|---:|---:|---:|---:|");
-    runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.firstByteMs.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.megabytes.toFixed(1)} | ${r.rssGrowthMb.toFixed(0)} |`));
+    runs.forEach((r, i) =>
+      console.log(
+        `| ${i + 1} | ${r.firstByteMs.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.megabytes.toFixed(1)} | ${r.rssGrowthMb.toFixed(0)} |`,
+      ),
+    );
   }
 } finally {
   await disconnectPrisma();

@@ -38,7 +38,12 @@ const exportDir = path.join(varDir(), "bench-exports");
 function startWorker(url: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, DATABASE_URL: url, OUTPORT_EXPORT_DIR: exportDir, OUTPORT_WORKER_CONCURRENCY: String(CONCURRENCY) },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      OUTPORT_EXPORT_DIR: exportDir,
+      OUTPORT_WORKER_CONCURRENCY: String(CONCURRENCY),
+    },
   });
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -101,7 +106,9 @@ async function concurrentExcelJobs(url: string, datasetId: number, adminId: numb
 /** Removes benchmark jobs with their queue messages, so later runs find no stale ones. */
 async function deleteJobs(where: string, values: unknown[]): Promise<void> {
   const { rows } = await pgPool().query<{ id: string }>(`DELETE FROM export_jobs WHERE ${where} RETURNING id`, values);
-  await pgPool().query("DELETE FROM pgboss.job WHERE name = 'export' AND data->>'jobId' = ANY($1::text[])", [rows.map((r) => r.id)]);
+  await pgPool().query("DELETE FROM pgboss.job WHERE name = 'export' AND data->>'jobId' = ANY($1::text[])", [
+    rows.map((r) => r.id),
+  ]);
 }
 
 /** 50 throw-away admins: a burst of 50 jobs from one user is refused by design (3 active). */
@@ -159,8 +166,13 @@ async function creationOverHttp(url: string, datasetId: number, userIds: number[
   try {
     const cookies = new Map(await Promise.all(userIds.map(async (id) => [id, await app.cookieFor(id)] as const)));
     const clear = async () => {
-      await pgPool().query("UPDATE export_jobs SET status = 'cancelled' WHERE user_id = ANY($1::int[]) AND status = 'pending'", [userIds]);
-      await pgPool().query("DELETE FROM rate_limits WHERE key = ANY($1::text[])", [userIds.map((id) => `export:${id}`)]);
+      await pgPool().query(
+        "UPDATE export_jobs SET status = 'cancelled' WHERE user_id = ANY($1::int[]) AND status = 'pending'",
+        [userIds],
+      );
+      await pgPool().query("DELETE FROM rate_limits WHERE key = ANY($1::text[])", [
+        userIds.map((id) => `export:${id}`),
+      ]);
     };
     // The floor: the same bursts against the cheapest route there is (one SELECT 1).
     const floor = await burstLatencies(
@@ -179,7 +191,8 @@ async function creationOverHttp(url: string, datasetId: number, userIds: number[
           headers: { cookie: cookies.get(userId) ?? "", "content-type": "application/json" },
           body: JSON.stringify({ dataset_id: datasetId, format: "csv" }),
         });
-        if (response.status === 404) throw new Error("POST /api/export/async is 404: the build is older than the code; run `npm run build`.");
+        if (response.status === 404)
+          throw new Error("POST /api/export/async is 404: the build is older than the code; run `npm run build`.");
         if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${response.body}`);
       },
       clear,
@@ -201,7 +214,10 @@ async function creationInProcess(datasetId: number, userIds: number[]) {
       await enqueueExport({ user, ip: null }, prepared);
     },
     async () => {
-      await pgPool().query("UPDATE export_jobs SET status = 'cancelled' WHERE user_id = ANY($1::int[]) AND status = 'pending'", [userIds]);
+      await pgPool().query(
+        "UPDATE export_jobs SET status = 'cancelled' WHERE user_id = ANY($1::int[]) AND status = 'pending'",
+        [userIds],
+      );
     },
   );
 }
@@ -213,14 +229,19 @@ function latencyRow(label: string, load: string, samples: number[]): string {
 const db = await openDatabase(log);
 try {
   if (await isDatabaseEmpty(prisma())) await seedDemoData(prisma(), pgPool(), log);
-  const datasetId = await ensureBenchDataset(prisma(), pgPool(), log, { rows: ROWS, title: "Benchmark 15k (10 columns)" });
+  const datasetId = await ensureBenchDataset(prisma(), pgPool(), log, {
+    rows: ROWS,
+    title: "Benchmark 15k (10 columns)",
+  });
   const adminId = (await prisma().dataset.findUniqueOrThrow({ where: { id: datasetId } })).ownerId;
 
   if (only.length === 0 || only.includes("excel")) {
     log(`${JOBS} Excel jobs × ${ROWS.toLocaleString("en")} rows on ${WORKERS} worker process(es) × ${CONCURRENCY} …`);
     const { total, done, peakRss } = await concurrentExcelJobs(db.url, datasetId, adminId);
     const times = done.map((d) => d.seconds).sort((a, b) => a - b);
-    console.log(`\n${JOBS} concurrent Excel jobs × ${ROWS.toLocaleString("en")} rows, ${WORKERS} worker process(es) × ${CONCURRENCY} at once (2 cores):\n`);
+    console.log(
+      `\n${JOBS} concurrent Excel jobs × ${ROWS.toLocaleString("en")} rows, ${WORKERS} worker process(es) × ${CONCURRENCY} at once (2 cores):\n`,
+    );
     console.log("| all complete s | fastest job s | slowest job s | completed | file MB (each) | worker peak RSS MB |");
     console.log("|---:|---:|---:|---:|---:|---:|");
     console.log(
@@ -236,7 +257,9 @@ try {
       log("Job creation in process (lib/jobs, no HTTP) …");
       return [overHttp, await creationInProcess(q1, userIds)];
     });
-    console.log(`\nCreating a job: a burst (${BURST} users each create one at the same moment, ${ROUNDS} rounds) and one at a time (100):\n`);
+    console.log(
+      `\nCreating a job: a burst (${BURST} users each create one at the same moment, ${ROUNDS} rounds) and one at a time (100):\n`,
+    );
     console.log("| path | load | p50 ms | p95 ms | p99 ms | max ms |");
     console.log("|---|---|---:|---:|---:|---:|");
     console.log(latencyRow("POST /api/export/async over HTTP", `burst of ${BURST}`, http.create.burst));

@@ -54,11 +54,16 @@ async function datasetId(): Promise<number> {
 
 /** One case, in this process: the export job's PDF path, from the database to a file. */
 async function one(rows: number): Promise<void> {
-  const { rows: admins } = await pgPool().query<{ id: number }>("SELECT id FROM users WHERE email = $1", ["admin@outport.local"]);
+  const { rows: admins } = await pgPool().query<{ id: number }>("SELECT id FROM users WHERE email = $1", [
+    "admin@outport.local",
+  ]);
   const [user, dataset] = await Promise.all([loadActiveUser(admins[0]?.id), findDataset(await datasetId())]);
   if (!user || !dataset) throw new Error("admin@outport.local or the dataset is missing");
   const last = `STU-24-${String(rows).padStart(5, "0")}`;
-  const options = ZExportOptionsSchema.parse({ filters: [{ column: "student_id", op: "lte", value: last }], include_charts: true });
+  const options = ZExportOptionsSchema.parse({
+    filters: [{ column: "student_id", op: "lte", value: last }],
+    include_charts: true,
+  });
   const built = buildExport(user, dataset, "pdf", options);
   const images = (JSON.parse(await readFile(chartsFile, "utf8")) as string[]).map((url) => {
     const check = decodeChartImage(url);
@@ -100,7 +105,13 @@ async function one(rows: number): Promise<void> {
     // After the measurement: pdf.js is only here to count the pages.
     const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
     const document = await getDocument({ data: new Uint8Array(await readFile(file)), verbosity: 0 }).promise;
-    const result: Result = { rows: run.stats.rows, seconds, pages: document.numPages, megabytes: bytes / 1e6, peakRssMb };
+    const result: Result = {
+      rows: run.stats.rows,
+      seconds,
+      pages: document.numPages,
+      megabytes: bytes / 1e6,
+      peakRssMb,
+    };
     await document.destroy();
     console.log(JSON.stringify(result));
   } finally {
@@ -134,7 +145,9 @@ if (oneAt >= 0) {
     console.log("| rows | seconds | pages | MB | peak RSS MB |");
     console.log("|---:|---:|---:|---:|---:|");
     for (const r of results) {
-      console.log(`| ${r.rows.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.pages.toLocaleString("en")} | ${r.megabytes.toFixed(2)} | ${r.peakRssMb} |`);
+      console.log(
+        `| ${r.rows.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.pages.toLocaleString("en")} | ${r.megabytes.toFixed(2)} | ${r.peakRssMb} |`,
+      );
     }
     console.log("\nTargets: 5,000 rows ≤ 8 s and ≤ 600 MB; 1,000 rows ≤ 2 s.");
   } finally {

@@ -35,7 +35,10 @@ export function processTreeRssMb(rootPid: number, field: "VmRSS" | "VmHWM" = "Vm
 /** Runs `node --import tsx <args>` and resolves with the JSON object on its last stdout line. */
 export function runJsonChild<T>(args: string[], label: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: process.env,
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {
@@ -46,10 +49,19 @@ export function runJsonChild<T>(args: string[], label: string): Promise<T> {
   });
 }
 
-export type RunningApp = { base: string; pid: number; cookieFor: (userId: number) => Promise<string>; stop: () => Promise<void> };
+export type RunningApp = {
+  base: string;
+  pid: number;
+  cookieFor: (userId: number) => Promise<string>;
+  stop: () => Promise<void>;
+};
 
 /** `npm start` (the built app) on its own port against the given database. */
-export async function startApp(port: number, databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(
+  port: number,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningApp> {
   const secret = randomBytes(16).toString("hex");
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts"], {
     stdio: ["ignore", "ignore", "inherit"],
@@ -64,7 +76,13 @@ export async function startApp(port: number, databaseUrl: string, env: Record<st
   try {
     for (;;) {
       if (server.exitCode !== null) throw new Error("the app did not start");
-      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 250));
     }
   } catch (error) {
@@ -86,7 +104,10 @@ const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
  * two cores with the server, and fetch (undici, web streams) costs the client several times
  * what node:http does, which would be counted as the server's latency.
  */
-export function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+export function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? "GET", headers: init.headers, agent: keepAlive }, (res) => {
       const chunks: Buffer[] = [];

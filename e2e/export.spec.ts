@@ -31,7 +31,9 @@ test("a manager downloads Q1 Sales as CSV: spinner while it starts, then a file 
   const text = await readFile(await download.path(), "utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
   const lines = parseCsvLines(text);
-  expect(lines[0]).toBe("Order ID,Sale date,Region,Customer,Product,Category,Quantity,Unit price,Amount,Currency,Paid,Notes");
+  expect(lines[0]).toBe(
+    "Order ID,Sale date,Region,Customer,Product,Category,Quantity,Unit price,Amount,Currency,Paid,Notes",
+  );
   expect(lines.filter((l) => l.startsWith("SO-2025-"))).toHaveLength(3500);
   expect(text).toContain(",'@acme_corp,");
   await expect(page.getByTestId("toast").filter({ hasText: "Download started" })).toBeVisible();
@@ -81,7 +83,9 @@ test("options: a column subset, a rename and a filter shape the downloaded file"
   for (const line of lines.slice(1)) expect(Number(line.split(",")[1])).toBeLessThan(0);
 });
 
-test("a viewer sees the export buttons disabled with the reason, and a click explains without a request", async ({ page }) => {
+test("a viewer sees the export buttons disabled with the reason, and a click explains without a request", async ({
+  page,
+}) => {
   await signIn(page, "viewer");
   await openDataset(page, "Q1 Sales");
   const exportRequests: string[] = [];

@@ -16,16 +16,22 @@ async function finishedExport(page: Page, title: string, format: string): Promis
   expect(created.status()).toBe(202);
   const { job_id } = (await created.json()) as Accepted;
   await expect
-    .poll(async () => ((await (await page.request.get(`/api/export/status/${job_id}`)).json()) as { status: string }).status, {
-      timeout: 60_000,
-    })
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/export/status/${job_id}`)).json()) as { status: string }).status,
+      {
+        timeout: 60_000,
+      },
+    )
     .toBe("completed");
   return job_id;
 }
 
 const row = (page: Page, jobId: string) => page.locator(`[data-testid="history-row"][data-job-id="${jobId}"]`);
 
-test("a manager downloads an earlier export from the history (the count goes up) and deletes another", async ({ page }) => {
+test("a manager downloads an earlier export from the history (the count goes up) and deletes another", async ({
+  page,
+}) => {
   await signIn(page, "manager");
   const csvJob = await finishedExport(page, "Q1 Sales", "csv");
   const jsonJob = await finishedExport(page, "Q1 Sales", "json");
@@ -109,7 +115,9 @@ test("the admin sees both users' exports in Korean and the manager's actions in 
 test("a viewer's history is empty and offers no delete", async ({ page }) => {
   await signIn(page, "viewer");
   await page.getByRole("link", { name: "Export history" }).click();
-  await expect(page.getByTestId("history-empty")).toHaveText("No exports yet. Export a dataset and it will appear here.");
+  await expect(page.getByTestId("history-empty")).toHaveText(
+    "No exports yet. Export a dataset and it will appear here.",
+  );
   await expect(page.getByRole("link", { name: "Audit trail" })).toHaveCount(0);
   expect((await page.request.get("/api/audit")).status()).toBe(403);
   expect((await page.goto("/admin/audit"))?.status()).toBe(404);

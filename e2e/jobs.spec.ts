@@ -9,7 +9,9 @@ async function openDataset(page: Page, title: string) {
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
 }
 
-test("a manager exports Student Enrollment 2024 as Excel: the progress modal reaches 100 % and the file has every row", async ({ page }) => {
+test("a manager exports Student Enrollment 2024 as Excel: the progress modal reaches 100 % and the file has every row", async ({
+  page,
+}) => {
   await signIn(page, "manager");
   await openDataset(page, "Student Enrollment 2024");
   const downloading = page.waitForEvent("download", { timeout: 60_000 });
@@ -75,11 +77,16 @@ test("an admin follows a large export in Korean to the end, and cancels the next
       { timeout: 30_000, intervals: [50] },
     )
     .toBe(true);
-  const [width, valueNow] = await bar.evaluate((el) => [(el as HTMLElement).style.width, el.getAttribute("aria-valuenow")]);
+  const [width, valueNow] = await bar.evaluate((el) => [
+    (el as HTMLElement).style.width,
+    el.getAttribute("aria-valuenow"),
+  ]);
   expect(width).toBe(`${valueNow}%`);
   await snapshot(page, "job-modal-progress-ko");
 
-  await expect(modal.getByRole("status").filter({ hasText: "다운로드가 완료되었습니다" })).toBeVisible({ timeout: 60_000 });
+  await expect(modal.getByRole("status").filter({ hasText: "다운로드가 완료되었습니다" })).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(modal.getByText("75,000 / 75,000건 처리됨")).toBeVisible();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^all-students-2024-2025_\d{8}_\d{6}\.xlsx$/);

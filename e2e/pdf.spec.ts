@@ -2,7 +2,9 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { signIn, snapshot } from "./helpers";
 
-test("the admin exports Course Evaluations as a PDF with the page's charts: the modal completes and the file is a valid PDF", async ({ page }) => {
+test("the admin exports Course Evaluations as a PDF with the page's charts: the modal completes and the file is a valid PDF", async ({
+  page,
+}) => {
   await signIn(page, "admin");
   await page.goto("/datasets");
   await page.getByRole("link", { name: "Course Evaluations" }).click();

@@ -74,9 +74,12 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<boole
 }
 
 async function main() {
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`PORT must be a port number, got "${process.env.PORT}".`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    fail(`PORT must be a port number, got "${process.env.PORT}".`);
   if (!(await isPortFree(port, host))) {
-    fail(`Port ${port} on ${host} is already in use (another Outport or another program?). Stop it, or start on another port: PORT=3001 npm start`);
+    fail(
+      `Port ${port} on ${host} is already in use (another Outport or another program?). Stop it, or start on another port: PORT=3001 npm start`,
+    );
   }
 
   if (fresh) {

@@ -17,7 +17,9 @@ try {
   if (await isDatabaseEmpty(prisma())) {
     await seedDemoData(prisma(), pgPool(), log);
   } else {
-    log("The database already has data; nothing loaded. Use `npm run db:seed -- --reset` to wipe it and load the demo data again.");
+    log(
+      "The database already has data; nothing loaded. Use `npm run db:seed -- --reset` to wipe it and load the demo data again.",
+    );
   }
 } finally {
   await disconnectPrisma();

@@ -11,7 +11,9 @@ const log = (line: string) => console.log(`[worker] ${line}`);
 if (!process.env.DATABASE_URL) {
   const url = runningEmbeddedUrl(path.join(varDir(), "postgres"));
   if (!url) {
-    console.error("[worker] No database: set DATABASE_URL, or start the app with `npm start` first (the worker joins its embedded PostgreSQL).");
+    console.error(
+      "[worker] No database: set DATABASE_URL, or start the app with `npm start` first (the worker joins its embedded PostgreSQL).",
+    );
     process.exit(1);
   }
   process.env.DATABASE_URL = url;

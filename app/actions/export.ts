@@ -14,9 +14,7 @@ import { acceptedBody, requestExport } from "@/lib/jobs/request-export";
 import { cancelJob, presentJob, retryJob, type ExportJobJson } from "@/lib/jobs/jobs";
 
 export type StartExportResult =
-  | { mode: "direct" }
-  | { mode: "job"; job_id: string; status_url: string; warning?: string }
-  | ActionError;
+  { mode: "direct" } | { mode: "job"; job_id: string; status_url: string; warning?: string } | ActionError;
 
 async function caller() {
   const user = await getPageUser();

@@ -44,17 +44,27 @@ export function DatasetCharts({
   const records = t("dataset.chart.records");
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <ChartCard title={t("dataset.chart.byCategory", { column: categoryLabel })} testId="chart-category" empty={categoryCounts.length === 0}>
+      <ChartCard
+        title={t("dataset.chart.byCategory", { column: categoryLabel })}
+        testId="chart-category"
+        empty={categoryCounts.length === 0}
+      >
         <Bar
           options={baseOptions as ChartOptions<"bar">}
-          data={{ labels: categoryLabels, datasets: [{ label: records, data: categoryCounts, backgroundColor: BRAND, borderRadius: 4 }] }}
+          data={{
+            labels: categoryLabels,
+            datasets: [{ label: records, data: categoryCounts, backgroundColor: BRAND, borderRadius: 4 }],
+          }}
         />
       </ChartCard>
       <ChartCard title={t("dataset.chart.byMonth")} testId="chart-month" empty={byMonth.counts.length === 0}>
         {byMonth.labels.length <= FEW_MONTHS ? (
           <Bar
             options={baseOptions as ChartOptions<"bar">}
-            data={{ labels: byMonth.labels, datasets: [{ label: records, data: byMonth.counts, backgroundColor: BRAND, borderRadius: 4 }] }}
+            data={{
+              labels: byMonth.labels,
+              datasets: [{ label: records, data: byMonth.counts, backgroundColor: BRAND, borderRadius: 4 }],
+            }}
           />
         ) : (
           <Line
@@ -80,10 +90,24 @@ export function DatasetCharts({
   );
 }
 
-function ChartCard({ title, testId, empty, children }: { title: string; testId: string; empty: boolean; children: React.ReactNode }) {
+function ChartCard({
+  title,
+  testId,
+  empty,
+  children,
+}: {
+  title: string;
+  testId: string;
+  empty: boolean;
+  children: React.ReactNode;
+}) {
   const { t } = useI18n();
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid={testId} data-export-chart={empty ? undefined : ""}>
+    <section
+      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+      data-testid={testId}
+      data-export-chart={empty ? undefined : ""}
+    >
       <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2>
       <div className="relative h-64">
         {empty ? <p className="pt-24 text-center text-sm text-slate-500">{t("dataset.chart.none")}</p> : children}

@@ -7,7 +7,9 @@ export function DatasetColumns({ columns }: { columns: DatasetJson["columns"] })
   const { t } = useI18n();
   return (
     <section aria-labelledby="columns-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-      <h2 id="columns-heading" className="mb-3 text-lg font-semibold">{t("dataset.columns")}</h2>
+      <h2 id="columns-heading" className="mb-3 text-lg font-semibold">
+        {t("dataset.columns")}
+      </h2>
       <ul className="flex flex-wrap gap-2">
         {columns.map((column) => (
           <li key={column.key} className="rounded-md border border-slate-200 px-2.5 py-1 text-sm">

@@ -8,18 +8,32 @@ import { useI18n } from "../i18n/i18n-provider";
 export function DatasetsTable({ datasets }: { datasets: DatasetJson[] }) {
   const { locale, t } = useI18n();
   if (datasets.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">{t("datasets.empty")}</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">
+        {t("datasets.empty")}
+      </p>
+    );
   }
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full text-left text-sm">
         <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-3">{t("datasets.col.title")}</th>
-            <th scope="col" className="px-4 py-3">{t("datasets.col.owner")}</th>
-            <th scope="col" className="px-4 py-3 text-right">{t("datasets.col.rows")}</th>
-            <th scope="col" className="px-4 py-3 text-right">{t("datasets.col.columns")}</th>
-            <th scope="col" className="px-4 py-3">{t("datasets.col.export")}</th>
+            <th scope="col" className="px-4 py-3">
+              {t("datasets.col.title")}
+            </th>
+            <th scope="col" className="px-4 py-3">
+              {t("datasets.col.owner")}
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              {t("datasets.col.rows")}
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              {t("datasets.col.columns")}
+            </th>
+            <th scope="col" className="px-4 py-3">
+              {t("datasets.col.export")}
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -47,7 +61,9 @@ export function DatasetsTable({ datasets }: { datasets: DatasetJson[] }) {
                 ) : (
                   <span
                     className="inline-flex rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
-                    title={dataset.export_denied_reason ? t(`export.denied.${dataset.export_denied_reason}`) : undefined}
+                    title={
+                      dataset.export_denied_reason ? t(`export.denied.${dataset.export_denied_reason}`) : undefined
+                    }
                   >
                     {t("datasets.exportDenied")}
                   </span>

@@ -16,7 +16,9 @@ export function formatCell(value: unknown, type: ColumnType, locale: Locale): st
     case "boolean":
       return value === true ? "true" : value === false ? "false" : String(value);
     case "datetime":
-      return typeof value === "string" ? value.replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, " UTC") : String(value);
+      return typeof value === "string"
+        ? value.replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, " UTC")
+        : String(value);
     case "json":
       return typeof value === "string" ? value : JSON.stringify(value);
     default:

@@ -45,7 +45,9 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
   return (
     <section aria-labelledby="preview-heading" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-5 py-3">
-        <h2 id="preview-heading" className="text-lg font-semibold">{t("dataset.preview")}</h2>
+        <h2 id="preview-heading" className="text-lg font-semibold">
+          {t("dataset.preview")}
+        </h2>
         {data && rows.length > 0 ? (
           <span className="text-sm text-slate-500" data-testid="preview-range">
             {t("dataset.previewRange", {
@@ -56,7 +58,11 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
           </span>
         ) : null}
         <div className="ml-auto flex gap-2">
-          <PagerButton label={t("pager.first")} disabled={!data?.has_previous || isFetching} onClick={() => setCursor({})} />
+          <PagerButton
+            label={t("pager.first")}
+            disabled={!data?.has_previous || isFetching}
+            onClick={() => setCursor({})}
+          />
           <PagerButton
             label={t("pager.previous")}
             disabled={!data?.has_previous || isFetching}
@@ -70,9 +76,13 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
         </div>
       </div>
       {isPending ? (
-        <p role="status" className="px-5 py-10 text-center text-sm text-slate-500">{t("dataset.loading")}</p>
+        <p role="status" className="px-5 py-10 text-center text-sm text-slate-500">
+          {t("dataset.loading")}
+        </p>
       ) : isError ? (
-        <p role="alert" className="px-5 py-10 text-center text-sm text-red-700">{t("dataset.previewError")}</p>
+        <p role="alert" className="px-5 py-10 text-center text-sm text-red-700">
+          {t("dataset.previewError")}
+        </p>
       ) : rows.length === 0 ? (
         <p className="px-5 py-10 text-center text-sm text-slate-500">{t("dataset.previewEmpty")}</p>
       ) : (

@@ -32,7 +32,6 @@ const MORE: Array<{ format: ExportFormat; label: MessageKey }> = [
 
 const COMPRESSIBLE = new Set<ExportFormat>(["csv", "json", "ndjson"]);
 
-
 export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; isAdmin: boolean }) {
   const { locale, t } = useI18n();
   const toast = useToast();
@@ -132,7 +131,9 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
           title={denied ?? undefined}
           onClick={() => (denied ? toast.show(denied, "error") : setDialogOpen(true))}
           className={`rounded-md border px-4 py-2 text-sm ${
-            denied ? "cursor-not-allowed border-slate-200 text-slate-400" : "border-slate-300 text-slate-700 hover:bg-slate-50"
+            denied
+              ? "cursor-not-allowed border-slate-200 text-slate-400"
+              : "border-slate-300 text-slate-700 hover:bg-slate-50"
           }`}
         >
           {t("export.options")}
@@ -145,19 +146,20 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         {busy ? <Spinner label={t("export.starting")} className="ml-2" /> : null}
       </div>
       <p className="mt-2 text-sm text-slate-500" data-testid="export-summary">
-        {denied ?? (activeCount === 0 ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) }) : null)}
+        {denied ??
+          (activeCount === 0 ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) }) : null)}
       </p>
       {dialogOpen ? (
         <ExportOptionsDialog
-        open
-        dataset={dataset}
-        draft={draft}
-        isAdmin={isAdmin}
-        onClose={() => setDialogOpen(false)}
-        onApply={(next) => {
-          setDraft(next);
-          setDialogOpen(false);
-        }}
+          open
+          dataset={dataset}
+          draft={draft}
+          isAdmin={isAdmin}
+          onClose={() => setDialogOpen(false)}
+          onApply={(next) => {
+            setDraft(next);
+            setDialogOpen(false);
+          }}
         />
       ) : null}
       {job ? (

@@ -11,10 +11,18 @@ import { initialDraft, type DraftFilter, type OptionsDraft } from "./options-dra
 type Dataset = Pick<DatasetJson, "columns" | "date_column">;
 type FlagKey = "bom" | "gzip" | "includeCharts" | "landscape" | "includeSensitive";
 
+const TIMEZONES = [
+  "UTC",
+  "Asia/Seoul",
+  "Asia/Shanghai",
+  "Europe/London",
+  "Europe/Paris",
+  "America/New_York",
+  "America/Los_Angeles",
+];
 
-const TIMEZONES = ["UTC", "Asia/Seoul", "Asia/Shanghai", "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles"];
-
-const inputClass = "rounded-md border border-slate-300 px-2 py-1 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100";
+const inputClass =
+  "rounded-md border border-slate-300 px-2 py-1 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100";
 
 export function ExportOptionsDialog({
   open,
@@ -66,10 +74,18 @@ export function ExportOptionsDialog({
       title={t("options.title")}
       footer={
         <>
-          <button type="button" onClick={() => setEdit(initialDraft(dataset))} className="mr-auto rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100">
+          <button
+            type="button"
+            onClick={() => setEdit(initialDraft(dataset))}
+            className="mr-auto rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100"
+          >
             {t("options.reset")}
           </button>
-          <button type="button" onClick={onClose} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50">
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50"
+          >
             {t("options.cancel")}
           </button>
           <button
@@ -88,10 +104,18 @@ export function ExportOptionsDialog({
           <legend className="font-medium">{t("options.columns")}</legend>
           <p className="mb-2 text-xs text-slate-500">{t("options.columnsHint")}</p>
           <div className="mb-2 flex gap-2 text-xs">
-            <button type="button" className="text-brand-700 hover:underline" onClick={() => update({ columns: edit.columns.map((c) => ({ ...c, selected: true })) })}>
+            <button
+              type="button"
+              className="text-brand-700 hover:underline"
+              onClick={() => update({ columns: edit.columns.map((c) => ({ ...c, selected: true })) })}
+            >
               {t("options.selectAll")}
             </button>
-            <button type="button" className="text-brand-700 hover:underline" onClick={() => update({ columns: edit.columns.map((c) => ({ ...c, selected: false })) })}>
+            <button
+              type="button"
+              className="text-brand-700 hover:underline"
+              onClick={() => update({ columns: edit.columns.map((c) => ({ ...c, selected: false })) })}
+            >
               {t("options.selectNone")}
             </button>
           </div>
@@ -102,7 +126,13 @@ export function ExportOptionsDialog({
                   type="checkbox"
                   id={`col-${column.key}`}
                   checked={column.selected}
-                  onChange={(e) => update({ columns: edit.columns.map((c) => (c.key === column.key ? { ...c, selected: e.target.checked } : c)) })}
+                  onChange={(e) =>
+                    update({
+                      columns: edit.columns.map((c) =>
+                        c.key === column.key ? { ...c, selected: e.target.checked } : c,
+                      ),
+                    })
+                  }
                 />
                 <label htmlFor={`col-${column.key}`} className="w-44 truncate text-sm">
                   {column.label}
@@ -111,10 +141,20 @@ export function ExportOptionsDialog({
                   aria-label={t("options.rename", { column: column.label })}
                   placeholder={column.label}
                   value={column.rename}
-                  onChange={(e) => update({ columns: edit.columns.map((c) => (c.key === column.key ? { ...c, rename: e.target.value } : c)) })}
+                  onChange={(e) =>
+                    update({
+                      columns: edit.columns.map((c) => (c.key === column.key ? { ...c, rename: e.target.value } : c)),
+                    })
+                  }
                   className={`${inputClass} flex-1`}
                 />
-                <button type="button" aria-label={t("options.moveUp", { column: column.label })} disabled={index === 0} onClick={() => move(index, -1)} className="px-1 text-slate-500 disabled:opacity-30">
+                <button
+                  type="button"
+                  aria-label={t("options.moveUp", { column: column.label })}
+                  disabled={index === 0}
+                  onClick={() => move(index, -1)}
+                  className="px-1 text-slate-500 disabled:opacity-30"
+                >
                   ↑
                 </button>
                 <button
@@ -129,7 +169,11 @@ export function ExportOptionsDialog({
               </li>
             ))}
           </ol>
-          {noColumns ? <p role="alert" className="mt-1 text-sm text-red-700">{t("options.needColumn")}</p> : null}
+          {noColumns ? (
+            <p role="alert" className="mt-1 text-sm text-red-700">
+              {t("options.needColumn")}
+            </p>
+          ) : null}
         </fieldset>
 
         {dateColumns.length > 0 ? (
@@ -137,7 +181,11 @@ export function ExportOptionsDialog({
             <legend className="mb-2 font-medium">{t("options.dateRange")}</legend>
             <label className="flex flex-col text-sm">
               {t("options.dateColumn")}
-              <select value={edit.dateColumn} onChange={(e) => update({ dateColumn: e.target.value })} className={inputClass}>
+              <select
+                value={edit.dateColumn}
+                onChange={(e) => update({ dateColumn: e.target.value })}
+                className={inputClass}
+              >
                 {dateColumns.map((c) => (
                   <option key={c.key} value={c.key}>
                     {c.label}
@@ -147,11 +195,21 @@ export function ExportOptionsDialog({
             </label>
             <label className="flex flex-col text-sm">
               {t("options.start")}
-              <input type="date" value={edit.start} onChange={(e) => update({ start: e.target.value })} className={inputClass} />
+              <input
+                type="date"
+                value={edit.start}
+                onChange={(e) => update({ start: e.target.value })}
+                className={inputClass}
+              />
             </label>
             <label className="flex flex-col text-sm">
               {t("options.end")}
-              <input type="date" value={edit.end} onChange={(e) => update({ end: e.target.value })} className={inputClass} />
+              <input
+                type="date"
+                value={edit.end}
+                onChange={(e) => update({ end: e.target.value })}
+                className={inputClass}
+              />
             </label>
           </fieldset>
         ) : null}
@@ -160,7 +218,12 @@ export function ExportOptionsDialog({
           <legend className="mb-2 font-medium">{t("options.filters")}</legend>
           <div className="mb-2 flex items-center gap-2 text-sm">
             <span>{t("options.match")}</span>
-            <select value={edit.filterMode} onChange={(e) => update({ filterMode: e.target.value as "all" | "any" })} className={inputClass} aria-label={t("options.match")}>
+            <select
+              value={edit.filterMode}
+              onChange={(e) => update({ filterMode: e.target.value as "all" | "any" })}
+              className={inputClass}
+              aria-label={t("options.match")}
+            >
               <option value="all">{t("options.matchAll")}</option>
               <option value="any">{t("options.matchAny")}</option>
             </select>
@@ -177,7 +240,12 @@ export function ExportOptionsDialog({
                     value={filter.column}
                     onChange={(e) => {
                       const nextOps = FILTER_OPS_BY_TYPE[typeOf(e.target.value)] ?? ["is_null"];
-                      updateFilter(filter.id, { column: e.target.value, op: nextOps.includes(filter.op) ? filter.op : (nextOps[0] ?? "is_null"), value: "", value2: "" });
+                      updateFilter(filter.id, {
+                        column: e.target.value,
+                        op: nextOps.includes(filter.op) ? filter.op : (nextOps[0] ?? "is_null"),
+                        value: "",
+                        value2: "",
+                      });
                     }}
                     className={inputClass}
                   >
@@ -187,7 +255,12 @@ export function ExportOptionsDialog({
                       </option>
                     ))}
                   </select>
-                  <select aria-label={t("options.filterOp")} value={filter.op} onChange={(e) => updateFilter(filter.id, { op: e.target.value as FilterOp })} className={inputClass}>
+                  <select
+                    aria-label={t("options.filterOp")}
+                    value={filter.op}
+                    onChange={(e) => updateFilter(filter.id, { op: e.target.value as FilterOp })}
+                    className={inputClass}
+                  >
                     {ops.map((op) => (
                       <option key={op} value={op}>
                         {t(`op.${op}`)}
@@ -195,7 +268,12 @@ export function ExportOptionsDialog({
                     ))}
                   </select>
                   {filter.op === "is_null" ? null : type === "boolean" ? (
-                    <select aria-label={t("options.filterValue")} value={filter.value} onChange={(e) => updateFilter(filter.id, { value: e.target.value })} className={inputClass}>
+                    <select
+                      aria-label={t("options.filterValue")}
+                      value={filter.value}
+                      onChange={(e) => updateFilter(filter.id, { value: e.target.value })}
+                      className={inputClass}
+                    >
                       <option value="" />
                       <option value="true">true</option>
                       <option value="false">false</option>
@@ -203,7 +281,15 @@ export function ExportOptionsDialog({
                   ) : (
                     <input
                       aria-label={t("options.filterValue")}
-                      type={filter.op === "in" ? "text" : type === "date" ? "date" : type === "integer" || type === "number" ? "number" : "text"}
+                      type={
+                        filter.op === "in"
+                          ? "text"
+                          : type === "date"
+                            ? "date"
+                            : type === "integer" || type === "number"
+                              ? "number"
+                              : "text"
+                      }
                       step="any"
                       placeholder={filter.op === "in" ? t("options.inHint") : undefined}
                       value={filter.value}
@@ -224,7 +310,11 @@ export function ExportOptionsDialog({
                       />
                     </>
                   ) : null}
-                  <button type="button" onClick={() => update({ filters: edit.filters.filter((f) => f.id !== filter.id) })} className="text-sm text-red-700 hover:underline">
+                  <button
+                    type="button"
+                    onClick={() => update({ filters: edit.filters.filter((f) => f.id !== filter.id) })}
+                    className="text-sm text-red-700 hover:underline"
+                  >
                     {t("options.removeFilter")}
                   </button>
                 </li>
@@ -237,7 +327,18 @@ export function ExportOptionsDialog({
             onClick={() => {
               const first = filterable[0];
               if (!first) return;
-              update({ filters: [...edit.filters, { id: nextFilterId, column: first.key, op: FILTER_OPS_BY_TYPE[first.type]?.[0] ?? "is_null", value: "", value2: "" }] });
+              update({
+                filters: [
+                  ...edit.filters,
+                  {
+                    id: nextFilterId,
+                    column: first.key,
+                    op: FILTER_OPS_BY_TYPE[first.type]?.[0] ?? "is_null",
+                    value: "",
+                    value2: "",
+                  },
+                ],
+              });
               setNextFilterId((id) => id + 1);
             }}
             className="mt-2 rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50"
@@ -250,7 +351,11 @@ export function ExportOptionsDialog({
           <legend className="mb-2 font-medium">{t("options.format")}</legend>
           <label className="flex flex-col text-sm">
             {t("options.delimiter")}
-            <select value={edit.delimiter} onChange={(e) => update({ delimiter: e.target.value as OptionsDraft["delimiter"] })} className={inputClass}>
+            <select
+              value={edit.delimiter}
+              onChange={(e) => update({ delimiter: e.target.value as OptionsDraft["delimiter"] })}
+              className={inputClass}
+            >
               <option value=",">{t("options.delimiter.comma")}</option>
               <option value=";">{t("options.delimiter.semicolon")}</option>
               <option value="tab">{t("options.delimiter.tab")}</option>
@@ -270,7 +375,9 @@ export function ExportOptionsDialog({
           {flag("gzip", "options.gzip")}
           {flag("includeCharts", "options.includeCharts")}
           {flag("landscape", "options.landscape")}
-          {isAdmin && dataset.columns.some((c) => c.sensitive) ? flag("includeSensitive", "options.includeSensitive") : null}
+          {isAdmin && dataset.columns.some((c) => c.sensitive)
+            ? flag("includeSensitive", "options.includeSensitive")
+            : null}
         </fieldset>
       </div>
     </Dialog>

@@ -83,7 +83,14 @@ export function ExportProgressModal({ jobId, warning, onClose, onRetried }: Prop
           {t("progress.title")}
         </h2>
         {/* Keyed by job: a retry starts from a clean slate (no stale download or error). */}
-        <JobProgress key={jobId} jobId={jobId} warning={warning} polling={!closed} onClose={requestClose} onRetried={onRetried} />
+        <JobProgress
+          key={jobId}
+          jobId={jobId}
+          warning={warning}
+          polling={!closed}
+          onClose={requestClose}
+          onRetried={onRetried}
+        />
       </div>
     </dialog>
   );
@@ -177,20 +184,27 @@ function JobProgress({
     job && !waiting
       ? job.total_rows === null
         ? t("progress.recordsNoTotal", { done: formatNumber(locale, job.processed_rows) })
-        : t("progress.records", { done: formatNumber(locale, job.processed_rows), total: formatNumber(locale, job.total_rows) })
+        : t("progress.records", {
+            done: formatNumber(locale, job.processed_rows),
+            total: formatNumber(locale, job.total_rows),
+          })
       : t("progress.waiting");
 
   const stalled = status === "processing" && job?.stalled === true;
   const eta = status === "processing" && !stalled ? etaText(job?.eta_seconds ?? null, locale, t) : null;
 
   const buttonClass = "rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60";
-  const primaryClass = "rounded-md bg-brand-500 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
+  const primaryClass =
+    "rounded-md bg-brand-500 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
 
   return (
     <>
       <div className="space-y-3 px-6 py-4 text-sm">
         {warning ? (
-          <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="export-warning">
+          <p
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900"
+            data-testid="export-warning"
+          >
             {warning}
           </p>
         ) : null}
@@ -220,7 +234,10 @@ function JobProgress({
         </div>
 
         {stalled ? (
-          <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="export-stalled">
+          <p
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900"
+            data-testid="export-stalled"
+          >
             {t("progress.stalled")}
           </p>
         ) : null}
@@ -235,7 +252,11 @@ function JobProgress({
               {t("progress.done")}
             </p>
             {downloadUrl ? (
-              <a href={downloadUrl} download={job?.file_name ?? ""} className="text-brand-700 underline hover:text-brand-800">
+              <a
+                href={downloadUrl}
+                download={job?.file_name ?? ""}
+                className="text-brand-700 underline hover:text-brand-800"
+              >
                 {t("progress.downloadAgain")}
               </a>
             ) : null}

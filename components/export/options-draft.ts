@@ -29,7 +29,8 @@ type Dataset = Pick<DatasetJson, "columns" | "date_column">;
 export function initialDraft(dataset: Dataset): OptionsDraft {
   return {
     columns: dataset.columns.map((c) => ({ key: c.key, label: c.label, selected: true, rename: "" })),
-    dateColumn: dataset.date_column ?? dataset.columns.find((c) => c.type === "date" || c.type === "datetime")?.key ?? "",
+    dateColumn:
+      dataset.date_column ?? dataset.columns.find((c) => c.type === "date" || c.type === "datetime")?.key ?? "",
     start: "",
     end: "",
     filters: [],
@@ -46,7 +47,8 @@ export function initialDraft(dataset: Dataset): OptionsDraft {
 
 function typed(text: string, type: string): unknown {
   const trimmed = text.trim();
-  if (type === "integer" || type === "number") return trimmed === "" || Number.isNaN(Number(trimmed)) ? trimmed : Number(trimmed);
+  if (type === "integer" || type === "number")
+    return trimmed === "" || Number.isNaN(Number(trimmed)) ? trimmed : Number(trimmed);
   if (type === "boolean") return trimmed === "true" ? true : trimmed === "false" ? false : trimmed;
   return text;
 }
@@ -71,8 +73,17 @@ export function draftToOptions(draft: OptionsDraft, dataset: Dataset): TExportOp
     options.filters = draft.filters.map((f) => {
       const type = typeOf.get(f.column) ?? "string";
       if (f.op === "is_null") return { column: f.column, op: f.op };
-      if (f.op === "in") return { column: f.column, op: f.op, value: f.value.split(",").map((v) => typed(v.trim(), type)).filter((v) => v !== "") };
-      if (f.op === "between") return { column: f.column, op: f.op, value: [typed(f.value, type), typed(f.value2, type)] };
+      if (f.op === "in")
+        return {
+          column: f.column,
+          op: f.op,
+          value: f.value
+            .split(",")
+            .map((v) => typed(v.trim(), type))
+            .filter((v) => v !== ""),
+        };
+      if (f.op === "between")
+        return { column: f.column, op: f.op, value: [typed(f.value, type), typed(f.value2, type)] };
       return { column: f.column, op: f.op, value: typed(f.value, type) };
     });
     if (draft.filterMode === "any") options.filter_mode = "any";

@@ -85,9 +85,12 @@ export function ExportHistory({
   const [confirming, setConfirming] = useState<HistoryItem | null>(null);
   const [downloading, setDownloading] = useState<string | null>(null);
   const recountTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (recountTimer.current) clearTimeout(recountTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (recountTimer.current) clearTimeout(recountTimer.current);
+    },
+    [],
+  );
 
   const fallback = t("history.loadFailed");
   const fetchPage = useCallback(
@@ -110,7 +113,8 @@ export function ExportHistory({
       old ? { ...old, items: old.items.map((item) => (item.job_id === jobId ? patch(item) : item)) } : old,
     );
 
-  const setFilter = (patch: Partial<HistoryFilters>) => setFilters((old) => ({ ...old, ...patch, page: patch.page ?? 1 }));
+  const setFilter = (patch: Partial<HistoryFilters>) =>
+    setFilters((old) => ({ ...old, ...patch, page: patch.page ?? 1 }));
 
   const download = async (item: HistoryItem) => {
     setDownloading(item.job_id);
@@ -119,7 +123,11 @@ export function ExportHistory({
       let status = url ? await checkDownload(url) : 403;
       if (status === 403) {
         // The signed link may have expired while the page stood open: get fresh ones.
-        const fresh = await queryClient.fetchQuery({ queryKey: historyKey(filters), queryFn: () => fetchPage(filters), staleTime: 0 });
+        const fresh = await queryClient.fetchQuery({
+          queryKey: historyKey(filters),
+          queryFn: () => fetchPage(filters),
+          staleTime: 0,
+        });
         url = fresh.items.find((other) => other.job_id === item.job_id)?.signed_download_url ?? null;
         status = url ? await checkDownload(url) : 404;
       }
@@ -144,7 +152,13 @@ export function ExportHistory({
     mutationFn: (item: HistoryItem) => deleteExport(item.job_id, t("error.internal")),
     onSuccess: (_data, item) => {
       queryClient.setQueryData<HistoryPage>(historyKey(filters), (old) =>
-        old ? { ...old, items: old.items.filter((other) => other.job_id !== item.job_id), total: Math.max(0, old.total - 1) } : old,
+        old
+          ? {
+              ...old,
+              items: old.items.filter((other) => other.job_id !== item.job_id),
+              total: Math.max(0, old.total - 1),
+            }
+          : old,
       );
       setConfirming(null);
       toast.show(t("history.deleted"), "success");
@@ -157,7 +171,10 @@ export function ExportHistory({
     },
   });
 
-  const dateTime = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", { dateStyle: "medium", timeStyle: "short" });
+  const dateTime = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
   const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : "");
   const filtered = filters.format !== "" || filters.user !== "";
 
@@ -216,7 +233,10 @@ export function ExportHistory({
           {t("history.loading")}
         </p>
       ) : page.items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500" data-testid="history-empty">
+        <p
+          className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500"
+          data-testid="history-empty"
+        >
           {t(filtered ? "history.emptyFiltered" : "history.empty")}
         </p>
       ) : (
@@ -224,13 +244,29 @@ export function ExportHistory({
           <table className="w-full text-left text-sm" data-testid="history-table" aria-busy={query.isFetching}>
             <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="px-4 py-3">{t("history.col.dataset")}</th>
-                {isAdmin ? <th scope="col" className="px-4 py-3">{t("history.col.user")}</th> : null}
-                <th scope="col" className="px-4 py-3">{t("history.col.format")}</th>
-                <th scope="col" className="px-4 py-3">{t("history.col.created")}</th>
-                <th scope="col" className="px-4 py-3 text-right">{t("history.col.size")}</th>
-                <th scope="col" className="px-4 py-3">{t("history.col.status")}</th>
-                <th scope="col" className="px-4 py-3">{t("history.col.downloads")}</th>
+                <th scope="col" className="px-4 py-3">
+                  {t("history.col.dataset")}
+                </th>
+                {isAdmin ? (
+                  <th scope="col" className="px-4 py-3">
+                    {t("history.col.user")}
+                  </th>
+                ) : null}
+                <th scope="col" className="px-4 py-3">
+                  {t("history.col.format")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("history.col.created")}
+                </th>
+                <th scope="col" className="px-4 py-3 text-right">
+                  {t("history.col.size")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("history.col.status")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("history.col.downloads")}
+                </th>
                 <th scope="col" className="px-4 py-3 text-right">
                   <span className="sr-only">{t("history.col.actions")}</span>
                 </th>
@@ -241,13 +277,24 @@ export function ExportHistory({
                 const status = item.status as Status;
                 const expired = item.expired;
                 return (
-                  <tr key={item.job_id} data-testid="history-row" data-job-id={item.job_id} data-status={status} className="align-top">
+                  <tr
+                    key={item.job_id}
+                    data-testid="history-row"
+                    data-job-id={item.job_id}
+                    data-status={status}
+                    className="align-top"
+                  >
                     <td className="px-4 py-3">
-                      <Link href={`/datasets/${item.dataset_id}`} className={`font-medium hover:underline ${expired ? "text-slate-500" : "text-brand-700"}`}>
+                      <Link
+                        href={`/datasets/${item.dataset_id}`}
+                        className={`font-medium hover:underline ${expired ? "text-slate-500" : "text-brand-700"}`}
+                      >
                         {item.dataset_title}
                       </Link>
                       {item.total_rows !== null ? (
-                        <p className="mt-0.5 text-xs text-slate-500">{t("history.rows", { count: formatNumber(locale, item.total_rows) })}</p>
+                        <p className="mt-0.5 text-xs text-slate-500">
+                          {t("history.rows", { count: formatNumber(locale, item.total_rows) })}
+                        </p>
                       ) : null}
                     </td>
                     {isAdmin ? (
@@ -269,7 +316,9 @@ export function ExportHistory({
                       <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${BADGES[status]}`}>
                         {t(`history.status.${status}`)}
                       </span>
-                      {status === "processing" ? <span className="ml-2 text-xs tabular-nums text-slate-500">{item.progress}%</span> : null}
+                      {status === "processing" ? (
+                        <span className="ml-2 text-xs tabular-nums text-slate-500">{item.progress}%</span>
+                      ) : null}
                       {status === "failed" && item.error_message ? (
                         <p className="mt-1 text-xs text-red-700" data-testid="history-error">
                           {item.error_message}
@@ -325,7 +374,10 @@ export function ExportHistory({
       )}
 
       {page && page.pages > 1 ? (
-        <nav className="flex items-center justify-between text-sm" aria-label={t("history.page", { page: page.page, pages: page.pages })}>
+        <nav
+          className="flex items-center justify-between text-sm"
+          aria-label={t("history.page", { page: page.page, pages: page.pages })}
+        >
           <button
             type="button"
             disabled={page.page <= 1}

@@ -38,7 +38,12 @@ async function failure(response: Response, fallback: string): Promise<HistoryReq
   return new HistoryRequestError(body?.detail ?? fallback, response.status);
 }
 
-export async function getHistory(filters: HistoryFilters, pageSize: number, fallbackError: string, signal?: AbortSignal): Promise<HistoryPage> {
+export async function getHistory(
+  filters: HistoryFilters,
+  pageSize: number,
+  fallbackError: string,
+  signal?: AbortSignal,
+): Promise<HistoryPage> {
   let response: Response;
   try {
     response = await fetch(`/api/export/history?${historyQueryString(filters, pageSize)}`, {

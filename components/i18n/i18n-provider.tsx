@@ -7,7 +7,15 @@ type I18nValue = { locale: Locale; t: (key: MessageKey, params?: MessageParams) 
 
 const I18nContext = createContext<I18nValue | null>(null);
 
-export function I18nProvider({ locale, messages, children }: { locale: Locale; messages: Messages; children: ReactNode }) {
+export function I18nProvider({
+  locale,
+  messages,
+  children,
+}: {
+  locale: Locale;
+  messages: Messages;
+  children: ReactNode;
+}) {
   const value = useMemo<I18nValue>(
     () => ({ locale, t: (key, params) => format(messages[key], params) }),
     [locale, messages],

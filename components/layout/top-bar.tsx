@@ -7,7 +7,13 @@ import { RoleBadge } from "../ui/role-badge";
 import { LanguageSwitch } from "./language-switch";
 import { SignOutButton } from "./sign-out-button";
 
-export function TopBar({ user, t }: { user: CurrentUser; t: (key: MessageKey, params?: Record<string, string>) => string }) {
+export function TopBar({
+  user,
+  t,
+}: {
+  user: CurrentUser;
+  t: (key: MessageKey, params?: Record<string, string>) => string;
+}) {
   return (
     <header className="bg-slate-900 text-white">
       <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">

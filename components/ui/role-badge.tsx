@@ -8,7 +8,10 @@ const STYLES: Record<Role, string> = {
 
 export function RoleBadge({ role, label }: { role: Role; label: string }) {
   return (
-    <span data-role={role} className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[role]}`}>
+    <span
+      data-role={role}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[role]}`}
+    >
       {label}
     </span>
   );

@@ -35,7 +35,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2">
+      <div
+        aria-live="polite"
+        className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2"
+      >
         {toasts.map((toast) => (
           <div
             key={toast.id}
@@ -44,7 +47,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             className={`pointer-events-auto flex items-start gap-3 rounded-lg border px-4 py-3 text-sm shadow-lg ${TONES[toast.tone]}`}
           >
             <p className="flex-1 whitespace-pre-line">{toast.message}</p>
-            <button type="button" onClick={() => dismiss(toast.id)} aria-label={t("toast.close")} className="text-lg leading-none opacity-60 hover:opacity-100">
+            <button
+              type="button"
+              onClick={() => dismiss(toast.id)}
+              aria-label={t("toast.close")}
+              className="text-lg leading-none opacity-60 hover:opacity-100"
+            >
               ×
             </button>
           </div>

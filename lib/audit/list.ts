@@ -10,7 +10,10 @@ export const AUDIT_MAX_PAGE_SIZE = 200;
 
 /** An empty form field (`?actor=`) is the same as no field at all. */
 function optionalParam<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+  return z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    schema.optional(),
+  );
 }
 
 /** `[start, end)` of what an instant in the filter covers: a whole day for a date. */
@@ -54,7 +57,10 @@ const ZSpanSchema = z
   });
 
 const ZBoundedTextSchema = (max: number) =>
-  z.string({ error: "must be text" }).trim().max(max, { error: `must be at most ${max} characters` });
+  z
+    .string({ error: "must be text" })
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` });
 
 /**
  * The audit filters of `?actor=&action=&target_type=&target_id=&from=&to=&page=&page_size=`.
@@ -64,9 +70,7 @@ const ZBoundedTextSchema = (max: number) =>
 export const ZAuditQuerySchema = z
   .object({
     actor: optionalParam(wholeNumber(1, MAX_ID)),
-    action: optionalParam(
-      z.enum(AuditAction, { error: `must be one of ${Object.values(AuditAction).join(", ")}` }),
-    ),
+    action: optionalParam(z.enum(AuditAction, { error: `must be one of ${Object.values(AuditAction).join(", ")}` })),
     target_type: optionalParam(ZBoundedTextSchema(50)),
     target_id: optionalParam(ZBoundedTextSchema(100)),
     from: optionalParam(ZSpanSchema),

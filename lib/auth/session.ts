@@ -24,7 +24,9 @@ export async function requirePageUser(): Promise<CurrentUser> {
 /** For route handlers: reads the session cookie straight from the request. */
 export async function getRequestUser(req: Request): Promise<CurrentUser | null> {
   const token = await getToken({
-    req: { cookies: parseCookies(req.headers.get("cookie")), headers: req.headers } as unknown as Parameters<typeof getToken>[0]["req"],
+    req: { cookies: parseCookies(req.headers.get("cookie")), headers: req.headers } as unknown as Parameters<
+      typeof getToken
+    >[0]["req"],
   });
   return token ? loadActiveUser(token.sub) : null;
 }

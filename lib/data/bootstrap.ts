@@ -17,7 +17,9 @@ export async function openDatabase(log: (line: string) => void): Promise<OpenDat
   } else {
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(varDir(), "postgres"), log });
     db = { url: embedded.url, embedded: true, stop: embedded.stop };
-    log(`Embedded PostgreSQL running on 127.0.0.1:${embedded.port} (data in ${path.relative(process.cwd(), embedded.dataDir) || "."}).`);
+    log(
+      `Embedded PostgreSQL running on 127.0.0.1:${embedded.port} (data in ${path.relative(process.cwd(), embedded.dataDir) || "."}).`,
+    );
     process.env.DATABASE_URL = embedded.url;
   }
   try {

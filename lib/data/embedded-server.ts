@@ -30,4 +30,3 @@ export function runningEmbeddedUrl(dataDir: string, database = EMBEDDED_DB_NAME)
   if (!running || !Number.isInteger(running.port) || running.port <= 0) return null;
   return `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${running.port}/${database}`;
 }
-

@@ -31,7 +31,13 @@ export type PreparedExport = {
 
 type Caller = { user: CurrentUser; ip: string | null };
 
-async function deny(caller: Caller, datasetId: number, format: ExportFormat, reason: string, error: AppError): Promise<never> {
+async function deny(
+  caller: Caller,
+  datasetId: number,
+  format: ExportFormat,
+  reason: string,
+  error: AppError,
+): Promise<never> {
   await recordAudit({
     action: "export_denied",
     actorId: caller.user.id,
@@ -92,7 +98,12 @@ export function buildExport(
     user: `${user.name} <${user.email}>`,
     generatedAt,
   };
-  const columns = plan.columns.map(({ key, header, type }) => ({ key, header, type, jsonKey: options.rename?.[key] ?? key }));
+  const columns = plan.columns.map(({ key, header, type }) => ({
+    key,
+    header,
+    type,
+    jsonKey: options.rename?.[key] ?? key,
+  }));
   return { format, spec: FORMAT_SPECS[format], dataset, options, plan, columns, info };
 }
 
@@ -139,13 +150,20 @@ export async function prepareExport(
   if (format === "pdf" && rowCount !== null && rowCount > config.export.pdfRowCap) {
     throw new AppError("invalid", "export.pdfTooManyRows", {
       params: { rows: rowCount.toLocaleString("en"), cap: config.export.pdfRowCap.toLocaleString("en") },
-      errors: [{ field: "format", message: `a PDF report holds at most ${config.export.pdfRowCap} rows; this export has ${rowCount}: use CSV or Excel` }],
+      errors: [
+        {
+          field: "format",
+          message: `a PDF report holds at most ${config.export.pdfRowCap} rows; this export has ${rowCount}: use CSV or Excel`,
+        },
+      ],
     });
   }
   if (rowCount !== null && rowCount > config.export.rowCap) {
     throw new AppError("invalid", "export.tooManyRows", {
       params: { rows: rowCount.toLocaleString("en"), cap: config.export.rowCap.toLocaleString("en") },
-      errors: [{ field: "filters", message: `the export would have ${rowCount} rows; the limit is ${config.export.rowCap}` }],
+      errors: [
+        { field: "filters", message: `the export would have ${rowCount} rows; the limit is ${config.export.rowCap}` },
+      ],
     });
   }
   return { ...built, rowCount, rowBound: rowCount ?? dataset.recordCount };

@@ -110,7 +110,10 @@ export async function countRecords(db: pg.Pool, datasetId: number, plan: ExportP
   const params = new SqlParams();
   const dataset = params.add(datasetId);
   const where = compileWhere(plan, params);
-  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM records WHERE dataset_id = ${dataset} AND ${where}`, params.values);
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM records WHERE dataset_id = ${dataset} AND ${where}`,
+    params.values,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -144,7 +147,12 @@ export type ReadRowsOptions = {
  * Batches of rows (values in the plan's column order) for an export. Holds one pooled
  * connection while it runs and returns it when done, aborted, or abandoned.
  */
-export async function* readExportRows(db: pg.Pool, datasetId: number, plan: ExportPlan, options: ReadRowsOptions = {}): AsyncGenerator<RowBatch> {
+export async function* readExportRows(
+  db: pg.Pool,
+  datasetId: number,
+  plan: ExportPlan,
+  options: ReadRowsOptions = {},
+): AsyncGenerator<RowBatch> {
   options.signal?.throwIfAborted();
   const client = await db.connect();
   const state = { broken: false };

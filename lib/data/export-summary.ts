@@ -11,7 +11,14 @@ export type ChartSeries = { labels: string[]; counts: number[] };
 
 export type ExportSummary = {
   records: number;
-  numeric: Array<{ key: string; header: string; type: ColumnType; min: number | null; avg: number | null; max: number | null }>;
+  numeric: Array<{
+    key: string;
+    header: string;
+    type: ColumnType;
+    min: number | null;
+    avg: number | null;
+    max: number | null;
+  }>;
   byCategory: (ChartSeries & { otherCount: number }) | null;
   byMonth: ChartSeries | null;
 };
@@ -71,7 +78,12 @@ export async function chartSeries(
  */
 export async function summariseExport(
   db: Queryable,
-  dataset: { id: number; categoryColumn: string | null; dateColumn: string | null; columns: ReadonlyArray<{ key: string; sensitive: boolean }> },
+  dataset: {
+    id: number;
+    categoryColumn: string | null;
+    dateColumn: string | null;
+    columns: ReadonlyArray<{ key: string; sensitive: boolean }>;
+  },
   plan: ExportPlan,
 ): Promise<ExportSummary> {
   const numericColumns = plan.columns.filter((c) => !c.redacted && (c.type === "integer" || c.type === "number"));
@@ -97,7 +109,10 @@ export async function summariseExport(
     const hidden = column?.sensitive && !plan.columns.some((c) => c.key === key && !c.redacted);
     return column && !hidden ? key : null;
   };
-  const charts = await chartSeries(db, dataset.id, plan, { category: visible(dataset.categoryColumn), date: visible(dataset.dateColumn) });
+  const charts = await chartSeries(db, dataset.id, plan, {
+    category: visible(dataset.categoryColumn),
+    date: visible(dataset.dateColumn),
+  });
   return {
     records: Number(row[0] ?? 0),
     numeric: numericColumns.map((column, i) => ({

@@ -34,4 +34,3 @@ export async function copyRecords(
     client.release();
   }
 }
-

@@ -36,7 +36,13 @@ export function checkPng(data: Buffer): ChartImageCheck {
     }
     if (!header) {
       if (type !== "IHDR" || length !== 13) return notPng;
-      header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), depth: body[8] ?? 0, colour: body[9] ?? 0, interlace: body[12] ?? 0 };
+      header = {
+        width: body.readUInt32BE(0),
+        height: body.readUInt32BE(4),
+        depth: body[8] ?? 0,
+        colour: body[9] ?? 0,
+        interlace: body[12] ?? 0,
+      };
     } else if (type === "IDAT") {
       idat.push(body);
     } else if (type === "IEND") {
@@ -64,7 +70,8 @@ export function checkPng(data: Buffer): ChartImageCheck {
 
 /** A `data:image/png;base64,…` URL checked and decoded, or the reason it was refused. */
 export function decodeChartImage(url: string): ChartImageCheck {
-  if (!url.toLowerCase().startsWith(PREFIX)) return { ok: false, reason: "must be a PNG data URL (data:image/png;base64,…)" };
+  if (!url.toLowerCase().startsWith(PREFIX))
+    return { ok: false, reason: "must be a PNG data URL (data:image/png;base64,…)" };
   const payload = url.slice(PREFIX.length);
   if (payload.length > Math.ceil(MAX_CHART_IMAGE_BYTES / 3) * 4) return { ok: false, reason: "must be at most 1 MB" };
   if (payload.length % 4 !== 0 || !BASE64.test(payload)) return { ok: false, reason: "is not valid base64" };

@@ -11,11 +11,25 @@ export function isExportFormat(value: string): value is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(value);
 }
 
-export const FILTER_OPS = ["eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "starts_with", "is_null", "between"] as const;
+export const FILTER_OPS = [
+  "eq",
+  "ne",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "in",
+  "contains",
+  "starts_with",
+  "is_null",
+  "between",
+] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
 /** The conditions each column type takes (the options dialog offers the same). */
-export const FILTER_OPS_BY_TYPE: Readonly<Record<"string" | "integer" | "number" | "date" | "datetime" | "boolean" | "json", readonly FilterOp[]>> = {
+export const FILTER_OPS_BY_TYPE: Readonly<
+  Record<"string" | "integer" | "number" | "date" | "datetime" | "boolean" | "json", readonly FilterOp[]>
+> = {
   string: FILTER_OPS,
   integer: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
   number: ["eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "between"],
@@ -71,23 +85,37 @@ const DELIMITERS = { ",": ",", ";": ";", "\t": "\t", tab: "\t", comma: ",", semi
 
 export const ZExportOptionsSchema = z
   .object({
-    columns: z.array(ZColumnKeySchema, { error: "must be a list of column keys" }).min(1, { error: "must name at least one column" }).max(500).optional(),
+    columns: z
+      .array(ZColumnKeySchema, { error: "must be a list of column keys" })
+      .min(1, { error: "must name at least one column" })
+      .max(500)
+      .optional(),
     rename: z
-      .record(ZColumnKeySchema, z.string({ error: "must be text" }).trim().min(1, { error: "must not be empty" }).max(200), {
-        error: "must map column keys to headers",
-      })
+      .record(
+        ZColumnKeySchema,
+        z.string({ error: "must be text" }).trim().min(1, { error: "must not be empty" }).max(200),
+        {
+          error: "must map column keys to headers",
+        },
+      )
       .optional(),
     date_range: ZDateRangeSchema.optional(),
-    filters: z.array(ZFilterSchema, { error: "must be a list of filters" }).max(50, { error: "at most 50 filters" }).default([]),
+    filters: z
+      .array(ZFilterSchema, { error: "must be a list of filters" })
+      .max(50, { error: "at most 50 filters" })
+      .default([]),
     filter_mode: z.enum(["all", "any"], { error: "must be all or any" }).default("all"),
     include_sensitive: z.boolean({ error: "must be true or false" }).default(false),
     /** PDF: draw the records-per-category and records-per-month charts (on unless turned off). */
     include_charts: z.boolean({ error: "must be true or false" }).default(true),
     /** PDF: the page's Chart.js canvases as PNG data URLs; decoded and checked in lib/export/chart-images.ts. */
     chart_images: z
-      .array(z.string({ error: "must be a PNG data URL" }).max(CHART_IMAGE_URL_MAX, { error: "must be at most 1 MB" }), {
-        error: "must be a list of PNG data URLs",
-      })
+      .array(
+        z.string({ error: "must be a PNG data URL" }).max(CHART_IMAGE_URL_MAX, { error: "must be at most 1 MB" }),
+        {
+          error: "must be a list of PNG data URLs",
+        },
+      )
       .max(4, { error: "at most 4 chart images" })
       .optional(),
     delimiter: z
@@ -150,7 +178,10 @@ export function optionsFromQuery(params: URLSearchParams): Record<string, unknow
   for (const [key, value] of params) {
     switch (key) {
       case "columns":
-        options.columns = value.split(",").map((c) => c.trim()).filter(Boolean);
+        options.columns = value
+          .split(",")
+          .map((c) => c.trim())
+          .filter(Boolean);
         break;
       case "rename":
       case "filters":

@@ -55,14 +55,19 @@ function normalizeDateTime(text: string): string | null {
 }
 
 /** A filter value of the column's type, or the reason it is not one. */
-function typedValue(value: unknown, type: ColumnType): { ok: true; value: FilterValue } | { ok: false; reason: string } {
+function typedValue(
+  value: unknown,
+  type: ColumnType,
+): { ok: true; value: FilterValue } | { ok: false; reason: string } {
   switch (type) {
     case "integer":
       return typeof value === "number" && Number.isSafeInteger(value)
         ? { ok: true, value }
         : { ok: false, reason: "must be a whole number" };
     case "number":
-      return typeof value === "number" && Number.isFinite(value) ? { ok: true, value } : { ok: false, reason: "must be a number" };
+      return typeof value === "number" && Number.isFinite(value)
+        ? { ok: true, value }
+        : { ok: false, reason: "must be a number" };
     case "boolean":
       return typeof value === "boolean" ? { ok: true, value } : { ok: false, reason: "must be true or false" };
     case "date":
@@ -84,7 +89,12 @@ function compare(a: FilterValue, b: FilterValue): number {
   return typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
 }
 
-function planFilter(filter: TFilter, index: number, column: DatasetColumnDef, errors: FieldError[]): PlannedFilter | null {
+function planFilter(
+  filter: TFilter,
+  index: number,
+  column: DatasetColumnDef,
+  errors: FieldError[],
+): PlannedFilter | null {
   const field = `filters.${index}`;
   const { op, value } = filter;
   if (!FILTER_OPS_BY_TYPE[column.type].includes(op)) {
@@ -108,8 +118,14 @@ function planFilter(filter: TFilter, index: number, column: DatasetColumnDef, er
     return { ...base, op, isNull: value !== false };
   }
   if (op === "in" || op === "between") {
-    const expected = op === "between" ? "must be a list of two values [low, high]" : `must be a list of 1 to ${MAX_IN_VALUES} values`;
-    if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES || (op === "between" && value.length !== 2)) {
+    const expected =
+      op === "between" ? "must be a list of two values [low, high]" : `must be a list of 1 to ${MAX_IN_VALUES} values`;
+    if (
+      !Array.isArray(value) ||
+      value.length === 0 ||
+      value.length > MAX_IN_VALUES ||
+      (op === "between" && value.length !== 2)
+    ) {
       errors.push({ field: `${field}.value`, message: expected });
       return null;
     }
@@ -177,7 +193,10 @@ export function planExport(
       return;
     }
     if (column.sensitive && !showSensitive) {
-      errors.push({ field: `filters.${index}.column`, message: `"${filter.column}" is sensitive and cannot be filtered on` });
+      errors.push({
+        field: `filters.${index}.column`,
+        message: `"${filter.column}" is sensitive and cannot be filtered on`,
+      });
       return;
     }
     const planned = planFilter(filter, index, column, errors);

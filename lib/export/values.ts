@@ -133,7 +133,8 @@ function dateOnly(value: unknown, timezone: string, warn: Warn): string | null {
 }
 
 function describe(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? safeJson(value) : String(value);
+  const text =
+    typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? safeJson(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -220,7 +221,8 @@ export function displayText(value: unknown, type: ColumnType, { timezone, warn =
   if (value === null || value === undefined) return "";
   if (typeof value === "string") {
     if (type === "string") return value;
-    if (type === "datetime" && timezone === "UTC" && CANONICAL_UTC.test(value)) return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
+    if (type === "datetime" && timezone === "UTC" && CANONICAL_UTC.test(value))
+      return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
   }
   switch (type) {
     case "integer":
@@ -323,7 +325,11 @@ export function excelValue(value: unknown, type: ColumnType, { timezone, warn = 
 export type ParquetValue = string | number | bigint | boolean | Date | null;
 
 /** A value for a typed Parquet column (see formats/parquet.ts for the column types). */
-export function parquetValue(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): ParquetValue {
+export function parquetValue(
+  value: unknown,
+  type: ColumnType,
+  { timezone, warn = ignore }: ValueOptions,
+): ParquetValue {
   if (value === null || value === undefined) return null;
   switch (type) {
     case "integer": {

@@ -10,7 +10,10 @@ export type ColumnValueOptions = {
   options: Array<Required<ValueOptions>>;
 };
 
-export function columnValueOptions(columns: readonly ExportColumn[], { timezone, onWarning }: Pick<WriterContext, "timezone" | "onWarning">): ColumnValueOptions {
+export function columnValueOptions(
+  columns: readonly ExportColumn[],
+  { timezone, onWarning }: Pick<WriterContext, "timezone" | "onWarning">,
+): ColumnValueOptions {
   const current = { row: 0 };
   return {
     current,

@@ -16,7 +16,8 @@ export type WrittenFile = { size: number; sha256: string; md5: string };
 /** Opens the file a job writes to; tests swap in one that fails like a full disk. */
 export type OpenFile = (filePath: string) => Promise<fs.FileHandle>;
 
-export const openForWriting: OpenFile = (filePath) => fs.open(filePath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
+export const openForWriting: OpenFile = (filePath) =>
+  fs.open(filePath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
 
 /** A fresh storage key for a published file: random, with the format's extension. */
 export function newStorageKey(extension: string): string {
@@ -132,7 +133,8 @@ export class LocalExportStore implements ExportStore {
         size,
         modifiedAt: mtime,
         sha256: () => hashHandle(handle),
-        stream: () => Readable.toWeb(handle.createReadStream({ start: 0, autoClose: true })) as ReadableStream<Uint8Array>,
+        stream: () =>
+          Readable.toWeb(handle.createReadStream({ start: 0, autoClose: true })) as ReadableStream<Uint8Array>,
         close: () => handle.close().catch(() => {}),
       };
     } catch (error) {

@@ -18,7 +18,12 @@ export function slugify(title: string): string {
 }
 
 function asciiSlug(title: string): string {
-  return slugify(title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x00-\x7f]/g, " "));
+  return slugify(
+    title
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^\x00-\x7f]/g, " "),
+  );
 }
 
 export function exportFileName(title: string, extension: string, at: Date = new Date()): ExportFileName {

@@ -14,7 +14,14 @@ export function exportResponse(
   {
     signal,
     onFinish,
-  }: { signal: AbortSignal; onFinish: (outcome: ExportOutcome, stats: ExportStats & { skipped: number }, error?: unknown) => Promise<void> | void },
+  }: {
+    signal: AbortSignal;
+    onFinish: (
+      outcome: ExportOutcome,
+      stats: ExportStats & { skipped: number },
+      error?: unknown,
+    ) => Promise<void> | void;
+  },
 ): Response {
   const { format, spec, dataset, options, plan, columns, info } = prepared;
   if (format === "pdf") throw new Error("PDF is not a streamed format");

@@ -14,7 +14,12 @@ export function wholeNumber(min: number, max: number) {
     .trim()
     .regex(/^-?\d+$/, { error: "must be a whole number" })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 }
 
 const ZPositiveIdSchema = wholeNumber(1, MAX_ID);

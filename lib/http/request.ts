@@ -29,7 +29,5 @@ export function clientIp(headers: Headers): string | null {
 
 /** Whether the client asked the server to answer 202 for work it would rather queue (RFC 7240). */
 export function prefersAsync(headers: Headers): boolean {
-  return (headers.get("prefer") ?? "")
-    .split(",")
-    .some((token) => token.trim().toLowerCase() === "respond-async");
+  return (headers.get("prefer") ?? "").split(",").some((token) => token.trim().toLowerCase() === "respond-async");
 }

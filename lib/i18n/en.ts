@@ -67,7 +67,8 @@ export const en = {
   "export.denied.not_owner": "Only the dataset's owner or an admin can export it",
   "export.denied.signed_out": "Sign in to export",
   "export.denied.sensitive": "Only admins can include sensitive columns",
-  "export.tooManyRows": "This export has {rows} rows, more than the limit of {cap}. Narrow it with filters or a date range.",
+  "export.tooManyRows":
+    "This export has {rows} rows, more than the limit of {cap}. Narrow it with filters or a date range.",
   "export.gzipUnsupported": "gzip applies to CSV, JSON and NDJSON only",
   "export.title": "Export",
   "export.csv": "Download CSV",
@@ -81,13 +82,16 @@ export const en = {
   "export.starting": "Preparing your download…",
   "export.done": "Download started: {file}",
   "export.failed": "The export failed: {reason}",
-  "job.concurrentLimit": "You already have {limit} exports in progress (concurrent export limit). Wait for one to finish, or cancel one.",
-  "job.largeWarning": "Large dataset: {rows} rows. The export may take a few minutes; it keeps running if you close this window.",
+  "job.concurrentLimit":
+    "You already have {limit} exports in progress (concurrent export limit). Wait for one to finish, or cancel one.",
+  "job.largeWarning":
+    "Large dataset: {rows} rows. The export may take a few minutes; it keeps running if you close this window.",
   "job.notCancellable": "Only a waiting or running export can be cancelled.",
   "job.notRetryable": "Only a failed or cancelled export can be tried again.",
   "job.notReady": "This export is not finished yet.",
   "job.expired": "This export's file has expired. Export the dataset again.",
-  "job.integrityFailure": "The export file failed its integrity check and was not sent. Please export the dataset again.",
+  "job.integrityFailure":
+    "The export file failed its integrity check and was not sent. Please export the dataset again.",
   "job.error.disk_full": "Not enough disk space to write the export file.",
   "job.error.not_writable": "The export folder is not writable.",
   "job.error.too_many_files": "The server has too many open files to write the export.",
@@ -143,7 +147,8 @@ export const en = {
   "history.download": "Download",
   "history.delete": "Delete",
   "history.deleteTitle": "Delete this export?",
-  "history.deleteBody": "The {format} export of {dataset} from {date} and its file will be removed. This cannot be undone.",
+  "history.deleteBody":
+    "The {format} export of {dataset} from {date} and its file will be removed. This cannot be undone.",
   "history.deleteConfirm": "Delete export",
   "history.deleting": "Deleting…",
   "history.deleted": "Export deleted.",
@@ -294,7 +299,8 @@ export const en = {
   "audit.action.login_failed": "Sign-in failed",
   "audit.action.integrity_failure": "Integrity check failed",
   "audit.action.retention_purge": "Expired files purged",
-  "export.pdfTooManyRows": "A PDF report holds at most {cap} rows; this export has {rows}. Download CSV or Excel instead, or narrow it with filters.",
+  "export.pdfTooManyRows":
+    "A PDF report holds at most {cap} rows; this export has {rows}. Download CSV or Excel instead, or narrow it with filters.",
   "export.capturingCharts": "Adding the page's charts…",
   "pdf.page": "Page {page} of {pages}",
   "pdf.copyright": "© {year} {organisation}",

@@ -39,7 +39,10 @@ export function translate(locale: Locale, key: MessageKey, params?: MessageParam
 }
 
 /** The cookie wins; otherwise the best match of Accept-Language; otherwise English. */
-export function negotiateLocale(cookieValue: string | undefined | null, acceptLanguage: string | undefined | null): Locale {
+export function negotiateLocale(
+  cookieValue: string | undefined | null,
+  acceptLanguage: string | undefined | null,
+): Locale {
   if (isLocale(cookieValue)) return cookieValue;
   const ranked = (acceptLanguage ?? "")
     .split(",")

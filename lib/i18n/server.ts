@@ -7,7 +7,10 @@ export async function getLocale(): Promise<Locale> {
   return negotiateLocale(cookieStore.get(LOCALE_COOKIE)?.value, headerStore.get("accept-language"));
 }
 
-export async function getTranslator(): Promise<{ locale: Locale; t: (key: MessageKey, params?: MessageParams) => string }> {
+export async function getTranslator(): Promise<{
+  locale: Locale;
+  t: (key: MessageKey, params?: MessageParams) => string;
+}> {
   const locale = await getLocale();
   return { locale, t: (key, params) => translate(locale, key, params) };
 }

@@ -45,7 +45,19 @@ export async function enqueueExport(
          SELECT 'export_requested', $1, 'dataset', $10, $8::jsonb || jsonb_build_object('job_id', job.id), $9 FROM job
        )
        SELECT id, created_at FROM job`,
-      [user.id, prepared.dataset.id, prepared.format, JSON.stringify(prepared.options), prepared.rowCount, retryOf, limit, JSON.stringify(audit), caller.ip, String(prepared.dataset.id), caller.locale ?? DEFAULT_LOCALE],
+      [
+        user.id,
+        prepared.dataset.id,
+        prepared.format,
+        JSON.stringify(prepared.options),
+        prepared.rowCount,
+        retryOf,
+        limit,
+        JSON.stringify(audit),
+        caller.ip,
+        String(prepared.dataset.id),
+        caller.locale ?? DEFAULT_LOCALE,
+      ],
     );
     const row = rows[0];
     if (!row) throw new AppError("rate_limited", "job.concurrentLimit", { params: { limit } });

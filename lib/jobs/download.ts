@@ -25,13 +25,18 @@ export async function signedUrlUser(req: Request, jobId: string): Promise<Curren
   const token = new URL(req.url).searchParams.get("token");
   if (token === null) return undefined;
   const check = verifyDownloadToken(jobId, token);
-  if (!check.ok) throw new AppError("forbidden", check.reason === "expired" ? "download.linkExpired" : "download.linkInvalid");
+  if (!check.ok)
+    throw new AppError("forbidden", check.reason === "expired" ? "download.linkExpired" : "download.linkInvalid");
   const user = await loadActiveUser(check.userId);
   if (!user) throw new AppError("forbidden", "download.linkInvalid");
   return user;
 }
 
-export async function downloadExport({ user, ip, userAgent }: Requester, rawJobId: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
+export async function downloadExport(
+  { user, ip, userAgent }: Requester,
+  rawJobId: string,
+  method: "GET" | "HEAD" = "GET",
+): Promise<Response> {
   const job = await findJobFor(user, rawJobId, "manage");
   const audit = { actorId: user.id, targetType: "export_job", targetId: job.id, ip };
   if (isExpired(job)) throw new AppError("gone", "job.expired");
@@ -46,7 +51,11 @@ export async function downloadExport({ user, ip, userAgent }: Requester, rawJobI
   try {
     const sha256 = await file.sha256();
     if (sha256 !== job.sha256) {
-      await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "sha256_mismatch", expected: job.sha256, actual: sha256, bytes: file.size } });
+      await recordAudit({
+        ...audit,
+        action: "integrity_failure",
+        details: { reason: "sha256_mismatch", expected: job.sha256, actual: sha256, bytes: file.size },
+      });
       throw new AppError("conflict", "job.integrityFailure");
     }
     const headers = fileHeaders(job, file, sha256);
@@ -59,7 +68,13 @@ export async function downloadExport({ user, ip, userAgent }: Requester, rawJobI
                          SELECT id, $2, $3, $4 FROM counted RETURNING job_id)
        INSERT INTO audit_events (action, actor_id, target_type, target_id, details, ip)
        SELECT 'export_downloaded', $2, 'export_job', job_id::text, $5::jsonb, $3 FROM recorded`,
-      [job.id, user.id, ip, userAgent?.slice(0, 500) ?? null, JSON.stringify({ format: job.format, bytes: file.size, owner_id: job.userId })],
+      [
+        job.id,
+        user.id,
+        ip,
+        userAgent?.slice(0, 500) ?? null,
+        JSON.stringify({ format: job.format, bytes: file.size, owner_id: job.userId }),
+      ],
     );
     handedOver = true;
     return new Response(file.stream(), { status: 200, headers });

@@ -17,13 +17,17 @@ import { MAX_ID, wholeNumber } from "../http/params";
 import type { Locale } from "../i18n";
 import { ACTIVE_STATUSES, findJobFor, presentJob } from "./jobs";
 
-const flag = z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1");
+const flag = z
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+  .transform((v) => v === "true" || v === "1");
 
 /** The history's query string, for the API and the page alike. Unknown names are refused. */
 export const ZHistoryQuerySchema = z
   .object({
     format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(", ")}` }).optional(),
-    status: z.enum(Object.values(ExportStatus), { error: `must be one of ${Object.values(ExportStatus).join(", ")}` }).optional(),
+    status: z
+      .enum(Object.values(ExportStatus), { error: `must be one of ${Object.values(ExportStatus).join(", ")}` })
+      .optional(),
     /** Admins only: one user's exports. */
     user: wholeNumber(1, MAX_ID).optional(),
     /** Expired exports are left out unless asked for (or `status=expired`). */
@@ -38,11 +42,15 @@ export type THistoryQuery = z.infer<typeof ZHistoryQuerySchema>;
 export async function listHistory(user: CurrentUser, query: THistoryQuery, locale: Locale, now = new Date()) {
   const everyone = can(user, "history.all");
   if (!everyone && !can(user, "history.own")) throw new AppError("forbidden");
-  if (!everyone && query.user !== undefined && query.user !== user.id) throw new AppError("forbidden", "history.userFilterForbidden");
+  if (!everyone && query.user !== undefined && query.user !== user.id)
+    throw new AppError("forbidden", "history.userFilterForbidden");
 
   const hideExpired = !query.include_expired && query.status !== "expired";
   // Expired as isExpired() says: marked by the cleanup, or past its expiry and not yet purged.
-  const expired: Prisma.ExportJobWhereInput[] = [{ status: "expired" }, { status: "completed", expiresAt: { lte: now } }];
+  const expired: Prisma.ExportJobWhereInput[] = [
+    { status: "expired" },
+    { status: "completed", expiresAt: { lte: now } },
+  ];
   const matching: Prisma.ExportJobWhereInput = {
     deletedAt: null,
     userId: everyone ? query.user : user.id,
@@ -103,7 +111,8 @@ export async function deleteExport(user: CurrentUser, rawId: string, ip: string 
     [job.id, [...ACTIVE_STATUSES]],
   );
   if (rows.length === 0) {
-    if ((ACTIVE_STATUSES as readonly string[]).includes(job.status)) throw new AppError("conflict", "history.deleteActive");
+    if ((ACTIVE_STATUSES as readonly string[]).includes(job.status))
+      throw new AppError("conflict", "history.deleteActive");
     throw new AppError("not_found", "error.notFound"); // deleted meanwhile
   }
   const storageKey = rows[0]?.storage_key ?? null;

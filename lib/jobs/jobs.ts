@@ -26,10 +26,17 @@ type JobWithDataset = ExportJob & { dataset: { title: string } };
  * reason, so ids cannot be probed. `manage` (download, delete, cancel, retry) also needs
  * the role to allow it: 403 for a job one may see but not touch.
  */
-export async function findJobFor(user: CurrentUser, rawId: string, need: "see" | "manage" = "see"): Promise<JobWithDataset> {
+export async function findJobFor(
+  user: CurrentUser,
+  rawId: string,
+  need: "see" | "manage" = "see",
+): Promise<JobWithDataset> {
   const id = ZJobIdSchema.safeParse(rawId);
   if (!id.success) throw new AppError("not_found", "error.notFound");
-  const job = await prisma().exportJob.findUnique({ where: { id: id.data }, include: { dataset: { select: { title: true } } } });
+  const job = await prisma().exportJob.findUnique({
+    where: { id: id.data },
+    include: { dataset: { select: { title: true } } },
+  });
   if (!job || job.deletedAt || !canSeeExport(user, job)) throw new AppError("not_found", "error.notFound");
   if (need === "manage" && !canManageExport(user, job)) throw new AppError("forbidden", "job.manageForbidden");
   return job;
@@ -45,13 +52,14 @@ export function isExpired(job: Pick<ExportJob, "status" | "expiresAt">, now = ne
   return job.status === "expired" || (job.status === "completed" && !!job.expiresAt && job.expiresAt <= now);
 }
 
-
 function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
   if (!Array.isArray(warnings)) return [];
   return warnings.flatMap((item: unknown) => {
     if (!item || typeof item !== "object") return [];
     const warning = item as JobWarning;
-    return typeof warning.message === "string" ? [{ ...warning, message: translateStored(locale, warning.message) }] : [];
+    return typeof warning.message === "string"
+      ? [{ ...warning, message: translateStored(locale, warning.message) }]
+      : [];
   });
 }
 
@@ -61,14 +69,21 @@ function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
  */
 function isStalled(job: Pick<ExportJob, "status" | "heartbeatAt">, now = new Date()): boolean {
   const quietFor = Math.max(5000, config.jobs.heartbeatMs * 5);
-  return job.status === "processing" && job.heartbeatAt !== null && now.getTime() - job.heartbeatAt.getTime() > quietFor;
+  return (
+    job.status === "processing" && job.heartbeatAt !== null && now.getTime() - job.heartbeatAt.getTime() > quietFor
+  );
 }
 
 /**
  * SPEC §9's status shape. `viewer` is who asks: the signed URL is theirs (it stays valid
  * for `config.export.signedUrlMinutes`, for the browser's download manager or a script).
  */
-export function presentJob(job: JobWithDataset, viewer: Pick<CurrentUser, "id" | "role">, locale: Locale, now = new Date()) {
+export function presentJob(
+  job: JobWithDataset,
+  viewer: Pick<CurrentUser, "id" | "role">,
+  locale: Locale,
+  now = new Date(),
+) {
   const stalled = isStalled(job, now);
   const mayDownload = isDownloadable(job, now) && canManageExport(viewer, job);
   const signed = mayDownload ? signedDownloadUrl(job.id, viewer.id, now.getTime()) : null;

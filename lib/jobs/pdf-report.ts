@@ -18,7 +18,8 @@ import { formatDateTime } from "../export/values";
 import { formatNumber, isLocale, translate, type Locale } from "../i18n";
 
 export function pdfLabels(locale: Locale, year: number): PdfLabels {
-  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) => translate(locale, key, params);
+  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
+    translate(locale, key, params);
   const integer = (n: number) => formatNumber(locale, n);
   const tag = locale === "ko" ? "ko-KR" : "en-US";
   const decimals = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });

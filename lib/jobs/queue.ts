@@ -71,7 +71,11 @@ function onClient(client: pg.PoolClient | pg.Pool): PgBoss.Db {
 }
 
 /** Queues an export job's message inside the caller's transaction. */
-export async function dispatchExport(client: pg.PoolClient | pg.Pool, jobId: string, startAfterSeconds = 0): Promise<void> {
+export async function dispatchExport(
+  client: pg.PoolClient | pg.Pool,
+  jobId: string,
+  startAfterSeconds = 0,
+): Promise<void> {
   const boss = await jobQueue();
   const message: TExportMessage = { jobId };
   await boss.send(EXPORT_QUEUE, message, {

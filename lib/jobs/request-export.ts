@@ -19,8 +19,7 @@ import { statusUrl } from "./jobs";
 export type DeliveryMode = "direct" | "auto" | "job";
 
 export type ExportRequestResult =
-  | { delivery: "direct"; prepared: PreparedExport }
-  | { delivery: "job"; prepared: PreparedExport; job: CreatedJob };
+  { delivery: "direct"; prepared: PreparedExport } | { delivery: "job"; prepared: PreparedExport; job: CreatedJob };
 
 type Caller = { user: CurrentUser; ip: string | null; locale?: Locale };
 
@@ -81,7 +80,11 @@ export function acceptedBody(result: Extract<ExportRequestResult, { delivery: "j
     status_url: statusUrl(job.id),
     total_rows: job.totalRows,
     ...(isLargeExport(prepared)
-      ? { warning: translate(locale, "job.largeWarning", { rows: (prepared.rowCount ?? 0).toLocaleString(locale === "ko" ? "ko-KR" : "en-US") }) }
+      ? {
+          warning: translate(locale, "job.largeWarning", {
+            rows: (prepared.rowCount ?? 0).toLocaleString(locale === "ko" ? "ko-KR" : "en-US"),
+          }),
+        }
       : {}),
   };
 }

@@ -24,7 +24,12 @@ export type PurgeResult = {
 export type PurgeOptions = { now?: Date; store?: ExportStore; orphanMinutes?: number; trigger?: PurgeTrigger };
 
 export async function purgeExpiredExports(options: PurgeOptions = {}): Promise<PurgeResult> {
-  const { now = new Date(), store = exportStore(), orphanMinutes = config.retention.orphanMinutes, trigger = "manual" } = options;
+  const {
+    now = new Date(),
+    store = exportStore(),
+    orphanMinutes = config.retention.orphanMinutes,
+    trigger = "manual",
+  } = options;
   const result: PurgeResult = { expired_jobs: 0, files_removed: 0, bytes_freed: 0, orphans_removed: 0, errors: 0 };
 
   const remove = async (key: string): Promise<boolean> => {
@@ -77,7 +82,12 @@ export async function purgeExpiredExports(options: PurgeOptions = {}): Promise<P
   }
   if (batch.length > 0) await sweep();
 
-  await recordAudit({ action: "retention_purge", actorId: null, targetType: "export_files", details: { ...result, trigger } });
+  await recordAudit({
+    action: "retention_purge",
+    actorId: null,
+    targetType: "export_files",
+    details: { ...result, trigger },
+  });
   return result;
 }
 
@@ -86,8 +96,18 @@ export async function purgeExpiredExports(options: PurgeOptions = {}): Promise<P
  * schedule per name and sends one message per tick), works its messages, and runs one now.
  */
 export async function startRetention(boss: PgBoss, log: (line: string) => void = console.log): Promise<void> {
-  await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 1, expireInSeconds: 60 * 60 });
-  await boss.schedule(RETENTION_QUEUE, config.retention.cron, { trigger: "schedule" }, { tz: config.retention.timeZone });
+  await boss.createQueue(RETENTION_QUEUE, {
+    name: RETENTION_QUEUE,
+    policy: "singleton",
+    retryLimit: 1,
+    expireInSeconds: 60 * 60,
+  });
+  await boss.schedule(
+    RETENTION_QUEUE,
+    config.retention.cron,
+    { trigger: "schedule" },
+    { tz: config.retention.timeZone },
+  );
   await boss.work(RETENTION_QUEUE, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
     const result = await purgeExpiredExports({ trigger: "schedule" });
     log(`retention: ${JSON.stringify(result)}`);

@@ -144,7 +144,8 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
       signal: stop.signal,
       onSkip: (recordId: number) => {
         skipped++;
-        if (skippedIds.length < KEPT_WARNINGS) skippedIds.push({ record_id: recordId, message: "job.warning.notAnObject" });
+        if (skippedIds.length < KEPT_WARNINGS)
+          skippedIds.push({ record_id: recordId, message: "job.warning.notAnObject" });
       },
     };
     let source;

@@ -21,12 +21,21 @@ function signature(jobId: string, userId: number, expires: number): Buffer {
 
 export type SignedDownload = { token: string; expiresAt: Date };
 
-export function signDownload(jobId: string, userId: number, now = Date.now(), minutes = config.export.signedUrlMinutes): SignedDownload {
+export function signDownload(
+  jobId: string,
+  userId: number,
+  now = Date.now(),
+  minutes = config.export.signedUrlMinutes,
+): SignedDownload {
   const expires = Math.floor(now / 1000) + minutes * 60;
-  return { token: `${userId}.${expires}.${signature(jobId, userId, expires).toString("base64url")}`, expiresAt: new Date(expires * 1000) };
+  return {
+    token: `${userId}.${expires}.${signature(jobId, userId, expires).toString("base64url")}`,
+    expiresAt: new Date(expires * 1000),
+  };
 }
 
-export type TokenCheck = { ok: true; userId: number } | { ok: false; reason: "malformed" | "expired" | "bad_signature" };
+export type TokenCheck =
+  { ok: true; userId: number } | { ok: false; reason: "malformed" | "expired" | "bad_signature" };
 
 export function verifyDownloadToken(jobId: string, token: string, now = Date.now()): TokenCheck {
   const match = TOKEN_PATTERN.exec(token);
@@ -36,7 +45,8 @@ export function verifyDownloadToken(jobId: string, token: string, now = Date.now
   // Compared as text: base64url has several spellings of the same bytes, only ours counts.
   const given = Buffer.from(match[3] ?? "", "ascii");
   const expected = Buffer.from(signature(jobId, userId, expires).toString("base64url"), "ascii");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: "bad_signature" };
   if (expires * 1000 <= now) return { ok: false, reason: "expired" };
   return { ok: true, userId };
 }

@@ -79,7 +79,14 @@ export async function reportProgress(job: Attempt, progress: JobProgress, db: Db
         SET processed_rows = GREATEST(processed_rows, $3), progress = GREATEST(progress, $4),
             total_rows = COALESCE($5, total_rows), eta_seconds = $6, heartbeat_at = now()
       WHERE id = $1 AND attempts = $2 AND status = 'processing'`,
-    [job.id, job.attempt, progress.processedRows, percent(progress.processedRows, progress.totalRows), progress.totalRows, progress.etaSeconds],
+    [
+      job.id,
+      job.attempt,
+      progress.processedRows,
+      percent(progress.processedRows, progress.totalRows),
+      progress.totalRows,
+      progress.etaSeconds,
+    ],
   );
   return rowCount === 1;
 }
@@ -157,7 +164,10 @@ async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Pr
  * Hands a job back to the queue: after a shutdown (the attempt is not counted) or a
  * transient failure (it is, and the job waits a little before it runs again).
  */
-export async function releaseJob(job: Attempt, { countAttempt, delaySeconds = 0 }: { countAttempt: boolean; delaySeconds?: number }): Promise<boolean> {
+export async function releaseJob(
+  job: Attempt,
+  { countAttempt, delaySeconds = 0 }: { countAttempt: boolean; delaySeconds?: number },
+): Promise<boolean> {
   return inTransaction(async (client) => {
     const { rowCount } = await client.query(
       `UPDATE export_jobs
@@ -211,10 +221,10 @@ export async function reapJobs(leaseSeconds: number, maxAttempts: number): Promi
 
 /** Whether the job still belongs to this attempt (a cheap check between heartbeats). */
 export async function stillOwned(job: Attempt, db: Db = pgPool()): Promise<boolean> {
-  const { rowCount } = await db.query(`SELECT 1 FROM export_jobs WHERE id = $1 AND attempts = $2 AND status = 'processing'`, [
-    job.id,
-    job.attempt,
-  ]);
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM export_jobs WHERE id = $1 AND attempts = $2 AND status = 'processing'`,
+    [job.id, job.attempt],
+  );
   return rowCount === 1;
 }
 

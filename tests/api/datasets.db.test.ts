@@ -64,13 +64,28 @@ describe("GET /api/datasets", () => {
   });
 
   it.each([
-    ["admin", ["Q1 Sales", "Student Enrollment 2024", "Course Evaluations", "All Students 2024-2025", "Evaluation Results", "Agent Interactions (confidential)"]],
+    [
+      "admin",
+      [
+        "Q1 Sales",
+        "Student Enrollment 2024",
+        "Course Evaluations",
+        "All Students 2024-2025",
+        "Evaluation Results",
+        "Agent Interactions (confidential)",
+      ],
+    ],
     ["manager", ["Q1 Sales", "Student Enrollment 2024", "Course Evaluations"]],
     ["manager2", []],
     ["viewer", []],
   ] as const)("can_export for %s", async (who, exportable) => {
     const body = (await (await list(who)).json()) as DatasetBody[];
-    expect(body.filter((d) => d.can_export).map((d) => d.title).sort()).toEqual([...exportable].sort());
+    expect(
+      body
+        .filter((d) => d.can_export)
+        .map((d) => d.title)
+        .sort(),
+    ).toEqual([...exportable].sort());
     for (const dataset of body.filter((d) => !d.can_export)) {
       expect(dataset.export_denied_reason).toBe(who === "viewer" ? "role" : "not_owner");
     }
@@ -80,10 +95,21 @@ describe("GET /api/datasets", () => {
 describe("GET /api/datasets/:id", () => {
   it("returns one dataset with the caller's can_export", async () => {
     const id = await datasetId("Course Evaluations");
-    const asManager = await getDataset(await requestAs("manager", `/api/datasets/${id}`), routeContext({ id: String(id) }));
+    const asManager = await getDataset(
+      await requestAs("manager", `/api/datasets/${id}`),
+      routeContext({ id: String(id) }),
+    );
     expect(asManager.status).toBe(200);
-    expect(await asManager.json()).toMatchObject({ id, title: "Course Evaluations", record_count: 1200, can_export: true });
-    const asViewer = await getDataset(await requestAs("viewer", `/api/datasets/${id}`), routeContext({ id: String(id) }));
+    expect(await asManager.json()).toMatchObject({
+      id,
+      title: "Course Evaluations",
+      record_count: 1200,
+      can_export: true,
+    });
+    const asViewer = await getDataset(
+      await requestAs("viewer", `/api/datasets/${id}`),
+      routeContext({ id: String(id) }),
+    );
     expect(await asViewer.json()).toMatchObject({ can_export: false, export_denied_reason: "role" });
   });
 
@@ -102,8 +128,16 @@ describe("GET /api/datasets/:id", () => {
 describe("GET /api/datasets/:id/records", () => {
   async function page(who: DemoWho, title: string, query: string) {
     const id = await datasetId(title);
-    const response = await getRecords(await requestAs(who, `/api/datasets/${id}/records?${query}`), routeContext({ id: String(id) }));
-    return { response, body: (await response.json()) as Record<string, unknown> & { rows: Array<{ id: number; values: Record<string, unknown> }> } };
+    const response = await getRecords(
+      await requestAs(who, `/api/datasets/${id}/records?${query}`),
+      routeContext({ id: String(id) }),
+    );
+    return {
+      response,
+      body: (await response.json()) as Record<string, unknown> & {
+        rows: Array<{ id: number; values: Record<string, unknown> }>;
+      },
+    };
   }
 
   it("pages forward and back with keyset cursors", async () => {
@@ -122,7 +156,9 @@ describe("GET /api/datasets/:id/records", () => {
   it("reports the last page", async () => {
     const id = await datasetId("Course Evaluations");
     const { rows } = await import("@/lib/data/pg").then(({ pgPool }) =>
-      pgPool().query<{ id: number }>("SELECT id FROM records WHERE dataset_id = $1 ORDER BY id DESC OFFSET 3 LIMIT 1", [id]),
+      pgPool().query<{ id: number }>("SELECT id FROM records WHERE dataset_id = $1 ORDER BY id DESC OFFSET 3 LIMIT 1", [
+        id,
+      ]),
     );
     const last = await page("viewer", "Course Evaluations", `limit=10&after=${rows[0]?.id}`);
     expect(last.body).toMatchObject({ first_position: 1198, has_next: false, has_previous: true });

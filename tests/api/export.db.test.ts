@@ -10,11 +10,20 @@ async function datasetId(title: string) {
   return (await prisma().dataset.findFirstOrThrow({ where: { title } })).id;
 }
 
-async function exportAs(who: DemoWho | null, format: string, title: string, options?: Record<string, unknown>, init: RequestInit = {}) {
+async function exportAs(
+  who: DemoWho | null,
+  format: string,
+  title: string,
+  options?: Record<string, unknown>,
+  init: RequestInit = {},
+) {
   const id = await datasetId(title);
   const params = routeContext({ format, datasetId: String(id) });
   if (options === undefined) return GET(await requestAs(who, `/api/export/${format}/${id}`, init), params);
-  return POST(await requestAs(who, `/api/export/${format}/${id}`, { ...init, method: "POST", body: JSON.stringify(options) }), params);
+  return POST(
+    await requestAs(who, `/api/export/${format}/${id}`, { ...init, method: "POST", body: JSON.stringify(options) }),
+    params,
+  );
 }
 
 async function csvOf(response: Response): Promise<string[][]> {
@@ -32,7 +41,8 @@ async function recordsOf(title: string): Promise<Array<Record<string, unknown>>>
 }
 
 beforeEach(async () => {
-  for (const who of ["admin", "manager", "manager2", "viewer"] as const) await resetExportRequests((await demoUser(who)).id);
+  for (const who of ["admin", "manager", "manager2", "viewer"] as const)
+    await resetExportRequests((await demoUser(who)).id);
 });
 
 describe("CSV export over the route", () => {
@@ -44,7 +54,18 @@ describe("CSV export over the route", () => {
     );
     const rows = await csvOf(response);
     const records = await recordsOf("Evaluation Results");
-    expect(rows[0]).toEqual(["Test ID", "Model", "Provider", "Success", "Score", "Execution time (s)", "Tokens used", "Cost (USD)", "Timestamp", "Error message"]);
+    expect(rows[0]).toEqual([
+      "Test ID",
+      "Model",
+      "Provider",
+      "Success",
+      "Score",
+      "Execution time (s)",
+      "Tokens used",
+      "Cost (USD)",
+      "Timestamp",
+      "Error message",
+    ]);
     expect(rows).toHaveLength(10_001);
     const neutral = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
     rows.slice(1).forEach((row, i) => {
@@ -100,7 +121,11 @@ describe("CSV export over the route", () => {
       }),
     );
     const expected = (await recordsOf("Q1 Sales"))
-      .filter((r) => String(r.customer).toLowerCase().includes("peña") || ((r.quantity as number) >= 39 && (r.quantity as number) <= 40))
+      .filter(
+        (r) =>
+          String(r.customer).toLowerCase().includes("peña") ||
+          ((r.quantity as number) >= 39 && (r.quantity as number) <= 40),
+      )
       .map((r) => [r.order_id]);
     expect(rows.slice(1)).toEqual(expected);
   });
@@ -108,7 +133,10 @@ describe("CSV export over the route", () => {
   it("takes options from the query string and a semicolon delimiter", async () => {
     const id = await datasetId("Course Evaluations");
     const response = await GET(
-      await requestAs("manager", `/api/export/csv/${id}?columns=evaluation_id,comment&delimiter=;&filters=${encodeURIComponent('[{"column":"evaluation_id","op":"lte","value":3}]')}`),
+      await requestAs(
+        "manager",
+        `/api/export/csv/${id}?columns=evaluation_id,comment&delimiter=;&filters=${encodeURIComponent('[{"column":"evaluation_id","op":"lte","value":3}]')}`,
+      ),
       routeContext({ format: "csv", datasetId: String(id) }),
     );
     const rows = parseCsv((await response.text()).replace(/^\uFEFF/, ""), ";");
@@ -116,9 +144,16 @@ describe("CSV export over the route", () => {
   });
 
   it("redacts sensitive columns for a non-admin export and shows them to an admin who asks", async () => {
-    const asAdmin = await csvOf(await exportAs("admin", "csv", "Agent Interactions (confidential)", { columns: ["interaction_id", "api_key"], include_sensitive: true }));
+    const asAdmin = await csvOf(
+      await exportAs("admin", "csv", "Agent Interactions (confidential)", {
+        columns: ["interaction_id", "api_key"],
+        include_sensitive: true,
+      }),
+    );
     expect(asAdmin[1]?.[1]).toMatch(/^sk-live-/);
-    const adminDefault = await csvOf(await exportAs("admin", "csv", "Agent Interactions (confidential)", { columns: ["api_key"] }));
+    const adminDefault = await csvOf(
+      await exportAs("admin", "csv", "Agent Interactions (confidential)", { columns: ["api_key"] }),
+    );
     expect(adminDefault[1]).toEqual(["[REDACTED]"]);
   });
 });
@@ -133,7 +168,9 @@ describe("who may export (SPEC §7)", () => {
     ["viewer", "Q1 Sales", 403],
     [null, "Q1 Sales", 401],
   ] as const)("%s exporting %s → %i", async (who, title, status) => {
-    const response = await exportAs(who, "ndjson", title, { columns: [title === "Q1 Sales" ? "order_id" : "student_id"] });
+    const response = await exportAs(who, "ndjson", title, {
+      columns: [title === "Q1 Sales" ? "order_id" : "student_id"],
+    });
     expect(response.status).toBe(status);
     await response.body?.cancel();
   });
@@ -144,7 +181,11 @@ describe("who may export (SPEC §7)", () => {
     const ko = await exportAs("viewer", "csv", "Q1 Sales", undefined, { headers: { "accept-language": "ko-KR" } });
     expect(await ko.json()).toEqual({ detail: "내보내기 권한이 없습니다" });
     const viewer = await demoUser("viewer");
-    const denied = await prisma().auditEvent.findMany({ where: { actorId: viewer.id, action: "export_denied" }, orderBy: { id: "desc" }, take: 2 });
+    const denied = await prisma().auditEvent.findMany({
+      where: { actorId: viewer.id, action: "export_denied" },
+      orderBy: { id: "desc" },
+      take: 2,
+    });
     expect(denied.map((e) => e.details)).toEqual([
       { format: "csv", reason: "role" },
       { format: "csv", reason: "role" },
@@ -162,7 +203,10 @@ describe("who may export (SPEC §7)", () => {
     const before = new Date();
     await (await exportAs("admin", "json", "Course Evaluations")).text();
     await new Promise((r) => setTimeout(r, 50));
-    const events = await prisma().auditEvent.findMany({ where: { actorId: admin.id, createdAt: { gte: before } }, orderBy: { id: "asc" } });
+    const events = await prisma().auditEvent.findMany({
+      where: { actorId: admin.id, createdAt: { gte: before } },
+      orderBy: { id: "asc" },
+    });
     expect(events.map((e) => e.action)).toEqual(["export_requested", "export_completed"]);
     expect(events[1]?.details).toMatchObject({ format: "json", rows: 1200, delivery: "direct" });
   });
@@ -179,15 +223,24 @@ describe("refusals are 4xx with a reason", () => {
   it("answers 422 for an unknown column, naming it", async () => {
     const response = await exportAs("manager", "csv", "Q1 Sales", { columns: ["order_id", "revenue"] });
     expect(response.status).toBe(422);
-    expect(await response.json()).toEqual({ detail: "Some fields are invalid.", errors: [{ field: "columns.1", message: 'unknown column "revenue"' }] });
+    expect(await response.json()).toEqual({
+      detail: "Some fields are invalid.",
+      errors: [{ field: "columns.1", message: 'unknown column "revenue"' }],
+    });
     const manager = await demoUser("manager");
-    const refusal = await prisma().auditEvent.findFirst({ where: { actorId: manager.id, action: "export_denied" }, orderBy: { id: "desc" } });
+    const refusal = await prisma().auditEvent.findFirst({
+      where: { actorId: manager.id, action: "export_denied" },
+      orderBy: { id: "desc" },
+    });
     expect(refusal?.details).toEqual({ format: "csv", reason: "invalid" });
   });
 
   it("answers 422 for a body that is not JSON, and for gzip on Excel", async () => {
     const id = await datasetId("Q1 Sales");
-    const bad = await POST(await requestAs("manager", `/api/export/csv/${id}`, { method: "POST", body: "{columns:" }), routeContext({ format: "csv", datasetId: String(id) }));
+    const bad = await POST(
+      await requestAs("manager", `/api/export/csv/${id}`, { method: "POST", body: "{columns:" }),
+      routeContext({ format: "csv", datasetId: String(id) }),
+    );
     expect(bad.status).toBe(422);
     expect(await bad.json()).toMatchObject({ errors: [{ field: "(body)", message: "must be valid JSON" }] });
     const gz = await exportAs("manager", "excel", "Q1 Sales", { compression: "gzip" });
@@ -205,7 +258,9 @@ describe("refusals are 4xx with a reason", () => {
     expect(job).toMatchObject({ status: "pending", format: "excel", totalRows: 8500 });
     // No worker runs in this test database: the job is cancelled so it holds no slot.
     await prisma().exportJob.update({ where: { id: job.id }, data: { status: "cancelled" } });
-    const under = await exportAs("manager", "excel", "Student Enrollment 2024", { filters: [{ column: "department", op: "eq", value: "Music" }] });
+    const under = await exportAs("manager", "excel", "Student Enrollment 2024", {
+      filters: [{ column: "department", op: "eq", value: "Music" }],
+    });
     expect(under.status).toBe(200);
     expect(under.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const bytes = Buffer.from(await under.arrayBuffer());
@@ -219,12 +274,17 @@ describe("refusals are 4xx with a reason", () => {
       statuses.push(response.status);
       if (i === 10) {
         expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-        expect(((await response.json()) as { detail: string }).detail).toMatch(/^Too many requests\. Try again in \d+ s\.$/);
+        expect(((await response.json()) as { detail: string }).detail).toMatch(
+          /^Too many requests\. Try again in \d+ s\.$/,
+        );
       }
     }
     expect(statuses).toEqual([...Array(10).fill(403), 429]);
     const manager2 = await demoUser("manager2");
-    const refusal = await prisma().auditEvent.findFirst({ where: { actorId: manager2.id, action: "export_denied" }, orderBy: { id: "desc" } });
+    const refusal = await prisma().auditEvent.findFirst({
+      where: { actorId: manager2.id, action: "export_denied" },
+      orderBy: { id: "desc" },
+    });
     expect(refusal?.details).toEqual({ format: "csv", reason: "rate_limited" });
   });
 });
@@ -257,7 +317,10 @@ describe("streaming", () => {
     );
     expect(Number(rows[0]?.n)).toBe(0);
     const admin = await demoUser("admin");
-    const cancelled = await prisma().auditEvent.findFirst({ where: { actorId: admin.id, action: "export_cancelled" }, orderBy: { id: "desc" } });
+    const cancelled = await prisma().auditEvent.findFirst({
+      where: { actorId: admin.id, action: "export_cancelled" },
+      orderBy: { id: "desc" },
+    });
     expect(cancelled).not.toBeNull();
   });
 });

@@ -65,16 +65,45 @@ const ids = (body: Body) => body.items.map((item) => item.target_id);
 let users: Record<"admin" | "manager" | "viewer", number>;
 
 // e1 oldest … e9 newest; e8 and e9 share e7's instant, so the id breaks the tie.
-const EVENTS: Array<{ key: string; at: string; who: "admin" | "manager" | "viewer" | null } & Pick<AuditInput, "action" | "details" | "ip">> = [
+const EVENTS: Array<
+  { key: string; at: string; who: "admin" | "manager" | "viewer" | null } & Pick<
+    AuditInput,
+    "action" | "details" | "ip"
+  >
+> = [
   { key: "e1", at: "2001-01-01T10:00:00.000Z", who: "admin", action: "login_succeeded", ip: "10.0.0.1" },
-  { key: "e2", at: "2001-01-02T00:00:00.000Z", who: "manager", action: "export_requested", details: { format: "csv", delivery: "direct" } },
-  { key: "e3", at: "2001-01-02T23:59:59.999Z", who: "manager", action: "export_completed", details: { format: "csv", rows: 3500 } },
+  {
+    key: "e2",
+    at: "2001-01-02T00:00:00.000Z",
+    who: "manager",
+    action: "export_requested",
+    details: { format: "csv", delivery: "direct" },
+  },
+  {
+    key: "e3",
+    at: "2001-01-02T23:59:59.999Z",
+    who: "manager",
+    action: "export_completed",
+    details: { format: "csv", rows: 3500 },
+  },
   { key: "e4", at: "2001-01-03T00:00:00.000Z", who: "viewer", action: "export_denied", details: { reason: "role" } },
-  { key: "e5", at: "2001-01-03T12:00:00.000Z", who: null, action: "integrity_failure", details: { reason: "sha256_mismatch" } },
+  {
+    key: "e5",
+    at: "2001-01-03T12:00:00.000Z",
+    who: null,
+    action: "integrity_failure",
+    details: { reason: "sha256_mismatch" },
+  },
   { key: "e6", at: "2001-01-04T08:00:00.000Z", who: "admin", action: "export_downloaded", ip: "192.0.2.7" },
   { key: "e7", at: "2001-01-05T00:00:00.000Z", who: null, action: "retention_purge", details: { files: 2 } },
   { key: "e8", at: "2001-01-05T00:00:00.000Z", who: "admin", action: "export_deleted" },
-  { key: "e9", at: "2001-01-05T00:00:00.000Z", who: "viewer", action: "login_failed", details: { reason: "bad_credentials" } },
+  {
+    key: "e9",
+    at: "2001-01-05T00:00:00.000Z",
+    who: "viewer",
+    action: "login_failed",
+    details: { reason: "bad_credentials" },
+  },
 ];
 const NEWEST_FIRST = ["e9", "e8", "e7", "e6", "e5", "e4", "e3", "e2", "e1"];
 
@@ -95,7 +124,11 @@ beforeAll(async () => {
       details: event.details,
       ip: event.ip,
     });
-    await pgPool().query("UPDATE audit_events SET created_at = $1 WHERE target_type = $2 AND target_id = $3", [event.at, TARGET, event.key]);
+    await pgPool().query("UPDATE audit_events SET created_at = $1 WHERE target_type = $2 AND target_id = $3", [
+      event.at,
+      TARGET,
+      event.key,
+    ]);
   }
 });
 
@@ -125,7 +158,11 @@ describe("GET /api/audit: who may read it", () => {
     });
     expect(body.items.find((item) => item.target_id === "e2")?.details).toEqual({ format: "csv", delivery: "direct" });
     // A system event has no actor.
-    expect(body.items.find((item) => item.target_id === "e5")).toMatchObject({ actor_id: null, actor_name: null, actor_email: null });
+    expect(body.items.find((item) => item.target_id === "e5")).toMatchObject({
+      actor_id: null,
+      actor_name: null,
+      actor_email: null,
+    });
   });
 
   it.each(["manager", "manager2", "viewer"] as const)("answers %s 403", async (who) => {
@@ -179,8 +216,12 @@ describe("GET /api/audit: filters", () => {
   });
 
   it("combined, and empty form fields are no filter", async () => {
-    expect(ids(await list({ actor: String(users.admin), from: "2001-01-02", action: "export_downloaded" }))).toEqual(["e6"]);
-    expect(ids(await list({ actor: "", action: "", target_id: "", from: "", to: " ", page: "" }))).toEqual(NEWEST_FIRST);
+    expect(ids(await list({ actor: String(users.admin), from: "2001-01-02", action: "export_downloaded" }))).toEqual([
+      "e6",
+    ]);
+    expect(ids(await list({ actor: "", action: "", target_id: "", from: "", to: " ", page: "" }))).toEqual(
+      NEWEST_FIRST,
+    );
   });
 
   it("ignores unknown parameters", async () => {
@@ -241,7 +282,12 @@ describe("what the answer carries", () => {
     // A failed sign-in's reason may be "wrong_password" (other files' events): only this
     // file's events must not mention passwords at all.
     expect((await (await get("admin", { target_type: TARGET })).text()).toLowerCase()).not.toContain("password");
-    const everyone: Array<Record<string, string>> = [{}, { action: "login_succeeded" }, { action: "login_failed" }, { page_size: "200" }];
+    const everyone: Array<Record<string, string>> = [
+      {},
+      { action: "login_succeeded" },
+      { action: "login_failed" },
+      { page_size: "200" },
+    ];
     for (const params of everyone) {
       const text = await (await get("admin", params)).text();
       expect(text).not.toMatch(/password_?hash/i);

@@ -9,6 +9,8 @@ describe("loginDelayMs", () => {
   });
 
   it("doubles the delay with every further failure, up to the cap", () => {
-    expect([3, 4, 5, 6, 7, 8, 20].map((n) => loginDelayMs(n, policy))).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000]);
+    expect([3, 4, 5, 6, 7, 8, 20].map((n) => loginDelayMs(n, policy))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000, 8000,
+    ]);
   });
 });

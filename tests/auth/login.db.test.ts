@@ -42,7 +42,13 @@ describe("sign-in with e-mail and password", () => {
 
   it("refuses a deactivated account even with the right password", async () => {
     const user = await prisma().user.create({
-      data: { email: "retired@outport.local", name: "Retired", role: "manager", active: false, passwordHash: await hashPassword("right-password") },
+      data: {
+        email: "retired@outport.local",
+        name: "Retired",
+        role: "manager",
+        active: false,
+        passwordHash: await hashPassword("right-password"),
+      },
     });
     try {
       expect(await authorize("retired@outport.local", "right-password")).toBeNull();

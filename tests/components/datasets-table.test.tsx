@@ -4,7 +4,12 @@ import { DatasetsTable } from "@/components/datasets/datasets-table";
 import type { DatasetJson } from "@/lib/data/datasets";
 import { renderWithProviders } from "../helpers/render";
 
-function dataset(id: number, title: string, canExport: boolean, reason: DatasetJson["export_denied_reason"] = null): DatasetJson {
+function dataset(
+  id: number,
+  title: string,
+  canExport: boolean,
+  reason: DatasetJson["export_denied_reason"] = null,
+): DatasetJson {
   return {
     id,
     title,

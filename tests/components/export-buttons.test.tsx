@@ -22,7 +22,10 @@ const dataset = {
 function renderButtons(canExport: boolean, locale: "en" | "ko" = "en") {
   return renderWithProviders(
     <ToastProvider>
-      <ExportButtons dataset={{ ...dataset, can_export: canExport, export_denied_reason: canExport ? null : "role" }} isAdmin={false} />
+      <ExportButtons
+        dataset={{ ...dataset, can_export: canExport, export_denied_reason: canExport ? null : "role" }}
+        isAdmin={false}
+      />
     </ToastProvider>,
     { locale },
   );
@@ -60,19 +63,36 @@ describe("ExportButtons", () => {
     await userEvent.click(csv);
     expect(screen.getByRole("status")).toHaveTextContent("Preparing your download…");
     expect(csv).toBeDisabled();
-    expect(fetchMock).toHaveBeenCalledWith("/api/export/csv/1", expect.objectContaining({ method: "POST", body: "{}" }));
+    expect(fetchMock).toHaveBeenCalledWith(
+      "/api/export/csv/1",
+      expect.objectContaining({ method: "POST", body: "{}" }),
+    );
     await act(async () =>
-      respond(new Response("a,b\r\n", { headers: { "content-disposition": "attachment; filename=\"q1.csv\"; filename*=UTF-8''q1-sales.csv" } })),
+      respond(
+        new Response("a,b\r\n", {
+          headers: { "content-disposition": "attachment; filename=\"q1.csv\"; filename*=UTF-8''q1-sales.csv" },
+        }),
+      ),
     );
     expect(await screen.findByText("Download started: q1-sales.csv")).toBeInTheDocument();
     expect(csv).toBeEnabled();
   });
 
   it("shows the server's reasons when an export is refused", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Response.json({ detail: "Some fields are invalid.", errors: [{ field: "columns.0", message: 'unknown column "x"' }] }, { status: 422 })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () =>
+        Response.json(
+          { detail: "Some fields are invalid.", errors: [{ field: "columns.0", message: 'unknown column "x"' }] },
+          { status: 422 },
+        ),
+      ),
+    );
     renderButtons(true);
     await userEvent.click(screen.getByRole("button", { name: "Download CSV" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent('The export failed: Some fields are invalid. columns.0: unknown column "x"');
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      'The export failed: Some fields are invalid. columns.0: unknown column "x"',
+    );
   });
 
   it("sends the page's charts as PNGs with a PDF request, and none when charts are turned off", async () => {
@@ -90,21 +110,31 @@ describe("ExportButtons", () => {
       renderButtons(true);
       await userEvent.click(screen.getByRole("button", { name: "Download PDF" }));
       await screen.findByRole("alert");
-      expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "pdf", options: { chart_images: ["data:image/png;base64,iVBORw0KGgo="] } });
+      expect(startExport).toHaveBeenLastCalledWith({
+        dataset_id: 1,
+        format: "pdf",
+        options: { chart_images: ["data:image/png;base64,iVBORw0KGgo="] },
+      });
       await userEvent.click(screen.getByRole("button", { name: /Options/ }));
       await userEvent.click(screen.getByRole("checkbox", { name: "Include charts (PDF)" }));
       await userEvent.click(screen.getByRole("checkbox", { name: "Landscape pages (PDF)" }));
       await userEvent.click(screen.getByRole("button", { name: "Apply" }));
       await userEvent.click(screen.getByRole("button", { name: "Download PDF" }));
       await vi.waitFor(() => expect(startExport).toHaveBeenCalledTimes(2));
-      expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "pdf", options: { include_charts: false, landscape: true } });
+      expect(startExport).toHaveBeenLastCalledWith({
+        dataset_id: 1,
+        format: "pdf",
+        options: { include_charts: false, landscape: true },
+      });
     } finally {
       chart.remove();
     }
   });
 
   it("asks the server first and drops gzip for formats it does not apply to", async () => {
-    const fetchMock = vi.fn(async () => new Response("x", { headers: { "content-disposition": 'attachment; filename="q1.parquet"' } }));
+    const fetchMock = vi.fn(
+      async () => new Response("x", { headers: { "content-disposition": 'attachment; filename="q1.parquet"' } }),
+    );
     vi.stubGlobal("fetch", fetchMock);
     renderButtons(true);
     await userEvent.click(screen.getByRole("button", { name: /Options/ }));
@@ -117,7 +147,10 @@ describe("ExportButtons", () => {
     await userEvent.click(screen.getByRole("button", { name: "Download Parquet" }));
     expect(await screen.findByText("Download started: q1.parquet")).toBeInTheDocument();
     expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "parquet", options: {} });
-    expect(fetchMock).toHaveBeenLastCalledWith("/api/export/parquet/1", expect.objectContaining({ method: "POST", body: "{}" }));
+    expect(fetchMock).toHaveBeenLastCalledWith(
+      "/api/export/parquet/1",
+      expect.objectContaining({ method: "POST", body: "{}" }),
+    );
   });
 
   it("opens the progress modal when the export becomes a background job", async () => {
@@ -168,7 +201,9 @@ describe("ExportButtons", () => {
     });
     renderButtons(true);
     await userEvent.click(screen.getByRole("button", { name: "Download CSV" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent('The export failed: Some fields are invalid. options.columns.0: unknown column "x"');
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      'The export failed: Some fields are invalid. options.columns.0: unknown column "x"',
+    );
     expect(fetchMock).not.toHaveBeenCalled();
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });

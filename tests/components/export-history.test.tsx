@@ -13,7 +13,13 @@ import { renderWithProviders } from "../helpers/render";
 
 vi.mock("@/components/history/history-api", async (importOriginal) => {
   const actual = await importOriginal<typeof api>();
-  return { ...actual, getHistory: vi.fn(), deleteExport: vi.fn(), checkDownload: vi.fn(), startBrowserDownload: vi.fn() };
+  return {
+    ...actual,
+    getHistory: vi.fn(),
+    deleteExport: vi.fn(),
+    checkDownload: vi.fn(),
+    startBrowserDownload: vi.fn(),
+  };
 });
 
 function item(overrides: Partial<HistoryItem>): HistoryItem {
@@ -56,7 +62,14 @@ function item(overrides: Partial<HistoryItem>): HistoryItem {
 
 const HISTORY = [
   item({ job_id: "job-1", dataset_title: "Student Records", format: "excel", file_size: 6291456, download_count: 2 }),
-  item({ job_id: "job-2", dataset_title: "Course Evaluations", format: "pdf", file_size: 2097152, download_count: 0, created_at: "2025-01-18T14:15:00Z" }),
+  item({
+    job_id: "job-2",
+    dataset_title: "Course Evaluations",
+    format: "pdf",
+    file_size: 2097152,
+    download_count: 0,
+    created_at: "2025-01-18T14:15:00Z",
+  }),
   item({
     job_id: "job-3",
     dataset_title: "Large Dataset",
@@ -82,7 +95,10 @@ function serve(items: HistoryItem[]) {
   });
 }
 
-function renderPage(ui: ReactElement = <ExportHistory isAdmin={false} canDelete retentionDays={7} />, locale: "en" | "ko" = "ko") {
+function renderPage(
+  ui: ReactElement = <ExportHistory isAdmin={false} canDelete retentionDays={7} />,
+  locale: "en" | "ko" = "ko",
+) {
   return renderWithProviders(<ToastProvider>{ui}</ToastProvider>, { locale });
 }
 
@@ -139,7 +155,9 @@ describe("ExportHistory", () => {
     const row = rowOf("Student Records");
     fireEvent.click(within(row as HTMLElement).getByRole("button", { name: "다운로드" }));
 
-    await waitFor(() => expect(api.startBrowserDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=1.2.abc", "job-1.xlsx"));
+    await waitFor(() =>
+      expect(api.startBrowserDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=1.2.abc", "job-1.xlsx"),
+    );
     expect(api.checkDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=1.2.abc");
     expect(await screen.findByText("3회 다운로드")).toBeInTheDocument();
   });
@@ -174,7 +192,9 @@ describe("ExportHistory", () => {
     await screen.findByText("Student Records");
     serve([{ ...HISTORY[0]!, signed_download_url: "/api/export/download/job-1?token=fresh" }, ...HISTORY.slice(1)]);
     fireEvent.click(within(rowOf("Student Records") as HTMLElement).getByRole("button", { name: "Download" }));
-    await waitFor(() => expect(api.startBrowserDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=fresh", "job-1.xlsx"));
+    await waitFor(() =>
+      expect(api.startBrowserDownload).toHaveBeenCalledWith("/api/export/download/job-1?token=fresh", "job-1.xlsx"),
+    );
   });
 
   it("deletes an export after the confirmation, and not before", async () => {
@@ -197,7 +217,9 @@ describe("ExportHistory", () => {
   });
 
   it("keeps the export when the confirmation is cancelled, and shows a refused delete", async () => {
-    vi.mocked(api.deleteExport).mockRejectedValue(new api.HistoryRequestError("This export is still running. Cancel it first, then delete it.", 409));
+    vi.mocked(api.deleteExport).mockRejectedValue(
+      new api.HistoryRequestError("This export is still running. Cancel it first, then delete it.", 409),
+    );
     renderPage(undefined, "en");
     await screen.findByText("Course Evaluations");
     fireEvent.click(screen.getAllByRole("button", { name: "Delete" })[1] as HTMLElement);
@@ -234,7 +256,16 @@ describe("ExportHistory", () => {
   it("marks expired exports, which have no download, and offers to show hidden ones", async () => {
     vi.mocked(api.getHistory).mockImplementation(async (filters) =>
       filters.includeExpired
-        ? page([item({ job_id: "old", dataset_title: "Old Export", status: "expired", expired: true, download_url: null, signed_download_url: null })])
+        ? page([
+            item({
+              job_id: "old",
+              dataset_title: "Old Export",
+              status: "expired",
+              expired: true,
+              download_url: null,
+              signed_download_url: null,
+            }),
+          ])
         : page([], { hidden_expired: 1 }),
     );
     renderPage(undefined, "en");

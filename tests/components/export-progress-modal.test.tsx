@@ -61,7 +61,8 @@ const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
   }
   return { ok: true, status: 200, json: async () => structuredClone(answer) } as Response;
 });
-const statusCalls = (id = "j1") => fetchMock.mock.calls.filter(([url]) => String(url) === `/api/export/status/${id}`).length;
+const statusCalls = (id = "j1") =>
+  fetchMock.mock.calls.filter(([url]) => String(url) === `/api/export/status/${id}`).length;
 
 /** Lets fake time pass and React settle (fetch mocks, query notifications, timers). */
 const advance = (ms = 0) =>
@@ -75,7 +76,10 @@ const advance = (ms = 0) =>
 function renderModal({ warning, locale = "en" }: { warning?: string; locale?: "en" | "ko" } = {}) {
   const onClose = vi.fn();
   const onRetried = vi.fn();
-  const view = renderWithProviders(<ExportProgressModal jobId="j1" warning={warning} onClose={onClose} onRetried={onRetried} />, { locale });
+  const view = renderWithProviders(
+    <ExportProgressModal jobId="j1" warning={warning} onClose={onClose} onRetried={onRetried} />,
+    { locale },
+  );
   return { ...view, onClose, onRetried };
 }
 
@@ -196,7 +200,9 @@ describe("ExportProgressModal: progress", () => {
     server.j1 = job({ stalled: true, eta_seconds: null });
     renderModal();
     await advance();
-    expect(screen.getByTestId("export-stalled")).toHaveTextContent("The worker running this export stopped responding. It will start again by itself shortly.");
+    expect(screen.getByTestId("export-stalled")).toHaveTextContent(
+      "The worker running this export stopped responding. It will start again by itself shortly.",
+    );
     expect(screen.queryByTestId("export-eta")).toBeNull();
     expect(screen.getByRole("button", { name: "Cancel" })).toBeEnabled();
 
@@ -256,7 +262,11 @@ describe("ExportProgressModal: completion", () => {
 
 describe("ExportProgressModal: failure and retry", () => {
   it("shows the failure with the job's message, and Retry hands over the new job", async () => {
-    server.j1 = job({ status: "failed", eta_seconds: null, error_message: "Not enough disk space to write the export file." });
+    server.j1 = job({
+      status: "failed",
+      eta_seconds: null,
+      error_message: "Not enough disk space to write the export file.",
+    });
     vi.mocked(retryExport).mockResolvedValue({ mode: "job", job_id: "j2", status_url: "/api/export/status/j2" });
     const { onRetried } = renderModal();
     await advance();
@@ -276,10 +286,22 @@ describe("ExportProgressModal: failure and retry", () => {
       j1: job({ status: "failed", eta_seconds: null, error_message: "The dataset no longer exists." }),
       j2: job({ job_id: "j2", progress: 20, processed_rows: 4000 }),
     };
-    vi.mocked(retryExport).mockResolvedValue({ mode: "job", job_id: "j2", status_url: "/api/export/status/j2", warning: "Large dataset" });
+    vi.mocked(retryExport).mockResolvedValue({
+      mode: "job",
+      job_id: "j2",
+      status_url: "/api/export/status/j2",
+      warning: "Large dataset",
+    });
     function Parent() {
       const [current, setCurrent] = useState({ id: "j1", warning: undefined as string | undefined });
-      return <ExportProgressModal jobId={current.id} warning={current.warning} onClose={() => {}} onRetried={(id, warning) => setCurrent({ id, warning })} />;
+      return (
+        <ExportProgressModal
+          jobId={current.id}
+          warning={current.warning}
+          onClose={() => {}}
+          onRetried={(id, warning) => setCurrent({ id, warning })}
+        />
+      );
     }
     renderWithProviders(<Parent />);
     await advance();
@@ -297,7 +319,10 @@ describe("ExportProgressModal: failure and retry", () => {
 
   it("shows a refused retry in the modal", async () => {
     server.j1 = job({ status: "failed", eta_seconds: null, error_message: "boom" });
-    vi.mocked(retryExport).mockResolvedValue({ error: "Too many export requests. Try again in a minute.", status: 429 });
+    vi.mocked(retryExport).mockResolvedValue({
+      error: "Too many export requests. Try again in a minute.",
+      status: 429,
+    });
     const { onRetried } = renderModal({ locale: "ko" });
     await advance();
     expect(screen.getByRole("alert")).toHaveTextContent("오류가 발생했습니다");
@@ -335,7 +360,10 @@ describe("ExportProgressModal: cancel", () => {
   });
 
   it("shows a refused cancel", async () => {
-    vi.mocked(cancelExport).mockResolvedValue({ error: "Only a waiting or running export can be cancelled.", status: 409 });
+    vi.mocked(cancelExport).mockResolvedValue({
+      error: "Only a waiting or running export can be cancelled.",
+      status: 409,
+    });
     renderModal();
     await advance();
     fireEvent.click(screen.getByRole("button", { name: "Cancel" }));

@@ -43,18 +43,34 @@ describe("demo data (SPEC §1)", () => {
     for (const row of rows.slice(0, 200)) expect(Object.keys(row).sort()).toEqual([...keys].sort());
 
     const texts = rows.flatMap((row) => Object.values(row).filter((v): v is string => typeof v === "string"));
-    for (const prefix of ["=", "+", "-", "@"]) expect(texts.some((t) => t.startsWith(prefix)), `prefix ${prefix}`).toBe(true);
+    for (const prefix of ["=", "+", "-", "@"])
+      expect(
+        texts.some((t) => t.startsWith(prefix)),
+        `prefix ${prefix}`,
+      ).toBe(true);
     const numbers = rows.flatMap((row) => Object.values(row).filter((v): v is number => typeof v === "number"));
     expect(numbers.some((n) => n < 0)).toBe(true);
     expect(texts.some((t) => /[^\x00-\x7f]/.test(t))).toBe(true);
 
     for (const column of dataset.columns) {
       const values = rows.map((row) => row[column.key]).filter((v) => v !== null);
-      const expectedType = { string: "string", date: "string", datetime: "string", integer: "number", number: "number", boolean: "boolean", json: "object" }[column.type];
-      expect(values.every((v) => typeof v === expectedType), `${column.key} is ${column.type}`).toBe(true);
+      const expectedType = {
+        string: "string",
+        date: "string",
+        datetime: "string",
+        integer: "number",
+        number: "number",
+        boolean: "boolean",
+        json: "object",
+      }[column.type];
+      expect(
+        values.every((v) => typeof v === expectedType),
+        `${column.key} is ${column.type}`,
+      ).toBe(true);
       if (column.type === "integer") expect(values.every((v) => Number.isInteger(v))).toBe(true);
       if (column.type === "date") expect(values.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v as string))).toBe(true);
-      if (column.type === "datetime") expect(values.every((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v as string))).toBe(true);
+      if (column.type === "datetime")
+        expect(values.every((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v as string))).toBe(true);
     }
   });
 
@@ -72,7 +88,12 @@ describe("demo data (SPEC §1)", () => {
   });
 
   it("flags exactly the API keys and session tokens as sensitive", () => {
-    const sensitive = DEMO_DATASETS.flatMap((d) => d.columns.filter((c) => c.sensitive).map((c) => `${d.title}.${c.key}`));
-    expect(sensitive).toEqual(["Agent Interactions (confidential).api_key", "Agent Interactions (confidential).session_token"]);
+    const sensitive = DEMO_DATASETS.flatMap((d) =>
+      d.columns.filter((c) => c.sensitive).map((c) => `${d.title}.${c.key}`),
+    );
+    expect(sensitive).toEqual([
+      "Agent Interactions (confidential).api_key",
+      "Agent Interactions (confidential).session_token",
+    ]);
   });
 });

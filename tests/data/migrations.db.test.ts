@@ -35,7 +35,15 @@ async function driftFromSchema(): Promise<number> {
   const file = path.join(tmp, "introspected.prisma");
   await writeFile(file, introspected);
   const diff = await runPrismaCli(
-    ["migrate", "diff", "--from-schema-datamodel", file, "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"],
+    [
+      "migrate",
+      "diff",
+      "--from-schema-datamodel",
+      file,
+      "--to-schema-datamodel",
+      "prisma/schema.prisma",
+      "--exit-code",
+    ],
     env,
   );
   return diff.code;
@@ -63,7 +71,15 @@ describe("database migrations", () => {
 
     // Migrations replayed in a shadow database vs. the schema file.
     const fromMigrations = await runPrismaCli(
-      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"],
+      [
+        "migrate",
+        "diff",
+        "--from-migrations",
+        "prisma/migrations",
+        "--to-schema-datamodel",
+        "prisma/schema.prisma",
+        "--exit-code",
+      ],
       env,
     );
     expect(fromMigrations.code, fromMigrations.output).toBe(0);
@@ -72,7 +88,9 @@ describe("database migrations", () => {
     expect(await driftFromSchema()).toBe(0);
 
     // The shadow databases of the diff are cleaned up.
-    const leftovers = await admin((c) => c.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'"));
+    const leftovers = await admin((c) =>
+      c.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'"),
+    );
     expect(leftovers.rows).toEqual([]);
   });
 

@@ -5,7 +5,10 @@ import { isDatabaseEmpty } from "@/lib/data/seed/seed";
 
 describe("the seeded demo database", () => {
   it("has the four demo users with their roles, all active", async () => {
-    const users = await prisma().user.findMany({ orderBy: { id: "asc" }, select: { email: true, role: true, active: true } });
+    const users = await prisma().user.findMany({
+      orderBy: { id: "asc" },
+      select: { email: true, role: true, active: true },
+    });
     expect(users).toEqual([
       { email: "admin@outport.local", role: "admin", active: true },
       { email: "manager@outport.local", role: "manager", active: true },
@@ -37,7 +40,10 @@ describe("the seeded demo database", () => {
       ["Evaluation Results", "admin@outport.local", 10000, 10000],
       ["Agent Interactions (confidential)", "admin@outport.local", 2000, 2000],
     ]);
-    const manager2 = await prisma().user.findUniqueOrThrow({ where: { email: "manager2@outport.local" }, include: { datasets: true } });
+    const manager2 = await prisma().user.findUniqueOrThrow({
+      where: { email: "manager2@outport.local" },
+      include: { datasets: true },
+    });
     expect(manager2.datasets).toEqual([]);
   });
 
@@ -47,8 +53,17 @@ describe("the seeded demo database", () => {
       include: { columns: { orderBy: { position: "asc" } } },
     });
     expect(dataset.columns.map((c) => c.key)).toEqual([
-      "interaction_id", "agent_name", "user_email", "channel", "prompt", "response_time_ms",
-      "satisfaction", "api_key", "session_token", "created_at", "metadata",
+      "interaction_id",
+      "agent_name",
+      "user_email",
+      "channel",
+      "prompt",
+      "response_time_ms",
+      "satisfaction",
+      "api_key",
+      "session_token",
+      "created_at",
+      "metadata",
     ]);
     expect(dataset.columns.filter((c) => c.sensitive).map((c) => c.key)).toEqual(["api_key", "session_token"]);
     expect(dataset.columns.find((c) => c.key === "metadata")?.type).toBe("json");

@@ -21,7 +21,16 @@ function chunk(type: string, body: Buffer): Buffer {
   return Buffer.concat([head, body, crc]);
 }
 
-function png(width: number, height: number, { depth = 8, colour = 6, interlace = 0, data }: { depth?: number; colour?: number; interlace?: number; data?: Buffer } = {}): Buffer {
+function png(
+  width: number,
+  height: number,
+  {
+    depth = 8,
+    colour = 6,
+    interlace = 0,
+    data,
+  }: { depth?: number; colour?: number; interlace?: number; data?: Buffer } = {},
+): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -29,7 +38,12 @@ function png(width: number, height: number, { depth = 8, colour = 6, interlace =
   ihdr[9] = colour;
   ihdr[12] = interlace;
   const raw = data ?? deflateSync(Buffer.alloc((width * 4 + 1) * height));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", raw), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", raw),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 describe("chart image check", () => {
@@ -42,12 +56,28 @@ describe("chart image check", () => {
     ["a JPEG data URL", "data:image/jpeg;base64,/9j/4AAQSkZJRg==", "must be a PNG data URL (data:image/png;base64,…)"],
     ["a link", "https://evil.example/chart.png", "must be a PNG data URL (data:image/png;base64,…)"],
     ["broken base64", "data:image/png;base64,@@@@", "is not valid base64"],
-    ["text posing as PNG", url(Buffer.from("hello, this is not an image at all, not even close")), "is not a PNG image"],
+    [
+      "text posing as PNG",
+      url(Buffer.from("hello, this is not an image at all, not even close")),
+      "is not a PNG image",
+    ],
     ["a truncated PNG", url(canvasPng().subarray(0, 60)), "is a truncated PNG"],
     ["an over-large image", url(png(5000, 10)), "must be between 1×1 and 4096×4096 pixels"],
-    ["an interlaced PNG", url(png(4, 4, { interlace: 1 })), "must be a non-interlaced PNG with 8-bit colour (as a canvas produces)"],
-    ["a 16-bit PNG", url(png(4, 4, { depth: 16 })), "must be a non-interlaced PNG with 8-bit colour (as a canvas produces)"],
-    ["image data that does not inflate", url(png(4, 4, { data: Buffer.from("not zlib") })), "is a damaged PNG (its image data does not decompress)"],
+    [
+      "an interlaced PNG",
+      url(png(4, 4, { interlace: 1 })),
+      "must be a non-interlaced PNG with 8-bit colour (as a canvas produces)",
+    ],
+    [
+      "a 16-bit PNG",
+      url(png(4, 4, { depth: 16 })),
+      "must be a non-interlaced PNG with 8-bit colour (as a canvas produces)",
+    ],
+    [
+      "image data that does not inflate",
+      url(png(4, 4, { data: Buffer.from("not zlib") })),
+      "is a damaged PNG (its image data does not decompress)",
+    ],
   ])("refuses %s", (_name, input, reason) => {
     expect(decodeChartImage(input)).toEqual({ ok: false, reason });
   });

@@ -22,7 +22,12 @@ function where(options: unknown) {
 describe("filters compile to parameterised SQL", () => {
   it("never pastes a value into the SQL text", () => {
     const hostile = "x'); DROP TABLE records; --";
-    const { sql, values } = where({ filters: [{ column: "name", op: "eq", value: hostile }, { column: "name", op: "contains", value: hostile }] });
+    const { sql, values } = where({
+      filters: [
+        { column: "name", op: "eq", value: hostile },
+        { column: "name", op: "contains", value: hostile },
+      ],
+    });
     expect(sql).not.toContain("DROP");
     expect(sql).not.toContain("'x");
     expect(values).toContain(hostile);

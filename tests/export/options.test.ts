@@ -57,7 +57,11 @@ describe("ZExportOptionsSchema", () => {
     [{ timezone: "Mars/Olympus" }, "timezone", "must be an IANA time zone such as UTC or Asia/Seoul"],
     [{ date_range: { start: "2025-02-30" } }, "date_range.start", "must be a date (YYYY-MM-DD)"],
     [{ date_range: { start: "2025-03-01", end: "2025-01-01" } }, "date_range.end", "must not be before start"],
-    [{ filters: [{ column: "a", op: "like", value: 1 }] }, "filters.0.op", "must be one of eq, ne, lt, lte, gt, gte, in, contains, starts_with, is_null, between"],
+    [
+      { filters: [{ column: "a", op: "like", value: 1 }] },
+      "filters.0.op",
+      "must be one of eq, ne, lt, lte, gt, gte, in, contains, starts_with, is_null, between",
+    ],
     [{ columns: [] }, "columns", "must name at least one column"],
     [{ colums: ["a"] }, "colums", "is not a known option"],
     [{ filter_mode: "some" }, "filter_mode", "must be all or any"],
@@ -85,13 +89,22 @@ describe("planExport", () => {
     const plan = planExport(ZExportOptionsSchema.parse({}), dataset, { mayIncludeSensitive: false });
     expect(plan.columns.map((c) => c.header)).toEqual(dataset.columns.map((c) => c.label));
     expect(plan.columns.find((c) => c.key === "api_key")).toMatchObject({ redacted: true, type: "string" });
-    const admin = planExport(ZExportOptionsSchema.parse({ include_sensitive: true }), dataset, { mayIncludeSensitive: true });
+    const admin = planExport(ZExportOptionsSchema.parse({ include_sensitive: true }), dataset, {
+      mayIncludeSensitive: true,
+    });
     expect(admin.columns.find((c) => c.key === "api_key")?.redacted).toBe(false);
   });
 
   it("takes a subset in the given order with renames", () => {
-    const plan = planExport(ZExportOptionsSchema.parse({ columns: ["amount", "order_id"], rename: { amount: "Total €" } }), dataset, { mayIncludeSensitive: false });
-    expect(plan.columns.map((c) => [c.key, c.header])).toEqual([["amount", "Total €"], ["order_id", "Order ID"]]);
+    const plan = planExport(
+      ZExportOptionsSchema.parse({ columns: ["amount", "order_id"], rename: { amount: "Total €" } }),
+      dataset,
+      { mayIncludeSensitive: false },
+    );
+    expect(plan.columns.map((c) => [c.key, c.header])).toEqual([
+      ["amount", "Total €"],
+      ["order_id", "Order ID"],
+    ]);
   });
 
   it.each([
@@ -99,19 +112,51 @@ describe("planExport", () => {
     [{ columns: ["order_id", "order_id"] }, "columns.1", 'column "order_id" is named twice'],
     [{ rename: { nope: "X" } }, "rename.nope", 'unknown column "nope"'],
     [{ columns: ["order_id"], rename: { amount: "X" } }, "rename.amount", 'column "amount" is not exported'],
-    [{ date_range: { column: "amount", start: "2025-01-01" } }, "date_range.column", '"amount" is not a date or date-time column'],
+    [
+      { date_range: { column: "amount", start: "2025-01-01" } },
+      "date_range.column",
+      '"amount" is not a date or date-time column',
+    ],
     [{ filters: [{ column: "nope", op: "eq", value: 1 }] }, "filters.0.column", 'unknown column "nope"'],
     [{ filters: [{ column: "amount", op: "eq", value: "ten" }] }, "filters.0.value", "must be a number"],
     [{ filters: [{ column: "quantity", op: "gt", value: 1.5 }] }, "filters.0.value", "must be a whole number"],
-    [{ filters: [{ column: "amount", op: "contains", value: "1" }] }, "filters.0.op", 'contains does not apply to number column "amount"'],
-    [{ filters: [{ column: "paid", op: "lt", value: true }] }, "filters.0.op", 'lt does not apply to boolean column "paid"'],
-    [{ filters: [{ column: "meta", op: "eq", value: "x" }] }, "filters.0.op", 'eq does not apply to json column "meta"'],
-    [{ filters: [{ column: "sale_date", op: "eq", value: "31/03/2025" }] }, "filters.0.value", "must be a date (YYYY-MM-DD)"],
-    [{ filters: [{ column: "amount", op: "between", value: [5, 1] }] }, "filters.0.value", "the low end must not be above the high end"],
-    [{ filters: [{ column: "amount", op: "between", value: [1] }] }, "filters.0.value", "must be a list of two values [low, high]"],
+    [
+      { filters: [{ column: "amount", op: "contains", value: "1" }] },
+      "filters.0.op",
+      'contains does not apply to number column "amount"',
+    ],
+    [
+      { filters: [{ column: "paid", op: "lt", value: true }] },
+      "filters.0.op",
+      'lt does not apply to boolean column "paid"',
+    ],
+    [
+      { filters: [{ column: "meta", op: "eq", value: "x" }] },
+      "filters.0.op",
+      'eq does not apply to json column "meta"',
+    ],
+    [
+      { filters: [{ column: "sale_date", op: "eq", value: "31/03/2025" }] },
+      "filters.0.value",
+      "must be a date (YYYY-MM-DD)",
+    ],
+    [
+      { filters: [{ column: "amount", op: "between", value: [5, 1] }] },
+      "filters.0.value",
+      "the low end must not be above the high end",
+    ],
+    [
+      { filters: [{ column: "amount", op: "between", value: [1] }] },
+      "filters.0.value",
+      "must be a list of two values [low, high]",
+    ],
     [{ filters: [{ column: "amount", op: "in", value: [1, "x"] }] }, "filters.0.value.1", "must be a number"],
     [{ filters: [{ column: "order_id", op: "eq" }] }, "filters.0.value", "is required"],
-    [{ filters: [{ column: "api_key", op: "starts_with", value: "sk-" }] }, "filters.0.column", '"api_key" is sensitive and cannot be filtered on'],
+    [
+      { filters: [{ column: "api_key", op: "starts_with", value: "sk-" }] },
+      "filters.0.column",
+      '"api_key" is sensitive and cannot be filtered on',
+    ],
   ])("refuses %j naming %s", (input, field, message) => {
     expect(planErrors(input)).toContainEqual({ field, message });
   });
@@ -136,6 +181,8 @@ describe("planExport", () => {
     );
     expect(plan.filters[0]).toMatchObject({ op: "gte", value: "2025-02-01T00:00:00Z" });
     expect(plan.dateRange).toEqual({ column: "sale_date", type: "date", start: "2025-01-01", end: "2025-03-31" });
-    expect(describeFilters(plan)).toBe("sale_date 2025-01-01 – 2025-03-31; created_at gte 2025-02-01T00:00:00Z OR order_id in (A, B) OR meta is not empty");
+    expect(describeFilters(plan)).toBe(
+      "sale_date 2025-01-01 – 2025-03-31; created_at gte 2025-02-01T00:00:00Z OR order_id in (A, B) OR meta is not empty",
+    );
   });
 });

@@ -120,7 +120,10 @@ describe("writeParquet", () => {
 
   it("keeps JSON text byte for byte, beyond what a double holds", async () => {
     const { file } = await write([['{"raw": 12345678901234567890}']], [{ key: "meta", header: "Meta", type: "json" }]);
-    const rows = await parquetReadObjects({ file, parsers: { jsonFromBytes: (bytes) => new TextDecoder().decode(bytes) } });
+    const rows = await parquetReadObjects({
+      file,
+      parsers: { jsonFromBytes: (bytes) => new TextDecoder().decode(bytes) },
+    });
     expect(rows).toEqual([{ Meta: '{"raw": 12345678901234567890}' }]);
   });
 
@@ -261,7 +264,12 @@ describe("writeParquet", () => {
 
   it("rejects a row group size that is not a positive integer", async () => {
     const run = async () => {
-      for await (const _chunk of writeParquet(batchesOf([]), { columns, timezone: "UTC", onWarning: () => {}, rowGroupSize: 0 })) {
+      for await (const _chunk of writeParquet(batchesOf([]), {
+        columns,
+        timezone: "UTC",
+        onWarning: () => {},
+        rowGroupSize: 0,
+      })) {
         // unreachable
       }
     };
@@ -273,7 +281,11 @@ describe("writeParquet", () => {
     const cols: ExportColumn[] = [{ key: "n", header: "n", type: "integer" }];
     const warnings: ValueWarning[] = [];
     const chunks: Uint8Array[] = [];
-    for await (const chunk of writeParquet(batchesOf(rows, 1000), { columns: cols, timezone: "UTC", onWarning: (w) => warnings.push(w) })) {
+    for await (const chunk of writeParquet(batchesOf(rows, 1000), {
+      columns: cols,
+      timezone: "UTC",
+      onWarning: (w) => warnings.push(w),
+    })) {
       chunks.push(chunk);
     }
     const file = concat(chunks);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { columnNeeds, type PdfFace } from "@/lib/export/pdf/table-canvas";
-import { ELLIPSIS, fitLines, fitsIn, FontStack, textWidth, type FaceMetrics, type Line } from "@/lib/export/pdf/cell-lines";
+import {
+  ELLIPSIS,
+  fitLines,
+  fitsIn,
+  FontStack,
+  textWidth,
+  type FaceMetrics,
+  type Line,
+} from "@/lib/export/pdf/cell-lines";
 
 // Two faces at 10 pt: a "Latin" face (ASCII and the ellipsis, 5 pt a character) and a
 // "CJK" face (Hangul and Han, 10 pt a character).
@@ -29,7 +37,10 @@ describe("cell line fitting", () => {
   it("breaks a word too long for the cell after its '@' or '.', else between characters", () => {
     expect(texts(fit("student.12345@uni.example", 75))).toEqual(["student.12345@", "uni.example"]);
     // When the rest would not fit anyway, the line is filled instead: more of it shows.
-    expect(texts(fit("student.12345@university.example", 75))).toEqual(["student.12345@u", `niversity.exam${ELLIPSIS}`]);
+    expect(texts(fit("student.12345@university.example", 75))).toEqual([
+      "student.12345@u",
+      `niversity.exam${ELLIPSIS}`,
+    ]);
     expect(texts(fit("0123456789012345", 40))).toEqual(["01234567", "89012345"]);
     expect(texts(fit("01234567890123456", 40))).toEqual(["01234567", `8901234${ELLIPSIS}`]);
     // A cell narrower than one character still shows a character a line.

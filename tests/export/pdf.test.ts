@@ -1,6 +1,16 @@
 import { decodeChartImage } from "@/lib/export/chart-images";
 import { groupDigits, pdfCellText, writePdf, PdfRowCountError, type PdfWriterOptions } from "@/lib/export/formats/pdf";
-import { BODY_GAP, FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, fitColumnWidths, pageGeometry, summaryPages, tableGrid, tablePageCount } from "@/lib/export/pdf/layout";
+import {
+  BODY_GAP,
+  FOOTER_HEIGHT,
+  HEADER_HEIGHT,
+  MARGIN,
+  fitColumnWidths,
+  pageGeometry,
+  summaryPages,
+  tableGrid,
+  tablePageCount,
+} from "@/lib/export/pdf/layout";
 import { tableHeight } from "@/lib/export/pdf/table-canvas";
 import type { PdfSummary } from "@/lib/export/pdf/types";
 import type { ExportColumn } from "@/lib/export/types";
@@ -47,7 +57,12 @@ function summary(records: number, extra: Partial<PdfSummary> = {}): PdfSummary {
 function options(records: number, overrides: Partial<PdfWriterOptions> = {}): PdfWriterOptions {
   const labels = pdfLabels("en", 2026);
   return {
-    info: { datasetTitle: "Student Enrollment 2024", filters: "none", user: "Mina Manager <manager@outport.local>", generatedAt: new Date("2026-11-23T14:05:00Z") },
+    info: {
+      datasetTitle: "Student Enrollment 2024",
+      filters: "none",
+      user: "Mina Manager <manager@outport.local>",
+      generatedAt: new Date("2026-11-23T14:05:00Z"),
+    },
     filters: "credits gte 0",
     summary: summary(records),
     labels,
@@ -65,7 +80,6 @@ async function render(n: number, overrides: Partial<PdfWriterOptions> = {}) {
   const bytes = await collect(writePdf(batchesOf(rows(n), 250), { ...context(COLUMNS), ...options(n, overrides) }));
   return { bytes, ...(await readPdf(bytes)) };
 }
-
 
 describe("PDF report writer", () => {
   it("writes a valid PDF whose every page has the header, the date and 'Page i of N'", async () => {
@@ -108,7 +122,8 @@ describe("PDF report writer", () => {
     expect(all).toContain("王伟");
     expect(all).toContain("José Martínez");
     // The header row is repeated on every table page.
-    for (const page of pages.slice(1)) expect(page.text).toMatch(/Student ID\s+Name\s+Credits\s+Balance\s+Enrolled\s+Active/);
+    for (const page of pages.slice(1))
+      expect(page.text).toMatch(/Student ID\s+Name\s+Credits\s+Balance\s+Enrolled\s+Active/);
   });
 
   it("writes the words in Korean for a Korean reader", async () => {
@@ -151,7 +166,10 @@ describe("PDF report writer", () => {
     const notes = `Scholarship recipient since the spring term, ${"renewed every year on condition of a grade average above 3.5, ".repeat(4)}and forty hours of service`;
     const data = [["student.12345678901@university.example.edu", notes, "1234.5"]];
     const bytes = await collect(
-      writePdf(batchesOf(data), { ...context(columns), ...options(1, { summary: summary(1, { columnCount: 3, numeric: [] }) }) }),
+      writePdf(batchesOf(data), {
+        ...context(columns),
+        ...options(1, { summary: summary(1, { columnCount: 3, numeric: [] }) }),
+      }),
     );
     const text = (await readPdf(bytes)).pages[1]?.text ?? "";
     expect(text).toContain("Scholarship recipient");
@@ -166,7 +184,12 @@ describe("PDF report writer", () => {
   it("draws characters no font has (emoji, control characters, Arabic) as boxes without failing the report", async () => {
     const columns: ExportColumn[] = [{ key: "note", header: "Note 😀", type: "string" }];
     const data = [["smile 😀 bell \u0007 tab\there مرحبا end"], ["line one\r\nline two"]];
-    const bytes = await collect(writePdf(batchesOf(data), { ...context(columns), ...options(2, { summary: summary(2, { columnCount: 1, numeric: [] }) }) }));
+    const bytes = await collect(
+      writePdf(batchesOf(data), {
+        ...context(columns),
+        ...options(2, { summary: summary(2, { columnCount: 1, numeric: [] }) }),
+      }),
+    );
     const text = (await readPdf(bytes)).pages[1]?.text ?? "";
     expect(text).toContain("smile");
     expect(text).toMatch(/tab\s+here/);
@@ -183,8 +206,12 @@ describe("PDF report writer", () => {
   });
 
   it("refuses to write a report whose rows differ from the summary's count", async () => {
-    await expect(collect(writePdf(batchesOf(rows(10)), { ...context(COLUMNS), ...options(12) }))).rejects.toBeInstanceOf(PdfRowCountError);
-    await expect(collect(writePdf(batchesOf(rows(12)), { ...context(COLUMNS), ...options(10) }))).rejects.toBeInstanceOf(PdfRowCountError);
+    await expect(
+      collect(writePdf(batchesOf(rows(10)), { ...context(COLUMNS), ...options(12) })),
+    ).rejects.toBeInstanceOf(PdfRowCountError);
+    await expect(
+      collect(writePdf(batchesOf(rows(12)), { ...context(COLUMNS), ...options(10) })),
+    ).rejects.toBeInstanceOf(PdfRowCountError);
   });
 });
 
@@ -225,14 +252,29 @@ describe("PDF layout", () => {
     // Two long free-text columns share equally; kept columns too wide for the page share as well.
     const shared = fitColumnWidths(grid, needs([900, 900, 20, 20, 20, 20]), page);
     expect(shared.widths[0]).toBeCloseTo(shared.widths[1] ?? 0, 3);
-    const overfull = fitColumnWidths(grid, needs([400, 400, 400, 20, 20, 20], [true, true, true, true, true, true]), page);
+    const overfull = fitColumnWidths(
+      grid,
+      needs([400, 400, 400, 20, 20, 20], [true, true, true, true, true, true]),
+      page,
+    );
     expect(sum(overfull.widths)).toBeCloseTo(page.contentWidth, 3);
     // Each column at least fits its header's longest word; with too many columns for that,
     // the floors shrink alike and the table still fits the page.
     const worded = fitColumnWidths(grid, needs([900, 900, 20, 20, 20, 20], undefined, 60), page);
     worded.widths.forEach((w) => expect(w).toBeGreaterThanOrEqual(60 + pad - 1e-6));
-    const crowded = tableGrid(Array.from({ length: 14 }, () => ({ type: "string" as const })), page);
-    const squeezed = fitColumnWidths(crowded, needs(Array.from({ length: 14 }, () => 500), undefined, 60), page);
+    const crowded = tableGrid(
+      Array.from({ length: 14 }, () => ({ type: "string" as const })),
+      page,
+    );
+    const squeezed = fitColumnWidths(
+      crowded,
+      needs(
+        Array.from({ length: 14 }, () => 500),
+        undefined,
+        60,
+      ),
+      page,
+    );
     expect(sum(squeezed.widths)).toBeCloseTo(page.contentWidth, 3);
     squeezed.widths.forEach((w) => expect(w).toBeCloseTo(page.contentWidth / 14, 3));
   });
@@ -256,7 +298,9 @@ describe("PDF layout", () => {
     expect(groupDigits("999")).toBe("999");
     expect(pdfCellText("=1+1", "string", { timezone: "UTC" }, labels)).toBe("=1+1");
     expect(pdfCellText("true", "boolean", { timezone: "UTC" }, labels)).toBe("Yes");
-    expect(pdfCellText("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" }, labels)).toBe("2025-05-12 16:28:37");
+    expect(pdfCellText("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" }, labels)).toBe(
+      "2025-05-12 16:28:37",
+    );
     expect(pdfCellText(null, "number", { timezone: "UTC" }, labels)).toBe("");
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { csvText, excelValue, formatDateTime, isoDateTime, jsonValue, neutralizeFormula, parquetValue, safeJson } from "@/lib/export/values";
+import {
+  csvText,
+  excelValue,
+  formatDateTime,
+  isoDateTime,
+  jsonValue,
+  neutralizeFormula,
+  parquetValue,
+  safeJson,
+} from "@/lib/export/values";
 
 const utc = { timezone: "UTC" };
 
@@ -42,7 +51,9 @@ describe("csvText for every value type", () => {
     expect(csvText(new Date("2025-03-31T23:30:00Z"), "date", utc)).toBe("2025-03-31");
     expect(csvText("2025-05-12T07:28:37Z", "datetime", utc)).toBe("2025-05-12 07:28:37");
     expect(csvText("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" })).toBe("2025-05-12 16:28:37");
-    expect(csvText(new Date("2025-01-01T00:00:00Z"), "datetime", { timezone: "America/New_York" })).toBe("2024-12-31 19:00:00");
+    expect(csvText(new Date("2025-01-01T00:00:00Z"), "datetime", { timezone: "America/New_York" })).toBe(
+      "2024-12-31 19:00:00",
+    );
     expect(csvText(true, "boolean", utc)).toBe("true");
     expect(csvText("false", "boolean", utc)).toBe("false");
     expect(csvText(null, "string", utc)).toBe("");
@@ -61,7 +72,9 @@ describe("csvText for every value type", () => {
         return this.text;
       }
     }
-    expect(csvText(new Decimal("12345678901234567890.123456789"), "number", utc)).toBe("12345678901234567890.123456789");
+    expect(csvText(new Decimal("12345678901234567890.123456789"), "number", utc)).toBe(
+      "12345678901234567890.123456789",
+    );
     expect(csvText(12345678901234567890n, "integer", utc)).toBe("12345678901234567890");
     expect(csvText("12345678901234567890", "integer", utc)).toBe("12345678901234567890");
   });
@@ -100,7 +113,9 @@ describe("jsonValue, excelValue and parquetValue", () => {
   it("gives Excel numbers, real dates and text that stays text", () => {
     expect(excelValue("-1229.28", "number", utc)).toBe(-1229.28);
     expect(excelValue("2025-03-31", "date", utc)).toEqual(new Date(Date.UTC(2025, 2, 31)));
-    expect(excelValue("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" })).toEqual(new Date(Date.UTC(2025, 4, 12, 16, 28, 37)));
+    expect(excelValue("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" })).toEqual(
+      new Date(Date.UTC(2025, 4, 12, 16, 28, 37)),
+    );
     expect(excelValue("=1+1", "string", utc)).toBe("=1+1");
   });
 

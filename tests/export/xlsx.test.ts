@@ -19,7 +19,11 @@ const COLUMNS: ExportColumn[] = [
   { key: "ok", header: "OK", type: "boolean" },
 ];
 
-async function* batchesOf(rows: readonly unknown[][], size: number, onBatch?: (index: number) => void): AsyncGenerator<RowBatch> {
+async function* batchesOf(
+  rows: readonly unknown[][],
+  size: number,
+  onBatch?: (index: number) => void,
+): AsyncGenerator<RowBatch> {
   for (let i = 0, index = 0; i < rows.length; i += size, index++) {
     onBatch?.(index);
     yield rows.slice(i, i + size);
@@ -31,7 +35,12 @@ type Written = { buffer: Buffer; chunks: Uint8Array[]; warnings: ValueWarning[];
 async function writeAndRead(
   columns: readonly ExportColumn[],
   rows: readonly unknown[][],
-  options: { batchSize?: number; maxRowsPerSheet?: number; timezone?: string; onBatch?: (index: number, chunksSoFar: readonly Uint8Array[]) => void } = {},
+  options: {
+    batchSize?: number;
+    maxRowsPerSheet?: number;
+    timezone?: string;
+    onBatch?: (index: number, chunksSoFar: readonly Uint8Array[]) => void;
+  } = {},
 ): Promise<Written> {
   const chunks: Uint8Array[] = [];
   const warnings: ValueWarning[] = [];
@@ -133,7 +142,9 @@ describe("writeXlsx (SPEC: XLSX export)", () => {
 
   it("shows date-times as wall-clock time in the export's time zone", async () => {
     const columns: ExportColumn[] = [{ key: "at", header: "At", type: "datetime" }];
-    const { workbook } = await writeAndRead(columns, [[new Date(Date.UTC(2025, 4, 12, 7, 28, 37))]], { timezone: "Asia/Seoul" });
+    const { workbook } = await writeAndRead(columns, [[new Date(Date.UTC(2025, 4, 12, 7, 28, 37))]], {
+      timezone: "Asia/Seoul",
+    });
     expect((sheet(workbook, "Data").getCell("A2").value as Date).toISOString()).toBe("2025-05-12T16:28:37.000Z");
   });
 
@@ -287,7 +298,9 @@ describe("writeXlsx (SPEC: XLSX export)", () => {
       { key: "id", header: "ID", type: "integer" },
       { key: "name", header: "Name", type: "string" },
     ];
-    const output = writeXlsx(endless(), { columns, timezone: "UTC", onWarning: () => {}, info: INFO })[Symbol.asyncIterator]();
+    const output = writeXlsx(endless(), { columns, timezone: "UTC", onWarning: () => {}, info: INFO })[
+      Symbol.asyncIterator
+    ]();
     const first = await output.next();
     expect(first.done).toBe(false);
     await output.return?.();
@@ -316,9 +329,21 @@ describe("writeXlsx with a slow reader", () => {
   it("hands out every byte even when the zip ends while the reader is busy with a chunk", async () => {
     // A reader like a file on a slow disk: each chunk takes a while, during which exceljs
     // finishes the archive. The last chunks must still come out.
-    const rows = Array.from({ length: 20_000 }, (_, i) => [`name ${i}`, i * 1.5, i, "2025-01-02", "2025-01-02T03:04:05Z", i % 2 === 0]);
+    const rows = Array.from({ length: 20_000 }, (_, i) => [
+      `name ${i}`,
+      i * 1.5,
+      i,
+      "2025-01-02",
+      "2025-01-02T03:04:05Z",
+      i % 2 === 0,
+    ]);
     const chunks: Buffer[] = [];
-    for await (const chunk of writeXlsx(batchesOf(rows, 5000), { columns: COLUMNS, timezone: "UTC", onWarning: () => {}, info: INFO })) {
+    for await (const chunk of writeXlsx(batchesOf(rows, 5000), {
+      columns: COLUMNS,
+      timezone: "UTC",
+      onWarning: () => {},
+      info: INFO,
+    })) {
       chunks.push(Buffer.from(chunk));
       await new Promise((resolve) => setTimeout(resolve, 15));
     }

@@ -10,14 +10,20 @@ export function chartPng(width: number, height: number): string {
   g.fillStyle = "#ffffff";
   g.fillRect(0, 0, width, height);
   g.fillStyle = "#4472c4";
-  for (let i = 0; i < 6; i++) g.fillRect(10 + i * (width / 7), height * (0.8 - i * 0.1), width / 10, height * (0.1 + i * 0.1));
+  for (let i = 0; i < 6; i++)
+    g.fillRect(10 + i * (width / 7), height * (0.8 - i * 0.1), width / 10, height * (0.1 + i * 0.1));
   return canvas.toDataURL("image/png");
 }
 
 export type PdfPage = { text: string; images: number; width: number; height: number };
 
 export async function readPdf(data: Uint8Array): Promise<{ pages: PdfPage[]; title: string | null }> {
-  const doc = await getDocument({ data: new Uint8Array(data), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+  const doc = await getDocument({
+    data: new Uint8Array(data),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: 0,
+  }).promise;
   const pages: PdfPage[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
@@ -34,7 +40,9 @@ export async function readPdf(data: Uint8Array): Promise<{ pages: PdfPage[]; tit
       last = { x: x + item.width, y };
     }
     const ops = await page.getOperatorList();
-    const images = ops.fnArray.filter((fn) => fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject).length;
+    const images = ops.fnArray.filter(
+      (fn) => fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject,
+    ).length;
     const [, , width, height] = page.view;
     pages.push({ text: text.replace(/[ \t]+/g, " "), images, width: width ?? 0, height: height ?? 0 });
   }

@@ -76,7 +76,13 @@ async function makeJob({
     const temp = tempPath(storageKey.slice(0, 36), 1, exportDir);
     const written = await writeHashed(Readable.from([Buffer.from(content)]), temp);
     await exportStore().publish(temp, storageKey);
-    file = { storageKey, fileName: `q1-sales.${format}`, fileSize: BigInt(written.size), sha256: written.sha256, md5: written.md5 };
+    file = {
+      storageKey,
+      fileName: `q1-sales.${format}`,
+      fileSize: BigInt(written.size),
+      sha256: written.sha256,
+      md5: written.md5,
+    };
   }
   return prisma().exportJob.create({
     data: {
@@ -146,7 +152,10 @@ describe("downloads", () => {
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
-    const after = await prisma().exportJob.findUniqueOrThrow({ where: { id: job.id }, include: { downloads: { orderBy: { id: "asc" } } } });
+    const after = await prisma().exportJob.findUniqueOrThrow({
+      where: { id: job.id },
+      include: { downloads: { orderBy: { id: "asc" } } },
+    });
     expect(after.downloadCount).toBe(3);
     const manager = await demoUser("manager");
     expect(after.downloads.map((d) => [d.userId, d.ip, d.userAgent])).toEqual([
@@ -199,7 +208,9 @@ describe("downloads", () => {
     rmSync(storedFile(missing.storageKey));
     const response = await downloadAs("manager", missing.id);
     expect(response.status).toBe(410);
-    expect((await json<{ detail: string }>(response)).detail).toBe("This export's file is no longer on the server. Export the dataset again.");
+    expect((await json<{ detail: string }>(response)).detail).toBe(
+      "This export's file is no longer on the server. Export the dataset again.",
+    );
     expect(await prisma().auditEvent.count({ where: { action: "integrity_failure", targetId: missing.id } })).toBe(1);
   });
 });
@@ -283,12 +294,22 @@ describe("history", () => {
     const a = await makeJob({ who: "manager", format: "csv", createdAt: new Date(now - 3 * 60_000) });
     const b = await makeJob({ who: "manager", format: "excel", createdAt: new Date(now - 1 * 60_000) });
     const c = await makeJob({ who: "manager2", format: "json", createdAt: new Date(now - 2 * 60_000) });
-    const d = await makeJob({ who: "admin", title: "All Students 2024-2025", format: "parquet", createdAt: new Date(now) });
+    const d = await makeJob({
+      who: "admin",
+      title: "All Students 2024-2025",
+      format: "parquet",
+      createdAt: new Date(now),
+    });
 
     const mine = await json<HistoryPage>(await historyAs("manager"));
     expect(mine.items.map((item) => item.job_id)).toEqual([b.id, a.id]);
     expect(mine.total).toBe(2);
-    expect(mine.items[0]).toMatchObject({ dataset_title: "Q1 Sales", format: "excel", status: "completed", download_count: 0 });
+    expect(mine.items[0]).toMatchObject({
+      dataset_title: "Q1 Sales",
+      format: "excel",
+      status: "completed",
+      download_count: 0,
+    });
     expect(mine.items[0]?.file_size).toBe(Number(b.fileSize));
 
     expect((await json<HistoryPage>(await historyAs("manager2"))).items.map((item) => item.job_id)).toEqual([c.id]);
@@ -305,7 +326,9 @@ describe("history", () => {
     expect((await historyAs(null)).status).toBe(401);
     const forbidden = await historyAs("manager", { user: String(manager2.id) });
     expect(forbidden.status).toBe(403);
-    expect((await json<{ detail: string }>(forbidden)).detail).toBe("Only administrators can see other users' exports.");
+    expect((await json<{ detail: string }>(forbidden)).detail).toBe(
+      "Only administrators can see other users' exports.",
+    );
     expect((await historyAs("manager", { user: String((await demoUser("manager")).id) })).status).toBe(200);
   });
 
@@ -313,11 +336,21 @@ describe("history", () => {
     const now = Date.now();
     const csv = await makeJob({ format: "csv", createdAt: new Date(now - 5000) });
     const excel = await makeJob({ format: "excel", createdAt: new Date(now - 4000) });
-    const failed = await makeJob({ format: "csv", status: "failed", errorMessage: "job.error.disk_full", createdAt: new Date(now - 3000) });
+    const failed = await makeJob({
+      format: "csv",
+      status: "failed",
+      errorMessage: "job.error.disk_full",
+      createdAt: new Date(now - 3000),
+    });
     const expired = await makeJob({ format: "csv", status: "expired", createdAt: new Date(now - 2000) });
-    const pastExpiry = await makeJob({ format: "excel", expiresAt: new Date(now - 1000), createdAt: new Date(now - 1000) });
+    const pastExpiry = await makeJob({
+      format: "excel",
+      expiresAt: new Date(now - 1000),
+      createdAt: new Date(now - 1000),
+    });
 
-    const ids = async (query: Record<string, string>) => (await json<HistoryPage>(await historyAs("manager", query))).items.map((i) => i.job_id);
+    const ids = async (query: Record<string, string>) =>
+      (await json<HistoryPage>(await historyAs("manager", query))).items.map((i) => i.job_id);
     expect(await ids({})).toEqual([failed.id, excel.id, csv.id]);
     expect(await ids({ format: "excel" })).toEqual([excel.id]);
     expect(await ids({ format: "csv" })).toEqual([failed.id, csv.id]);
@@ -327,15 +360,25 @@ describe("history", () => {
 
     const first = await json<HistoryPage>(await historyAs("manager", { include_expired: "true", page_size: "2" }));
     expect(first).toMatchObject({ total: 5, page: 1, pages: 3, page_size: 2 });
-    const third = await json<HistoryPage>(await historyAs("manager", { include_expired: "true", page_size: "2", page: "3" }));
+    const third = await json<HistoryPage>(
+      await historyAs("manager", { include_expired: "true", page_size: "2", page: "3" }),
+    );
     expect(third.items.map((i) => i.job_id)).toEqual([csv.id]);
     expect((await json<HistoryPage>(await historyAs("manager"))).hidden_expired).toBe(2);
 
     const rows = (await json<HistoryPage>(await historyAs("manager", { include_expired: "true" }))).items;
     const failedRow = rows.find((row) => row.job_id === failed.id);
-    expect(failedRow).toMatchObject({ error_message: "Not enough disk space to write the export file.", download_url: null, signed_download_url: null });
+    expect(failedRow).toMatchObject({
+      error_message: "Not enough disk space to write the export file.",
+      download_url: null,
+      signed_download_url: null,
+    });
     for (const id of [expired.id, pastExpiry.id]) {
-      expect(rows.find((row) => row.job_id === id)).toMatchObject({ expired: true, download_url: null, signed_download_url: null });
+      expect(rows.find((row) => row.job_id === id)).toMatchObject({
+        expired: true,
+        download_url: null,
+        signed_download_url: null,
+      });
     }
   });
 
@@ -395,7 +438,9 @@ describe("deleting an export", () => {
     const running = await makeJob({ status: "processing" });
     const refused = await deleteAs("manager", running.id);
     expect(refused.status).toBe(409);
-    expect((await json<{ detail: string }>(refused)).detail).toBe("This export is still running. Cancel it first, then delete it.");
+    expect((await json<{ detail: string }>(refused)).detail).toBe(
+      "This export is still running. Cancel it first, then delete it.",
+    );
     expect((await cancelAs("manager", running.id)).status).toBe(200);
     expect((await deleteAs("manager", running.id)).status).toBe(204);
 
@@ -435,7 +480,11 @@ describe("retention", () => {
     const now = Date.now();
     const old = await makeJob({ createdAt: new Date(now - 8 * DAY), expiresAt: new Date(now - DAY) });
     const fresh = await makeJob({ createdAt: new Date(now - DAY), expiresAt: new Date(now + 6 * DAY) });
-    const failed = await makeJob({ status: "failed", errorMessage: "job.error.unexpected", createdAt: new Date(now - 9 * DAY) });
+    const failed = await makeJob({
+      status: "failed",
+      errorMessage: "job.error.unexpected",
+      createdAt: new Date(now - 9 * DAY),
+    });
     const deleted = await makeJob();
     await prisma().exportJob.update({ where: { id: deleted.id }, data: { deletedAt: new Date() } });
     // A file published by a worker that died before recording it: old, and brand new.
@@ -463,7 +512,9 @@ describe("retention", () => {
 
     expect((await downloadAs("manager", old.id)).status).toBe(410);
     expect((await downloadAs("manager", fresh.id)).status).toBe(200);
-    const oldRow = (await json<HistoryPage>(await historyAs("manager", { include_expired: "true" }))).items.find((i) => i.job_id === old.id);
+    const oldRow = (await json<HistoryPage>(await historyAs("manager", { include_expired: "true" }))).items.find(
+      (i) => i.job_id === old.id,
+    );
     expect(oldRow).toMatchObject({ status: "expired", expired: true, signed_download_url: null });
 
     const audit = await prisma().auditEvent.findMany({ where: { action: "retention_purge" } });

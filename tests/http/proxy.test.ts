@@ -8,7 +8,9 @@ beforeAll(() => {
 });
 
 function request(path: string, cookie?: string, headers: Record<string, string> = {}) {
-  return new NextRequest(new URL(path, "http://127.0.0.1:3000"), { headers: cookie ? { cookie, ...headers } : headers });
+  return new NextRequest(new URL(path, "http://127.0.0.1:3000"), {
+    headers: cookie ? { cookie, ...headers } : headers,
+  });
 }
 
 describe("proxy", () => {

@@ -3,7 +3,11 @@ import { clientIp, parseCookies, requestLocale } from "@/lib/http/request";
 
 describe("request helpers", () => {
   it("parses cookies, decoding values and skipping junk", () => {
-    expect(parseCookies("a=1; b=hello%20world; junk; =x; c=%E0%A4%A")).toEqual({ a: "1", b: "hello world", c: "%E0%A4%A" });
+    expect(parseCookies("a=1; b=hello%20world; junk; =x; c=%E0%A4%A")).toEqual({
+      a: "1",
+      b: "hello world",
+      c: "%E0%A4%A",
+    });
     expect(parseCookies(null)).toEqual({});
   });
 

@@ -16,7 +16,11 @@ export async function datasetIdOf(title: string): Promise<number> {
   return (await prisma().dataset.findFirstOrThrow({ where: { title } })).id;
 }
 
-export async function createJob(who: DemoWho, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
+export async function createJob(
+  who: DemoWho,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const req = await requestAs(who, "/api/export/async", {
     method: "POST",
     body: JSON.stringify(body),
@@ -25,8 +29,17 @@ export async function createJob(who: DemoWho, body: Record<string, unknown>, hea
   return createAsync(req, routeContext({}));
 }
 
-export async function createdJob(who: DemoWho, title: string, format: string, options?: Record<string, unknown>): Promise<Accepted> {
-  const response = await createJob(who, { dataset_id: await datasetIdOf(title), format, ...(options ? { options } : {}) });
+export async function createdJob(
+  who: DemoWho,
+  title: string,
+  format: string,
+  options?: Record<string, unknown>,
+): Promise<Accepted> {
+  const response = await createJob(who, {
+    dataset_id: await datasetIdOf(title),
+    format,
+    ...(options ? { options } : {}),
+  });
   if (response.status !== 202) throw new Error(`expected 202, got ${response.status}: ${await response.text()}`);
   return (await response.json()) as Accepted;
 }
@@ -54,7 +67,12 @@ export async function downloadAs(who: DemoWho | null, jobId: string): Promise<Re
 }
 
 /** Polls `read` until `done` holds (or fails after `timeoutMs`), returning every value seen. */
-export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000, everyMs = 50): Promise<T[]> {
+export async function waitUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T[]> {
   const seen: T[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -67,7 +85,10 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
 }
 
 export async function headAs(who: DemoWho | null, jobId: string, query = ""): Promise<Response> {
-  return downloadHead(await requestAs(who, `/api/export/download/${jobId}${query}`, { method: "HEAD" }), routeContext({ jobId }));
+  return downloadHead(
+    await requestAs(who, `/api/export/download/${jobId}${query}`, { method: "HEAD" }),
+    routeContext({ jobId }),
+  );
 }
 
 /** A download as the browser's download manager makes it: the URL only, no session. */
@@ -82,5 +103,8 @@ export async function historyAs(who: DemoWho | null, query: Record<string, strin
 }
 
 export async function deleteAs(who: DemoWho | null, jobId: string): Promise<Response> {
-  return deleteFromHistory(await requestAs(who, `/api/export/history/${jobId}`, { method: "DELETE" }), routeContext({ jobId }));
+  return deleteFromHistory(
+    await requestAs(who, `/api/export/history/${jobId}`, { method: "DELETE" }),
+    routeContext({ jobId }),
+  );
 }

@@ -42,11 +42,15 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 const partFiles = () => readdirSync(exportDir).filter((name) => name.endsWith(".part"));
 
 async function cancelEverything() {
-  await prisma().exportJob.updateMany({ where: { status: { in: ["pending", "processing"] } }, data: { status: "cancelled" } });
+  await prisma().exportJob.updateMany({
+    where: { status: { in: ["pending", "processing"] } },
+    data: { status: "cancelled" },
+  });
 }
 
 beforeEach(async () => {
-  for (const who of ["admin", "manager", "manager2", "viewer"] as const) await resetExportRequests((await demoUser(who)).id);
+  for (const who of ["admin", "manager", "manager2", "viewer"] as const)
+    await resetExportRequests((await demoUser(who)).id);
 });
 
 afterAll(async () => {
@@ -65,9 +69,17 @@ describe("creating jobs (no worker running)", () => {
     expect(body.status_url).toBe(`/api/export/status/${body.job_id}`);
     expect(body.warning).toBeUndefined();
     const job = await jobJson("manager", body.job_id);
-    expect(job).toMatchObject({ status: "pending", progress: 0, format: "csv", dataset_title: "Q1 Sales", download_url: null });
+    expect(job).toMatchObject({
+      status: "pending",
+      progress: 0,
+      format: "csv",
+      dataset_title: "Q1 Sales",
+      download_url: null,
+    });
     // Audited with the job, in the same transaction.
-    const audit = await prisma().auditEvent.findMany({ where: { action: "export_requested", details: { path: ["job_id"], equals: body.job_id } } });
+    const audit = await prisma().auditEvent.findMany({
+      where: { action: "export_requested", details: { path: ["job_id"], equals: body.job_id } },
+    });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ targetType: "dataset", targetId: String(await datasetIdOf("Q1 Sales")) });
     expect(audit[0]?.details).toMatchObject({ format: "csv", delivery: "job" });
@@ -87,16 +99,23 @@ describe("creating jobs (no worker running)", () => {
 
   it("refuses the 4th active job of a user with 429 'concurrent export limit', even when requests race", async () => {
     const id = await datasetIdOf("Q1 Sales");
-    const responses = await Promise.all(Array.from({ length: 5 }, () => createJob("manager", { dataset_id: id, format: "csv" })));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => createJob("manager", { dataset_id: id, format: "csv" })),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
     const refused = responses.find((r) => r.status === 429);
     expect(((await refused?.json()) as { detail: string }).detail).toContain("concurrent export limit");
-    const pending = await prisma().exportJob.findMany({ where: { user: { email: "manager@outport.local" }, status: "pending" } });
+    const pending = await prisma().exportJob.findMany({
+      where: { user: { email: "manager@outport.local" }, status: "pending" },
+    });
     expect(pending).toHaveLength(3);
     // One export_requested event per job created, none for the refused ones.
     const audited = await prisma().auditEvent.count({
-      where: { action: "export_requested", OR: pending.map((job) => ({ details: { path: ["job_id"], equals: job.id } })) },
+      where: {
+        action: "export_requested",
+        OR: pending.map((job) => ({ details: { path: ["job_id"], equals: job.id } })),
+      },
     });
     expect(audited).toBe(3);
     // Another user is not affected by the manager's jobs.
@@ -109,7 +128,12 @@ describe("creating jobs (no worker running)", () => {
     expect(viewer.status).toBe(403);
     expect(((await viewer.json()) as { detail: string }).detail).toBe("You don't have permission to export");
     expect((await createJob("manager2", { dataset_id: q1, format: "csv" })).status).toBe(403);
-    const invalid = await createJob("manager", { dataset_id: q1, format: "docx", options: { columns: ["nope"] }, extra: 1 });
+    const invalid = await createJob("manager", {
+      dataset_id: q1,
+      format: "docx",
+      options: { columns: ["nope"] },
+      extra: 1,
+    });
     expect(invalid.status).toBe(422);
     const fields = ((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(["format", "extra"]));
@@ -174,7 +198,9 @@ describe("creating jobs (no worker running)", () => {
     expect(failed.error_message).toBe("Not enough disk space to write the export file.");
     expect(failed.download_url).toBeNull();
     expect(readdirSync(exportDir)).toEqual([]);
-    const ko = (await (await statusOf("manager", job.job_id, { "accept-language": "ko" })).json()) as { error_message: string };
+    const ko = (await (await statusOf("manager", job.job_id, { "accept-language": "ko" })).json()) as {
+      error_message: string;
+    };
     expect(ko.error_message).toBe("디스크 공간이 부족하여 내보내기 파일을 저장하지 못했습니다.");
     const audit = await prisma().auditEvent.findFirst({ where: { action: "export_failed", targetId: job.job_id } });
     expect(audit?.details).toMatchObject({ error: "job.error.disk_full" });
@@ -194,7 +220,11 @@ describe("with a worker running", () => {
 
   beforeAll(async () => {
     await cancelEverything();
-    worker = await startExportWorker({ ...WORKER_OPTIONS, dir: exportDir, onOutcome: (id, outcome) => outcomes.set(id, outcome) });
+    worker = await startExportWorker({
+      ...WORKER_OPTIONS,
+      dir: exportDir,
+      onOutcome: (id, outcome) => outcomes.set(id, outcome),
+    });
   });
   afterAll(async () => {
     await worker.stop();
@@ -219,7 +249,13 @@ describe("with a worker running", () => {
     const rows = seen.map((j) => j.processed_rows);
     rows.slice(1).forEach((r, i) => expect(r).toBeGreaterThanOrEqual(rows[i] ?? 0));
     expect(seen.some((j) => j.status === "processing" && j.eta_seconds !== null)).toBe(true);
-    expect(done).toMatchObject({ progress: 100, processed_rows: 75_000, total_rows: 75_000, eta_seconds: 0, attempts: 1 });
+    expect(done).toMatchObject({
+      progress: 100,
+      processed_rows: 75_000,
+      total_rows: 75_000,
+      eta_seconds: 0,
+      attempts: 1,
+    });
     expect(done?.download_url).toBe(`/api/export/download/${job.job_id}`);
     expect(done?.file_name).toMatch(/^all-students-2024-2025_\d{8}_\d{6}\.xlsx$/);
     expect(new Date(done?.expires_at ?? 0).getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
@@ -243,7 +279,12 @@ describe("with a worker running", () => {
 
   it("refuses to serve a file that changed on disk, with an audit event", async () => {
     const job = await createdJob("manager", "Q1 Sales", "csv");
-    const [done] = (await waitUntil(() => jobJson("manager", job.job_id), (j) => j.status === "completed")).slice(-1);
+    const [done] = (
+      await waitUntil(
+        () => jobJson("manager", job.job_id),
+        (j) => j.status === "completed",
+      )
+    ).slice(-1);
     const row = await prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } });
     const file = path.join(exportDir, row.storageKey ?? "");
     expect(done?.sha256).toBe(sha256(readFileSync(file)));
@@ -257,12 +298,21 @@ describe("with a worker running", () => {
 
   it("cancels a running job within 2 s, removing its temporary file; retry makes a new job that completes", async () => {
     const job = await createdJob("admin", BIG, "excel");
-    await waitUntil(() => jobJson("admin", job.job_id), (j) => j.status === "processing" && j.processed_rows > 0, 30_000);
+    await waitUntil(
+      () => jobJson("admin", job.job_id),
+      (j) => j.status === "processing" && j.processed_rows > 0,
+      30_000,
+    );
     expect(partFiles().length).toBe(1);
     const asked = Date.now();
     const response = await cancelAs("admin", job.job_id);
     expect(response.status).toBe(200);
-    await waitUntil(async () => outcomes.get(job.job_id), (o) => o !== undefined, 5_000, 20);
+    await waitUntil(
+      async () => outcomes.get(job.job_id),
+      (o) => o !== undefined,
+      5_000,
+      20,
+    );
     expect(Date.now() - asked).toBeLessThan(2_000);
     expect(outcomes.get(job.job_id)).toBe("stopped");
     expect(partFiles()).toEqual([]);
@@ -274,7 +324,12 @@ describe("with a worker running", () => {
     expect(retried.status).toBe(202);
     const again = (await retried.json()) as { job_id: string };
     expect(again.job_id).not.toBe(job.job_id);
-    const seen = await waitUntil(() => jobJson("admin", again.job_id), (j) => j.status === "completed" || j.status === "failed", 60_000, 200);
+    const seen = await waitUntil(
+      () => jobJson("admin", again.job_id),
+      (j) => j.status === "completed" || j.status === "failed",
+      60_000,
+      200,
+    );
     expect(seen[seen.length - 1]).toMatchObject({ status: "completed", retry_of: job.job_id, processed_rows: 75_000 });
     const [original, copy] = await Promise.all([
       prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } }),
@@ -292,9 +347,17 @@ describe("with a worker running", () => {
     );
     try {
       const job = await createdJob("manager", "Course Evaluations", "csv");
-      const [done] = (await waitUntil(() => jobJson("manager", job.job_id), (j) => j.status === "completed")).slice(-1);
+      const [done] = (
+        await waitUntil(
+          () => jobJson("manager", job.job_id),
+          (j) => j.status === "completed",
+        )
+      ).slice(-1);
       expect(done).toMatchObject({ skipped_rows: 1, processed_rows: 1200 });
-      expect(done?.warnings).toContainEqual({ record_id: Number(rows[0]?.id), message: "The record could not be read and was skipped." });
+      expect(done?.warnings).toContainEqual({
+        record_id: Number(rows[0]?.id),
+        message: "The record could not be read and was skipped.",
+      });
       const csv = parseCsv((await (await downloadAs("manager", job.job_id)).text()).replace(/^\uFEFF/, ""));
       expect(csv).toHaveLength(1201);
     } finally {
@@ -324,7 +387,9 @@ describe("a worker process that dies", () => {
     return child;
   }
   const exited = (child: ChildProcess) =>
-    new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+    new Promise<number | null>((resolve) =>
+      child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code)),
+    );
 
   beforeEach(cancelEverything);
   afterAll(() => {
@@ -334,11 +399,21 @@ describe("a worker process that dies", () => {
   it("killed with SIGKILL mid-job: after the lease, a new worker completes the job once, hash intact, no temp file", async () => {
     const job = await createdJob("admin", BIG, "excel");
     const first = workerProcess();
-    await waitUntil(() => jobJson("admin", job.job_id), (j) => j.status === "processing" && j.processed_rows > 0, 30_000, 100);
+    await waitUntil(
+      () => jobJson("admin", job.job_id),
+      (j) => j.status === "processing" && j.processed_rows > 0,
+      30_000,
+      100,
+    );
     first.kill("SIGKILL");
     await exited(first);
     const second = workerProcess();
-    const seen = await waitUntil(() => jobJson("admin", job.job_id), (j) => ["completed", "failed"].includes(j.status), 90_000, 200);
+    const seen = await waitUntil(
+      () => jobJson("admin", job.job_id),
+      (j) => ["completed", "failed"].includes(j.status),
+      90_000,
+      200,
+    );
     const done = seen[seen.length - 1];
     expect(done).toMatchObject({ status: "completed", attempts: 2, processed_rows: 75_000 });
     const progress = seen.map((j) => j.progress);
@@ -355,7 +430,12 @@ describe("a worker process that dies", () => {
   it("stopped with SIGTERM mid-job: it hands the job back (attempt not counted) and exits", async () => {
     const job = await createdJob("admin", BIG, "excel");
     const worker = workerProcess({ OUTPORT_JOB_SHUTDOWN_GRACE_MS: "0" });
-    await waitUntil(() => jobJson("admin", job.job_id), (j) => j.status === "processing" && j.processed_rows > 0, 30_000, 100);
+    await waitUntil(
+      () => jobJson("admin", job.job_id),
+      (j) => j.status === "processing" && j.processed_rows > 0,
+      30_000,
+      100,
+    );
     worker.kill("SIGTERM");
     expect(await exited(worker)).toBe(143);
     const released = await prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } });
@@ -375,6 +455,9 @@ describe("a worker process that dies", () => {
     const reaped = await reapJobs(2, 3);
     expect(reaped.failed).toContain(job.job_id);
     const failed = await jobJson("admin", job.job_id);
-    expect(failed).toMatchObject({ status: "failed", error_message: "The export was interrupted three times and has been stopped." });
+    expect(failed).toMatchObject({
+      status: "failed",
+      error_message: "The export was interrupted three times and has been stopped.",
+    });
   });
 });

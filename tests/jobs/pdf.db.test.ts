@@ -20,8 +20,12 @@ process.env.OUTPORT_EXPORT_DIR = exportDir;
 
 const COURSES = "Course Evaluations"; // 1,200 rows, the manager's
 
-
-async function finishedPdf(who: "admin" | "manager", title: string, options: Record<string, unknown>, headers: Record<string, string> = {}) {
+async function finishedPdf(
+  who: "admin" | "manager",
+  title: string,
+  options: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const response = await createJob(who, { dataset_id: await datasetIdOf(title), format: "pdf", options }, headers);
   expect(response.status).toBe(202);
   const { job_id } = (await response.json()) as { job_id: string };
@@ -45,7 +49,9 @@ afterAll(async () => {
 
 describe("PDF reports", () => {
   it("runs as a job and reads back: title, date, Page i of N on every page, summary, first and last rows, CJK, chart images", async () => {
-    const { job, bytes, pages, title } = await finishedPdf("manager", COURSES, { chart_images: [chartPng(640, 320), chartPng(800, 400)] });
+    const { job, bytes, pages, title } = await finishedPdf("manager", COURSES, {
+      chart_images: [chartPng(640, 320), chartPng(800, 400)],
+    });
     expect(job).toMatchObject({ status: "completed", progress: 100, processed_rows: 1200, total_rows: 1200 });
     expect(job.file_name).toMatch(/^course-evaluations_\d{8}_\d{6}\.pdf$/);
     expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
@@ -86,7 +92,11 @@ describe("PDF reports", () => {
   });
 
   it("summarises exactly the filtered rows, in Korean for a Korean requester, landscape when asked", async () => {
-    const options = { filters: [{ column: "department", op: "eq", value: "Music" }], landscape: true, include_charts: false };
+    const options = {
+      filters: [{ column: "department", op: "eq", value: "Music" }],
+      landscape: true,
+      include_charts: false,
+    };
     const { job, pages } = await finishedPdf("manager", COURSES, options, { "accept-language": "ko-KR,ko;q=0.9" });
     const { rows } = await pgPool().query<{ n: string }>(
       `SELECT count(*) AS n FROM records WHERE dataset_id = $1 AND data->>'department' = 'Music'`,
@@ -103,7 +113,10 @@ describe("PDF reports", () => {
   });
 
   it("refuses more rows than a PDF holds with 422 naming the cap and suggesting CSV or Excel", async () => {
-    const response = await createJob("admin", { dataset_id: await datasetIdOf("All Students 2024-2025"), format: "pdf" });
+    const response = await createJob("admin", {
+      dataset_id: await datasetIdOf("All Students 2024-2025"),
+      format: "pdf",
+    });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { detail: string; errors: Array<{ field: string }> };
     expect(body.detail).toContain("20,000");
@@ -116,7 +129,13 @@ describe("PDF reports", () => {
     const bad = await createJob("manager", {
       dataset_id: id,
       format: "pdf",
-      options: { chart_images: [chartPng(100, 50), "data:image/gif;base64,R0lGODlhAQABAAAAACw=", "data:image/png;base64,aGVsbG8gd29ybGQh"] },
+      options: {
+        chart_images: [
+          chartPng(100, 50),
+          "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+          "data:image/png;base64,aGVsbG8gd29ybGQh",
+        ],
+      },
     });
     expect(bad.status).toBe(422);
     const body = (await bad.json()) as { errors: Array<{ field: string; message: string }> };
@@ -124,15 +143,26 @@ describe("PDF reports", () => {
       { field: "chart_images.1", message: "must be a PNG data URL (data:image/png;base64,…)" },
       { field: "chart_images.2", message: "is not a PNG image" },
     ]);
-    const tooMany = await createJob("manager", { dataset_id: id, format: "pdf", options: { chart_images: Array(5).fill(chartPng(10, 10)) } });
+    const tooMany = await createJob("manager", {
+      dataset_id: id,
+      format: "pdf",
+      options: { chart_images: Array(5).fill(chartPng(10, 10)) },
+    });
     expect(tooMany.status).toBe(422);
-    const csv = await createJob("manager", { dataset_id: id, format: "csv", options: { chart_images: [chartPng(10, 10)] } });
+    const csv = await createJob("manager", {
+      dataset_id: id,
+      format: "csv",
+      options: { chart_images: [chartPng(10, 10)] },
+    });
     expect(csv.status).toBe(422);
     expect(((await csv.json()) as { errors: Array<{ field: string }> }).errors[0]?.field).toBe("chart_images");
   });
 
   it("queues a PDF as a job even when a direct download is asked for", async () => {
-    const job = await createdJob("manager", COURSES, "pdf", { include_charts: false, columns: ["evaluation_id", "comment"] });
+    const job = await createdJob("manager", COURSES, "pdf", {
+      include_charts: false,
+      columns: ["evaluation_id", "comment"],
+    });
     expect(job.status).toBe("pending");
     expect(await runJob(job.job_id, { dir: exportDir })).toBe("completed");
   });

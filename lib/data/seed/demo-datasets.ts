@@ -41,14 +41,40 @@ export const FORMULA_PROBES = [
 ] as const;
 
 const NAMES = [
-  "김민준", "이서연", "박지호", "최수아", "정하준", "강지우",
-  "王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆",
-  "José Martínez", "Chloé Dubois", "Renée Fontaine", "Zoë Müller", "Ana Peña", "Søren Lund",
-  "Emily Johnson", "Liam O'Brien", "Noah Smith", "Olivia Brown", "Amara Okafor", "Priya Nair",
+  "김민준",
+  "이서연",
+  "박지호",
+  "최수아",
+  "정하준",
+  "강지우",
+  "王伟",
+  "李娜",
+  "张敏",
+  "刘洋",
+  "陈静",
+  "杨帆",
+  "José Martínez",
+  "Chloé Dubois",
+  "Renée Fontaine",
+  "Zoë Müller",
+  "Ana Peña",
+  "Søren Lund",
+  "Emily Johnson",
+  "Liam O'Brien",
+  "Noah Smith",
+  "Olivia Brown",
+  "Amara Okafor",
+  "Priya Nair",
 ] as const;
 
 const DEPARTMENTS = [
-  "Computer Science", "Mathematics", "Physics", "Economics", "Literature", "Biology", "Music",
+  "Computer Science",
+  "Mathematics",
+  "Physics",
+  "Economics",
+  "Literature",
+  "Biology",
+  "Music",
 ] as const;
 
 const CITIES = ["Seoul", "Busan", "北京", "上海", "Montréal", "São Paulo", "Zürich", "London", "New York"] as const;
@@ -116,12 +142,20 @@ const SALES_PRODUCTS = [
   { product: "Jalapeño Hot Sauce", category: "Condiments", price: [4, 9] },
   { product: "Crème Brûlée Kit", category: "Desserts", price: [12, 24] },
   { product: "Açaí Bowl Mix", category: "Desserts", price: [8, 16] },
-  { product: "Gift Box \"Señorita\"", category: "Gifts", price: [35, 90] },
+  { product: 'Gift Box "Señorita"', category: "Gifts", price: [35, 90] },
 ] as const;
 
 const SALES_CUSTOMERS = [
-  "Muñoz & Hijos", "O'Brien Ltd", "Café de Flore", "Nørrebro Deli", "Smith, Jones & Co",
-  "Ünal Gıda", "Peña Brothers", "Les Délices", "서울상사", "上海贸易",
+  "Muñoz & Hijos",
+  "O'Brien Ltd",
+  "Café de Flore",
+  "Nørrebro Deli",
+  "Smith, Jones & Co",
+  "Ünal Gıda",
+  "Peña Brothers",
+  "Les Délices",
+  "서울상사",
+  "上海贸易",
 ] as const;
 
 const q1Sales: DemoDataset = {
@@ -154,7 +188,10 @@ const q1Sales: DemoDataset = {
       order_id: `SO-2025-${pad(index + 1, 5)}`,
       sale_date: isoDate("2025-01-01", "2025-03-31", random),
       region: random.pick(["Europe", "UK & Ireland", "Iberia", "Americas", "APAC"] as const),
-      customer: index % 50 === 23 ? random.pick(["@acme_corp", "+44 20 7946 0958", "-Walk-in-", "=Sum Corp"]) : random.pick(SALES_CUSTOMERS),
+      customer:
+        index % 50 === 23
+          ? random.pick(["@acme_corp", "+44 20 7946 0958", "-Walk-in-", "=Sum Corp"])
+          : random.pick(SALES_CUSTOMERS),
       product: item.product,
       category: item.category,
       quantity,
@@ -390,7 +427,7 @@ function token(random: Random, prefix: string, length: number): string {
 
 const PROMPTS = [
   "Summarise the Q1 sales report, please.",
-  "Translate \"welcome\" into Korean: 환영합니다",
+  'Translate "welcome" into Korean: 환영합니다',
   "What's the refund policy for orders over €500?",
   "列出所有未付款的发票",
   "Draft an e-mail to the team,\nsubject: weekly sync",
@@ -430,7 +467,11 @@ const agentInteractions: DemoDataset = {
       api_key: token(random, "sk-live-", 32),
       session_token: token(random, "sess_", 24),
       created_at: isoDateTime("2025-02-01", "2025-05-31", random),
-      metadata: { model: random.pick(MODELS).model, tokens: random.int(50, 4000), tags: random.chance(0.3) ? ["escalated"] : [] },
+      metadata: {
+        model: random.pick(MODELS).model,
+        tokens: random.int(50, 4000),
+        tags: random.chance(0.3) ? ["escalated"] : [],
+      },
     };
   },
 };

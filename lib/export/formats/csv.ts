@@ -22,18 +22,25 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * a plain number, true/false, an ISO date) take a short path; anything else goes through
  * csvText, which handles every value and warns. Neither path lets a formula through.
  */
-function cellFormatter(type: ColumnType, options: Required<ValueOptions>, escape: (field: string) => string): (value: unknown) => string {
+function cellFormatter(
+  type: ColumnType,
+  options: Required<ValueOptions>,
+  escape: (field: string) => string,
+): (value: unknown) => string {
   const general = (value: unknown) => escape(csvText(value, type, options));
   switch (type) {
     case "string":
-      return (value) => (typeof value === "string" ? escape(neutralizeFormula(value)) : value == null ? "" : general(value));
+      return (value) =>
+        typeof value === "string" ? escape(neutralizeFormula(value)) : value == null ? "" : general(value);
     case "integer":
     case "number":
-      return (value) => (typeof value === "string" && CANONICAL_NUMBER.test(value) ? value : value == null ? "" : general(value));
+      return (value) =>
+        typeof value === "string" && CANONICAL_NUMBER.test(value) ? value : value == null ? "" : general(value);
     case "boolean":
       return (value) => (value === "true" || value === "false" ? value : value == null ? "" : general(value));
     case "date":
-      return (value) => (typeof value === "string" && ISO_DATE.test(value) ? value : value == null ? "" : general(value));
+      return (value) =>
+        typeof value === "string" && ISO_DATE.test(value) ? value : value == null ? "" : general(value);
     default:
       return (value) => (value == null ? "" : general(value));
   }

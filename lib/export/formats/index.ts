@@ -13,7 +13,12 @@ export type FormatSpec = {
 export const FORMAT_SPECS: Record<ExportFormat, FormatSpec> = {
   csv: { extension: "csv", contentType: "text/csv; charset=utf-8", streams: true, compressible: true },
   json: { extension: "json", contentType: "application/json; charset=utf-8", streams: true, compressible: true },
-  ndjson: { extension: "ndjson", contentType: "application/x-ndjson; charset=utf-8", streams: true, compressible: true },
+  ndjson: {
+    extension: "ndjson",
+    contentType: "application/x-ndjson; charset=utf-8",
+    streams: true,
+    compressible: true,
+  },
   excel: {
     extension: "xlsx",
     contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -130,7 +130,9 @@ function planColumn(type: ColumnType, name: string): ColumnPlan {
           if (typeof value !== "string") return null;
           // Readers parse a JSON column, so text that is not JSON would break the whole file.
           if (isJsonText(value)) return value;
-          warn(`not valid JSON, written as a JSON string: ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}…` : value)}`);
+          warn(
+            `not valid JSON, written as a JSON string: ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}…` : value)}`,
+          );
           return JSON.stringify(value);
         },
       };

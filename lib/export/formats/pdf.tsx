@@ -8,7 +8,15 @@
 import { Canvas } from "@react-pdf/renderer";
 import type { ReactElement } from "react";
 import { PdfPageStream } from "../pdf/render";
-import { fitColumnWidths, pageGeometry, summaryPages, tableGrid, tablePageCount, isNumericType, type TableLayout } from "../pdf/layout";
+import {
+  fitColumnWidths,
+  pageGeometry,
+  summaryPages,
+  tableGrid,
+  tablePageCount,
+  isNumericType,
+  type TableLayout,
+} from "../pdf/layout";
 import { ReportPage, SummaryBody, type Frame } from "../pdf/report";
 import { columnNeeds, paintTablePage, tableHeight, tableWidth, type TableColumn } from "../pdf/table-canvas";
 import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
@@ -46,7 +54,12 @@ export function groupDigits(text: string): string {
 }
 
 /** A cell as printed: numbers grouped, booleans in words, everything else as displayed. */
-export function pdfCellText(value: unknown, type: ColumnType, options: ValueOptions, labels: Pick<PdfLabels, "yes" | "no">): string {
+export function pdfCellText(
+  value: unknown,
+  type: ColumnType,
+  options: ValueOptions,
+  labels: Pick<PdfLabels, "yes" | "no">,
+): string {
   const text = displayText(value, type, options);
   if (isNumericType(type)) return groupDigits(text);
   if (type === "boolean") return text === "true" ? labels.yes : text === "false" ? labels.no : text;
@@ -67,7 +80,10 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   // height, rows per page, so the page count) does not depend on them.
   const grid = tableGrid(columns, page);
   let table: TableLayout | null = null;
-  const plan = summaryPages({ numericColumns: summary.numeric.length, charts: context.charts, images: context.chartImages }, page);
+  const plan = summaryPages(
+    { numericColumns: summary.numeric.length, charts: context.charts, images: context.chartImages },
+    page,
+  );
   const pages = plan.length + tablePageCount(summary.records, grid);
   const frame: Frame = { page, title: info.datasetTitle, dateText: context.dateText, labels, logo: context.logo };
   const out = new PdfPageStream({
@@ -105,10 +121,19 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   const closePage = () => {
     pageNumber++;
     table ??= fitColumnWidths(grid, columnNeeds(tableColumns, pageRows, fonts), page);
-    const body = { columns: tableColumns, table, rows: pageRows, firstRow: rows - pageRows.length, noRecords: labels.noRecords };
+    const body = {
+      columns: tableColumns,
+      table,
+      rows: pageRows,
+      firstRow: rows - pageRows.length,
+      noRecords: labels.noRecords,
+    };
     group.push(
       <ReportPage key={pageNumber} frame={frame} number={pageNumber} pages={pages}>
-        <Canvas style={{ width: tableWidth(table), height: tableHeight(table, pageRows.length) }} paint={out.paint((canvas) => paintTablePage(canvas, fonts, body))} />
+        <Canvas
+          style={{ width: tableWidth(table), height: tableHeight(table, pageRows.length) }}
+          paint={out.paint((canvas) => paintTablePage(canvas, fonts, body))}
+        />
       </ReportPage>,
     );
     pageRows = [];
@@ -126,7 +151,12 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
       values.current.row = rows;
       const cells: string[] = new Array<string>(columns.length);
       for (let i = 0; i < columns.length; i++) {
-        cells[i] = pdfCellText(row[i], (columns[i] as (typeof columns)[number]).type, values.options[i] as ValueOptions, labels);
+        cells[i] = pdfCellText(
+          row[i],
+          (columns[i] as (typeof columns)[number]).type,
+          values.options[i] as ValueOptions,
+          labels,
+        );
       }
       pageRows.push(cells);
       if (pageRows.length === grid.rowsPerPage) {

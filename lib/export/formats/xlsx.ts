@@ -137,7 +137,8 @@ function sheetName(base: string, index: number): string {
 
 function rowLimit(requested: number | undefined): number {
   if (requested === undefined) return EXCEL_MAX_DATA_ROWS;
-  if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`maxRowsPerSheet must be a positive integer, not ${requested}`);
+  if (!Number.isInteger(requested) || requested < 1)
+    throw new RangeError(`maxRowsPerSheet must be a positive integer, not ${requested}`);
   return Math.min(requested, EXCEL_MAX_DATA_ROWS);
 }
 
@@ -265,7 +266,9 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
       ["Exported at", `${formatDateTime(info.generatedAt, "UTC")} UTC`],
     ];
     const keyWidth = clampWidth(Math.max(...entries.map(([key]) => key.length)));
-    const valueWidth = clampWidth(Math.max(...entries.map(([, value]) => displayLength(value, typeof value === "number" ? "integer" : "string"))));
+    const valueWidth = clampWidth(
+      Math.max(...entries.map(([, value]) => displayLength(value, typeof value === "number" ? "integer" : "string"))),
+    );
     ws.columns = [{ width: keyWidth }, { width: valueWidth }];
     for (const [key, value] of entries) {
       const row = ws.addRow([]);

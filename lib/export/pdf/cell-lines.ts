@@ -20,14 +20,22 @@ const NEWLINE = 10;
 
 /** Chinese, Japanese and Korean characters: a line may break before or after any of them. */
 export function isWide(cp: number): boolean {
-  return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef) || (cp >= 0x20000 && cp <= 0x3ffff);
+  return (
+    (cp >= 0x2e80 && cp <= 0x9fff) ||
+    (cp >= 0xac00 && cp <= 0xd7af) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xff00 && cp <= 0xffef) ||
+    (cp >= 0x20000 && cp <= 0x3ffff)
+  );
 }
 
 /** Where a word too long for its line breaks first: after the parts of an e-mail, a path, a name. */
 const SOFT_BREAK_AFTER = new Set([..."@._/\\"].map((c) => c.codePointAt(0) as number));
 
 /** Punctuation that must not start a line (a break before it is not taken). */
-const NO_BREAK_BEFORE = new Set([..."、。，．・：；！？）」』】〕〉》’”,.;:!?)]}%"].map((c) => c.codePointAt(0) as number));
+const NO_BREAK_BEFORE = new Set(
+  [..."、。，．・：；！？）」』】〕〉》’”,.;:!?)]}%"].map((c) => c.codePointAt(0) as number),
+);
 
 /**
  * A font stack: for each character, the first face that has it. When none does, the first
@@ -80,16 +88,34 @@ export function textWidth(text: string, size: number, stack: FontStack<FaceMetri
  * Splits `text` into at most `maxLines` lines no wider than `maxWidth` points at `size`.
  * Tabs and carriage returns count as spaces; a newline starts a new line.
  */
-export function fitLines(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): Line[] {
+export function fitLines(
+  text: string,
+  width: number,
+  maxLines: number,
+  size: number,
+  stack: FontStack<FaceMetrics>,
+): Line[] {
   return fit(text, width, maxLines, size, stack).lines;
 }
 
 /** Whether `text` fits in `maxLines` lines of `width` points whole, with no ellipsis. */
-export function fitsIn(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): boolean {
+export function fitsIn(
+  text: string,
+  width: number,
+  maxLines: number,
+  size: number,
+  stack: FontStack<FaceMetrics>,
+): boolean {
   return !fit(text, width, maxLines, size, stack).truncated;
 }
 
-function fit(text: string, width: number, maxLines: number, size: number, stack: FontStack<FaceMetrics>): { lines: Line[]; truncated: boolean } {
+function fit(
+  text: string,
+  width: number,
+  maxLines: number,
+  size: number,
+  stack: FontStack<FaceMetrics>,
+): { lines: Line[]; truncated: boolean } {
   const scale = size / 1000;
   // A hair of tolerance: a column sized to its text's measured width must hold that text,
   // whatever order the advances were summed in.
@@ -113,7 +139,10 @@ function fit(text: string, width: number, maxLines: number, size: number, stack:
   const n = cps.length;
   if (simple && total <= maxWidth) {
     const trimmed = trimRange(cps, 0, n);
-    return { lines: trimmed[1] > trimmed[0] ? [line(cps, widths, trimmed[0], trimmed[1], stack)] : [], truncated: false };
+    return {
+      lines: trimmed[1] > trimmed[0] ? [line(cps, widths, trimmed[0], trimmed[1], stack)] : [],
+      truncated: false,
+    };
   }
 
   const ranges: [number, number][] = [];
@@ -131,7 +160,8 @@ function fit(text: string, width: number, maxLines: number, size: number, stack:
       if (cp === NEWLINE) break;
       if (cp !== SPACE && i > start && width + (widths[i] as number) > maxWidth) {
         // A soft break only when what follows then fits the lines left; else fill the line.
-        const softFits = lastSoft > start && total - (before[lastSoft] as number) <= (maxLines - ranges.length - 1) * maxWidth;
+        const softFits =
+          lastSoft > start && total - (before[lastSoft] as number) <= (maxLines - ranges.length - 1) * maxWidth;
         end = lastBreak > start ? lastBreak : softFits ? lastSoft : i;
         break;
       }
@@ -185,7 +215,13 @@ function trimRange(cps: readonly number[], a: number, b: number): [number, numbe
   return [a, b];
 }
 
-function line(cps: readonly number[], widths: readonly number[], a: number, b: number, stack: FontStack<FaceMetrics>): Line {
+function line(
+  cps: readonly number[],
+  widths: readonly number[],
+  a: number,
+  b: number,
+  stack: FontStack<FaceMetrics>,
+): Line {
   const pieces: Piece[] = [];
   let width = 0;
   let current: Piece | null = null;

@@ -105,7 +105,14 @@ export function fitColumnWidths(grid: TableGrid, needs: readonly ColumnNeed[], p
   const widths = [...want];
   const free = want.map((_, i) => i).filter((i) => !kept[i]);
   if (free.length > 0 && keptWidth + freeFloors <= total) shareOut(free, total - keptWidth, want, floors, widths);
-  else shareOut(want.map((_, i) => i), total, want, floors, widths);
+  else
+    shareOut(
+      want.map((_, i) => i),
+      total,
+      want,
+      floors,
+      widths,
+    );
   return { ...grid, widths };
 }
 
@@ -115,7 +122,13 @@ export function fitColumnWidths(grid: TableGrid, needs: readonly ColumnNeed[], p
  * floors' (which fit) to the wants' (which do not), so the level that fills the room is
  * found by bisection.
  */
-function shareOut(of: readonly number[], room: number, want: readonly number[], floors: readonly number[], widths: number[]): void {
+function shareOut(
+  of: readonly number[],
+  room: number,
+  want: readonly number[],
+  floors: readonly number[],
+  widths: number[],
+): void {
   const at = (level: number, i: number) => Math.min(want[i] as number, Math.max(floors[i] as number, level));
   const sum = (level: number) => of.reduce((acc, i) => acc + at(level, i), 0);
   let low = 0;

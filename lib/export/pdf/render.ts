@@ -21,7 +21,9 @@ type Reconciler = {
   createContainer(container: { type: "ROOT"; document: DocumentNode | null }): unknown;
   updateContainer(element: ReactElement | null, mount: unknown, parent: null, callback: () => void): void;
 };
-const { createRenderer } = ReactPdf as unknown as { createRenderer: (options: { onChange?: () => void }) => Reconciler };
+const { createRenderer } = ReactPdf as unknown as {
+  createRenderer: (options: { onChange?: () => void }) => Reconciler;
+};
 /** The layout takes the font store as a second argument (its declaration omits it). */
 const layOut = layoutDocument as unknown as (doc: DocumentNode, fonts: typeof Font) => Promise<SafeDocumentNode>;
 
@@ -42,17 +44,31 @@ type PdfKitDocument = Parameters<typeof renderPdf>[0] & {
 // pdfkit's font objects (internal, undeclared): what the table painter needs of them.
 type KitFont = { id: string; ref(): unknown };
 type KitStandardFont = KitFont & {
-  font: { encodeText(text: string): string[]; characterToGlyph(code: number): string; widthOfGlyph(glyph: string): number };
+  font: {
+    encodeText(text: string): string[];
+    characterToGlyph(code: number): string;
+    widthOfGlyph(glyph: string): number;
+  };
 };
-type KitEmbeddedFont = KitFont & { subset: { includeGlyph(id: number): number }; widths: number[]; unicode: number[][]; scale: number };
+type KitEmbeddedFont = KitFont & {
+  subset: { includeGlyph(id: number): number };
+  widths: number[];
+  unicode: number[][];
+  scale: number;
+};
 type Glyph = { id: number; advanceWidth: number };
 /** A fontkit font as react-pdf loaded it. */
-type FontkitFont = { unitsPerEm: number; hasGlyphForCodePoint(cp: number): boolean; glyphForCodePoint(cp: number): Glyph };
+type FontkitFont = {
+  unitsPerEm: number;
+  hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): Glyph;
+};
 
 /** Characters Helvetica can set: WinAnsi, i.e. Latin-1 plus the 0x80–0x9F extras (€, “”, –, …). */
-const WIN_ANSI_EXTRAS = new Set(
-  [0x20ac, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017d, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x017e, 0x0178],
-);
+const WIN_ANSI_EXTRAS = new Set([
+  0x20ac, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017d, 0x2018,
+  0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x017e, 0x0178,
+]);
 const inWinAnsi = (cp: number) => (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff) || WIN_ANSI_EXTRAS.has(cp);
 
 function standardFace(font: KitStandardFont): PdfFace {
@@ -105,7 +121,14 @@ export class PdfPageStream {
       autoFirstPage: false,
       displayTitle: true,
       lang: meta.language,
-      info: { Title: meta.title, Author: meta.author, Subject: meta.subject, Creator: "Outport", Producer: "Outport (react-pdf)", CreationDate: meta.creationDate },
+      info: {
+        Title: meta.title,
+        Author: meta.author,
+        Subject: meta.subject,
+        Creator: "Outport",
+        Producer: "Outport (react-pdf)",
+        CreationDate: meta.creationDate,
+      },
     }) as unknown as PdfKitDocument;
     this.canvas = {
       addContent: (operators) => this.doc.addContent(operators),

@@ -21,7 +21,6 @@ import {
 import { BRAND, HEADER_FILL, INK, MUTED, RULE, ZEBRA_FILL } from "./theme";
 import type { PdfChartImage, PdfLabels, PdfSeries, PdfSummary } from "./types";
 
-
 /** What every page shows around its body. */
 export type Frame = {
   page: PageGeometry;
@@ -38,14 +37,31 @@ function OutportMark() {
       <Svg width={20} height={20} viewBox="0 0 24 24">
         <Rect x={0} y={0} width={24} height={24} rx={5} ry={5} fill={BRAND} />
         <Path d="M6 18 L17 7" stroke="#FFFFFF" strokeWidth={2.4} strokeLinecap="round" />
-        <Path d="M9.5 7 H17 V14.5" stroke="#FFFFFF" strokeWidth={2.4} strokeLinecap="round" strokeLinejoin="round" fill="none" />
+        <Path
+          d="M9.5 7 H17 V14.5"
+          stroke="#FFFFFF"
+          strokeWidth={2.4}
+          strokeLinecap="round"
+          strokeLinejoin="round"
+          fill="none"
+        />
       </Svg>
       <Text style={{ marginLeft: 5, fontSize: 11, fontWeight: 700, color: INK }}>Outport</Text>
     </View>
   );
 }
 
-export function ReportPage({ frame, number, pages, children }: { frame: Frame; number: number; pages: number; children: ReactNode }) {
+export function ReportPage({
+  frame,
+  number,
+  pages,
+  children,
+}: {
+  frame: Frame;
+  number: number;
+  pages: number;
+  children: ReactNode;
+}) {
   const { page, labels } = frame;
   return (
     <Page
@@ -55,17 +71,44 @@ export function ReportPage({ frame, number, pages, children }: { frame: Frame; n
       style={{ padding: page.margin, fontFamily: TEXT_FONTS, fontSize: 8, color: INK }}
     >
       <View
-        style={{ height: HEADER_HEIGHT, flexDirection: "row", alignItems: "center", borderBottomWidth: 1, borderBottomColor: BRAND, paddingBottom: 6, marginBottom: 0 }}
+        style={{
+          height: HEADER_HEIGHT,
+          flexDirection: "row",
+          alignItems: "center",
+          borderBottomWidth: 1,
+          borderBottomColor: BRAND,
+          paddingBottom: 6,
+          marginBottom: 0,
+        }}
       >
         <View style={{ width: 130, height: 26, justifyContent: "center" }}>
-          {frame.logo ? <PdfImage src={frame.logo} style={{ maxWidth: 130, maxHeight: 26, objectFit: "contain" }} /> : <OutportMark />}
+          {frame.logo ? (
+            <PdfImage src={frame.logo} style={{ maxWidth: 130, maxHeight: 26, objectFit: "contain" }} />
+          ) : (
+            <OutportMark />
+          )}
         </View>
-        <Text style={{ flex: 1, textAlign: "center", fontSize: 12, fontWeight: 700, maxLines: 1, textOverflow: "ellipsis" }}>{frame.title}</Text>
-        <Text style={{ width: 130, textAlign: "right", fontSize: 7.5, color: MUTED, maxLines: 2 }}>{frame.dateText}</Text>
+        <Text
+          style={{ flex: 1, textAlign: "center", fontSize: 12, fontWeight: 700, maxLines: 1, textOverflow: "ellipsis" }}
+        >
+          {frame.title}
+        </Text>
+        <Text style={{ width: 130, textAlign: "right", fontSize: 7.5, color: MUTED, maxLines: 2 }}>
+          {frame.dateText}
+        </Text>
       </View>
       <View style={{ height: page.bodyHeight + BODY_GAP, paddingTop: BODY_GAP }}>{children}</View>
       <View
-        style={{ height: FOOTER_HEIGHT, flexDirection: "row", alignItems: "flex-end", borderTopWidth: 1, borderTopColor: RULE, paddingBottom: 2, fontSize: 7.5, color: MUTED }}
+        style={{
+          height: FOOTER_HEIGHT,
+          flexDirection: "row",
+          alignItems: "flex-end",
+          borderTopWidth: 1,
+          borderTopColor: RULE,
+          paddingBottom: 2,
+          fontSize: 7.5,
+          color: MUTED,
+        }}
       >
         <Text style={{ flex: 1 }}>{labels.copyright}</Text>
         <Text style={{ flex: 1, textAlign: "right" }}>{labels.page(number, pages)}</Text>
@@ -76,7 +119,17 @@ export function ReportPage({ frame, number, pages, children }: { frame: Frame; n
 
 // ── Summary ─────────────────────────────────────────────────────────────────────────
 
-function InfoBlock({ summary, labels, filters, user }: { summary: PdfSummary; labels: PdfLabels; filters: string; user: string }) {
+function InfoBlock({
+  summary,
+  labels,
+  filters,
+  user,
+}: {
+  summary: PdfSummary;
+  labels: PdfLabels;
+  filters: string;
+  user: string;
+}) {
   const line = (label: string, value: string, lines = 1) => (
     <View style={{ flexDirection: "row", marginTop: 3 }}>
       <Text style={{ width: 90, color: MUTED }}>{label}</Text>
@@ -97,14 +150,35 @@ function InfoBlock({ summary, labels, filters, user }: { summary: PdfSummary; la
   );
 }
 
-function StatsBlock({ summary, labels, from, to, continued }: { summary: PdfSummary; labels: PdfLabels; from: number; to: number; continued: boolean }) {
+function StatsBlock({
+  summary,
+  labels,
+  from,
+  to,
+  continued,
+}: {
+  summary: PdfSummary;
+  labels: PdfLabels;
+  from: number;
+  to: number;
+  continued: boolean;
+}) {
   const cell = { width: 90, textAlign: "right" as const, paddingRight: 6 };
   return (
     <View>
       <Text style={{ height: STATS_TITLE_HEIGHT - STATS_ROW_HEIGHT, fontSize: 10, fontWeight: 700 }}>
         {continued ? labels.statsContinued : labels.statsTitle}
       </Text>
-      <View style={{ height: STATS_ROW_HEIGHT, flexDirection: "row", alignItems: "center", backgroundColor: HEADER_FILL, color: "#FFFFFF", fontWeight: 700 }}>
+      <View
+        style={{
+          height: STATS_ROW_HEIGHT,
+          flexDirection: "row",
+          alignItems: "center",
+          backgroundColor: HEADER_FILL,
+          color: "#FFFFFF",
+          fontWeight: 700,
+        }}
+      >
         <Text style={{ flex: 1, paddingLeft: 6 }}>{labels.column}</Text>
         <Text style={cell}>{labels.min}</Text>
         <Text style={cell}>{labels.average}</Text>
@@ -113,7 +187,14 @@ function StatsBlock({ summary, labels, from, to, continued }: { summary: PdfSumm
       {summary.numeric.slice(from, to).map((stat, i) => (
         <View
           key={stat.header + i}
-          style={{ height: STATS_ROW_HEIGHT, flexDirection: "row", alignItems: "center", borderBottomWidth: 1, borderBottomColor: "#E5E7EB", backgroundColor: i % 2 === 1 ? ZEBRA_FILL : undefined }}
+          style={{
+            height: STATS_ROW_HEIGHT,
+            flexDirection: "row",
+            alignItems: "center",
+            borderBottomWidth: 1,
+            borderBottomColor: "#E5E7EB",
+            backgroundColor: i % 2 === 1 ? ZEBRA_FILL : undefined,
+          }}
         >
           <Text style={{ flex: 1, paddingLeft: 6, maxLines: 1, textOverflow: "ellipsis" }}>{stat.header}</Text>
           <Text style={cell}>{labels.formatStat(stat.min, stat.type)}</Text>
@@ -137,8 +218,21 @@ function HorizontalBars({ series, labels, width }: { series: PdfSeries; labels: 
         const count = series.counts[i] ?? 0;
         return (
           <View key={label + i} style={{ flexDirection: "row", alignItems: "center", height: rowHeight }}>
-            <Text style={{ width: labelWidth, paddingRight: 4, textAlign: "right", fontSize: 7, maxLines: 1, textOverflow: "ellipsis" }}>{label}</Text>
-            <View style={{ width: Math.max(1, (count / max) * barArea), height: rowHeight * 0.62, backgroundColor: BRAND }} />
+            <Text
+              style={{
+                width: labelWidth,
+                paddingRight: 4,
+                textAlign: "right",
+                fontSize: 7,
+                maxLines: 1,
+                textOverflow: "ellipsis",
+              }}
+            >
+              {label}
+            </Text>
+            <View
+              style={{ width: Math.max(1, (count / max) * barArea), height: rowHeight * 0.62, backgroundColor: BRAND }}
+            />
             <Text style={{ marginLeft: 3, fontSize: 6.5, color: MUTED }}>{labels.formatInteger(count)}</Text>
           </View>
         );
@@ -156,11 +250,27 @@ function Columns({ series, labels, width }: { series: PdfSeries; labels: PdfLabe
   const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(width / 34))));
   return (
     <View>
-      <View style={{ height: plotHeight, flexDirection: "row", alignItems: "flex-end", borderBottomWidth: 1, borderBottomColor: RULE }}>
+      <View
+        style={{
+          height: plotHeight,
+          flexDirection: "row",
+          alignItems: "flex-end",
+          borderBottomWidth: 1,
+          borderBottomColor: RULE,
+        }}
+      >
         {series.counts.map((count, i) => (
           <View key={i} style={{ width: slot, alignItems: "center", justifyContent: "flex-end" }}>
-            {n <= 16 ? <Text style={{ fontSize: 5.5, color: MUTED, marginBottom: 1 }}>{labels.formatInteger(count)}</Text> : null}
-            <View style={{ width: Math.max(1, slot * 0.7), height: Math.max(0.5, (count / max) * (plotHeight - 10)), backgroundColor: BRAND }} />
+            {n <= 16 ? (
+              <Text style={{ fontSize: 5.5, color: MUTED, marginBottom: 1 }}>{labels.formatInteger(count)}</Text>
+            ) : null}
+            <View
+              style={{
+                width: Math.max(1, slot * 0.7),
+                height: Math.max(0.5, (count / max) * (plotHeight - 10)),
+                backgroundColor: BRAND,
+              }}
+            />
           </View>
         ))}
       </View>
@@ -171,9 +281,7 @@ function Columns({ series, labels, width }: { series: PdfSeries; labels: PdfLabe
           </Text>
         ))}
       </View>
-      <Text style={{ marginTop: 4, fontSize: 6.5, color: MUTED }}>
-        {labels.peak(labels.formatInteger(max))}
-      </Text>
+      <Text style={{ marginTop: 4, fontSize: 6.5, color: MUTED }}>{labels.peak(labels.formatInteger(max))}</Text>
     </View>
   );
 }
@@ -181,7 +289,9 @@ function Columns({ series, labels, width }: { series: PdfSeries; labels: PdfLabe
 function ChartCard({ title, width, children }: { title: string; width: number; children: ReactNode }) {
   return (
     <View style={{ width, height: CHARTS_HEIGHT, borderWidth: 1, borderColor: "#E5E7EB", padding: 8 }}>
-      <Text style={{ fontSize: 9, fontWeight: 700, marginBottom: 8, maxLines: 1, textOverflow: "ellipsis" }}>{title}</Text>
+      <Text style={{ fontSize: 9, fontWeight: 700, marginBottom: 8, maxLines: 1, textOverflow: "ellipsis" }}>
+        {title}
+      </Text>
       {children}
     </View>
   );
@@ -196,7 +306,11 @@ function ChartsBlock({ summary, labels, page }: { summary: PdfSummary; labels: P
   return (
     <View style={{ flexDirection: "row", justifyContent: "space-between" }}>
       <ChartCard title={labels.byCategory(byCategory?.column ?? "")} width={width}>
-        {byCategory && byCategory.counts.length > 0 ? <HorizontalBars series={byCategory} labels={labels} width={inner} /> : empty}
+        {byCategory && byCategory.counts.length > 0 ? (
+          <HorizontalBars series={byCategory} labels={labels} width={inner} />
+        ) : (
+          empty
+        )}
       </ChartCard>
       <ChartCard title={labels.byMonth(byMonth?.column ?? "")} width={width}>
         {byMonth && byMonth.counts.length > 0 ? <Columns series={byMonth} labels={labels} width={inner} /> : empty}
@@ -205,11 +319,23 @@ function ChartsBlock({ summary, labels, page }: { summary: PdfSummary; labels: P
   );
 }
 
-function ImageBlock({ image, index, labels, page }: { image: PdfChartImage; index: number; labels: PdfLabels; page: PageGeometry }) {
+function ImageBlock({
+  image,
+  index,
+  labels,
+  page,
+}: {
+  image: PdfChartImage;
+  index: number;
+  labels: PdfLabels;
+  page: PageGeometry;
+}) {
   const box = imageBox(image, page);
   return (
     <View style={{ alignItems: "center" }}>
-      <Text style={{ height: IMAGE_TITLE_HEIGHT, alignSelf: "flex-start", fontSize: 9, fontWeight: 700 }}>{labels.browserChart(index + 1)}</Text>
+      <Text style={{ height: IMAGE_TITLE_HEIGHT, alignSelf: "flex-start", fontSize: 9, fontWeight: 700 }}>
+        {labels.browserChart(index + 1)}
+      </Text>
       <PdfImage src={{ data: image.data, format: "png" }} style={{ width: box.width, height: box.height }} />
     </View>
   );
@@ -239,7 +365,16 @@ export function SummaryBody({
           case "info":
             return <InfoBlock key={i} summary={summary} labels={labels} filters={filters} user={user} />;
           case "stats":
-            return <StatsBlock key={i} summary={summary} labels={labels} from={block.from} to={block.to} continued={block.continued} />;
+            return (
+              <StatsBlock
+                key={i}
+                summary={summary}
+                labels={labels}
+                from={block.from}
+                to={block.to}
+                continued={block.continued}
+              />
+            );
           case "charts":
             return <ChartsBlock key={i} summary={summary} labels={labels} page={page} />;
           case "image": {

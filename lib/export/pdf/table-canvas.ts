@@ -5,7 +5,18 @@
 // The page around the table (header, footer) is still react-pdf's: the table is drawn in
 // a <Canvas> box (see ./render.ts), whose coordinates run from its top left corner downward.
 import { fitLines, fitsIn, textWidth, type FaceMetrics, type FontStack, type Line } from "./cell-lines";
-import { BORDER, CELL_PADDING_X, CELL_PADDING_Y, MAX_LINES, TABLE_FONT_SIZE, TABLE_LINE_HEIGHT, isNumericType, type ColumnNeed, type TableGrid, type TableLayout } from "./layout";
+import {
+  BORDER,
+  CELL_PADDING_X,
+  CELL_PADDING_Y,
+  MAX_LINES,
+  TABLE_FONT_SIZE,
+  TABLE_LINE_HEIGHT,
+  isNumericType,
+  type ColumnNeed,
+  type TableGrid,
+  type TableLayout,
+} from "./layout";
 import { HEADER_FILL, INK, MUTED, RULE, WHITE, ZEBRA_FILL } from "./theme";
 import type { ColumnType } from "../types";
 
@@ -82,13 +93,20 @@ function headerWidths(header: string, bold: FontStack<PdfFace>): { word: number;
  * values on one line (every value of numbers, dates and flags; most values of free text),
  * and whether its values should keep to one line.
  */
-export function columnNeeds(columns: readonly TableColumn[], rows: readonly (readonly string[])[], fonts: TableFonts): ColumnNeed[] {
+export function columnNeeds(
+  columns: readonly TableColumn[],
+  rows: readonly (readonly string[])[],
+  fonts: TableFonts,
+): ColumnNeed[] {
   return columns.map((column, c) => {
     const header = headerWidths(column.header, fonts.bold);
     const texts = rows.map((row) => row[c] ?? "");
     const values = texts.map((text) => textWidth(text, TABLE_FONT_SIZE, fonts.regular)).sort((a, b) => a - b);
     const isText = column.type === "string" || column.type === "json";
-    const value = values.length === 0 ? 0 : (values[isText ? Math.floor(FREE_TEXT_SHARE * (values.length - 1)) : values.length - 1] as number);
+    const value =
+      values.length === 0
+        ? 0
+        : (values[isText ? Math.floor(FREE_TEXT_SHARE * (values.length - 1)) : values.length - 1] as number);
     const words = texts.filter((text) => !WHITESPACE.test(text.trim())).length;
     const keep = !isText || (words >= FREE_TEXT_SHARE * texts.length && value <= KEEP_MAX_WIDTH);
     return { width: Math.max(header.whole, value), word: header.word, keep };
@@ -102,7 +120,14 @@ function rgb(hex: string): string {
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((c) => num(c / 255)).join(" ");
 }
 
-const COLOURS = { ink: rgb(INK), muted: rgb(MUTED), rule: rgb(RULE), header: rgb(HEADER_FILL), zebra: rgb(ZEBRA_FILL), white: rgb(WHITE) };
+const COLOURS = {
+  ink: rgb(INK),
+  muted: rgb(MUTED),
+  rule: rgb(RULE),
+  header: rgb(HEADER_FILL),
+  zebra: rgb(ZEBRA_FILL),
+  white: rgb(WHITE),
+};
 
 /** Writes text operators, switching fonts only when a run needs another. */
 class TextWriter {
@@ -154,7 +179,8 @@ export function paintTablePage(canvas: TableCanvas, fonts: TableFonts, page: Tab
   ops.push(`${COLOURS.header} rg 0 0 ${num(width)} ${num(bodyTop)} re f`);
   const stripes: string[] = [];
   for (let r = 0; r < rows.length; r++) {
-    if ((page.firstRow + r) % 2 === 1) stripes.push(`0 ${num(bodyTop + r * table.rowHeight)} ${num(width)} ${num(table.rowHeight)} re`);
+    if ((page.firstRow + r) % 2 === 1)
+      stripes.push(`0 ${num(bodyTop + r * table.rowHeight)} ${num(width)} ${num(table.rowHeight)} re`);
   }
   if (stripes.length > 0) ops.push(`${COLOURS.zebra} rg`, ...stripes, "f");
 
@@ -184,7 +210,12 @@ export function paintTablePage(canvas: TableCanvas, fonts: TableFonts, page: Tab
     for (let k = 0; k < fitted.length; k++) {
       const line = fitted[k] as Line;
       const left = (lefts[c] as number) + CELL_PADDING_X;
-      text.line(stack, line, right ? left + inner - line.width : left, top + CELL_PADDING_Y + k * TABLE_LINE_HEIGHT + BASELINE);
+      text.line(
+        stack,
+        line,
+        right ? left + inner - line.width : left,
+        top + CELL_PADDING_Y + k * TABLE_LINE_HEIGHT + BASELINE,
+      );
     }
   };
 

@@ -4,7 +4,13 @@ import type { ColumnType } from "../types";
 
 export type PdfSeries = { column: string; labels: string[]; counts: number[] };
 
-export type NumericStat = { header: string; type: ColumnType; min: number | null; avg: number | null; max: number | null };
+export type NumericStat = {
+  header: string;
+  type: ColumnType;
+  min: number | null;
+  avg: number | null;
+  max: number | null;
+};
 
 export type PdfSummary = {
   /** The number of rows the writer will receive: the table's page count is based on it. */

@@ -116,7 +116,9 @@ function Details({ details, locale, t }: { details: unknown; locale: Locale; t: 
       {shown.map(([key, value]) => (
         <div key={key} className="flex gap-1">
           {key ? <dt className="shrink-0 font-medium text-slate-500">{truncate(key, 40)}:</dt> : null}
-          <dd className="min-w-0 break-all font-mono text-slate-800">{truncate(detailValue(value, locale), DETAIL_VALUE_CHARS)}</dd>
+          <dd className="min-w-0 break-all font-mono text-slate-800">
+            {truncate(detailValue(value, locale), DETAIL_VALUE_CHARS)}
+          </dd>
         </div>
       ))}
       {entries.length > shown.length ? (
@@ -167,15 +169,7 @@ function Target({ event, t }: { event: AuditEventJson; t: Translate }) {
   );
 }
 
-function FilterForm({
-  values,
-  actors,
-  t,
-}: {
-  values: Record<string, string>;
-  actors: AuditActor[];
-  t: Translate;
-}) {
+function FilterForm({ values, actors, t }: { values: Record<string, string>; actors: AuditActor[]; t: Translate }) {
   const actor = values.actor?.trim() ?? "";
   const knownActor = actors.some((a) => String(a.id) === actor);
   const pageSize = values.page_size?.trim();
@@ -227,7 +221,9 @@ function FilterForm({
           <input type="date" name="to" defaultValue={dateInputValue(values.to)} className={inputClass} />
         </label>
       </div>
-      {pageSize && pageSize !== String(AUDIT_DEFAULT_PAGE_SIZE) ? <input type="hidden" name="page_size" value={pageSize} /> : null}
+      {pageSize && pageSize !== String(AUDIT_DEFAULT_PAGE_SIZE) ? (
+        <input type="hidden" name="page_size" value={pageSize} />
+      ) : null}
       <div className="mt-4 flex flex-wrap items-center gap-3">
         <button
           type="submit"
@@ -285,7 +281,11 @@ function Pager({
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const [, { locale, t }, raw] = await Promise.all([requireAuditor(), getTranslator(), searchParams.then(flattenParams)]);
+  const [, { locale, t }, raw] = await Promise.all([
+    requireAuditor(),
+    getTranslator(),
+    searchParams.then(flattenParams),
+  ]);
   const parsed = ZAuditQuerySchema.safeParse(raw);
   const query = parsed.success ? parsed.data : ZAuditQuerySchema.parse({});
   const errors = parsed.success ? [] : issueMessages(parsed.error.issues);
@@ -317,7 +317,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <FilterForm values={raw} actors={actors} t={t} />
 
       {errors.length > 0 ? (
-        <div role="alert" data-testid="audit-errors" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+        <div
+          role="alert"
+          data-testid="audit-errors"
+          className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800"
+        >
           <p className="font-medium">{t("audit.invalid.title")}</p>
           <ul className="mt-1 list-disc pl-5">
             {errors.map((key) => (
@@ -332,7 +336,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </p>
 
       {result.total === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">{t("audit.empty")}</p>
+        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">
+          {t("audit.empty")}
+        </p>
       ) : result.items.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">
           {t("audit.emptyPage")}{" "}
@@ -345,12 +351,24 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <table className="w-full text-left text-sm" data-testid="audit-table">
             <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="px-4 py-3">{t("audit.col.time")}</th>
-                <th scope="col" className="px-4 py-3">{t("audit.col.actor")}</th>
-                <th scope="col" className="px-4 py-3">{t("audit.col.action")}</th>
-                <th scope="col" className="px-4 py-3">{t("audit.col.target")}</th>
-                <th scope="col" className="px-4 py-3">{t("audit.col.details")}</th>
-                <th scope="col" className="px-4 py-3">{t("audit.col.ip")}</th>
+                <th scope="col" className="px-4 py-3">
+                  {t("audit.col.time")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("audit.col.actor")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("audit.col.action")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("audit.col.target")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("audit.col.details")}
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  {t("audit.col.ip")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

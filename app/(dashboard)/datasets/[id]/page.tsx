@@ -45,16 +45,14 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
         <p className="mt-1 max-w-3xl text-sm text-slate-600">{dataset.description}</p>
         <p className="mt-2 flex flex-wrap gap-x-4 text-sm text-slate-500">
           <span>{t("dataset.ownedBy", { name: dataset.owner.name })}</span>
-          <span data-testid="record-count">{t("dataset.records", { count: formatNumber(locale, dataset.recordCount) })}</span>
+          <span data-testid="record-count">
+            {t("dataset.records", { count: formatNumber(locale, dataset.recordCount) })}
+          </span>
           <span>{t("dataset.columnCount", { count: dataset.columns.length })}</span>
         </p>
       </div>
       <ExportButtons dataset={json} isAdmin={user.role === "admin"} />
-      <DatasetCharts
-        byCategory={charts.byCategory}
-        byMonth={charts.byMonth}
-        categoryLabel={categoryLabel}
-      />
+      <DatasetCharts byCategory={charts.byCategory} byMonth={charts.byMonth} categoryLabel={categoryLabel} />
       <PreviewTable dataset={json} />
       <DatasetColumns columns={json.columns} />
     </div>

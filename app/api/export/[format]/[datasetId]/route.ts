@@ -32,14 +32,19 @@ async function handle({ req, user, params, locale }: HandlerArgs<Params>): Promi
   const { prepared } = result;
   const started = Date.now();
   const audit = { actorId: user.id, targetType: "dataset", targetId: prepared.dataset.id, ip };
-  await recordAudit({ ...audit, action: "export_requested", details: { format, delivery: "direct", filters: prepared.info.filters } });
+  await recordAudit({
+    ...audit,
+    action: "export_requested",
+    details: { format, delivery: "direct", filters: prepared.info.filters },
+  });
 
   return exportResponse(prepared, {
     signal: req.signal,
     onFinish: (outcome, stats, error) =>
       recordAudit({
         ...audit,
-        action: outcome === "completed" ? "export_completed" : outcome === "failed" ? "export_failed" : "export_cancelled",
+        action:
+          outcome === "completed" ? "export_completed" : outcome === "failed" ? "export_failed" : "export_cancelled",
         details: {
           format,
           delivery: "direct",

@@ -10,7 +10,8 @@ type Params = { jobId: string };
 const authenticate = (req: Request, params: Params) => signedUrlUser(req, params.jobId);
 
 export const GET = withUser<Params>(
-  async ({ req, user, params }) => downloadExport({ user, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") }, params.jobId),
+  async ({ req, user, params }) =>
+    downloadExport({ user, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") }, params.jobId),
   { authenticate },
 );
 
