@@ -10,7 +10,7 @@ import { FORMAT_SPECS, type FormatSpec } from "../export/formats";
 import { ZExportOptionsSchema, type ExportFormat, type TExportOptions } from "../export/options";
 import { describeFilters, planExport, type ExportPlan } from "../export/plan";
 import type { ExportColumn, ExportInfo } from "../export/types";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { findDataset, type DatasetInfo } from "./datasets";
 import { countRecords } from "./export-source";
 import { pgPool } from "./pg";

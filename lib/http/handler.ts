@@ -2,7 +2,8 @@
 // (401 without one), hands the handler plain values, and maps every error to a status.
 import { getRequestUser, type CurrentUser } from "../auth/session";
 import type { Locale } from "../i18n";
-import { AppError, errorResponse } from "./errors";
+import { AppError } from "../errors";
+import { errorResponse } from "./error-response";
 import { requestLocale } from "./request";
 
 export type HandlerArgs<P> = { req: Request; user: CurrentUser; params: P; locale: Locale };

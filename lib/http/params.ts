@@ -1,6 +1,6 @@
 // Shared parsing of path and query parameters.
 import { z } from "zod";
-import { AppError } from "./errors";
+import { AppError } from "../errors";
 
 export const MAX_ID = 2_147_483_647;
 

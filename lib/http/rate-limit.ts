@@ -2,7 +2,7 @@
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { config } from "../config";
 import { pgPool } from "../data/pg";
-import { AppError } from "./errors";
+import { AppError } from "../errors";
 
 const globalForLimits = globalThis as unknown as { outportExportLimiter?: RateLimiterPostgres };
 

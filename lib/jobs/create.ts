@@ -5,7 +5,7 @@
 import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import { config } from "../config";
 import type { PreparedExport } from "../data/export-request";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { dispatchExport } from "./queue";
 import { inTransaction } from "./store";
 import { nudgeLocalWorkers } from "./wake";

@@ -11,7 +11,7 @@ import { FORMAT_SPECS } from "../export/formats";
 import { isExportFormat } from "../export/options";
 import { exportStore, type StoredFile } from "../files/storage";
 import { contentDisposition, storedFileName } from "../http/content-disposition";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { findJobFor, isExpired } from "./jobs";
 import { verifyDownloadToken } from "./signed-url";
 

@@ -12,7 +12,7 @@ import { EXPORT_FORMATS } from "../export/options";
 import { exportStore } from "../files/storage";
 import type { Prisma } from "../generated/prisma/client";
 import { ExportStatus } from "../generated/prisma/enums";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { MAX_ID, wholeNumber } from "../http/params";
 import type { Locale } from "../i18n";
 import { ACTIVE_STATUSES, findJobFor, presentJob } from "./jobs";

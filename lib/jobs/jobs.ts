@@ -10,7 +10,7 @@ import { prisma } from "../data/prisma";
 import { isExportFormat, type ExportFormat } from "../export/options";
 import type { ExportJob } from "../generated/prisma/client";
 import { config } from "../config";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { translateStored, type Locale } from "../i18n";
 import { enqueueExport, type CreatedJob } from "./create";
 import { signedDownloadUrl } from "./signed-url";

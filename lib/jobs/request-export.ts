@@ -8,7 +8,7 @@ import type { CurrentUser } from "../auth/current-user";
 import { chooseDelivery, prepareExport, type PreparedExport } from "../data/export-request";
 import type { ExportFormat } from "../export/options";
 import { ExportOptionsError } from "../export/plan";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { parseDatasetId } from "../http/params";
 import { consumeExportRequest, refundExportRequest } from "../http/rate-limit";
 import { translate, type Locale } from "../i18n";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { fieldErrorsFromZod } from "@/lib/http/errors";
+import { fieldErrorsFromZod } from "@/lib/errors";
 import { optionsFromQuery, ZExportOptionsSchema } from "@/lib/export/options";
 import { describeFilters, ExportOptionsError, planExport, type DatasetColumnDef } from "@/lib/export/plan";
 

@@ -2,7 +2,7 @@
 // audit trail, newest first, for admins only (SPEC §7); never cached.
 import { listAuditEvents, ZAuditQuerySchema } from "@/lib/audit/list";
 import { can } from "@/lib/auth/permissions";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { withUser } from "@/lib/http/handler";
 import { searchParamsObject } from "@/lib/http/params";
 

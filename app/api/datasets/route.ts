@@ -1,7 +1,7 @@
 // GET /api/datasets – every dataset the caller can see, with `can_export` for the caller
 import { can } from "@/lib/auth/permissions";
 import { listDatasets, presentDataset } from "@/lib/data/datasets";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { withUser } from "@/lib/http/handler";
 
 export const GET = withUser(async ({ user }) => {

@@ -9,7 +9,7 @@ import { PreviewTable } from "@/components/datasets/preview-table";
 import { requirePageUser } from "@/lib/auth/session";
 import { datasetForViewer } from "@/lib/data/dataset-access";
 import { datasetChartData, presentDataset } from "@/lib/data/datasets";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { parseDatasetId } from "@/lib/http/params";
 import { formatNumber } from "@/lib/i18n";
 import { getTranslator } from "@/lib/i18n/server";

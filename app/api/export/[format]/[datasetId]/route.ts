@@ -5,7 +5,7 @@
 // by the UI's thresholds.
 import { recordAudit } from "@/lib/audit/audit";
 import { isExportFormat, optionsFromQuery } from "@/lib/export/options";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { exportResponse } from "@/lib/http/export-response";
 import { withUser, type HandlerArgs } from "@/lib/http/handler";
 import { readJsonBody } from "@/lib/http/params";

@@ -1,8 +1,9 @@
-// One typed error for everything a request can be refused for, and the one place that
-// turns errors into HTTP responses: `{ detail, errors? }`, never internals.
+// The one place errors become HTTP answers: a status from the error's code and a body a
+// person can read, `{ detail, errors? }`, never internals.
 import { ZodError } from "zod";
+import { AppError, fieldErrorsFromZod, type ErrorCode, type FieldError } from "../errors";
 import { ExportOptionsError } from "../export/plan";
-import { translate, type Locale, type MessageKey, type MessageParams } from "../i18n";
+import { translate, type Locale } from "../i18n";
 
 export const STATUS_BY_CODE = {
   unauthenticated: 401,
@@ -13,46 +14,7 @@ export const STATUS_BY_CODE = {
   invalid: 422,
   rate_limited: 429,
   internal: 500,
-} as const;
-
-export type ErrorCode = keyof typeof STATUS_BY_CODE;
-export type FieldError = { field: string; message: string };
-
-const DEFAULT_MESSAGE: Record<ErrorCode, MessageKey> = {
-  unauthenticated: "error.unauthenticated",
-  forbidden: "error.forbidden",
-  not_found: "error.notFound",
-  conflict: "error.invalid",
-  gone: "error.notFound",
-  invalid: "error.invalid",
-  rate_limited: "error.rateLimited",
-  internal: "error.internal",
-};
-
-export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly messageKey: MessageKey = DEFAULT_MESSAGE[code],
-    readonly options: { params?: MessageParams; errors?: FieldError[]; retryAfterSeconds?: number } = {},
-  ) {
-    super(`${code}: ${messageKey}`);
-    this.name = "AppError";
-  }
-
-  get status(): number {
-    return STATUS_BY_CODE[this.code];
-  }
-}
-
-export function fieldErrorsFromZod(error: ZodError): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join(".");
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: "is not a known option" }));
-    }
-    return [{ field: path || "(body)", message: issue.message }];
-  });
-}
+} as const satisfies Record<ErrorCode, number>;
 
 export type ErrorBody = { detail: string; errors?: FieldError[] };
 export type MappedError = { status: number; body: ErrorBody; retryAfterSeconds?: number };
@@ -68,7 +30,7 @@ export function mapError(error: unknown, locale: Locale): MappedError {
   if (error instanceof AppError) {
     const { params, errors, retryAfterSeconds } = error.options;
     const detail = translate(locale, error.messageKey, { seconds: retryAfterSeconds ?? "", ...params });
-    return { status: error.status, body: errors ? { detail, errors } : { detail }, retryAfterSeconds };
+    return { status: STATUS_BY_CODE[error.code], body: errors ? { detail, errors } : { detail }, retryAfterSeconds };
   }
   // Unexpected: logged with its stack here, answered without internals.
   console.error("Unhandled error in a request:", error);
