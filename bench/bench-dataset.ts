@@ -1,7 +1,7 @@
 // The benchmark datasets: 10 typed columns, 1,000,000 rows (or as many as a benchmark
 // asks for), added once (owned by the admin) and reused by every later run.
 import type pg from "pg";
-import { copyRecords } from "../lib/data/records";
+import { copyRecords } from "../lib/sources/records/copy-records";
 import type { PrismaClient } from "../lib/generated/prisma/client";
 import { createRandom } from "../lib/data/seed/random";
 

@@ -1,12 +1,12 @@
 // One benchmark case in its own process (so its peak RSS is its own): exports the
 // benchmark dataset in a format, from the database to bytes (discarded), and prints
 // one JSON line of results. Run by bench/export.ts.
-import { readExportRows } from "../lib/data/export-source";
-import { closePgPool, pgPool } from "../lib/data/pg";
+import { closePgPool } from "../lib/data/pg";
 import { ZExportOptionsSchema } from "../lib/export/options";
 import { planExport } from "../lib/export/plan";
 import { runExport } from "../lib/export/run-export";
 import type { ColumnType } from "../lib/export/types";
+import { datasetSource } from "../lib/sources";
 
 const [format, rowsArg, datasetIdArg, columnsJson] = process.argv.slice(2);
 const rows = Number(rowsArg);
@@ -26,7 +26,7 @@ const started = performance.now();
 const { bytes, stats } = runExport({
   format: format as "csv",
   columns: plan.columns,
-  source: readExportRows(pgPool(), datasetId, plan),
+  source: datasetSource({ id: datasetId, categoryColumn: null, dateColumn: "day", columns }).rows(plan),
   options,
   info: { datasetTitle: "Benchmark", filters: "none", user: "bench", generatedAt: new Date() },
 });

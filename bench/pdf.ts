@@ -10,9 +10,8 @@ import path from "node:path";
 import { loadActiveUser } from "../lib/auth/current-user";
 import { varDir } from "../lib/config";
 import { openDatabase } from "../lib/data/bootstrap";
-import { findDataset, listDatasets } from "../lib/data/datasets";
+import { findDataset, listDatasets } from "../lib/datasets/dataset-store";
 import { buildExport } from "../lib/data/export-request";
-import { readRowsOn } from "../lib/data/export-source";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
@@ -20,6 +19,7 @@ import { decodeChartImage } from "../lib/export/chart-images";
 import { ZExportOptionsSchema } from "../lib/export/options";
 import { runExport } from "../lib/export/run-export";
 import { pdfWriterInput } from "../lib/jobs/pdf-report";
+import { datasetSource } from "../lib/sources";
 import { runJsonChild } from "./support";
 
 type Result = { rows: number; seconds: number; pages: number; megabytes: number; peakRssMb: number };
@@ -72,50 +72,46 @@ async function one(rows: number): Promise<void> {
   });
   const file = path.join(outDir, `report-${rows}.pdf`);
 
-  const client = await pgPool().connect();
-  let broken = true;
   try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const started = performance.now();
-    const pdf = await pdfWriterInput(client, { locale: "en" }, dataset, built);
-    pdf.chartImages = images;
-    const run = runExport({
-      format: "pdf",
-      columns: built.columns,
-      source: readRowsOn(client, dataset.id, built.plan, { batchSize: 500 }),
-      options: built.options,
-      info: built.info,
-      pdf,
-    });
-    const out = await open(file, "w");
-    let bytes = 0;
-    try {
-      for await (const chunk of run.bytes) {
-        await out.write(chunk);
-        bytes += chunk.byteLength;
+    const measured = await datasetSource(dataset).snapshot(async (reader) => {
+      const started = performance.now();
+      const pdf = await pdfWriterInput(reader, { locale: "en" }, dataset, built);
+      pdf.chartImages = images;
+      const run = runExport({
+        format: "pdf",
+        columns: built.columns,
+        source: reader.rows(built.plan, { batchSize: 500 }),
+        options: built.options,
+        info: built.info,
+        pdf,
+      });
+      const out = await open(file, "w");
+      let bytes = 0;
+      try {
+        for await (const chunk of run.bytes) {
+          await out.write(chunk);
+          bytes += chunk.byteLength;
+        }
+      } finally {
+        await out.close();
       }
-    } finally {
-      await out.close();
-    }
-    const seconds = (performance.now() - started) / 1000;
+      return { rows: run.stats.rows, bytes, seconds: (performance.now() - started) / 1000 };
+    });
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    await client.query("COMMIT");
-    broken = false;
 
     // After the measurement: pdf.js is only here to count the pages.
     const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
     const document = await getDocument({ data: new Uint8Array(await readFile(file)), verbosity: 0 }).promise;
     const result: Result = {
-      rows: run.stats.rows,
-      seconds,
+      rows: measured.rows,
+      seconds: measured.seconds,
       pages: document.numPages,
-      megabytes: bytes / 1e6,
+      megabytes: measured.bytes / 1e6,
       peakRssMb,
     };
     await document.destroy();
     console.log(JSON.stringify(result));
   } finally {
-    client.release(broken);
     await closePgPool();
   }
 }

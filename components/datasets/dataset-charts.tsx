@@ -12,7 +12,7 @@ import {
   type ChartOptions,
 } from "chart.js";
 import { Bar, Line } from "react-chartjs-2";
-import type { ChartSeries } from "@/lib/data/datasets";
+import type { ChartSeries } from "@/lib/sources";
 import { useI18n } from "../i18n/i18n-provider";
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, LineElement, PointElement, Filler, Tooltip);

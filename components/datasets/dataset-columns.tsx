@@ -1,6 +1,6 @@
 "use client";
 
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { useI18n } from "../i18n/i18n-provider";
 
 export function DatasetColumns({ columns }: { columns: DatasetJson["columns"] }) {

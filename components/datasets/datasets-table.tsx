@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { REDACTED } from "@/lib/export/plan";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";

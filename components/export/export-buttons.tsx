@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { startExport, type StartExportResult } from "@/app/actions/export";
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import type { ExportFormat } from "@/lib/export/options";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { FILTER_OPS_BY_TYPE, type FilterOp } from "@/lib/export/options";
 import type { MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";

@@ -1,7 +1,7 @@
 // The options dialog's editable state and its translation to the export options that
 // the API validates (lib/export/options.ts). Only what differs from the defaults is sent.
 import type { FilterOp, TExportOptionsInput } from "@/lib/export/options";
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 
 export type DraftColumn = { key: string; label: string; selected: boolean; rename: string };
 export type DraftFilter = { id: number; column: string; op: FilterOp; value: string; value2: string };

@@ -11,9 +11,8 @@ import { ZExportOptionsSchema, type ExportFormat, type TExportOptions } from "..
 import { describeFilters, planExport, type ExportPlan } from "../export/plan";
 import type { ExportColumn, ExportInfo } from "../export/types";
 import { AppError } from "../errors";
-import { findDataset, type DatasetInfo } from "./datasets";
-import { countRecords } from "./export-source";
-import { pgPool } from "./pg";
+import { findDataset, type DatasetInfo } from "../datasets/dataset-store";
+import { datasetSource } from "../sources";
 
 export type PreparedExport = {
   format: ExportFormat;
@@ -110,7 +109,7 @@ export function buildExport(
 /** The rows a plan selects: the stored count when nothing filters, else counted. */
 export async function exactRowCount(dataset: DatasetInfo, plan: ExportPlan): Promise<number> {
   if (!plan.dateRange && plan.filters.length === 0) return dataset.recordCount;
-  return countRecords(pgPool(), dataset.id, plan);
+  return datasetSource(dataset).count(plan);
 }
 
 export async function prepareExport(

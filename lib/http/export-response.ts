@@ -2,9 +2,8 @@
 // (one chunk per batch, read only as fast as the client takes it) whose cancel() stops
 // the database read when the client goes away.
 import type { PreparedExport } from "../data/export-request";
-import { readExportRows } from "../data/export-source";
-import { pgPool } from "../data/pg";
 import { runExport, type ExportStats } from "../export/run-export";
+import { datasetSource } from "../sources";
 import { contentDisposition, exportFileName } from "./content-disposition";
 
 export type ExportOutcome = "completed" | "failed" | "cancelled";
@@ -30,7 +29,7 @@ export function exportResponse(
   signal.addEventListener("abort", stopWithRequest, { once: true });
 
   let skipped = 0;
-  const source = readExportRows(pgPool(), dataset.id, plan, { signal: abort.signal, onSkip: () => skipped++ });
+  const source = datasetSource(dataset).rows(plan, { signal: abort.signal, onSkip: () => skipped++ });
   const { bytes, stats } = runExport({ format, columns, source, options, info, signal: abort.signal });
   const iterator = bytes[Symbol.asyncIterator]();
   let finished = false;

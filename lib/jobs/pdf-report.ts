@@ -3,10 +3,9 @@
 // read in the same REPEATABLE READ snapshot as the rows, so the record count, the
 // statistics and the "Page X of Y" footers describe exactly the table that follows.
 import { readFile } from "node:fs/promises";
-import type pg from "pg";
 import { config } from "../config";
-import type { DatasetInfo } from "../data/datasets";
-import { summariseExport } from "../data/export-summary";
+import type { DatasetInfo } from "../datasets/dataset-store";
+import type { DatasetReader } from "../sources";
 import { checkPng, decodeChartImage } from "../export/chart-images";
 import type { PdfWriterOptions } from "../export/formats/pdf";
 import type { TExportOptions } from "../export/options";
@@ -79,12 +78,12 @@ export function pdfLogo(): Promise<Frame["logo"]> {
 
 /** Summary figures from SQL, with labels and headers as the report prints them. */
 export async function pdfSummary(
-  client: pg.PoolClient,
+  reader: DatasetReader,
   dataset: DatasetInfo,
   plan: ExportPlan,
   labels: PdfLabels,
 ): Promise<PdfSummary> {
-  const figures = await summariseExport(client, dataset, plan);
+  const figures = await reader.summary(plan);
   const label = (key: string) => dataset.columns.find((c) => c.key === key)?.label ?? key;
   const category = figures.byCategory;
   return {
@@ -105,7 +104,7 @@ export async function pdfSummary(
 
 /** The writer's inputs for one job. */
 export async function pdfWriterInput(
-  client: pg.PoolClient,
+  reader: DatasetReader,
   job: { locale: string },
   dataset: DatasetInfo,
   built: { plan: ExportPlan; options: TExportOptions; info: ExportInfo },
@@ -114,7 +113,7 @@ export async function pdfWriterInput(
   const { options, info } = built;
   const stamp = formatDateTime(info.generatedAt, options.timezone);
   const labels = pdfLabels(locale, Number(stamp.slice(0, 4)));
-  const summary = await pdfSummary(client, dataset, built.plan, labels);
+  const summary = await pdfSummary(reader, dataset, built.plan, labels);
   const chartImages = (options.include_charts ? (options.chart_images ?? []) : []).flatMap((url) => {
     const check = decodeChartImage(url);
     return check.ok ? [check.image] : []; // checked when the job was requested

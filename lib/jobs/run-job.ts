@@ -3,15 +3,12 @@
 // written, publish it by rename, and mark the job completed. Progress and heartbeat are
 // written every second; a write that finds the job no longer ours (cancelled, or taken
 // over after a lease ran out) stops the export at once and removes the temporary file.
-import type pg from "pg";
 import { recordAudit } from "../audit/audit";
 import { canSeeSensitive, exportDenial } from "../auth/permissions";
 import { loadActiveUser } from "../auth/current-user";
 import { config, exportDir } from "../config";
-import { findDataset, type DatasetInfo } from "../data/datasets";
+import { findDataset, type DatasetInfo } from "../datasets/dataset-store";
 import { buildExport, exactRowCount } from "../data/export-request";
-import { readExportRows, readRowsOn } from "../data/export-source";
-import { pgPool } from "../data/pg";
 import { ZExportOptionsSchema } from "../export/options";
 import { ExportOptionsError } from "../export/plan";
 import { runExport } from "../export/run-export";
@@ -37,6 +34,7 @@ import {
   type JobWarning,
 } from "./store";
 import { pdfWriterInput } from "./pdf-report";
+import { datasetSource, type DatasetReader } from "../sources";
 
 export type RunJobOptions = {
   /** Aborts when the worker shuts down: the job gets `graceMs` to finish, then is handed back. */
@@ -136,9 +134,6 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
   else shutdown?.addEventListener("abort", onShutdown, { once: true });
 
   const temp = tempPath(job.id, job.attempt, dir);
-  // A PDF reads its summary and its rows in one snapshot, on a connection held throughout.
-  let snapshot: pg.PoolClient | null = null;
-  let snapshotBroken = false;
   try {
     const readOptions = {
       signal: stop.signal,
@@ -148,34 +143,37 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
           skippedIds.push({ record_id: recordId, message: "job.warning.notAnObject" });
       },
     };
-    let source;
-    let pdf;
-    if (format === "pdf") {
-      snapshot = await pgPool().connect();
-      await snapshot.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      pdf = await pdfWriterInput(snapshot, job, dataset, built);
-      totalRows = pdf.summary.records;
-      await heartbeat();
-      // Small batches: a PDF lays rows out far slower than they are read.
-      source = readRowsOn(snapshot, dataset.id, built.plan, { ...readOptions, batchSize: PDF_BATCH_ROWS });
-    } else {
-      if (totalRows === null) totalRows = await exactRowCount(dataset, built.plan);
-      await heartbeat();
-      source = readExportRows(pgPool(), dataset.id, built.plan, readOptions);
-    }
-    const run = runExport({
-      format,
-      columns: built.columns,
-      source,
-      options: built.options,
-      info: built.info,
-      pdf,
-      signal: stop.signal,
-      onProgress: (done) => (rows = done),
-    });
-    const file = await writeHashed(run.bytes, temp, open);
-    stop.signal.throwIfAborted();
-    if (snapshot) await snapshot.query("COMMIT");
+    const source = datasetSource(dataset);
+    const produce = async (reader: DatasetReader) => {
+      let rowsIn;
+      let pdf;
+      if (format === "pdf") {
+        pdf = await pdfWriterInput(reader, job, dataset, built);
+        totalRows = pdf.summary.records;
+        await heartbeat();
+        // Small batches: a PDF lays rows out far slower than they are read.
+        rowsIn = reader.rows(built.plan, { ...readOptions, batchSize: PDF_BATCH_ROWS });
+      } else {
+        if (totalRows === null) totalRows = await exactRowCount(dataset, built.plan);
+        await heartbeat();
+        rowsIn = reader.rows(built.plan, readOptions);
+      }
+      const run = runExport({
+        format,
+        columns: built.columns,
+        source: rowsIn,
+        options: built.options,
+        info: built.info,
+        pdf,
+        signal: stop.signal,
+        onProgress: (done) => (rows = done),
+      });
+      const file = await writeHashed(run.bytes, temp, open);
+      stop.signal.throwIfAborted();
+      return { run, file };
+    };
+    // A PDF reads its summary and its rows in one snapshot, so they describe the same records.
+    const { run, file } = format === "pdf" ? await source.snapshot(produce) : await produce(source);
 
     const gz = built.options.compression === "gzip" && built.spec.compressible;
     const extension = gz ? `${built.spec.extension}.gz` : built.spec.extension;
@@ -216,7 +214,6 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     });
     return "completed";
   } catch (error) {
-    snapshotBroken = true;
     await removeTempFiles(job.id, dir);
     const reason = stop.signal.reason;
     if (reason instanceof StopExport && reason.why === "lost") return "stopped";
@@ -238,10 +235,6 @@ async function runClaimed(job: ClaimedJob, options: RunJobOptions): Promise<RunO
     });
     return "failed";
   } finally {
-    if (snapshot) {
-      // A failed or stopped read leaves the transaction open: the connection is not reused.
-      snapshot.release(snapshotBroken);
-    }
     clearInterval(timer);
     clearTimeout(graceTimer);
     shutdown?.removeEventListener("abort", onShutdown);

@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { DatasetsTable } from "@/components/datasets/datasets-table";
-import type { DatasetJson } from "@/lib/data/datasets";
+import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { renderWithProviders } from "../helpers/render";
 
 function dataset(

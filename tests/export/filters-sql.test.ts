@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileWhere, SqlParams } from "@/lib/data/export-source";
+import { compileWhere, SqlParams } from "@/lib/sources/records/records-sql";
 import { ZExportOptionsSchema } from "@/lib/export/options";
 import { planExport } from "@/lib/export/plan";
 

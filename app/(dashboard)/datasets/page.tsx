@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { DatasetsTable } from "@/components/datasets/datasets-table";
 import { requirePageUser } from "@/lib/auth/session";
-import { listDatasets, presentDataset } from "@/lib/data/datasets";
+import { listDatasets } from "@/lib/datasets/dataset-store";
+import { presentDataset } from "@/lib/datasets/present-dataset";
 import { getTranslator } from "@/lib/i18n/server";
 
 export const metadata: Metadata = { title: "Datasets" };

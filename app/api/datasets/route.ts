@@ -1,6 +1,7 @@
 // GET /api/datasets – every dataset the caller can see, with `can_export` for the caller
 import { can } from "@/lib/auth/permissions";
-import { listDatasets, presentDataset } from "@/lib/data/datasets";
+import { listDatasets } from "@/lib/datasets/dataset-store";
+import { presentDataset } from "@/lib/datasets/present-dataset";
 import { AppError } from "@/lib/errors";
 import { withUser } from "@/lib/http/handler";
 

@@ -2,7 +2,7 @@
 import type pg from "pg";
 import { hashPassword } from "../../auth/password";
 import type { PrismaClient } from "../../generated/prisma/client";
-import { copyRecords } from "../records";
+import { copyRecords } from "../../sources/records/copy-records";
 import { DEMO_DATASETS, DEMO_USERS, demoRows } from "./demo-datasets";
 
 const BATCH_SIZE = 5000;

@@ -7,8 +7,9 @@ import { DatasetColumns } from "@/components/datasets/dataset-columns";
 import { ExportButtons } from "@/components/export/export-buttons";
 import { PreviewTable } from "@/components/datasets/preview-table";
 import { requirePageUser } from "@/lib/auth/session";
-import { datasetForViewer } from "@/lib/data/dataset-access";
-import { datasetChartData, presentDataset } from "@/lib/data/datasets";
+import { datasetForViewer } from "@/lib/datasets/view-dataset";
+import { datasetCharts } from "@/lib/datasets/dataset-charts";
+import { presentDataset } from "@/lib/datasets/present-dataset";
 import { AppError } from "@/lib/errors";
 import { parseDatasetId } from "@/lib/http/params";
 import { formatNumber } from "@/lib/i18n";
@@ -32,7 +33,7 @@ export async function generateMetadata({ params }: PageProps<"/datasets/[id]">):
 
 export default async function DatasetPage({ params }: PageProps<"/datasets/[id]">) {
   const [{ user, dataset }, { locale, t }] = await Promise.all([loadDataset((await params).id), getTranslator()]);
-  const charts = await datasetChartData(dataset);
+  const charts = await datasetCharts(dataset);
   const json = presentDataset(dataset, user);
   const categoryLabel = dataset.columns.find((c) => c.key === dataset.categoryColumn)?.label ?? "";
   return (

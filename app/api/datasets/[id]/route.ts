@@ -1,6 +1,6 @@
 // GET /api/datasets/:id – one dataset with its ordered columns and `can_export`
-import { datasetForViewer } from "@/lib/data/dataset-access";
-import { presentDataset } from "@/lib/data/datasets";
+import { datasetForViewer } from "@/lib/datasets/view-dataset";
+import { presentDataset } from "@/lib/datasets/present-dataset";
 import { withUser } from "@/lib/http/handler";
 import { parseDatasetId } from "@/lib/http/params";
 

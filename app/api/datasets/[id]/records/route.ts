@@ -1,13 +1,13 @@
 // GET /api/datasets/:id/records?after=&before=&limit= – a keyset-paged preview of records
-import { datasetForViewer } from "@/lib/data/dataset-access";
-import { previewRecords } from "@/lib/data/datasets";
+import { datasetForViewer } from "@/lib/datasets/view-dataset";
+import { previewDataset } from "@/lib/datasets/preview-dataset";
 import { withUser } from "@/lib/http/handler";
 import { parseDatasetId, searchParamsObject, ZPreviewQuerySchema } from "@/lib/http/params";
 
 export const GET = withUser<{ id: string }>(async ({ req, user, params }) => {
   const dataset = await datasetForViewer(user, parseDatasetId(params.id));
   const query = ZPreviewQuerySchema.parse(searchParamsObject(req.url));
-  const page = await previewRecords(dataset, user, query);
+  const page = await previewDataset(dataset, user, query);
   return Response.json({
     dataset_id: dataset.id,
     total: dataset.recordCount,

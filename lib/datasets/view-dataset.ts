@@ -1,8 +1,7 @@
 // Loads a dataset for someone who asked for it by id: unknown ids are 404.
-import type { Actor } from "../auth/permissions";
-import { can } from "../auth/permissions";
+import { can, type Actor } from "../auth/permissions";
 import { AppError } from "../errors";
-import { findDataset, type DatasetInfo } from "./datasets";
+import { findDataset, type DatasetInfo } from "./dataset-store";
 
 export async function datasetForViewer(actor: Actor, id: number): Promise<DatasetInfo> {
   if (!can(actor, "datasets.view")) throw new AppError("forbidden");

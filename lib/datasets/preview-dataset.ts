@@ -1,0 +1,45 @@
+// The dataset page's preview: one keyset page of rows (cost does not grow with the
+// position), sensitive values hidden from whoever may not see them.
+import { canSeeSensitive, type Actor } from "../auth/permissions";
+import { REDACTED } from "../export/plan";
+import { datasetSource } from "../sources";
+import type { DatasetColumnInfo, DatasetInfo } from "./dataset-store";
+
+export type PreviewPage = {
+  rows: Array<{ id: number; values: Record<string, unknown> }>;
+  /** 1-based position of the first row on this page within the dataset. */
+  firstPosition: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+};
+
+/** Sensitive values hidden from whoever may not see them. */
+export function redactValues(
+  data: Record<string, unknown>,
+  columns: readonly DatasetColumnInfo[],
+  showSensitive: boolean,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const column of columns) {
+    const value = data[column.key] ?? null;
+    values[column.key] = column.sensitive && !showSensitive && value !== null ? REDACTED : value;
+  }
+  return values;
+}
+
+/** `after` pages forward from a row id, `before` pages back; neither gives the first page. */
+export async function previewDataset(
+  dataset: DatasetInfo,
+  actor: Actor,
+  page: { after?: number; before?: number; limit: number },
+): Promise<PreviewPage> {
+  const { rows, precedingRows, hasNext } = await datasetSource(dataset).preview(page);
+  if (rows.length === 0) return { rows: [], firstPosition: 0, hasPrevious: false, hasNext: false };
+  const showSensitive = canSeeSensitive(actor);
+  return {
+    rows: rows.map((row) => ({ id: row.id, values: redactValues(row.data, dataset.columns, showSensitive) })),
+    firstPosition: precedingRows + 1,
+    hasPrevious: precedingRows > 0,
+    hasNext,
+  };
+}

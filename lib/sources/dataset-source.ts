@@ -1,0 +1,72 @@
+// How a dataset's rows are reached, whatever stores them: counted and read in export order
+// for a plan, summarised for a report, charted and previewed for the dataset page. The
+// export use cases, the job and the pages talk to this type only; lib/sources/index.ts
+// picks the implementation for a dataset.
+import type { ExportPlan } from "../export/plan";
+import type { ColumnType, RowBatch } from "../export/types";
+
+/** What a source needs to know of its dataset. */
+export type SourceDataset = {
+  id: number;
+  categoryColumn: string | null;
+  dateColumn: string | null;
+  columns: ReadonlyArray<{ key: string; sensitive: boolean }>;
+};
+
+export type ReadRowsOptions = {
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called for a stored record that cannot become a row (it is skipped, never blanked). */
+  onSkip?: (recordId: number) => void;
+};
+
+export type ChartSeries = { labels: string[]; counts: number[] };
+/** The largest categories, and how many records the rest hold together. */
+export type CategorySeries = ChartSeries & { otherCount: number };
+
+export type ExportSummary = {
+  records: number;
+  numeric: Array<{
+    key: string;
+    header: string;
+    type: ColumnType;
+    min: number | null;
+    avg: number | null;
+    max: number | null;
+  }>;
+  byCategory: CategorySeries | null;
+  byMonth: ChartSeries | null;
+};
+
+export type PreviewPage = {
+  rows: Array<{ id: number; data: Record<string, unknown> }>;
+  /** Rows before the first one on this page. */
+  precedingRows: number;
+  hasNext: boolean;
+};
+
+/** The reads an export makes: on the pool, or inside one snapshot. */
+export type DatasetReader = {
+  /** The rows a plan selects. */
+  count(plan: ExportPlan): Promise<number>;
+  /** Batches of rows in export order, values in the plan's column order; stops on abort or return(). */
+  rows(plan: ExportPlan, options?: ReadRowsOptions): AsyncGenerator<RowBatch>;
+  /** Figures of exactly the rows a plan selects: count, numeric statistics, charts. */
+  summary(plan: ExportPlan): Promise<ExportSummary>;
+};
+
+export type DatasetSource = DatasetReader & {
+  /**
+   * Runs `work` on one consistent view of the data: what it reads first (a summary) and
+   * what it reads after (the rows) describe the same records. Ends the view when `work`
+   * settles.
+   */
+  snapshot<T>(work: (reader: DatasetReader) => Promise<T>): Promise<T>;
+  /** Records per category and per month over the whole dataset (the dataset page). */
+  charts(columns: { category: string | null; date: string | null }): Promise<{
+    byCategory: CategorySeries | null;
+    byMonth: ChartSeries | null;
+  }>;
+  /** One page in row order: `after` pages forward from a row id, `before` back; neither gives the first. */
+  preview(page: { after?: number; before?: number; limit: number }): Promise<PreviewPage>;
+};
