@@ -1,6 +1,7 @@
 // Fetches an export and hands it to the browser as a download, keeping the server's
 // file name; a refusal comes back as the server's own words.
-import type { ExportFormat, TExportOptionsInput } from "@/lib/export/options";
+import type { ExportFormat } from "@/lib/export/formats";
+import type { TExportOptionsInput } from "@/lib/export/options";
 
 export type DownloadResult = { ok: true; fileName: string } | { ok: false; message: string; status: number };
 

@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { startExport, type StartExportResult } from "@/app/actions/export";
 import type { DatasetJson } from "@/lib/datasets/present-dataset";
-import type { ExportFormat } from "@/lib/export/options";
-import { formatNumber, type MessageKey } from "@/lib/i18n";
+import { EXPORT_FORMATS, FORMATS, type ExportFormat } from "@/lib/export/formats";
+import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Spinner } from "../ui/spinner";
 import { useToast } from "../ui/toast";
@@ -19,18 +19,8 @@ type ExportDataset = Pick<
   "id" | "title" | "columns" | "date_column" | "record_count" | "can_export" | "export_denied_reason"
 >;
 
-const MAIN: Array<{ format: ExportFormat; label: MessageKey }> = [
-  { format: "csv", label: "export.csv" },
-  { format: "excel", label: "export.excel" },
-  { format: "pdf", label: "export.pdf" },
-];
-const MORE: Array<{ format: ExportFormat; label: MessageKey }> = [
-  { format: "json", label: "export.json" },
-  { format: "ndjson", label: "export.ndjson" },
-  { format: "parquet", label: "export.parquet" },
-];
-
-const COMPRESSIBLE = new Set<ExportFormat>(["csv", "json", "ndjson"]);
+const BUTTONS = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "button");
+const MENU = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "menu");
 
 export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; isAdmin: boolean }) {
   const { locale, t } = useI18n();
@@ -53,7 +43,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
     try {
       // gzip applies to the text formats only; the other settings are simply ignored.
       const { compression, ...rest } = options;
-      const request = COMPRESSIBLE.has(format) ? options : rest;
+      const request = FORMATS[format].compressible ? options : rest;
       void compression;
       // A PDF with charts carries the page's own charts too, as the reader sees them.
       if (format === "pdf" && request.include_charts !== false) {
@@ -85,7 +75,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
     }
   }
 
-  const button = (format: ExportFormat, label: MessageKey, primary: boolean) => {
+  const button = (format: ExportFormat, primary: boolean) => {
     const blocked = denied;
     return (
       <button
@@ -105,7 +95,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
               : "w-full px-3 text-left text-slate-700 hover:bg-slate-100 disabled:opacity-60"
         }`}
       >
-        {t(label)}
+        {t("export.download", { format: FORMATS[format].label })}
       </button>
     );
   };
@@ -116,13 +106,13 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         <h2 id="export-heading" className="mr-2 text-lg font-semibold">
           {t("export.title")}
         </h2>
-        {MAIN.map(({ format, label }) => button(format, label, true))}
+        {BUTTONS.map((format) => button(format, true))}
         <details className="relative" data-testid="more-formats">
           <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-4 py-2 text-sm text-slate-700 hover:bg-slate-50">
             {t("export.moreFormats")} ▾
           </summary>
           <div className="absolute left-0 z-10 mt-1 flex w-52 flex-col rounded-md border border-slate-200 bg-white py-1 shadow-lg">
-            {MORE.map(({ format, label }) => button(format, label, false))}
+            {MENU.map((format) => button(format, false))}
           </div>
         </details>
         <button

@@ -7,7 +7,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { EXPORT_FORMATS } from "@/lib/export/options";
+import { EXPORT_FORMATS, FORMATS, isExportFormat } from "@/lib/export/formats";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { HistoryItem, HistoryPage } from "@/lib/jobs/history";
 import { useI18n } from "../i18n/i18n-provider";
@@ -31,14 +31,10 @@ export const RECOUNT_AFTER_MS = 3000;
 
 type Status = "pending" | "processing" | "completed" | "failed" | "cancelled" | "expired";
 
-export const FORMAT_LABELS: Record<string, string> = {
-  csv: "CSV",
-  excel: "Excel",
-  pdf: "PDF",
-  json: "JSON",
-  ndjson: "NDJSON",
-  parquet: "Parquet",
-};
+/** A format's name as the registry has it (a format no longer known is shown as stored). */
+function formatLabel(format: string): string {
+  return isExportFormat(format) ? FORMATS[format].label : format;
+}
 
 const BADGES: Record<Status, string> = {
   pending: "bg-sky-100 text-sky-800",
@@ -194,7 +190,7 @@ export function ExportHistory({
           onChange={(format) => setFilter({ format })}
           options={[
             { value: "", label: t("history.allFormats") },
-            ...EXPORT_FORMATS.map((format) => ({ value: format, label: FORMAT_LABELS[format] ?? format })),
+            ...EXPORT_FORMATS.map((format) => ({ value: format, label: FORMATS[format].label })),
           ]}
         />
         {isAdmin ? (
@@ -303,7 +299,7 @@ export function ExportHistory({
                         <span className="block text-xs text-slate-500">{item.user_email}</span>
                       </td>
                     ) : null}
-                    <td className="px-4 py-3 font-medium">{FORMAT_LABELS[item.format] ?? item.format}</td>
+                    <td className="px-4 py-3 font-medium">{formatLabel(item.format)}</td>
                     <td className="whitespace-nowrap px-4 py-3 tabular-nums">
                       <time dateTime={item.created_at} suppressHydrationWarning>
                         {when(item.created_at)}
@@ -427,7 +423,7 @@ export function ExportHistory({
           <p className="text-sm text-slate-700">
             {t("history.deleteBody", {
               dataset: confirming.dataset_title,
-              format: FORMAT_LABELS[confirming.format] ?? confirming.format,
+              format: formatLabel(confirming.format),
               date: when(confirming.created_at),
             })}
           </p>

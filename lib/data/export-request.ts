@@ -6,8 +6,8 @@ import { canSeeSensitive, exportDenial } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { config } from "../config";
 import { decodeChartImage } from "../export/chart-images";
-import { FORMAT_SPECS, type FormatSpec } from "../export/formats";
-import { ZExportOptionsSchema, type ExportFormat, type TExportOptions } from "../export/options";
+import { FORMATS, type ExportFormat, type FormatSpec } from "../export/formats";
+import { ZExportOptionsSchema, type TExportOptions } from "../export/options";
 import { describeFilters, planExport, type ExportPlan } from "../export/plan";
 import type { ExportColumn, ExportInfo } from "../export/types";
 import { AppError } from "../errors";
@@ -65,21 +65,24 @@ function checkChartImages(format: ExportFormat, options: TExportOptions): void {
 /** Where an export is produced: streamed in the response, or by a background job. */
 export type Delivery = "direct" | "job";
 
-/** The largest export of a format the UI downloads directly (SPEC §4; configuration). */
+/** The largest export of a format the UI downloads directly (configuration). */
 export function directRowLimit(format: ExportFormat): number {
-  if (format === "pdf") return 0;
-  return format === "excel" ? config.export.directRowsExcel : config.export.directRowsText;
+  const limit = FORMATS[format].directLimit;
+  if (limit === "none") return 0;
+  return limit === "excel" ? config.export.directRowsExcel : config.export.directRowsText;
 }
 
 /**
- * How an export is delivered. Excel past its limit and every PDF always run as jobs; the
- * streaming formats run as jobs past their limit only when the caller lets the server
- * decide (the UI does; a plain GET streams whatever its size, up to the row cap).
+ * How an export is delivered. A format that never downloads directly (PDF) is always a
+ * job; one that does not stream (Excel) is a job past its limit; a streaming one is a job
+ * past its limit only when the caller lets the server decide (the UI does; a plain GET
+ * streams whatever its size, up to the row cap).
  */
 export function chooseDelivery(format: ExportFormat, rows: number, serverDecides: boolean): Delivery {
-  if (format === "pdf") return "job";
-  if (format === "excel") return rows > config.export.directRowsExcel ? "job" : "direct";
-  return serverDecides && rows > config.export.directRowsText ? "job" : "direct";
+  const spec = FORMATS[format];
+  if (spec.directLimit === "none") return "job";
+  if (rows <= directRowLimit(format)) return "direct";
+  return spec.streams && !serverDecides ? "direct" : "job";
 }
 
 /** The export's plan, columns and info sheet for a user and a dataset (no checks). */
@@ -103,7 +106,7 @@ export function buildExport(
     type,
     jsonKey: options.rename?.[key] ?? key,
   }));
-  return { format, spec: FORMAT_SPECS[format], dataset, options, plan, columns, info };
+  return { format, spec: FORMATS[format], dataset, options, plan, columns, info };
 }
 
 /** The rows a plan selects: the stored count when nothing filters, else counted. */
@@ -133,7 +136,7 @@ export async function prepareExport(
   if (options.include_sensitive && !canSeeSensitive(user)) {
     await deny(caller, dataset.id, format, "sensitive", new AppError("forbidden", "export.denied.sensitive"));
   }
-  const spec = FORMAT_SPECS[format];
+  const spec = FORMATS[format];
   if (options.compression === "gzip" && !spec.compressible) {
     throw new AppError("invalid", "error.invalid", {
       errors: [{ field: "compression", message: "gzip applies to CSV, JSON and NDJSON only" }],

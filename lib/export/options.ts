@@ -2,14 +2,8 @@
 // actions and jobs. It checks shape and ranges; checks that need the dataset (column
 // names, types) live in ./plan.ts.
 import { z } from "zod";
+import { EXPORT_FORMATS } from "./formats";
 import { isValidTimezone } from "./values";
-
-export const EXPORT_FORMATS = ["csv", "excel", "pdf", "json", "ndjson", "parquet"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export function isExportFormat(value: string): value is ExportFormat {
-  return (EXPORT_FORMATS as readonly string[]).includes(value);
-}
 
 export const FILTER_OPS = [
   "eq",

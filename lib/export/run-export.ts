@@ -2,13 +2,9 @@
 // HTTP response, a file). Counts rows for progress, collects value warnings, stops on
 // an AbortSignal, and — being pull-based — reads the database only as fast as bytes leave.
 import { gzip } from "./compress";
-import { FORMAT_SPECS } from "./formats";
-import { writeCsv } from "./formats/csv";
-import { writeJson, writeNdjson } from "./formats/json";
-import { writeParquet } from "./formats/parquet";
-import { writePdf, type PdfWriterOptions } from "./formats/pdf";
-import { writeXlsx } from "./formats/xlsx";
-import type { ExportFormat, TExportOptions } from "./options";
+import { isGzipped, type ExportFormat } from "./formats";
+import { FORMAT_WRITERS, type FormatWriter, type WriterInput } from "./formats/writers";
+import type { TExportOptions } from "./options";
 import type { ExportColumn, ExportInfo, RowBatch, ValueWarning, WriterContext } from "./types";
 
 export type ExportStats = {
@@ -28,7 +24,7 @@ export type RunExportInput = {
   signal?: AbortSignal;
   onProgress?: (rowsDone: number) => void;
   /** The report's summary, words and images: required for PDF, ignored otherwise. */
-  pdf?: Omit<PdfWriterOptions, "info" | "onRowsLaidOut">;
+  pdf?: WriterInput["pdf"];
 };
 
 const KEPT_WARNINGS = 20;
@@ -36,14 +32,14 @@ const KEPT_WARNINGS = 20;
 export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Array>; stats: ExportStats } {
   const stats: ExportStats = { rows: 0, bytes: 0, warningCount: 0, warnings: [] };
   const { signal, onProgress } = input;
+  const writer: FormatWriter = FORMAT_WRITERS[input.format];
 
   async function* counted(): AsyncGenerator<RowBatch> {
     for await (const batch of input.source) {
       signal?.throwIfAborted();
       stats.rows += batch.length;
       yield batch;
-      // A PDF reports rows once they are laid out, not when they are read.
-      if (input.format !== "pdf") onProgress?.(stats.rows);
+      if (!writer.ownProgress) onProgress?.(stats.rows);
     }
   }
 
@@ -56,29 +52,16 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
     },
   };
 
-  function written(): AsyncIterable<Uint8Array> {
-    const rows = counted();
-    switch (input.format) {
-      case "csv":
-        return writeCsv(rows, { ...context, delimiter: input.options.delimiter, bom: input.options.bom });
-      case "json":
-        return writeJson(rows, context);
-      case "ndjson":
-        return writeNdjson(rows, context);
-      case "excel":
-        return writeXlsx(rows, { ...context, info: input.info });
-      case "parquet":
-        return writeParquet(rows, context);
-      case "pdf":
-        if (!input.pdf) throw new Error("a PDF export needs its summary and labels");
-        return writePdf(rows, { ...context, ...input.pdf, info: input.info, onRowsLaidOut: onProgress });
-    }
-  }
-
   async function* bytes(): AsyncGenerator<Uint8Array> {
     signal?.throwIfAborted();
-    const raw = written();
-    const out = input.options.compression === "gzip" && FORMAT_SPECS[input.format].compressible ? gzip(raw) : raw;
+    const raw = writer.write(counted(), {
+      context,
+      options: input.options,
+      info: input.info,
+      pdf: input.pdf,
+      onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
+    });
+    const out = isGzipped(input.format, input.options) ? gzip(raw) : raw;
     for await (const chunk of out) {
       signal?.throwIfAborted();
       stats.bytes += chunk.byteLength;

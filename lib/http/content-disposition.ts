@@ -1,5 +1,6 @@
 // File names of exports: `{title-slug}_{YYYYMMDD}_{HHMMSS}.{ext}` (UTC), the Unicode
 // name in filename* and an ASCII one in filename for old clients (RFC 6266 / 5987).
+import { FILE_EXTENSIONS } from "../export/formats";
 
 export type ExportFileName = { name: string; asciiName: string };
 
@@ -43,9 +44,9 @@ export function contentDisposition({ name, asciiName }: ExportFileName): string 
 
 /** The names of a stored export from its Unicode file name (the ASCII one rebuilt from it). */
 export function storedFileName(name: string): ExportFileName {
-  const dot = name.search(/\.(csv|xlsx|json|ndjson|parquet|pdf)(\.gz)?$/);
-  const base = dot > 0 ? name.slice(0, dot) : name;
-  const extension = dot > 0 ? name.slice(dot) : "";
+  const known = FILE_EXTENSIONS.find((ext) => name.endsWith(`.${ext}`) && name.length > ext.length + 1);
+  const base = known ? name.slice(0, -(known.length + 1)) : name;
+  const extension = known ? `.${known}` : "";
   const stamp = /_\d{8}_\d{6}$/.exec(base)?.[0] ?? "";
   const title = stamp ? base.slice(0, -stamp.length) : base;
   return { name, asciiName: `${asciiSlug(title) || "export"}${stamp}${extension}` };

@@ -7,8 +7,7 @@
 import { recordAudit } from "../audit/audit";
 import { loadActiveUser, type CurrentUser } from "../auth/current-user";
 import { pgPool } from "../data/pg";
-import { FORMAT_SPECS } from "../export/formats";
-import { isExportFormat } from "../export/options";
+import { FORMATS, isExportFormat } from "../export/formats";
 import { exportStore, type StoredFile } from "../files/storage";
 import { contentDisposition, storedFileName } from "../http/content-disposition";
 import { AppError } from "../errors";
@@ -84,7 +83,7 @@ export async function downloadExport(
 }
 
 function fileHeaders(job: { format: string; fileName: string | null }, file: StoredFile, sha256: string): Headers {
-  const spec = isExportFormat(job.format) ? FORMAT_SPECS[job.format] : null;
+  const spec = isExportFormat(job.format) ? FORMATS[job.format] : null;
   const gz = job.fileName?.endsWith(".gz") ?? false;
   return new Headers({
     "Content-Type": gz ? "application/gzip" : (spec?.contentType ?? "application/octet-stream"),

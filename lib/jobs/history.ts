@@ -8,7 +8,7 @@ import { can } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { pgPool } from "../data/pg";
 import { prisma } from "../data/prisma";
-import { EXPORT_FORMATS } from "../export/options";
+import { EXPORT_FORMATS } from "../export/formats";
 import { exportStore } from "../files/storage";
 import type { Prisma } from "../generated/prisma/client";
 import { ExportStatus } from "../generated/prisma/enums";

@@ -7,7 +7,7 @@ import { canManageExport, canSeeExport } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { prepareExport, type PreparedExport } from "../data/export-request";
 import { prisma } from "../data/prisma";
-import { isExportFormat, type ExportFormat } from "../export/options";
+import { isExportFormat, type ExportFormat } from "../export/formats";
 import type { ExportJob } from "../generated/prisma/client";
 import { config } from "../config";
 import { AppError } from "../errors";

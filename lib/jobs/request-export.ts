@@ -6,7 +6,7 @@ import { ZodError } from "zod";
 import { recordAudit } from "../audit/audit";
 import type { CurrentUser } from "../auth/current-user";
 import { chooseDelivery, prepareExport, type PreparedExport } from "../data/export-request";
-import type { ExportFormat } from "../export/options";
+import type { ExportFormat } from "../export/formats";
 import { ExportOptionsError } from "../export/plan";
 import { AppError } from "../errors";
 import { parseDatasetId } from "../http/params";

@@ -5,7 +5,7 @@
 import type pg from "pg";
 import { config } from "../config";
 import { pgPool } from "../data/pg";
-import type { ExportFormat } from "../export/options";
+import type { ExportFormat } from "../export/formats";
 import { dispatchExport } from "./queue";
 
 export type ClaimedJob = {

@@ -4,7 +4,8 @@
 // job's id and status URL. `Prefer: respond-async` lets the server queue any large export
 // by the UI's thresholds.
 import { recordAudit } from "@/lib/audit/audit";
-import { isExportFormat, optionsFromQuery } from "@/lib/export/options";
+import { isExportFormat } from "@/lib/export/formats";
+import { optionsFromQuery } from "@/lib/export/options";
 import { AppError } from "@/lib/errors";
 import { exportResponse } from "@/lib/http/export-response";
 import { withUser, type HandlerArgs } from "@/lib/http/handler";
