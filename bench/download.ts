@@ -17,7 +17,8 @@ import { openDatabase } from "../lib/data/bootstrap";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
-import { exportStore, newStorageKey, writeHashed } from "../lib/files/storage";
+import { exportStore, newStorageKey } from "../lib/files/export-store";
+import { writeHashed } from "../lib/files/hashed-file";
 import { processTreeRssMb, request, startApp } from "./support";
 
 const log = (line: string) => console.log(`[bench] ${line}`);

@@ -11,14 +11,14 @@ import { loadActiveUser } from "../lib/auth/current-user";
 import { varDir } from "../lib/config";
 import { openDatabase } from "../lib/data/bootstrap";
 import { findDataset, listDatasets } from "../lib/datasets/dataset-store";
-import { buildExport } from "../lib/data/export-request";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
 import { decodeChartImage } from "../lib/export/chart-images";
 import { ZExportOptionsSchema } from "../lib/export/options";
-import { runExport } from "../lib/export/run-export";
-import { pdfWriterInput } from "../lib/jobs/pdf-report";
+import { openExport } from "../lib/exports/open-export";
+import { pdfWriterInput } from "../lib/exports/pdf-report";
+import { prepareExport } from "../lib/exports/prepare-export";
 import { datasetSource } from "../lib/sources";
 import { runJsonChild } from "./support";
 
@@ -64,7 +64,7 @@ async function one(rows: number): Promise<void> {
     filters: [{ column: "student_id", op: "lte", value: last }],
     include_charts: true,
   });
-  const built = buildExport(user, dataset, "pdf", options);
+  const prepared = await prepareExport(user, dataset.id, "pdf", options);
   const images = (JSON.parse(await readFile(chartsFile, "utf8")) as string[]).map((url) => {
     const check = decodeChartImage(url);
     if (!check.ok) throw new Error(`chart image ${check.reason}`);
@@ -75,16 +75,9 @@ async function one(rows: number): Promise<void> {
   try {
     const measured = await datasetSource(dataset).snapshot(async (reader) => {
       const started = performance.now();
-      const pdf = await pdfWriterInput(reader, { locale: "en" }, dataset, built);
+      const pdf = await pdfWriterInput(reader, "en", prepared);
       pdf.chartImages = images;
-      const run = runExport({
-        format: "pdf",
-        columns: built.columns,
-        source: reader.rows(built.plan, { batchSize: 500 }),
-        options: built.options,
-        info: built.info,
-        pdf,
-      });
+      const run = openExport(prepared, reader, { batchSize: 500, pdf });
       const out = await open(file, "w");
       let bytes = 0;
       try {

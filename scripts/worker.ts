@@ -1,10 +1,12 @@
-// `npm run worker` – export workers as their own process, for scaling out. They join the
+// `npm run worker` – workers as their own process, for scaling out. They join the
 // PostgreSQL at DATABASE_URL, or the embedded one a running `npm start` owns.
-// OUTPORT_WORKER_CONCURRENCY (default 2) jobs run at once; SIGTERM stops it gracefully.
+// OUTPORT_WORKER_CONCURRENCY (default 2) jobs of each type run at once; SIGTERM stops it
+// gracefully.
 import path from "node:path";
 import { config, varDir } from "../lib/config";
 import { runningEmbeddedUrl } from "../lib/data/embedded-server";
-import { serveExportWorkers } from "../lib/jobs/serve";
+import { jobTypes, schedules } from "../lib/job-types";
+import { serveJobs } from "../lib/jobs/serve";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -19,4 +21,10 @@ if (!process.env.DATABASE_URL) {
   process.env.DATABASE_URL = url;
 }
 
-await serveExportWorkers({ concurrency: config.jobs.workerConcurrency, exitOnSignal: true, log });
+await serveJobs({
+  jobTypes: jobTypes(),
+  schedules: schedules(log),
+  concurrency: config.jobs.workerConcurrency,
+  exitOnSignal: true,
+  log,
+});

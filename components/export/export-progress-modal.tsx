@@ -7,7 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
 import { cancelExport, retryExport } from "@/app/actions/export";
 import { formatNumber } from "@/lib/i18n";
-import type { ExportJobJson } from "@/lib/jobs/jobs";
+import type { ExportJobJson } from "@/lib/exports/present-export";
 import { useI18n } from "../i18n/i18n-provider";
 import { errorMessage } from "./download-export";
 import { exportJobQueryKey, isTerminal, useExportJob } from "./use-export-job";

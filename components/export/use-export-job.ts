@@ -2,7 +2,7 @@
 // Polls one background export's status for the progress modal: every 2 s while the job
 // is waiting or running, never once it has finished, been closed or unmounted.
 import { useQuery } from "@tanstack/react-query";
-import type { ExportJobJson } from "@/lib/jobs/jobs";
+import type { ExportJobJson } from "@/lib/exports/present-export";
 
 export const JOB_POLL_INTERVAL_MS = 2000;
 

@@ -9,7 +9,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { EXPORT_FORMATS, FORMATS, isExportFormat } from "@/lib/export/formats";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
-import type { HistoryItem, HistoryPage } from "@/lib/jobs/history";
+import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";

@@ -1,6 +1,6 @@
 // What the history page asks the server: a page of the history, a delete, and whether a
 // file may be downloaded (HEAD: the same checks as the download, nothing sent or counted).
-import type { HistoryPage } from "@/lib/jobs/history";
+import type { HistoryPage } from "@/lib/exports/list-exports";
 
 export const HISTORY_PAGE_SIZE = 25;
 

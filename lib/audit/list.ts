@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { pgPool } from "../data/pg";
 import { AuditAction } from "../generated/prisma/enums";
-import { MAX_ID, wholeNumber } from "../http/params";
+import { MAX_ID, wholeNumber } from "../params";
 
 export const AUDIT_DEFAULT_PAGE_SIZE = 50;
 export const AUDIT_MAX_PAGE_SIZE = 200;

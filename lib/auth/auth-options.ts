@@ -37,7 +37,7 @@ export const authOptions: NextAuthOptions = {
           await recordAudit({ action: "login_failed", actorId: user?.id, details: { email, reason }, ip });
           return null;
         }
-        await recordAudit({ action: "login_succeeded", actorId: user.id, targetType: "user", targetId: user.id, ip });
+        await recordAudit({ action: "login_succeeded", actorId: user.id, targetId: user.id, ip });
         return { id: String(user.id), email: user.email, name: user.name, role: user.role };
       },
     }),

@@ -22,3 +22,22 @@ export async function closePgPool(): Promise<void> {
   await globalForPg.outportPgPool?.end();
   globalForPg.outportPgPool = undefined;
 }
+
+/** Something that runs a query: the pool, or a client inside a caller's transaction. */
+export type Db = Pick<pg.Pool | pg.PoolClient, "query">;
+
+/** Runs `work` in one transaction on one pooled connection: committed if it resolves, else rolled back. */
+export async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pgPool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,9 +1,23 @@
 // The dataset page's preview: one keyset page of rows (cost does not grow with the
 // position), sensitive values hidden from whoever may not see them.
+import { z } from "zod";
 import { canSeeSensitive, type Actor } from "../auth/permissions";
 import { REDACTED } from "../export/plan";
+import { wholeNumber, ZPositiveIdSchema } from "../params";
 import { datasetSource } from "../sources";
 import type { DatasetColumnInfo, DatasetInfo } from "./dataset-store";
+
+/** The preview's query string: `?after=&before=&limit=`. */
+export const ZPreviewQuerySchema = z
+  .object({
+    after: ZPositiveIdSchema.optional(),
+    before: ZPositiveIdSchema.optional(),
+    limit: wholeNumber(1, 200).default(25),
+  })
+  .refine((q) => q.after === undefined || q.before === undefined, {
+    message: "Give either after or before, not both",
+    path: ["before"],
+  });
 
 export type PreviewPage = {
   rows: Array<{ id: number; values: Record<string, unknown> }>;

@@ -1,46 +1,40 @@
-// pg-boss on the app's own PostgreSQL (schema "pgboss") dispatches export work. A queue
-// message carries only the ExportJob id; the export_jobs row stays the source of truth
-// for status and progress, and its heartbeat lease (lib/jobs/lease.ts) decides when a
-// dead worker's job runs again — pg-boss itself never retries an export.
+// pg-boss on the app's own PostgreSQL (schema "pgboss") hands out the work. A message
+// carries only a job's id; the job's row stays the source of truth for status and
+// progress, and its heartbeat lease (job-table.ts) decides when a dead worker's job runs
+// again — pg-boss itself never retries a job.
 import PgBoss from "pg-boss";
 import type pg from "pg";
 import { z } from "zod";
 import { databaseUrl } from "../config";
 
-export const EXPORT_QUEUE = "export";
+export const QUEUE_SCHEMA = "pgboss";
 
-/** What an export message carries: unknown until parsed. */
-export const ZExportMessageSchema = z.object({ jobId: z.uuid() });
-export type TExportMessage = z.infer<typeof ZExportMessageSchema>;
+/** What every job message carries: unknown until parsed. */
+export const ZJobMessageSchema = z.object({ jobId: z.uuid() });
+export type TJobMessage = z.infer<typeof ZJobMessageSchema>;
 
-// Far beyond any export: the lease, not pg-boss' expiry, detects dead workers.
+// Far beyond any job: the lease, not pg-boss' expiry, detects dead workers.
 const EXPIRE_SECONDS = 23 * 60 * 60;
 
-const globalForBoss = globalThis as unknown as { outportBoss?: Promise<PgBoss> };
+type Boss = { boss: PgBoss; queues: Map<string, Promise<void>> };
+const globalForBoss = globalThis as unknown as { outportBoss?: Promise<Boss> };
 
-async function startBoss(): Promise<PgBoss> {
+async function startBoss(): Promise<Boss> {
   const boss = new PgBoss({
     connectionString: databaseUrl(),
-    schema: "pgboss",
+    schema: QUEUE_SCHEMA,
     max: 4,
     application_name: "outport-jobs",
-    // Keep a day of finished messages for diagnosis; the export_jobs rows are the history.
+    // Keep a day of finished messages for diagnosis; the job rows are the history.
     deleteAfterDays: 1,
     archiveCompletedAfterSeconds: 60 * 60,
   });
   boss.on("error", (error: Error) => console.error("job queue error:", error.message));
   await boss.start();
-  await boss.createQueue(EXPORT_QUEUE, {
-    name: EXPORT_QUEUE,
-    policy: "standard",
-    retryLimit: 0,
-    expireInSeconds: EXPIRE_SECONDS,
-  });
-  return boss;
+  return { boss, queues: new Map() };
 }
 
-/** The process's pg-boss, started (and its schema installed) on first use. */
-export function jobQueue(): Promise<PgBoss> {
+function started(): Promise<Boss> {
   if (!globalForBoss.outportBoss) {
     const starting = startBoss();
     globalForBoss.outportBoss = starting;
@@ -51,12 +45,41 @@ export function jobQueue(): Promise<PgBoss> {
   return globalForBoss.outportBoss;
 }
 
+/** The process's pg-boss, started (and its schema installed) on first use. */
+export async function jobQueue(): Promise<PgBoss> {
+  return (await started()).boss;
+}
+
+/**
+ * The queue of a job type, created on first use in this process (creating is idempotent,
+ * so processes that start together agree). Messages are never retried by pg-boss.
+ */
+export async function ensureQueue(
+  name: string,
+  options: Omit<PgBoss.Queue, "name"> = { policy: "standard", retryLimit: 0, expireInSeconds: EXPIRE_SECONDS },
+): Promise<PgBoss> {
+  const { boss, queues } = await started();
+  let creating = queues.get(name);
+  if (!creating) {
+    creating = boss.createQueue(name, { name, ...options });
+    queues.set(name, creating);
+    creating.catch(() => queues.delete(name));
+  }
+  await creating;
+  return boss;
+}
+
 export async function stopJobQueue(options: { graceful?: boolean; timeout?: number } = {}): Promise<void> {
   const starting = globalForBoss.outportBoss;
   if (!starting) return;
   globalForBoss.outportBoss = undefined;
-  const boss = await starting.catch(() => null);
-  await boss?.stop({ graceful: options.graceful ?? true, timeout: options.timeout ?? 10_000, wait: true, close: true });
+  const current = await starting.catch(() => null);
+  await current?.boss.stop({
+    graceful: options.graceful ?? true,
+    timeout: options.timeout ?? 10_000,
+    wait: true,
+    close: true,
+  });
 }
 
 /** pg-boss statements run on the caller's connection, so a message commits with its job row. */
@@ -70,15 +93,16 @@ function onClient(client: pg.PoolClient | pg.Pool): PgBoss.Db {
   };
 }
 
-/** Queues an export job's message inside the caller's transaction. */
-export async function dispatchExport(
+/** Queues a job's message inside the caller's transaction. */
+export async function dispatchJob(
   client: pg.PoolClient | pg.Pool,
+  queue: string,
   jobId: string,
   startAfterSeconds = 0,
 ): Promise<void> {
-  const boss = await jobQueue();
-  const message: TExportMessage = { jobId };
-  await boss.send(EXPORT_QUEUE, message, {
+  const boss = await ensureQueue(queue);
+  const message: TJobMessage = { jobId };
+  await boss.send(queue, message, {
     db: onClient(client),
     expireInSeconds: EXPIRE_SECONDS,
     retryLimit: 0,

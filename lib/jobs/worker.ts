@@ -1,24 +1,29 @@
-// The export worker: `concurrency` pg-boss consumers of the export queue, and a reaper
-// that hands the jobs of dead workers back to the queue once their lease has run out.
+// A worker: `concurrency` pg-boss consumers of each job type's queue, and a reaper that
+// hands the jobs of dead workers back to their queue once their lease has run out.
 // stop() stops claiming, gives running jobs the grace period to finish, hands back the
 // rest, and resolves when nothing is running.
 import { config } from "../config";
-import { jobQueue, EXPORT_QUEUE, ZExportMessageSchema } from "./queue";
-import { runJob, type RunJobOptions } from "./run-job";
-import { reapJobs } from "./store";
+import type { JobDefinition } from "./job-definition";
+import { reapJobs } from "./job-table";
+import { ensureQueue, ZJobMessageSchema } from "./queue";
+import { runJob, type RunJobOptions, type RunOutcome } from "./run-job";
 import { nudgeLocalWorkers, registerLocalWorker, unregisterLocalWorkers } from "./wake";
 
 export type WorkerOptions = Omit<RunJobOptions, "shutdown"> & {
+  /** Jobs of each type run at once. */
   concurrency?: number;
   leaseSeconds?: number;
   pollMs?: number;
   /** Called after each job with what became of it (logging, tests). */
-  onOutcome?: (jobId: string, outcome: string) => void;
+  onOutcome?: (jobId: string, outcome: RunOutcome, type: string) => void;
 };
 
-export type ExportWorker = { stop: () => Promise<void>; reap: () => Promise<void> };
+export type Worker = { stop: () => Promise<void>; reap: () => Promise<void> };
 
-export async function startExportWorker(options: WorkerOptions = {}): Promise<ExportWorker> {
+export async function startWorker(
+  definitions: ReadonlyArray<JobDefinition<unknown>>,
+  options: WorkerOptions = {},
+): Promise<Worker> {
   const {
     concurrency = config.jobs.workerConcurrency,
     leaseSeconds = config.jobs.leaseSeconds,
@@ -27,48 +32,53 @@ export async function startExportWorker(options: WorkerOptions = {}): Promise<Ex
     onOutcome,
     ...runOptions
   } = options;
-  const boss = await jobQueue();
   const shutdown = new AbortController();
   const running = new Set<Promise<unknown>>();
+  const consumers: Array<{ boss: Awaited<ReturnType<typeof ensureQueue>>; id: string }> = [];
 
-  const handle = async (jobs: Array<{ data: unknown }>) => {
-    for (const message of jobs) {
-      const parsed = ZExportMessageSchema.safeParse(message.data);
-      if (!parsed.success) {
-        console.error("export queue: a message that is not an export job was dropped:", message.data);
-        continue;
+  for (const definition of definitions) {
+    const boss = await ensureQueue(definition.name);
+    const handle = async (messages: Array<{ data: unknown }>) => {
+      for (const message of messages) {
+        const parsed = ZJobMessageSchema.safeParse(message.data);
+        if (!parsed.success) {
+          console.error(`${definition.name} queue: a message that is not a job was dropped:`, message.data);
+          continue;
+        }
+        const { jobId } = parsed.data;
+        const work = runJob(definition, jobId, { ...runOptions, maxAttempts, shutdown: shutdown.signal });
+        running.add(work);
+        try {
+          onOutcome?.(jobId, await work, definition.name);
+        } finally {
+          running.delete(work);
+        }
       }
-      const { jobId } = parsed.data;
-      const work = runJob(jobId, { ...runOptions, maxAttempts, shutdown: shutdown.signal });
-      running.add(work);
-      try {
-        onOutcome?.(jobId, await work);
-      } finally {
-        running.delete(work);
-      }
+      // pg-boss waits a polling interval after every message, even with more waiting; a
+      // nudge makes the next fetch immediate, so a queue drains as fast as jobs finish.
+      if (!shutdown.signal.aborted) nudgeLocalWorkers(definition.name);
+    };
+    for (let i = 0; i < concurrency; i++) {
+      const id = await boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: pollMs / 1000 }, handle);
+      consumers.push({ boss, id });
+      registerLocalWorker(boss, definition.name, id);
     }
-    // pg-boss waits a polling interval after every message, even with more waiting; a
-    // nudge makes the next fetch immediate, so a queue drains as fast as jobs finish.
-    if (!shutdown.signal.aborted) nudgeLocalWorkers();
-  };
-
-  const ids: string[] = [];
-  for (let i = 0; i < concurrency; i++) {
-    const id = await boss.work(EXPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: pollMs / 1000 }, handle);
-    ids.push(id);
-    registerLocalWorker(boss, id);
   }
 
   let reaping: Promise<void> | null = null;
   const reap = async () => {
     if (reaping) return reaping;
-    reaping = reapJobs(leaseSeconds, maxAttempts)
-      .then((result) => {
-        const moved = result.requeued.length + result.failed.length + result.redispatched.length;
-        if (moved > 0) console.warn("export jobs of stopped workers:", result);
-      })
-      .catch((error: unknown) => console.error("export job reaper:", error))
-      .finally(() => (reaping = null));
+    reaping = (async () => {
+      for (const definition of definitions) {
+        try {
+          const result = await reapJobs(definition.table, definition.name, leaseSeconds, maxAttempts);
+          const moved = result.requeued.length + result.failed.length + result.redispatched.length;
+          if (moved > 0) console.warn(`${definition.name} jobs of stopped workers:`, result);
+        } catch (error) {
+          console.error(`${definition.name} job reaper:`, error);
+        }
+      }
+    })().finally(() => (reaping = null));
     return reaping;
   };
   // Often enough that a dead worker's job restarts soon after its lease runs out.
@@ -81,7 +91,7 @@ export async function startExportWorker(options: WorkerOptions = {}): Promise<Ex
     stopping ??= (async () => {
       clearInterval(reaper);
       unregisterLocalWorkers();
-      await Promise.all(ids.map((id) => boss.offWork({ id })));
+      await Promise.all(consumers.map(({ boss, id }) => boss.offWork({ id })));
       shutdown.abort();
       await Promise.allSettled([...running]);
       await reaping;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/export/[format]/[datasetId]/route";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
-import { resetExportRequests } from "@/lib/http/rate-limit";
+import { resetExportRequests } from "@/lib/exports/export-rate-limit";
 import { demoUser, requestAs, routeContext, type DemoWho } from "../helpers/auth";
 import { parseCsv } from "../helpers/csv-parse";
 

@@ -6,10 +6,10 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import AuditPage from "@/app/(dashboard)/admin/audit/page";
 import { GET } from "@/app/api/audit/route";
-import { recordAudit, type AuditInput } from "@/lib/audit/audit";
+import { AUDIT_TARGETS, recordAudit, type AuditInput } from "@/lib/audit/audit";
 import { listAuditActors } from "@/lib/audit/list";
 import type * as Session from "@/lib/auth/session";
-import { pgPool } from "@/lib/data/pg";
+import { inTransaction, pgPool } from "@/lib/data/pg";
 import { translate, type Locale, type MessageKey, type MessageParams } from "@/lib/i18n";
 import { demoUser, requestAs, routeContext, type DemoWho } from "../helpers/auth";
 
@@ -115,20 +115,22 @@ beforeAll(async () => {
   const [admin, manager, viewer] = await Promise.all([demoUser("admin"), demoUser("manager"), demoUser("viewer")]);
   users = { admin: admin.id, manager: manager.id, viewer: viewer.id };
   await cleanUp();
+  // Fixtures under a target type of this file's own (the app's events each have theirs),
+  // at instants of their own.
   for (const event of EVENTS) {
-    await recordAudit({
-      action: event.action,
-      actorId: event.who ? users[event.who] : null,
-      targetType: TARGET,
-      targetId: event.key,
-      details: event.details,
-      ip: event.ip,
-    });
-    await pgPool().query("UPDATE audit_events SET created_at = $1 WHERE target_type = $2 AND target_id = $3", [
-      event.at,
-      TARGET,
-      event.key,
-    ]);
+    await pgPool().query(
+      `INSERT INTO audit_events (action, actor_id, target_type, target_id, details, ip, created_at)
+       VALUES ($1::"AuditAction", $2, $3, $4, $5::jsonb, $6, $7)`,
+      [
+        event.action,
+        event.who ? users[event.who] : null,
+        TARGET,
+        event.key,
+        JSON.stringify(event.details ?? {}),
+        event.ip ?? null,
+        event.at,
+      ],
+    );
   }
 });
 
@@ -338,5 +340,41 @@ describe("the audit page", () => {
 
   it.each(["manager", "viewer"] as const)("is not found for %s", async (who) => {
     await expect(render(who, {})).rejects.toThrow("NEXT_NOT_FOUND");
+  });
+});
+
+describe("recordAudit", () => {
+  it("gives every action the one target type the registry names", async () => {
+    const admin = await demoUser("admin");
+    const marker = `record-audit-${Date.now()}`;
+    try {
+      for (const action of Object.keys(AUDIT_TARGETS) as Array<keyof typeof AUDIT_TARGETS>) {
+        await recordAudit({ action, actorId: admin.id, targetId: marker, details: { marker } });
+      }
+      const { rows } = await pgPool().query<{ action: keyof typeof AUDIT_TARGETS; target_type: string | null }>(
+        "SELECT action, target_type FROM audit_events WHERE target_id = $1",
+        [marker],
+      );
+      expect(rows).toHaveLength(Object.keys(AUDIT_TARGETS).length);
+      for (const row of rows) expect(row.target_type).toBe(AUDIT_TARGETS[row.action]);
+    } finally {
+      await pgPool().query("DELETE FROM audit_events WHERE target_id = $1", [marker]);
+    }
+  });
+
+  it("joins a caller's transaction: rolled back with it, and failing it when it cannot be written", async () => {
+    const marker = `audit-tx-${Date.now()}`;
+    await expect(
+      inTransaction(async (client) => {
+        await recordAudit({ action: "export_denied", targetId: marker }, client);
+        throw new Error("the work failed");
+      }),
+    ).rejects.toThrow("the work failed");
+    const { rows } = await pgPool().query("SELECT 1 FROM audit_events WHERE target_id = $1", [marker]);
+    expect(rows).toHaveLength(0);
+    // Inside a transaction a failed write is the transaction's failure, not a log line.
+    await expect(
+      inTransaction((client) => recordAudit({ action: "export_denied", actorId: -1, targetId: marker }, client)),
+    ).rejects.toThrow();
   });
 });

@@ -8,7 +8,7 @@ import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-his
 import { formatFileSize } from "@/components/history/format-size";
 import * as api from "@/components/history/history-api";
 import { ToastProvider } from "@/components/ui/toast";
-import type { HistoryItem, HistoryPage } from "@/lib/jobs/history";
+import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
 import { renderWithProviders } from "../helpers/render";
 
 vi.mock("@/components/history/history-api", async (importOriginal) => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cancelExport, retryExport } from "@/app/actions/export";
 import { AUTO_CLOSE_MS, ExportProgressModal } from "@/components/export/export-progress-modal";
 import { JOB_POLL_INTERVAL_MS } from "@/components/export/use-export-job";
-import type { ExportJobJson } from "@/lib/jobs/jobs";
+import type { ExportJobJson } from "@/lib/exports/present-export";
 import { renderWithProviders } from "../helpers/render";
 
 vi.mock("@/app/actions/export", () => ({ startExport: vi.fn(), cancelExport: vi.fn(), retryExport: vi.fn() }));

@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runPrismaCli } from "@/lib/data/migrate";
+import { wipeAllData } from "@/lib/data/seed/seed";
 
 const serverUrl = new URL(inject("databaseUrl"));
 const name = `migrations_check_${process.pid}`;
@@ -100,5 +101,28 @@ describe("database migrations", () => {
     await client.query("ALTER TABLE users ADD COLUMN nickname text");
     await client.end();
     expect(await driftFromSchema()).toBe(2);
+  });
+
+  it("are kept by the reset, which empties every table of the app", async () => {
+    const pool = new pg.Pool({ connectionString: emptyUrl.toString() });
+    try {
+      await pool.query(
+        `INSERT INTO users (email, name, password_hash, role, updated_at) VALUES ('wipe@outport.invalid', 'W', '!', 'viewer', now())`,
+      );
+      await pool.query(`INSERT INTO audit_events (action, details) VALUES ('login_failed', '{}')`);
+      await wipeAllData(pool);
+      const { rows: tables } = await pool.query<{ name: string }>(
+        "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
+      );
+      expect(tables.length).toBeGreaterThan(5);
+      for (const { name: table } of tables) {
+        const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`);
+        expect(rows[0]?.n, table).toBe(0);
+      }
+      const { rows: applied } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM _prisma_migrations");
+      expect(applied[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -9,7 +9,7 @@ import {
   isExportFormat,
 } from "@/lib/export/formats";
 import { FORMAT_WRITERS } from "@/lib/export/formats/writers";
-import { exportFileName, storedFileName } from "@/lib/http/content-disposition";
+import { exportFileName, storedFileName } from "@/lib/exports/export-file-name";
 
 describe("the format registry", () => {
   it("lists every format once, each with a writer", () => {

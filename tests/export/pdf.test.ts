@@ -14,7 +14,7 @@ import {
 import { tableHeight } from "@/lib/export/pdf/table-canvas";
 import type { PdfSummary } from "@/lib/export/pdf/types";
 import type { ExportColumn } from "@/lib/export/types";
-import { pdfLabels } from "@/lib/jobs/pdf-report";
+import { pdfLabels } from "@/lib/exports/pdf-report";
 import { chartPng, readPdf } from "../helpers/pdf";
 import { batchesOf, collect, context } from "./helpers";
 

@@ -9,12 +9,14 @@ import { Readable } from "node:stream";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
-import { exportStore, newStorageKey, tempPath, writeHashed } from "@/lib/files/storage";
+import { retentionSchedule, purgeExpiredExports } from "@/lib/exports/retention";
+import { exportStore, newStorageKey } from "@/lib/files/export-store";
+import { tempPath, writeHashed } from "@/lib/files/hashed-file";
+import { signDownload } from "@/lib/files/signed-url";
 import type { ExportStatus } from "@/lib/generated/prisma/enums";
-import type { HistoryPage } from "@/lib/jobs/history";
+import type { HistoryPage } from "@/lib/exports/list-exports";
 import { jobQueue } from "@/lib/jobs/queue";
-import { purgeExpiredExports, RETENTION_QUEUE, startRetention } from "@/lib/jobs/retention";
-import { signDownload, signedDownloadUrl } from "@/lib/jobs/signed-url";
+import { startSchedules } from "@/lib/jobs/schedules";
 import { demoUser, type DemoWho } from "../helpers/auth";
 import {
   cancelAs,
@@ -34,6 +36,8 @@ const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-history-"));
 process.env.OUTPORT_EXPORT_DIR = exportDir;
 
 const DAY = 24 * 60 * 60 * 1000;
+const signedUrl = (jobId: string, userId: number) =>
+  `/api/export/download/${jobId}?token=${signDownload(jobId, userId).token}`;
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
 /** Every response body this file saw: none may name a file-system path. */
@@ -271,11 +275,11 @@ describe("signed download URLs", () => {
   it("a token is only as good as its user: someone else's job is 404, a deactivated account 403", async () => {
     const job = await makeJob({ who: "manager" });
     const manager2 = await demoUser("manager2");
-    const forManager2 = signedDownloadUrl(job.id, manager2.id).url;
+    const forManager2 = signedUrl(job.id, manager2.id);
     expect((await downloadUrlAs(null, forManager2)).status).toBe(404);
 
     const manager = await demoUser("manager");
-    const url = signedDownloadUrl(job.id, manager.id).url;
+    const url = signedUrl(job.id, manager.id);
     await prisma().user.update({ where: { id: manager.id }, data: { active: false } });
     try {
       expect((await downloadUrlAs(null, url)).status).toBe(403);
@@ -529,9 +533,10 @@ describe("retention", () => {
   it("is scheduled daily at 02:00 and runs once at start", async () => {
     const expired = await makeJob({ expiresAt: new Date(Date.now() - 1000) });
     const boss = await jobQueue();
-    await startRetention(boss, () => {});
+    const retention = retentionSchedule(() => {});
+    await startSchedules([retention], () => {});
     const schedules = (await boss.getSchedules()) as Array<{ name: string; cron: string }>;
-    expect(schedules.find((s) => s.name === RETENTION_QUEUE)?.cron).toBe("0 2 * * *");
+    expect(schedules.find((s) => s.name === retention.name)?.cron).toBe("0 2 * * *");
     expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("expired");
     const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: "retention_purge" } });
     expect(event.details).toMatchObject({ trigger: "startup", expired_jobs: 1 });

@@ -7,7 +7,7 @@ import { POST as cancel } from "@/app/api/export/jobs/[jobId]/cancel/route";
 import { POST as retry } from "@/app/api/export/jobs/[jobId]/retry/route";
 import { GET as status } from "@/app/api/export/status/[jobId]/route";
 import { prisma } from "@/lib/data/prisma";
-import type { ExportJobJson } from "@/lib/jobs/jobs";
+import type { ExportJobJson } from "@/lib/exports/present-export";
 import { requestAs, routeContext, type DemoWho } from "../helpers/auth";
 
 export type Accepted = { job_id: string; status: string; status_url: string; warning?: string };

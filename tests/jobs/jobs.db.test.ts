@@ -13,10 +13,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { config } from "@/lib/config";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
-import { resetExportRequests } from "@/lib/http/rate-limit";
+import { defineExportJob, exportJob } from "@/lib/exports/export-job";
+import { resetExportRequests } from "@/lib/exports/export-rate-limit";
+import { reapJobs } from "@/lib/jobs/job-table";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/run-job";
-import { startExportWorker, type ExportWorker } from "@/lib/jobs/worker";
+import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { demoUser } from "../helpers/auth";
 import { parseCsv } from "../helpers/csv-parse";
 import {
@@ -184,14 +186,19 @@ describe("creating jobs (no worker running)", () => {
     expect(((await cancelled.json()) as { status: string }).status).toBe("cancelled");
     expect((await cancelAs("manager", job.job_id)).status).toBe(409);
     expect((await downloadAs("manager", job.job_id)).status).toBe(409);
-    const audit = await prisma().auditEvent.findFirst({ where: { action: "export_cancelled", targetId: job.job_id } });
+    const audit = await prisma().auditEvent.findFirst({
+      where: { action: "export_cancelled", details: { path: ["job_id"], equals: job.job_id } },
+    });
     expect(audit).not.toBeNull();
   });
 
   it("fails a job with a plain message when the disk is full, and leaves no file", async () => {
     const job = await createdJob("manager", "Student Enrollment 2024", "excel");
     // /dev/full answers every write with ENOSPC, as a full disk does.
-    const outcome = await runJob(job.job_id, { dir: exportDir, open: () => fs.open("/dev/full", "w") });
+    const outcome = await runJob(
+      defineExportJob({ dir: exportDir, open: () => fs.open("/dev/full", "w") }),
+      job.job_id,
+    );
     expect(outcome).toBe("failed");
     const failed = await jobJson("manager", job.job_id);
     expect(failed.status).toBe("failed");
@@ -202,27 +209,28 @@ describe("creating jobs (no worker running)", () => {
       error_message: string;
     };
     expect(ko.error_message).toBe("디스크 공간이 부족하여 내보내기 파일을 저장하지 못했습니다.");
-    const audit = await prisma().auditEvent.findFirst({ where: { action: "export_failed", targetId: job.job_id } });
+    const audit = await prisma().auditEvent.findFirst({
+      where: { action: "export_failed", details: { path: ["job_id"], equals: job.job_id } },
+    });
     expect(audit?.details).toMatchObject({ error: "job.error.disk_full" });
   });
 
   it("fails a job whose export folder cannot be written, saying so", async () => {
     const job = await createdJob("manager", "Q1 Sales", "csv");
-    const outcome = await runJob(job.job_id, { dir: "/dev/null/exports" });
+    const outcome = await runJob(defineExportJob({ dir: "/dev/null/exports" }), job.job_id);
     expect(outcome).toBe("failed");
     expect((await jobJson("manager", job.job_id)).error_message).toBe("The export folder is not writable.");
   });
 });
 
 describe("with a worker running", () => {
-  let worker: ExportWorker;
+  let worker: Worker;
   const outcomes = new Map<string, string>();
 
   beforeAll(async () => {
     await cancelEverything();
-    worker = await startExportWorker({
+    worker = await startWorker([exportJob], {
       ...WORKER_OPTIONS,
-      dir: exportDir,
       onOutcome: (id, outcome) => outcomes.set(id, outcome),
     });
   });
@@ -273,7 +281,11 @@ describe("with a worker running", () => {
     const row = await prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } });
     expect(row.downloadCount).toBe(1);
     expect(await prisma().exportDownload.count({ where: { jobId: job.job_id } })).toBe(1);
-    expect(await prisma().auditEvent.count({ where: { action: "export_completed", targetId: job.job_id } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: "export_completed", details: { path: ["job_id"], equals: job.job_id } },
+      }),
+    ).toBe(1);
     expect(await prisma().auditEvent.count({ where: { action: "export_downloaded", targetId: job.job_id } })).toBe(1);
   });
 
@@ -422,7 +434,11 @@ describe("a worker process that dies", () => {
     const file = readFileSync(path.join(exportDir, row.storageKey ?? ""));
     expect(sha256(file)).toBe(row.sha256);
     expect(partFiles()).toEqual([]);
-    expect(await prisma().auditEvent.count({ where: { action: "export_completed", targetId: job.job_id } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: "export_completed", details: { path: ["job_id"], equals: job.job_id } },
+      }),
+    ).toBe(1);
     second.kill("SIGTERM");
     expect(await exited(second)).toBe(143);
   });
@@ -451,8 +467,7 @@ describe("a worker process that dies", () => {
       where: { id: job.job_id },
       data: { status: "processing", attempts: 3, heartbeatAt: new Date(Date.now() - 60_000) },
     });
-    const { reapJobs } = await import("@/lib/jobs/store");
-    const reaped = await reapJobs(2, 3);
+    const reaped = await reapJobs(exportJob.table, exportJob.name, 2, 3);
     expect(reaped.failed).toContain(job.job_id);
     const failed = await jobJson("admin", job.job_id);
     expect(failed).toMatchObject({

@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
-import { resetExportRequests } from "@/lib/http/rate-limit";
+import { defineExportJob } from "@/lib/exports/export-job";
+import { resetExportRequests } from "@/lib/exports/export-rate-limit";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/run-job";
 import { demoUser } from "../helpers/auth";
@@ -29,7 +30,7 @@ async function finishedPdf(
   const response = await createJob(who, { dataset_id: await datasetIdOf(title), format: "pdf", options }, headers);
   expect(response.status).toBe(202);
   const { job_id } = (await response.json()) as { job_id: string };
-  expect(await runJob(job_id, { dir: exportDir, heartbeatMs: 100 })).toBe("completed");
+  expect(await runJob(defineExportJob({ dir: exportDir }), job_id, { heartbeatMs: 100 })).toBe("completed");
   const job = await jobJson(who, job_id);
   const file = await downloadAs(who, job_id);
   expect(file.status).toBe(200);
@@ -164,6 +165,6 @@ describe("PDF reports", () => {
       columns: ["evaluation_id", "comment"],
     });
     expect(job.status).toBe("pending");
-    expect(await runJob(job.job_id, { dir: exportDir })).toBe("completed");
+    expect(await runJob(defineExportJob({ dir: exportDir }), job.job_id)).toBe("completed");
   });
 });

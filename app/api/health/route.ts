@@ -1,14 +1,18 @@
 // GET /api/health – liveness and database reachability, for load balancers and tests
 import { pgPool } from "@/lib/data/pg";
+import { withUser } from "@/lib/http/handler";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const started = performance.now();
-  try {
-    await pgPool().query("SELECT 1");
-    return Response.json({ status: "ok", database: "ok", database_ms: Math.round(performance.now() - started) });
-  } catch {
-    return Response.json({ status: "error", database: "unreachable" }, { status: 503 });
-  }
-}
+export const GET = withUser(
+  async () => {
+    const started = performance.now();
+    try {
+      await pgPool().query("SELECT 1");
+      return Response.json({ status: "ok", database: "ok", database_ms: Math.round(performance.now() - started) });
+    } catch {
+      return Response.json({ status: "error", database: "unreachable" }, { status: 503 });
+    }
+  },
+  { public: true },
+);

@@ -11,12 +11,14 @@ export async function isDatabaseEmpty(db: PrismaClient): Promise<boolean> {
   return (await db.user.count()) === 0;
 }
 
-/** Removes every row of every table (keeps the schema and migration history). */
+/** Removes every row of every table of the app (keeps the schema and the migration history). */
 export async function wipeAllData(pool: pg.Pool): Promise<void> {
-  await pool.query(
-    `TRUNCATE audit_events, export_downloads, export_jobs, records, dataset_columns, datasets, users
-     RESTART IDENTITY CASCADE`,
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
   );
+  if (rows.length === 0) return;
+  await pool.query(`TRUNCATE ${rows.map((row) => row.name).join(", ")} RESTART IDENTITY CASCADE`);
 }
 
 export async function seedDemoData(db: PrismaClient, pool: pg.Pool, log: (line: string) => void = () => {}) {

@@ -11,7 +11,7 @@ import { datasetForViewer } from "@/lib/datasets/view-dataset";
 import { datasetCharts } from "@/lib/datasets/dataset-charts";
 import { presentDataset } from "@/lib/datasets/present-dataset";
 import { AppError } from "@/lib/errors";
-import { parseDatasetId } from "@/lib/http/params";
+import { parseDatasetId } from "@/lib/params";
 import { formatNumber } from "@/lib/i18n";
 import { getTranslator } from "@/lib/i18n/server";
 

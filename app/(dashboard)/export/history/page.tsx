@@ -4,7 +4,7 @@ import { HISTORY_PAGE_SIZE } from "@/components/history/history-api";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
-import { historyUsers, listHistory, ZHistoryQuerySchema } from "@/lib/jobs/history";
+import { historyUsers, listExports, ZHistoryQuerySchema } from "@/lib/exports/list-exports";
 import { getTranslator } from "@/lib/i18n/server";
 
 export const metadata: Metadata = { title: "Export history" };
@@ -14,7 +14,7 @@ export default async function ExportHistoryPage() {
   const isAdmin = can(user, "history.all");
   // The first page is rendered here; filters and paging then ask the API.
   const [initial, users] = await Promise.all([
-    listHistory(user, ZHistoryQuerySchema.parse({ page_size: String(HISTORY_PAGE_SIZE) }), locale),
+    listExports(user, ZHistoryQuerySchema.parse({ page_size: String(HISTORY_PAGE_SIZE) }), locale),
     isAdmin ? historyUsers() : Promise.resolve([]),
   ]);
   return (

@@ -1,10 +1,13 @@
 // GET /api/export/history – the caller's exports (an admin's: everyone's), newest first:
 // ?format=&status=&user=&include_expired=&page=&page_size= → {items, total, page, …}
+import { listExports, ZHistoryQuerySchema } from "@/lib/exports/list-exports";
 import { withUser } from "@/lib/http/handler";
 import { searchParamsObject } from "@/lib/http/params";
-import { listHistory, ZHistoryQuerySchema } from "@/lib/jobs/history";
 
-export const GET = withUser(async ({ req, user, locale }) => {
-  const query = ZHistoryQuerySchema.parse(searchParamsObject(req.url));
-  return Response.json(await listHistory(user, query, locale), { headers: { "Cache-Control": "no-store" } });
-});
+export const GET = withUser(
+  async ({ req, user, locale }) => {
+    const query = ZHistoryQuerySchema.parse(searchParamsObject(req.url));
+    return Response.json(await listExports(user, query, locale), { headers: { "Cache-Control": "no-store" } });
+  },
+  { can: "history.own" },
+);

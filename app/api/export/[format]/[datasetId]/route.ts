@@ -3,62 +3,30 @@
 // Excel past the direct limit (and PDF) runs as a background job instead: 202 with the
 // job's id and status URL. `Prefer: respond-async` lets the server queue any large export
 // by the UI's thresholds.
-import { recordAudit } from "@/lib/audit/audit";
+import { AppError } from "@/lib/errors";
 import { isExportFormat } from "@/lib/export/formats";
 import { optionsFromQuery } from "@/lib/export/options";
-import { AppError } from "@/lib/errors";
-import { exportResponse } from "@/lib/http/export-response";
+import { presentAccepted } from "@/lib/exports/present-export";
+import { requestExport } from "@/lib/exports/request-export";
+import { streamExport } from "@/lib/exports/stream-export";
+import { acceptedExportResponse, streamedExportResponse } from "@/lib/http/export-responses";
 import { withUser, type HandlerArgs } from "@/lib/http/handler";
 import { readJsonBody } from "@/lib/http/params";
 import { clientIp, prefersAsync } from "@/lib/http/request";
-import { acceptedResponse, requestExport } from "@/lib/jobs/request-export";
 
 type Params = { format: string; datasetId: string };
 
 async function handle({ req, user, params, locale }: HandlerArgs<Params>): Promise<Response> {
   if (!isExportFormat(params.format)) throw new AppError("not_found");
-  const format = params.format;
-  const ip = clientIp(req.headers);
-  const result = await requestExport(
-    { user, ip, locale },
-    {
-      datasetId: params.datasetId,
-      format,
-      options: () => (req.method === "GET" ? optionsFromQuery(new URL(req.url).searchParams) : readJsonBody(req)),
-    },
-    prefersAsync(req.headers) ? "auto" : "direct",
-  );
-  if (result.delivery === "job") return acceptedResponse(result, locale);
-
-  const { prepared } = result;
-  const started = Date.now();
-  const audit = { actorId: user.id, targetType: "dataset", targetId: prepared.dataset.id, ip };
-  await recordAudit({
-    ...audit,
-    action: "export_requested",
-    details: { format, delivery: "direct", filters: prepared.info.filters },
-  });
-
-  return exportResponse(prepared, {
-    signal: req.signal,
-    onFinish: (outcome, stats, error) =>
-      recordAudit({
-        ...audit,
-        action:
-          outcome === "completed" ? "export_completed" : outcome === "failed" ? "export_failed" : "export_cancelled",
-        details: {
-          format,
-          delivery: "direct",
-          rows: stats.rows,
-          bytes: stats.bytes,
-          warnings: stats.warningCount,
-          skipped: stats.skipped,
-          duration_ms: Date.now() - started,
-          ...(error && outcome === "failed" ? { error: error instanceof Error ? error.message : String(error) } : {}),
-        },
-      }),
-  });
+  const caller = { user, ip: clientIp(req.headers), locale };
+  const options = () => (req.method === "GET" ? optionsFromQuery(new URL(req.url).searchParams) : readJsonBody(req));
+  const mode = prefersAsync(req.headers) ? "auto" : "direct";
+  const result = await requestExport(caller, { datasetId: params.datasetId, format: params.format, options }, mode);
+  if (result.delivery === "job") return acceptedExportResponse(presentAccepted(result, locale));
+  return streamedExportResponse(await streamExport(caller, result.prepared, req.signal));
 }
 
-export const GET = withUser<Params>(handle);
-export const POST = withUser<Params>(handle);
+// Everyone who may see datasets may ask; whether they may export this one is the use
+// case's decision, refused with its reason and audited.
+export const GET = withUser<Params>(handle, { can: "datasets.view" });
+export const POST = withUser<Params>(handle, { can: "datasets.view" });

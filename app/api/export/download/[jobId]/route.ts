@@ -2,21 +2,25 @@
 // verified before the first byte (404 for anyone else's job, 410 once expired). With the
 // session, or a signed `?token=` URL (403 when expired or tampered with). HEAD runs the
 // same checks and sends nothing, counts nothing.
-import { withUser } from "@/lib/http/handler";
+import { downloadExport, signedLinkUser } from "@/lib/exports/download-export";
+import { downloadResponse } from "@/lib/http/export-responses";
+import { withUser, type HandlerArgs } from "@/lib/http/handler";
 import { clientIp } from "@/lib/http/request";
-import { downloadExport, signedUrlUser } from "@/lib/jobs/download";
 
 type Params = { jobId: string };
-const authenticate = (req: Request, params: Params) => signedUrlUser(req, params.jobId);
 
-export const GET = withUser<Params>(
-  async ({ req, user, params }) =>
-    downloadExport({ user, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") }, params.jobId),
-  { authenticate },
-);
+/** A `?token=` link proves its user; without one the session decides. */
+async function authenticate(req: Request, params: Params) {
+  const token = new URL(req.url).searchParams.get("token");
+  return token === null ? undefined : signedLinkUser(params.jobId, token);
+}
 
-export const HEAD = withUser<Params>(
-  async ({ req, user, params }) =>
-    downloadExport({ user, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") }, params.jobId, "HEAD"),
-  { authenticate },
-);
+const serve =
+  (send: boolean) =>
+  async ({ req, user, params }: HandlerArgs<Params>) => {
+    const downloader = { user, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") };
+    return downloadResponse(await downloadExport(downloader, params.jobId, { send }));
+  };
+
+export const GET = withUser<Params>(serve(true), { can: "history.own", authenticate });
+export const HEAD = withUser<Params>(serve(false), { can: "history.own", authenticate });

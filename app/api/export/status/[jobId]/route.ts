@@ -1,8 +1,12 @@
 // GET /api/export/status/:jobId – poll an export job (404 for anyone else's job)
+import { findExportFor } from "@/lib/exports/find-export";
+import { presentExport } from "@/lib/exports/present-export";
 import { withUser } from "@/lib/http/handler";
-import { findJobFor, presentJob } from "@/lib/jobs/jobs";
 
-export const GET = withUser<{ jobId: string }>(async ({ user, params, locale }) => {
-  const job = await findJobFor(user, params.jobId);
-  return Response.json(presentJob(job, user, locale), { headers: { "Cache-Control": "no-store" } });
-});
+export const GET = withUser<{ jobId: string }>(
+  async ({ user, params, locale }) => {
+    const job = await findExportFor(user, params.jobId);
+    return Response.json(presentExport(job, user, locale), { headers: { "Cache-Control": "no-store" } });
+  },
+  { can: "history.own" },
+);

@@ -1,4 +1,5 @@
-// Per-user request limits kept in PostgreSQL, so they hold across web processes.
+// Export requests per user per minute, counted in PostgreSQL so the limit holds across
+// web processes.
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { config } from "../config";
 import { pgPool } from "../data/pg";

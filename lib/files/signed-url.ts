@@ -1,8 +1,9 @@
-// Signed download URLs (SPEC §6): `/api/export/download/{job}?token=…` lets the browser's
-// own download manager (or a script without the session) fetch one export for a while.
-// The token is `{user}.{expiry}.{HMAC-SHA256 over job, user and expiry}`: changing any
-// part, or using it for another job, breaks the signature. The user it names is loaded
-// again and checked like a session user, so a revoked role or account revokes its links.
+// Signed download links: a token that lets the browser's own download manager (or a
+// script without the session) fetch one export for a while. The token is
+// `{user}.{expiry}.{HMAC-SHA256 over job, user and expiry}`: changing any part, or using
+// it for another job, breaks the signature. Whoever accepts a token loads the user it
+// names again and checks them like a session user, so a revoked role or account revokes
+// its links.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { config } from "../config";
 
@@ -49,9 +50,4 @@ export function verifyDownloadToken(jobId: string, token: string, now = Date.now
     return { ok: false, reason: "bad_signature" };
   if (expires * 1000 <= now) return { ok: false, reason: "expired" };
   return { ok: true, userId };
-}
-
-export function signedDownloadUrl(jobId: string, userId: number, now = Date.now()): SignedDownload & { url: string } {
-  const signed = signDownload(jobId, userId, now);
-  return { ...signed, url: `/api/export/download/${jobId}?token=${signed.token}` };
 }

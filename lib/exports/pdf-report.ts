@@ -1,18 +1,18 @@
-// Everything a PDF job gives the export engine besides the rows: the words in the
-// requester's language, the configured logo, the checked chart images, and the summary —
-// read in the same REPEATABLE READ snapshot as the rows, so the record count, the
-// statistics and the "Page X of Y" footers describe exactly the table that follows.
+// Everything a PDF report needs besides its rows: the words in the requester's language,
+// the configured logo, the checked chart images, and the summary — read in the same
+// snapshot as the rows, so the record count, the statistics and the "Page X of Y" footers
+// describe exactly the table that follows.
 import { readFile } from "node:fs/promises";
 import { config } from "../config";
 import type { DatasetInfo } from "../datasets/dataset-store";
 import type { DatasetReader } from "../sources";
+import type { PreparedExport } from "./prepare-export";
 import { checkPng, decodeChartImage } from "../export/chart-images";
 import type { PdfWriterOptions } from "../export/formats/pdf";
-import type { TExportOptions } from "../export/options";
 import type { ExportPlan } from "../export/plan";
 import type { Frame } from "../export/pdf/report";
 import type { PdfLabels, PdfSummary } from "../export/pdf/types";
-import type { ColumnType, ExportInfo } from "../export/types";
+import type { ColumnType } from "../export/types";
 import { formatDateTime } from "../export/values";
 import { formatNumber, isLocale, translate, type Locale } from "../i18n";
 
@@ -102,23 +102,25 @@ export async function pdfSummary(
   };
 }
 
-/** The writer's inputs for one job. */
+/**
+ * The writer's inputs for a prepared PDF export, in the requester's language. `reader`
+ * should be the snapshot the rows are then read from, so the summary describes them.
+ */
 export async function pdfWriterInput(
   reader: DatasetReader,
-  job: { locale: string },
-  dataset: DatasetInfo,
-  built: { plan: ExportPlan; options: TExportOptions; info: ExportInfo },
+  requesterLocale: string,
+  prepared: Pick<PreparedExport, "dataset" | "plan" | "options" | "info">,
 ): Promise<Omit<PdfWriterOptions, "info" | "onRowsLaidOut">> {
-  const locale: Locale = isLocale(job.locale) ? job.locale : "en";
-  const { options, info } = built;
+  const locale: Locale = isLocale(requesterLocale) ? requesterLocale : "en";
+  const { dataset, options, info, plan } = prepared;
   const stamp = formatDateTime(info.generatedAt, options.timezone);
   const labels = pdfLabels(locale, Number(stamp.slice(0, 4)));
-  const summary = await pdfSummary(reader, dataset, built.plan, labels);
+  const summary = await pdfSummary(reader, dataset, plan, labels);
   const chartImages = (options.include_charts ? (options.chart_images ?? []) : []).flatMap((url) => {
     const check = decodeChartImage(url);
     return check.ok ? [check.image] : []; // checked when the job was requested
   });
-  const filtered = built.plan.filters.length > 0 || built.plan.dateRange !== null;
+  const filtered = plan.filters.length > 0 || plan.dateRange !== null;
   return {
     filters: filtered ? info.filters : translate(locale, "pdf.noFilters"),
     summary,

@@ -1,0 +1,97 @@
+// Handing out a finished export: only to whoever may download the job, only while it has
+// not expired, and only after the file's SHA-256 matches the one recorded when it was
+// written (checked through the very handle that is then streamed, so what was verified is
+// what is sent). Every download is counted, recorded and audited in one transaction
+// before the first byte. Asked only to check (`send: false`, an HTTP HEAD), it runs the
+// same checks and counts nothing: the history page asks first, so a refused file gets a
+// message on the page instead of a broken download.
+import { recordAudit } from "../audit/audit";
+import { loadActiveUser, type CurrentUser } from "../auth/current-user";
+import { inTransaction } from "../data/pg";
+import { AppError } from "../errors";
+import { FORMATS, isExportFormat } from "../export/formats";
+import { exportStore } from "../files/export-store";
+import { verifyDownloadToken } from "../files/signed-url";
+import { storedFileName, type ExportFileName } from "./export-file-name";
+import { recordDownload } from "./export-job-store";
+import { findExportFor } from "./find-export";
+import { isExpired } from "./present-export";
+
+export type Downloader = { user: CurrentUser; ip: string | null; userAgent: string | null };
+
+export type ExportDownload = {
+  fileName: ExportFileName;
+  contentType: string;
+  size: number;
+  sha256: string;
+  /** The verified bytes; null when only the checks were asked for. */
+  body: ReadableStream<Uint8Array> | null;
+};
+
+/**
+ * The user a signed download link was made for. A bad, expired or revoked link is refused
+ * with 403 whatever session the request also carries.
+ */
+export async function signedLinkUser(jobId: string, token: string): Promise<CurrentUser> {
+  const check = verifyDownloadToken(jobId, token);
+  if (!check.ok) {
+    throw new AppError("forbidden", check.reason === "expired" ? "download.linkExpired" : "download.linkInvalid");
+  }
+  const user = await loadActiveUser(check.userId);
+  if (!user) throw new AppError("forbidden", "download.linkInvalid");
+  return user;
+}
+
+export async function downloadExport(
+  { user, ip, userAgent }: Downloader,
+  rawJobId: string,
+  { send }: { send: boolean },
+): Promise<ExportDownload> {
+  const job = await findExportFor(user, rawJobId, "manage");
+  const audit = { actorId: user.id, targetId: job.id, ip };
+  if (isExpired(job)) throw new AppError("gone", "job.expired");
+  if (job.status !== "completed" || !job.storageKey || !job.sha256) throw new AppError("conflict", "job.notReady");
+
+  const file = await exportStore().open(job.storageKey);
+  if (!file) {
+    await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "file_missing" } });
+    throw new AppError("gone", "job.fileMissing");
+  }
+  let handedOver = false;
+  try {
+    const sha256 = await file.sha256();
+    if (sha256 !== job.sha256) {
+      await recordAudit({
+        ...audit,
+        action: "integrity_failure",
+        details: { reason: "sha256_mismatch", expected: job.sha256, actual: sha256, bytes: file.size },
+      });
+      throw new AppError("conflict", "job.integrityFailure");
+    }
+    const spec = isExportFormat(job.format) ? FORMATS[job.format] : null;
+    const gz = job.fileName?.endsWith(".gz") ?? false;
+    const described = {
+      fileName: storedFileName(job.fileName ?? `export.${spec?.extension ?? "bin"}`),
+      contentType: gz ? "application/gzip" : (spec?.contentType ?? "application/octet-stream"),
+      size: file.size,
+      sha256,
+    };
+    if (!send) return { ...described, body: null };
+
+    await inTransaction(async (client) => {
+      await recordDownload(client, { jobId: job.id, userId: user.id, ip, userAgent: userAgent?.slice(0, 500) ?? null });
+      await recordAudit(
+        {
+          ...audit,
+          action: "export_downloaded",
+          details: { format: job.format, bytes: file.size, owner_id: job.userId },
+        },
+        client,
+      );
+    });
+    handedOver = true;
+    return { ...described, body: file.stream() };
+  } finally {
+    if (!handedOver) await file.close();
+  }
+}

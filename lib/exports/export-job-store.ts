@@ -1,0 +1,169 @@
+// The one owner of the export_jobs table (and of export_downloads, the record of each
+// download): every query on them is here. The lifecycle columns of a job row — status,
+// attempts, heartbeat, progress — are written by the job runtime (lib/jobs/job-table.ts)
+// for the table named here; everything else about an export is read and written below.
+import type pg from "pg";
+import { pgPool, type Db } from "../data/pg";
+import { prisma } from "../data/prisma";
+import type { ExportFormat } from "../export/formats";
+import type { TExportOptions } from "../export/options";
+import type { ExportJob, Prisma } from "../generated/prisma/client";
+import type { ExportStatus } from "../generated/prisma/enums";
+
+/** The job runtime's name for this table and for the queue of its jobs. */
+export const EXPORT_JOBS_TABLE = "export_jobs";
+export const EXPORT_QUEUE = "export";
+
+export const ACTIVE_STATUSES = ["pending", "processing"] as const satisfies readonly ExportStatus[];
+
+export type ExportJobRow = ExportJob & { dataset: { title: string } };
+export type ExportJobWithUser = ExportJobRow & { user: { id: number; name: string; email: string } };
+
+/** An item of a job's `warnings`: a skipped record, or a value written other than typed. */
+export type JobWarning = { record_id?: number; row?: number; column?: string; message: string };
+
+// Namespace of the per-user advisory locks taken while a job is created.
+const CREATE_LOCK = 4_211_001;
+
+export type NewExportJob = {
+  userId: number;
+  datasetId: number;
+  format: ExportFormat;
+  options: TExportOptions;
+  totalRows: number | null;
+  retryOf: string | null;
+  locale: string;
+};
+
+/**
+ * A pending job, unless the user already has `activeLimit` waiting or running: then null.
+ * Inside the caller's transaction, under a per-user lock, so racing requests cannot both
+ * slip under the limit.
+ */
+export async function insertExportJob(
+  client: pg.PoolClient,
+  job: NewExportJob,
+  activeLimit: number,
+): Promise<{ id: string; createdAt: Date } | null> {
+  // The lock comes first, in a statement of its own: the count below must see every job
+  // committed by a request that held the lock before us.
+  await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CREATE_LOCK, job.userId]);
+  const { rows } = await client.query<{ id: string; created_at: Date }>(
+    `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale)
+     SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7
+      WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status IN ('pending', 'processing')) < $8
+     RETURNING id, created_at`,
+    [
+      job.userId,
+      job.datasetId,
+      job.format,
+      JSON.stringify(job.options),
+      job.totalRows,
+      job.retryOf,
+      job.locale,
+      activeLimit,
+    ],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, createdAt: row.created_at } : null;
+}
+
+/** A job with its dataset's title, deleted or not. */
+export async function findExportJob(id: string): Promise<ExportJobRow | null> {
+  return prisma().exportJob.findUnique({ where: { id }, include: { dataset: { select: { title: true } } } });
+}
+
+export type ExportJobFilter = {
+  /** One user's exports, or everyone's. */
+  userId?: number;
+  format?: ExportFormat;
+  status?: ExportStatus;
+  hideExpired: boolean;
+  now: Date;
+};
+
+/** Expired as the history says it: marked so by the cleanup, or past its expiry and not yet purged. */
+function expiredWhere(now: Date): Prisma.ExportJobWhereInput[] {
+  return [{ status: "expired" }, { status: "completed", expiresAt: { lte: now } }];
+}
+
+/** A page of exports, newest first, with how many match and how many expired ones are left out. */
+export async function listExportJobs(
+  filter: ExportJobFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: ExportJobWithUser[]; total: number; hiddenExpired: number }> {
+  const matching: Prisma.ExportJobWhereInput = {
+    deletedAt: null,
+    userId: filter.userId,
+    format: filter.format,
+    status: filter.status,
+  };
+  const expired = expiredWhere(filter.now);
+  const where: Prisma.ExportJobWhereInput = filter.hideExpired ? { ...matching, NOT: expired } : matching;
+  const [rows, total, hiddenExpired] = await Promise.all([
+    prisma().exportJob.findMany({
+      where,
+      include: { dataset: { select: { title: true } }, user: { select: { id: true, name: true, email: true } } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: page.offset,
+      take: page.limit,
+    }),
+    prisma().exportJob.count({ where }),
+    filter.hideExpired ? prisma().exportJob.count({ where: { ...matching, OR: expired } }) : Promise.resolve(0),
+  ]);
+  return { rows, total, hiddenExpired };
+}
+
+/** Everyone who has an export in the history. */
+export async function exportingUsers(): Promise<Array<{ id: number; name: string; email: string }>> {
+  const { rows } = await pgPool().query<{ id: number; name: string; email: string }>(
+    `SELECT u.id, u.name, u.email FROM users u
+      WHERE EXISTS (SELECT 1 FROM export_jobs j WHERE j.user_id = u.id AND j.deleted_at IS NULL)
+      ORDER BY u.name, u.id`,
+  );
+  return rows;
+}
+
+/** Hides a finished job everywhere (the row stays for the audit trail). Null when it is active or already gone. */
+export async function softDeleteExportJob(id: string): Promise<{ storageKey: string | null } | null> {
+  const { rows } = await pgPool().query<{ storage_key: string | null }>(
+    `UPDATE export_jobs SET deleted_at = now()
+      WHERE id = $1 AND deleted_at IS NULL AND status <> ALL($2::"ExportStatus"[])
+      RETURNING storage_key`,
+    [id, [...ACTIVE_STATUSES]],
+  );
+  const row = rows[0];
+  return row ? { storageKey: row.storage_key } : null;
+}
+
+/** Counts a download and records who took it, inside the caller's transaction. */
+export async function recordDownload(
+  db: Db,
+  download: { jobId: string; userId: number; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await db.query(
+    `WITH counted AS (UPDATE export_jobs SET download_count = download_count + 1 WHERE id = $1 RETURNING id)
+     INSERT INTO export_downloads (job_id, user_id, ip, user_agent) SELECT id, $2, $3, $4 FROM counted`,
+    [download.jobId, download.userId, download.ip, download.userAgent],
+  );
+}
+
+/** Marks completed jobs past their expiry `expired` (one statement: two cleanups never both take one). */
+export async function expireExportJobs(now: Date): Promise<Array<{ id: string; storageKey: string | null }>> {
+  const { rows } = await pgPool().query<{ id: string; storage_key: string | null }>(
+    `UPDATE export_jobs SET status = 'expired' WHERE status = 'completed' AND expires_at <= $1
+     RETURNING id, storage_key`,
+    [now],
+  );
+  return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
+}
+
+/** For each storage key some job knows: whether a live (completed, not deleted) export still uses it. */
+export async function storageKeysInUse(keys: readonly string[]): Promise<Map<string, boolean>> {
+  const { rows } = await pgPool().query<{ storage_key: string; live: boolean }>(
+    `SELECT storage_key, bool_or(status = 'completed' AND deleted_at IS NULL) AS live
+       FROM export_jobs WHERE storage_key = ANY($1::text[]) GROUP BY storage_key`,
+    [keys],
+  );
+  return new Map(rows.map((row) => [row.storage_key, row.live]));
+}

@@ -1,0 +1,171 @@
+// The export job type: what an export job's row carries, and the work of one attempt.
+// The request is checked again first (prepare-export, with the stored options: roles and
+// data may have changed since it was queued); then the export is opened on its dataset's
+// source — a PDF inside one snapshot, so its summary and its table agree — and written to
+// a temporary file hashed as it is written, published by rename, and recorded. What a
+// failure means in words (disk full, not allowed any more) is decided here; the runtime
+// decides whether it is retried.
+import { z, ZodError } from "zod";
+import { recordAudit } from "../audit/audit";
+import { loadActiveUser } from "../auth/current-user";
+import { config, exportDir } from "../config";
+import { AppError } from "../errors";
+import { EXPORT_FORMATS, fileExtension } from "../export/formats";
+import { ExportOptionsError } from "../export/plan";
+import { exportStore, newStorageKey } from "../files/export-store";
+import { ioFailure, openForWriting, removeTempFiles, tempPath, writeHashed, type OpenFile } from "../files/hashed-file";
+import { defineJob, JobFailure, type JobDefinition, type JobHelpers } from "../jobs/job-definition";
+import { datasetSource, type DatasetReader } from "../sources";
+import { EXPORT_JOBS_TABLE, EXPORT_QUEUE, type JobWarning } from "./export-job-store";
+import { openExport } from "./open-export";
+import { pdfWriterInput } from "./pdf-report";
+import { prepareExport, type PreparedExport } from "./prepare-export";
+
+/** The columns of an export job's row the work needs (unknown until parsed). */
+export const ZExportJobPayload = z.object({
+  user_id: z.number().int(),
+  dataset_id: z.number().int(),
+  format: z.enum(EXPORT_FORMATS),
+  options: z.unknown(),
+  locale: z.string(),
+});
+export type TExportJobPayload = z.infer<typeof ZExportJobPayload>;
+
+/** Where the files go; tests point it at a folder of their own, or a disk that is full. */
+export type ExportJobSettings = { dir?: string; open?: OpenFile };
+
+const KEPT_WARNINGS = 20;
+const PDF_BATCH_ROWS = 500;
+
+/** A request that no longer holds, in the words the job's owner will read. */
+function refusalFailure(error: unknown): JobFailure | null {
+  if (error instanceof ZodError || error instanceof ExportOptionsError)
+    return new JobFailure("job.error.invalidOptions");
+  if (!(error instanceof AppError)) return null;
+  if (error.code === "not_found") return new JobFailure("job.error.datasetGone");
+  if (error.code === "forbidden") return new JobFailure("job.error.notAllowed");
+  return new JobFailure("job.error.invalidOptions");
+}
+
+async function prepareAgain(payload: TExportJobPayload, generatedAt: Date): Promise<PreparedExport> {
+  const user = await loadActiveUser(payload.user_id);
+  if (!user) throw new JobFailure("job.error.notAllowed");
+  try {
+    return await prepareExport(user, payload.dataset_id, payload.format, payload.options, { generatedAt });
+  } catch (error) {
+    throw refusalFailure(error) ?? error;
+  }
+}
+
+async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: ExportJobSettings): Promise<void> {
+  const { job, signal } = helpers;
+  const dir = settings.dir ?? exportDir();
+  const store = exportStore(dir);
+  const started = Date.now();
+  await removeTempFiles(job.id, dir);
+  const prepared = await prepareAgain(payload, new Date());
+  const pdf = prepared.format === "pdf";
+  const temp = tempPath(job.id, job.attempt, dir);
+
+  const write = async (reader: DatasetReader) => {
+    const report = pdf ? await pdfWriterInput(reader, payload.locale, prepared) : undefined;
+    helpers.progress(0, report ? report.summary.records : (prepared.rowCount ?? (await reader.count(prepared.plan))));
+    await helpers.beat();
+    const opened = openExport(prepared, reader, {
+      signal,
+      onProgress: (rows) => helpers.progress(rows),
+      batchSize: pdf ? PDF_BATCH_ROWS : undefined,
+      pdf: report,
+    });
+    try {
+      const file = await writeHashed(opened.bytes, temp, settings.open ?? openForWriting);
+      signal.throwIfAborted();
+      return { opened, file };
+    } catch (error) {
+      // What a failure leaves on the row: the records skipped so far.
+      if (!signal.aborted) await helpers.update(skippedColumns(opened.skipped.count, opened.skipped.first));
+      throw error;
+    }
+  };
+
+  let written;
+  try {
+    const source = datasetSource(prepared.dataset);
+    written = pdf ? await source.snapshot(write) : await write(source);
+  } catch (error) {
+    await removeTempFiles(job.id, dir);
+    const io = ioFailure(error);
+    throw io && !signal.aborted ? new JobFailure(`job.error.${io}`) : error;
+  }
+  const { opened, file } = written;
+  const storageKey = newStorageKey(fileExtension(prepared.format, prepared.options));
+  await store.publish(temp, storageKey);
+  const warnings: JobWarning[] = [
+    ...opened.skipped.first,
+    ...opened.stats.warnings.slice(0, KEPT_WARNINGS).map(({ row, column, message }) => ({ row, column, message })),
+  ];
+  const completed = await helpers.complete({
+    ...skippedColumns(opened.skipped.count, warnings),
+    processed_rows: opened.stats.rows,
+    total_rows: opened.stats.rows,
+    storage_key: storageKey,
+    file_name: opened.fileName.name,
+    file_size: file.size,
+    sha256: file.sha256,
+    md5: file.md5,
+    expires_at: new Date(Date.now() + config.export.retentionDays * 86_400_000),
+  });
+  if (!completed) {
+    // Cancelled in the last instant, or taken over: the file must not outlive the claim.
+    await store.remove(storageKey);
+    return;
+  }
+  await recordAudit({
+    action: "export_completed",
+    actorId: payload.user_id,
+    targetId: payload.dataset_id,
+    details: {
+      format: payload.format,
+      delivery: "job",
+      job_id: job.id,
+      rows: opened.stats.rows,
+      skipped: opened.skipped.count,
+      bytes: file.size,
+      warnings: opened.stats.warningCount,
+      attempt: job.attempt,
+      duration_ms: Date.now() - started,
+    },
+  });
+}
+
+function skippedColumns(count: number, warnings: JobWarning[]) {
+  return { skipped_rows: count, warnings: JSON.stringify(warnings) };
+}
+
+/** The export job type; `settings` only for tests that point it at a folder or disk of their own. */
+export function defineExportJob(settings: ExportJobSettings = {}): JobDefinition<TExportJobPayload> {
+  return defineJob({
+    name: EXPORT_QUEUE,
+    table: EXPORT_JOBS_TABLE,
+    payload: ZExportJobPayload,
+    run: (payload, helpers) => run(payload, helpers, settings),
+    onFailed: async (job, failure) => {
+      await recordAudit({
+        action: "export_failed",
+        actorId: job.payload?.user_id ?? null,
+        targetId: job.payload?.dataset_id ?? null,
+        details: {
+          format: job.payload?.format ?? null,
+          delivery: "job",
+          job_id: job.id,
+          error: failure.message,
+          rows: failure.processed,
+          attempt: failure.attempt,
+          duration_ms: failure.durationMs,
+        },
+      });
+    },
+  });
+}
+
+export const exportJob = defineExportJob();

@@ -1,0 +1,120 @@
+// An export job as the API, the progress modal and the history show it (snake_case), in
+// the viewer's language; and the 202 answer of a queued export.
+import type { CurrentUser } from "../auth/current-user";
+import { canManageExport } from "../auth/permissions";
+import { config } from "../config";
+import { signDownload } from "../files/signed-url";
+import type { ExportJob } from "../generated/prisma/client";
+import { formatNumber, translate, translateStored, type Locale } from "../i18n";
+import type { ExportJobRow, JobWarning } from "./export-job-store";
+import type { ExportRequestResult } from "./request-export";
+
+type Lifecycle = Pick<ExportJob, "status" | "expiresAt">;
+
+/** Whether a job's file may still be downloaded (completed and not past its expiry). */
+export function isDownloadable(job: Lifecycle, now = new Date()): boolean {
+  return job.status === "completed" && !(job.expiresAt && job.expiresAt <= now);
+}
+
+/** Expired: marked so by the cleanup, or completed and past its expiry (not yet purged). */
+export function isExpired(job: Lifecycle, now = new Date()): boolean {
+  return job.status === "expired" || (job.status === "completed" && !!job.expiresAt && job.expiresAt <= now);
+}
+
+/**
+ * A running job whose worker has not written a heartbeat for a while: it probably died,
+ * and the job will run again once its lease runs out. Its last ETA is no longer true.
+ */
+function isStalled(job: Pick<ExportJob, "status" | "heartbeatAt">, now = new Date()): boolean {
+  const quietFor = Math.max(5000, config.jobs.heartbeatMs * 5);
+  return (
+    job.status === "processing" && job.heartbeatAt !== null && now.getTime() - job.heartbeatAt.getTime() > quietFor
+  );
+}
+
+function presentWarnings(locale: Locale, warnings: unknown): JobWarning[] {
+  if (!Array.isArray(warnings)) return [];
+  return warnings.flatMap((item: unknown) => {
+    if (!item || typeof item !== "object") return [];
+    const warning = item as JobWarning;
+    return typeof warning.message === "string"
+      ? [{ ...warning, message: translateStored(locale, warning.message) }]
+      : [];
+  });
+}
+
+export function statusUrl(jobId: string): string {
+  return `/api/export/status/${jobId}`;
+}
+
+export function downloadUrl(jobId: string): string {
+  return `/api/export/download/${jobId}`;
+}
+
+/**
+ * The status shape. `viewer` is who asks: the signed URL is theirs (it stays valid for
+ * `config.export.signedUrlMinutes`, for the browser's download manager or a script).
+ */
+export function presentExport(
+  job: ExportJobRow,
+  viewer: Pick<CurrentUser, "id" | "role">,
+  locale: Locale,
+  now = new Date(),
+) {
+  const stalled = isStalled(job, now);
+  const mayDownload = isDownloadable(job, now) && canManageExport(viewer, job);
+  const signed = mayDownload ? signDownload(job.id, viewer.id, now.getTime()) : null;
+  return {
+    job_id: job.id,
+    status: job.status,
+    format: job.format,
+    dataset_id: job.datasetId,
+    dataset_title: job.dataset.title,
+    progress: job.progress,
+    processed_rows: job.processedRows,
+    total_rows: job.totalRows,
+    skipped_rows: job.skippedRows,
+    eta_seconds: job.status === "processing" && !stalled ? job.etaSeconds : job.status === "completed" ? 0 : null,
+    stalled,
+    download_url: mayDownload ? downloadUrl(job.id) : null,
+    signed_download_url: signed ? `${downloadUrl(job.id)}?token=${signed.token}` : null,
+    signed_url_expires_at: signed?.expiresAt.toISOString() ?? null,
+    error_message: job.errorMessage ? translateStored(locale, job.errorMessage) : null,
+    warnings: presentWarnings(locale, job.warnings),
+    file_name: job.fileName,
+    file_size: job.fileSize === null ? null : Number(job.fileSize),
+    sha256: job.sha256,
+    attempts: job.attempts,
+    download_count: job.downloadCount,
+    retry_of: job.retryOfId,
+    created_at: job.createdAt.toISOString(),
+    started_at: job.startedAt?.toISOString() ?? null,
+    completed_at: job.status === "completed" ? (job.finishedAt?.toISOString() ?? null) : null,
+    finished_at: job.finishedAt?.toISOString() ?? null,
+    expires_at: job.expiresAt?.toISOString() ?? null,
+    expired: isExpired(job, now),
+  };
+}
+
+export type ExportJobJson = ReturnType<typeof presentExport>;
+
+/** The large-dataset notice a 202 carries, when the export is big enough for one. */
+function largeExportWarning(result: Extract<ExportRequestResult, { delivery: "job" }>, locale: Locale) {
+  const { prepared } = result;
+  if (prepared.rowCount === null || prepared.rowBound <= config.export.largeExportRows) return {};
+  return { warning: translate(locale, "job.largeWarning", { rows: formatNumber(locale, prepared.rowCount) }) };
+}
+
+/** The 202 body of a queued export: `{job_id, status, status_url, total_rows, warning?}`. */
+export function presentAccepted(result: Extract<ExportRequestResult, { delivery: "job" }>, locale: Locale) {
+  const { job } = result;
+  return {
+    job_id: job.id,
+    status: "pending" as const,
+    status_url: statusUrl(job.id),
+    total_rows: job.totalRows,
+    ...largeExportWarning(result, locale),
+  };
+}
+
+export type AcceptedExportJson = ReturnType<typeof presentAccepted>;

@@ -1,0 +1,20 @@
+// An async iterable of byte chunks as a pull-based ReadableStream: one chunk is produced
+// each time the client is ready for one, so a slow client slows the source down, and a
+// client that goes away ends the iterable (its finally blocks run, its reads stop).
+export function pullStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.(undefined).catch(() => {});
+    },
+  });
+}

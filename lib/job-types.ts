@@ -1,0 +1,21 @@
+// The registry of background work: every job type and every schedule the workers run.
+// A new job type is one definition (lib/jobs/job-definition.ts) added here; the runtime
+// in lib/jobs needs no change.
+import { exportJob } from "./exports/export-job";
+import { retentionSchedule } from "./exports/retention";
+import type { JobDefinition } from "./jobs/job-definition";
+import type { ScheduledTask } from "./jobs/schedules";
+
+export const JOB_TYPES = {
+  export: exportJob,
+} as const satisfies Record<string, JobDefinition<unknown>>;
+
+export type JobTypeName = keyof typeof JOB_TYPES;
+
+export function jobTypes(): Array<JobDefinition<unknown>> {
+  return Object.values(JOB_TYPES);
+}
+
+export function schedules(log?: (line: string) => void): ScheduledTask[] {
+  return [retentionSchedule(log)];
+}

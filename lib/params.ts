@@ -1,0 +1,33 @@
+// Ids and whole numbers as they arrive in paths and query strings: text, checked with
+// messages a person can act on. Shared by the routes, the pages and the use cases.
+import { z } from "zod";
+import { AppError } from "./errors";
+
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * A whole number from a query string, written out in digits: `1.5`, `1e3`, `0x10` and an
+ * empty value are refused.
+ */
+export function wholeNumber(min: number, max: number) {
+  return z
+    .string({ error: "must be a whole number" })
+    .trim()
+    .regex(/^-?\d+$/, { error: "must be a whole number" })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
+}
+
+export const ZPositiveIdSchema = wholeNumber(1, MAX_ID);
+
+/** A dataset id from a path (or already a number); anything that is not one is simply not found. */
+export function parseDatasetId(raw: string | number): number {
+  const parsed = ZPositiveIdSchema.safeParse(String(raw));
+  if (!parsed.success || !/^\d+$/.test(String(raw))) throw new AppError("not_found", "error.datasetNotFound");
+  return parsed.data;
+}
