@@ -96,6 +96,7 @@ export const en = {
   "job.error.datasetGone": "The dataset no longer exists.",
   "job.error.notAllowed": "You are no longer allowed to export this dataset.",
   "job.error.invalidOptions": "The export's options no longer fit the dataset.",
+  "job.error.unreadable": "This job's request could not be read. Start it again.",
   "job.error.unsupported": "This format cannot be produced yet.",
   "job.warning.notAnObject": "The record could not be read and was skipped.",
   "progress.title": "Exporting…",

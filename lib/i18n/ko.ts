@@ -97,6 +97,7 @@ export const ko: Messages = {
   "job.error.datasetGone": "데이터셋이 더 이상 존재하지 않습니다.",
   "job.error.notAllowed": "이 데이터셋을 더 이상 내보낼 수 없습니다.",
   "job.error.invalidOptions": "내보내기 옵션이 더 이상 데이터셋과 맞지 않습니다.",
+  "job.error.unreadable": "이 작업의 요청을 읽을 수 없습니다. 다시 시작하세요.",
   "job.error.unsupported": "이 형식은 아직 만들 수 없습니다.",
   "job.warning.notAnObject": "레코드를 읽을 수 없어 건너뛰었습니다.",
   "progress.title": "내보내기 중...",

@@ -13,13 +13,12 @@ export type RunJobOptions = {
   graceMs?: number;
   heartbeatMs?: number;
   maxAttempts?: number;
+  /** Seconds a job waits before it runs again after a transient failure. */
+  retryDelaySeconds?: number;
 };
 
 /** What became of an attempt; "stopped": the job was cancelled or taken over mid-run. */
 export type RunOutcome = "not_claimed" | "completed" | "failed" | "stopped" | "released" | "retrying";
-
-/** Seconds a job waits before it runs again after a transient failure. */
-const RETRY_DELAY_SECONDS = 5;
 
 class StopJob extends Error {
   constructor(readonly why: "lost" | "shutdown") {
@@ -56,6 +55,7 @@ export async function runJob<P>(
     graceMs = config.jobs.shutdownGraceMs,
     heartbeatMs = config.jobs.heartbeatMs,
     maxAttempts = config.jobs.maxAttempts,
+    retryDelaySeconds = 5,
   } = options;
 
   const stop = new AbortController();
@@ -113,7 +113,7 @@ export async function runJob<P>(
       console.error(`${definition.name} job ${jobId} attempt ${attempt.attempt} failed; it will run again:`, error);
       const released = await releaseJob(definition.table, definition.name, attempt, {
         countAttempt: true,
-        delaySeconds: RETRY_DELAY_SECONDS,
+        delaySeconds: retryDelaySeconds,
       });
       return released ? "retrying" : "stopped";
     }

@@ -14,7 +14,7 @@ import { config } from "@/lib/config";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
 import { defineExportJob, exportJob } from "@/lib/exports/export-job";
-import { resetExportRequests } from "@/lib/exports/export-rate-limit";
+import { consumeExportRequest, resetExportRequests } from "@/lib/exports/export-rate-limit";
 import { reapJobs } from "@/lib/jobs/job-table";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/run-job";
@@ -190,6 +190,19 @@ describe("creating jobs (no worker running)", () => {
       where: { action: "export_cancelled", details: { path: ["job_id"], equals: job.job_id } },
     });
     expect(audit).not.toBeNull();
+  });
+
+  it("counts a retry against the per-minute limit, like any export request", async () => {
+    const job = await createdJob("manager", "Q1 Sales", "csv");
+    await cancelAs("manager", job.job_id);
+    const manager = await demoUser("manager");
+    await resetExportRequests(manager.id);
+    for (let i = 0; i < config.export.requestsPerMinute; i++) await consumeExportRequest(manager.id);
+    const refused = await retryAs("manager", job.job_id);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    await resetExportRequests(manager.id);
+    expect((await retryAs("manager", job.job_id)).status).toBe(202);
   });
 
   it("fails a job with a plain message when the disk is full, and leaves no file", async () => {

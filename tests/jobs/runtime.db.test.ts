@@ -1,0 +1,268 @@
+// The job runtime with a job type of the test suite's own — its own table, queue and
+// payload — proving that a second definition needs no change to lib/jobs: it runs to
+// completion with progress, is cancelled mid-run, is retried after a transient failure,
+// fails for good (at once, or once its attempts are used up), is recovered after its
+// worker's lease runs out, is handed back on shutdown, and a row it cannot read fails
+// cleanly. Runs on its own copy of the database, with no other workers.
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { z } from "zod";
+import { inTransaction, pgPool } from "@/lib/data/pg";
+import { defineJob, JobFailure, type FailureReport } from "@/lib/jobs/job-definition";
+import { cancelJob, reapJobs } from "@/lib/jobs/job-table";
+import { dispatchJob, stopJobQueue } from "@/lib/jobs/queue";
+import { runJob, type RunOutcome } from "@/lib/jobs/run-job";
+import { startWorker, type Worker } from "@/lib/jobs/worker";
+import { waitUntil } from "./helpers";
+
+process.env.DATABASE_URL = inject("jobsDatabaseUrl");
+
+const TABLE = "test_runtime_jobs";
+const QUEUE = "test-runtime";
+
+const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow"] as const;
+type Behaviour = (typeof BEHAVIOURS)[number];
+
+const failures: Array<{ id: string; payload: unknown; failure: FailureReport }> = [];
+const runs: Array<{ id: string; attempt: number }> = [];
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+/** The test job type: counts to `steps`, behaving as its row says. */
+const testJob = defineJob({
+  name: QUEUE,
+  table: TABLE,
+  payload: z.object({ behaviour: z.enum(BEHAVIOURS), steps: z.number().int() }),
+  async run({ behaviour, steps }, helpers) {
+    runs.push({ id: helpers.job.id, attempt: helpers.job.attempt });
+    if (behaviour === "refuse") throw new JobFailure("job.error.notAllowed");
+    if (behaviour === "fail-always") throw new Error("a transient failure, every time");
+    if (behaviour === "fail-once" && helpers.job.attempt === 1) throw new Error("a transient failure, once");
+    helpers.progress(0, steps);
+    await helpers.beat();
+    for (let step = 1; step <= steps; step++) {
+      await sleep(behaviour === "slow" ? 100 : 5, helpers.signal);
+      helpers.progress(step);
+    }
+    await helpers.complete({ result: `counted to ${steps} on attempt ${helpers.job.attempt}` });
+  },
+  async onFailed(job, failure) {
+    failures.push({ id: job.id, payload: job.payload, failure });
+  },
+});
+
+const OPTIONS = { heartbeatMs: 50, leaseSeconds: 1, pollMs: 500, maxAttempts: 3, retryDelaySeconds: 0 } as const;
+
+type Row = {
+  status: string;
+  attempts: number;
+  progress: number;
+  processed_rows: number;
+  total_rows: number | null;
+  error_message: string | null;
+  result: string | null;
+};
+
+async function create(behaviour: Behaviour | "nonsense", steps = 20): Promise<string> {
+  return inTransaction(async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO ${TABLE} (behaviour, steps) VALUES ($1, $2) RETURNING id`,
+      [behaviour, steps],
+    );
+    const id = rows[0]?.id ?? "";
+    await dispatchJob(client, QUEUE, id);
+    return id;
+  });
+}
+
+async function row(id: string): Promise<Row> {
+  const { rows } = await pgPool().query<Row>(`SELECT * FROM ${TABLE} WHERE id = $1`, [id]);
+  if (!rows[0]) throw new Error(`no job ${id}`);
+  return rows[0];
+}
+
+beforeAll(async () => {
+  // A job table: the runtime's lifecycle columns, and this type's own (behaviour, steps, result).
+  await pgPool().query(`
+    CREATE TABLE IF NOT EXISTS ${TABLE} (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      status text NOT NULL DEFAULT 'pending',
+      attempts int NOT NULL DEFAULT 0,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      started_at timestamptz, heartbeat_at timestamptz, finished_at timestamptz,
+      error_message text,
+      progress int NOT NULL DEFAULT 0, processed_rows int NOT NULL DEFAULT 0, total_rows int, eta_seconds int,
+      behaviour text NOT NULL, steps int NOT NULL, result text
+    )`);
+});
+
+afterAll(async () => {
+  await pgPool().query(`DROP TABLE IF EXISTS ${TABLE}`);
+  await stopJobQueue({ graceful: false });
+});
+
+beforeEach(() => {
+  failures.length = 0;
+  runs.length = 0;
+});
+
+describe("a job type of the test suite's own, on a worker", () => {
+  let worker: Worker;
+  const outcomes = new Map<string, RunOutcome[]>();
+  const outcomesOf = async (id: string) => outcomes.get(id) ?? [];
+
+  beforeAll(async () => {
+    worker = await startWorker([testJob], {
+      ...OPTIONS,
+      concurrency: 2,
+      onOutcome: (id, outcome, type) => {
+        if (type === QUEUE) outcomes.set(id, [...(outcomes.get(id) ?? []), outcome]);
+      },
+    });
+  });
+  afterAll(async () => {
+    await worker.stop();
+  });
+
+  it("runs to completion with its own columns, progress that never goes down, and a heartbeat", async () => {
+    const id = await create("slow", 10);
+    const seen = await waitUntil(
+      () => row(id),
+      (r) => r.status === "completed",
+      15_000,
+      20,
+    );
+    const done = seen.at(-1);
+    expect(done).toMatchObject({
+      status: "completed",
+      attempts: 1,
+      progress: 100,
+      result: "counted to 10 on attempt 1",
+    });
+    expect(seen.some((r) => r.status === "processing" && r.progress > 0 && r.progress < 100)).toBe(true);
+    const progress = seen.map((r) => r.progress);
+    progress.slice(1).forEach((p, i) => expect(p).toBeGreaterThanOrEqual(progress[i] ?? 0));
+    expect(seen.find((r) => r.status === "processing" && r.total_rows !== null)?.total_rows).toBe(10);
+    expect(await outcomesOf(id)).toEqual(["completed"]);
+  });
+
+  it("stops a running job within a heartbeat or two of its cancellation", async () => {
+    const id = await create("slow", 200);
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "processing" && r.processed_rows > 0,
+    );
+    const asked = Date.now();
+    expect(await cancelJob(TABLE, id)).toBe(true);
+    await waitUntil(outcomesOf.bind(null, id), (o) => o.length > 0, 5_000, 10);
+    expect(Date.now() - asked).toBeLessThan(2_000);
+    expect(await outcomesOf(id)).toEqual(["stopped"]);
+    expect(await row(id)).toMatchObject({ status: "cancelled", result: null });
+    expect(await cancelJob(TABLE, id)).toBe(false);
+  });
+
+  it("retries a transient failure, and the next attempt completes", async () => {
+    const id = await create("fail-once");
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "completed",
+      15_000,
+    );
+    expect(await row(id)).toMatchObject({ attempts: 2, result: "counted to 20 on attempt 2" });
+    expect(await outcomesOf(id)).toEqual(["retrying", "completed"]);
+    expect(failures).toEqual([]);
+  });
+
+  it("fails for good once its attempts are used up, and tells the definition", async () => {
+    const id = await create("fail-always");
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "failed",
+      15_000,
+    );
+    expect(await row(id)).toMatchObject({ attempts: 3, error_message: "job.error.unexpected" });
+    expect(await outcomesOf(id)).toEqual(["retrying", "retrying", "failed"]);
+    expect(failures).toEqual([
+      {
+        id,
+        payload: { behaviour: "fail-always", steps: 20 },
+        failure: expect.objectContaining({ message: "job.error.unexpected", attempt: 3 }),
+      },
+    ]);
+  });
+
+  it("fails at once, with the definition's own words, when no retry can help", async () => {
+    const id = await create("refuse");
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "failed",
+    );
+    expect(await row(id)).toMatchObject({ attempts: 1, error_message: "job.error.notAllowed" });
+    expect(runs.filter((r) => r.id === id)).toHaveLength(1);
+    expect(failures.map((f) => f.failure.message)).toEqual(["job.error.notAllowed"]);
+  });
+
+  it("fails a job whose row it cannot read, without running it", async () => {
+    const id = await create("nonsense");
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "failed",
+    );
+    expect(await row(id)).toMatchObject({ error_message: "job.error.unreadable" });
+    expect(runs.filter((r) => r.id === id)).toEqual([]);
+    expect(failures).toEqual([{ id, payload: null, failure: expect.objectContaining({ attempt: 1 }) }]);
+  });
+
+  it("runs a job again once the lease of the worker that had it runs out", async () => {
+    const id = await create("succeed");
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "completed",
+    );
+    // As if a worker had claimed it again and died 60 s ago, before finishing.
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'processing', attempts = 1, result = NULL,
+              heartbeat_at = now() - interval '60 seconds' WHERE id = $1`,
+      [id],
+    );
+    await worker.reap();
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "completed",
+    );
+    expect(await row(id)).toMatchObject({ attempts: 2, result: "counted to 20 on attempt 2" });
+  });
+});
+
+describe("the runtime without a worker", () => {
+  it("fails a job whose worker died on its last attempt, when the lease runs out", async () => {
+    const id = await create("succeed");
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'processing', attempts = 3, heartbeat_at = now() - interval '60 seconds'
+        WHERE id = $1`,
+      [id],
+    );
+    const reaped = await reapJobs(TABLE, QUEUE, 1, 3);
+    expect(reaped.failed).toEqual([id]);
+    expect(await row(id)).toMatchObject({ status: "failed", error_message: "job.error.workerLost" });
+  });
+
+  it("hands a running job back on shutdown, its attempt not counted", async () => {
+    const id = await create("slow", 200);
+    const shutdown = new AbortController();
+    const running = runJob(testJob, id, { ...OPTIONS, shutdown: shutdown.signal, graceMs: 0 });
+    await waitUntil(
+      () => row(id),
+      (r) => r.processed_rows > 0,
+    );
+    shutdown.abort();
+    expect(await running).toBe("released");
+    expect(await row(id)).toMatchObject({ status: "pending", attempts: 0 });
+    // Claimed again, it is the first attempt once more; a job that is not pending is not claimed.
+    await cancelJob(TABLE, id);
+    expect(await runJob(testJob, id, OPTIONS)).toBe("not_claimed");
+  });
+});
