@@ -30,11 +30,22 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        // The fast tier (npm run test:fast, with the components): no database, no big files.
         test: {
           name: "unit",
           environment: "node",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/**/*.db.test.ts"],
+          exclude: ["tests/**/*.db.test.ts", "tests/**/*.slow.test.ts"],
+        },
+      },
+      {
+        // Slow round trips without a database: PDF reports read back, files of 100k rows.
+        extends: true,
+        test: {
+          name: "slow",
+          environment: "node",
+          include: ["tests/**/*.slow.test.ts"],
+          testTimeout: 30_000,
         },
       },
       {

@@ -14,7 +14,7 @@ const columns: ExportColumn[] = [
 const row = (i: number) => [String(i), `=name ${i} "q"\n`, i % 2 ? '{"a":1}' : null];
 
 describe("writeJson", () => {
-  it.each([0, 1, 100_000])("is valid JSON for %i rows", async (count) => {
+  it.each([0, 1, 5_001])("is valid JSON for %i rows", async (count) => {
     const rows = Array.from({ length: count }, (_, i) => row(i));
     const text = (await collect(writeJson(batchesOf(rows, 5000), context(columns)))).toString("utf8");
     const parsed = JSON.parse(text) as Array<Record<string, unknown>>;

@@ -275,22 +275,4 @@ describe("writeParquet", () => {
     };
     await expect(run()).rejects.toThrow(RangeError);
   });
-
-  it("uses 50,000-row groups by default", async () => {
-    const rows = Array.from({ length: 120_001 }, (_, i): ExportRow => [i]);
-    const cols: ExportColumn[] = [{ key: "n", header: "n", type: "integer" }];
-    const warnings: ValueWarning[] = [];
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of writeParquet(batchesOf(rows, 1000), {
-      columns: cols,
-      timezone: "UTC",
-      onWarning: (w) => warnings.push(w),
-    })) {
-      chunks.push(chunk);
-    }
-    const file = concat(chunks);
-    expect(parquetMetadata(file).row_groups.map((group) => group.num_rows)).toEqual([50_000n, 50_000n, 20_001n]);
-    expect(chunks).toHaveLength(3);
-    expect(warnings).toEqual([]);
-  });
 });
