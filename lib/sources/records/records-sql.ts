@@ -148,32 +148,34 @@ export function statisticsQuery(datasetId: number, plan: ExportPlan, numericKeys
   };
 }
 
-/** Records per value of a column, largest first (a plan narrows them, or none for all). */
-export function categoryQuery(datasetId: number, plan: ExportPlan | null, column: string): Query {
+/** The records of one dataset a plan selects (or all of them), with one column's key as a parameter. */
+function columnScope(datasetId: number, plan: ExportPlan | null, column: string) {
   const params = new SqlParams();
   const dataset = params.add(datasetId);
   const key = params.add(column);
   const where = plan ? compileWhere(plan, params) : "TRUE";
   return {
-    text:
-      `SELECT data->>${key} AS label, count(*) AS n FROM records ` +
-      `WHERE dataset_id = ${dataset} AND jsonb_typeof(data) = 'object' AND ${where} GROUP BY 1 ORDER BY count(*) DESC, 1 ASC`,
+    key,
     values: params.values,
+    from: `FROM records WHERE dataset_id = ${dataset} AND jsonb_typeof(data) = 'object' AND ${where}`,
+  };
+}
+
+/** Records per value of a column, largest first (a plan narrows them, or none for all). */
+export function categoryQuery(datasetId: number, plan: ExportPlan | null, column: string): Query {
+  const { key, values, from } = columnScope(datasetId, plan, column);
+  return {
+    text: `SELECT data->>${key} AS label, count(*) AS n ${from} GROUP BY 1 ORDER BY count(*) DESC, 1 ASC`,
+    values,
   };
 }
 
 /** Records per month of a date column (its first seven characters, YYYY-MM). */
 export function monthQuery(datasetId: number, plan: ExportPlan | null, column: string): Query {
-  const params = new SqlParams();
-  const dataset = params.add(datasetId);
-  const key = params.add(column);
-  const where = plan ? compileWhere(plan, params) : "TRUE";
+  const { key, values, from } = columnScope(datasetId, plan, column);
   return {
-    text:
-      `SELECT substr(data->>${key}, 1, 7) AS month, count(*) AS n FROM records ` +
-      `WHERE dataset_id = ${dataset} AND jsonb_typeof(data) = 'object' AND data->>${key} IS NOT NULL AND ${where} ` +
-      `GROUP BY 1 ORDER BY 1`,
-    values: params.values,
+    text: `SELECT substr(data->>${key}, 1, 7) AS month, count(*) AS n ${from} AND data->>${key} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    values,
   };
 }
 
