@@ -4,7 +4,7 @@
 //     `-- --workers=N --concurrency=C` (default 1 process × 2, the default deployment).
 //  2. Job creation: 50 users each POST /api/export/async at the same moment against the
 //     built app (port 3201, workers off so only creation is measured), three rounds, and
-//     the same burst through lib/jobs in process: p50/p95/p99. The same bursts against
+//     the same burst through lib/exports in process: p50/p95/p99. The same bursts against
 //     GET /api/health show the floor: what any request costs on this server and machine.
 // Uses the embedded database under var/ (or DATABASE_URL); adds a 15,000-row dataset once.
 // Jobs and files it creates are removed afterwards. Needs a current build (npm run build).

@@ -38,7 +38,7 @@ export const config = {
   },
   previewPageSize: 25,
   export: {
-    /** Most rows one export may carry (SPEC §4). */
+    /** Most rows one export may carry. */
     rowCap: intFromEnv("OUTPORT_EXPORT_ROW_CAP", 1_000_000),
     /** Above this, the 202 of a job carries a large-dataset warning. */
     largeExportRows: intFromEnv("OUTPORT_LARGE_EXPORT_ROWS", 100_000),
@@ -48,9 +48,9 @@ export const config = {
     directRowsExcel: intFromEnv("OUTPORT_DIRECT_ROWS_EXCEL", 5_000),
     /** Export requests per user per minute. */
     requestsPerMinute: intFromEnv("OUTPORT_EXPORTS_PER_MINUTE", 10),
-    /** Background jobs one user may have pending or running at once (SPEC §5). */
+    /** Background jobs one user may have pending or running at once. */
     activeJobsPerUser: intFromEnv("OUTPORT_ACTIVE_JOBS_PER_USER", 3),
-    /** Days a finished export file is kept (SPEC §6). */
+    /** Days a finished export file is kept. */
     retentionDays: intFromEnv("OUTPORT_RETENTION_DAYS", 7),
     /** How long a signed download URL (`?token=`) stays valid. */
     signedUrlMinutes: Math.max(1, intFromEnv("OUTPORT_SIGNED_URL_MINUTES", 15)),

@@ -10,8 +10,6 @@ export const JOB_TYPES = {
   export: exportJob,
 } as const satisfies Record<string, JobDefinition<unknown>>;
 
-export type JobTypeName = keyof typeof JOB_TYPES;
-
 export function jobTypes(): Array<JobDefinition<unknown>> {
   return Object.values(JOB_TYPES);
 }

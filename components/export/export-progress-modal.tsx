@@ -1,5 +1,5 @@
 "use client";
-// The progress modal of a background export (SPEC §8): polls the job every 2 s, shows the
+// The progress modal of a background export: polls the job every 2 s, shows the
 // percent, the records processed and the time left, starts the download once the file is
 // ready and closes itself 2 s later; a failed job can be retried in place, a running one
 // cancelled. Closing the modal only stops the polling, never the export.

@@ -1,5 +1,5 @@
 "use client";
-// The export history (SPEC §6): newest first, filtered on the server, paged. Completed,
+// The export history (docs/product.md): newest first, filtered on the server, paged. Completed,
 // unexpired rows have a download button that first asks the server (HEAD) whether the file
 // passes its checks, then hands the signed URL to the browser's download manager, so the
 // file streams to disk and a refused file gets a message here instead of a broken

@@ -1,5 +1,6 @@
-// The role table of SPEC §7, as data. Server guards and the UI's disabled states both
-// read it, so a button can never promise what the server refuses.
+// The role table, as data (docs/product.md lists it). Server guards, the routes' declared
+// permissions and the UI's disabled states all read it, so a button can never promise what
+// the server refuses.
 import type { Role } from "../generated/prisma/enums";
 
 export type { Role };

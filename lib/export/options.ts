@@ -1,4 +1,4 @@
-// The one schema for export options (SPEC §3), shared by the route, the UI, server
+// The one schema for export options, shared by the route, the UI, server
 // actions and jobs. It checks shape and ranges; checks that need the dataset (column
 // names, types) live in ./plan.ts.
 import { z } from "zod";

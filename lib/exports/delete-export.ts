@@ -3,7 +3,8 @@
 import { recordAudit } from "../audit/audit";
 import { AppError } from "../errors";
 import { exportStore } from "../files/export-store";
-import { ACTIVE_STATUSES, softDeleteExportJob } from "./export-job-store";
+import { ACTIVE_STATUSES } from "../jobs/job-table";
+import { softDeleteExportJob } from "./export-job-store";
 import { findExportFor } from "./find-export";
 import type { ExportCaller } from "./request-export";
 

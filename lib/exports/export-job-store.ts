@@ -9,12 +9,11 @@ import type { ExportFormat } from "../export/formats";
 import type { TExportOptions } from "../export/options";
 import type { ExportJob, Prisma } from "../generated/prisma/client";
 import type { ExportStatus } from "../generated/prisma/enums";
+import { ACTIVE_STATUSES } from "../jobs/job-table";
 
 /** The job runtime's name for this table and for the queue of its jobs. */
 export const EXPORT_JOBS_TABLE = "export_jobs";
 export const EXPORT_QUEUE = "export";
-
-export const ACTIVE_STATUSES = ["pending", "processing"] as const satisfies readonly ExportStatus[];
 
 export type ExportJobRow = ExportJob & { dataset: { title: string } };
 export type ExportJobWithUser = ExportJobRow & { user: { id: number; name: string; email: string } };
@@ -51,7 +50,7 @@ export async function insertExportJob(
   const { rows } = await client.query<{ id: string; created_at: Date }>(
     `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale)
      SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7
-      WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status IN ('pending', 'processing')) < $8
+      WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status = ANY($9::"ExportStatus"[])) < $8
      RETURNING id, created_at`,
     [
       job.userId,
@@ -62,6 +61,7 @@ export async function insertExportJob(
       job.retryOf,
       job.locale,
       activeLimit,
+      [...ACTIVE_STATUSES],
     ],
   );
   const row = rows[0];

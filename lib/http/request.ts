@@ -1,4 +1,5 @@
 // Facts about an incoming request that do not depend on Next.js.
+import { AppError } from "../errors";
 import { LOCALE_COOKIE, negotiateLocale, type Locale } from "../i18n";
 
 export function parseCookies(header: string | null | undefined): Record<string, string> {
@@ -30,4 +31,19 @@ export function clientIp(headers: Headers): string | null {
 /** Whether the client asked the server to answer 202 for work it would rather queue (RFC 7240). */
 export function prefersAsync(headers: Headers): boolean {
   return (headers.get("prefer") ?? "").split(",").some((token) => token.trim().toLowerCase() === "respond-async");
+}
+
+export function searchParamsObject(url: string): Record<string, string> {
+  return Object.fromEntries(new URL(url).searchParams.entries());
+}
+
+/** A JSON request body; an empty body is `{}`, a malformed one is a 422. */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid", "error.invalid", { errors: [{ field: "(body)", message: "must be valid JSON" }] });
+  }
 }

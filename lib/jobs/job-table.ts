@@ -20,6 +20,9 @@ function identifier(name: string): string {
 
 const FENCE = "id = $1 AND attempts = $2 AND status = 'processing'";
 
+/** The statuses of a job that is not over yet: waiting for a worker, or running. */
+export const ACTIVE_STATUSES = ["pending", "processing"] as const;
+
 export type ClaimedRow = Attempt & { totalRows: number | null; row: unknown };
 
 /** Takes a pending job for this worker. Null when someone else has it, or it is no longer pending. */
@@ -138,8 +141,8 @@ export async function releaseJob(
 export async function cancelJob(table: string, jobId: string, db: Db = pgPool()): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE ${identifier(table)} SET status = 'cancelled', finished_at = now(), eta_seconds = NULL
-      WHERE id = $1 AND status IN ('pending', 'processing')`,
-    [jobId],
+      WHERE id = $1 AND status::text = ANY($2::text[])`,
+    [jobId, [...ACTIVE_STATUSES]],
   );
   return rowCount === 1;
 }

@@ -49,7 +49,7 @@ describe("GET /api/datasets", () => {
     }
   });
 
-  it("lists the six datasets in SPEC §9's shape", async () => {
+  it("lists the six datasets in the API's shape", async () => {
     const response = await list("viewer");
     expect(response.status).toBe(200);
     const body = (await response.json()) as DatasetBody[];

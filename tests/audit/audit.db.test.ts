@@ -1,4 +1,4 @@
-// The audit trail on the seeded test database: GET /api/audit for admins only (SPEC §7),
+// The audit trail on the seeded test database: GET /api/audit for admins only,
 // newest first, every filter, paging, 422 with the field named, nothing in the answer it
 // should not carry; and the admin page rendered as HTML. Other test files write audit
 // events at the same time: every count here is narrowed to this file's own target type.

@@ -8,7 +8,7 @@ const viewer: Actor = { id: 4, role: "viewer" };
 const managersDataset = { ownerId: 2 };
 const adminsDataset = { ownerId: 1 };
 
-describe("the role table (SPEC §7)", () => {
+describe("the role table", () => {
   it.each([
     // who, see datasets, export own/any, history all, history own, audit
     ["admin", admin, true, true, true, true],

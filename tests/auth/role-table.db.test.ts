@@ -1,4 +1,4 @@
-// The role table of SPEC §7 applied to the real demo users and datasets.
+// The role table (docs/product.md) applied to the real demo users and datasets.
 import { describe, expect, it } from "vitest";
 import { can, exportDenial, type Actor } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/data/prisma";
@@ -13,7 +13,7 @@ async function actor(who: DemoWho | "anonymous"): Promise<Actor | null> {
 const owned = () => prisma().dataset.findFirstOrThrow({ where: { title: "Q1 Sales" } }); // the manager's
 const others = () => prisma().dataset.findFirstOrThrow({ where: { title: "All Students 2024-2025" } }); // the admin's
 
-describe("who may do what (SPEC §7) on the demo data", () => {
+describe("who may do what on the demo data", () => {
   it.each([
     // who,        see,   export manager's, export admin's, history all, history own, audit
     ["admin", true, true, true, true, true, true],

@@ -16,7 +16,7 @@ function allRows(title: string) {
   return { dataset, rows: [...demoRows(dataset, 5000)].flat() };
 }
 
-describe("demo data (SPEC §1)", () => {
+describe("demo data", () => {
   it("has the four users, manager2 owning nothing", () => {
     expect(DEMO_USERS.map((u) => [u.email, u.role])).toEqual([
       ["admin@outport.local", "admin"],

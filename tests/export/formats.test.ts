@@ -10,6 +10,7 @@ import {
 } from "@/lib/export/formats";
 import { FORMAT_WRITERS } from "@/lib/export/formats/writers";
 import { exportFileName, storedFileName } from "@/lib/exports/export-file-name";
+import { ExportFormat } from "@/lib/generated/prisma/enums";
 
 describe("the format registry", () => {
   it("lists every format once, each with a writer", () => {
@@ -18,6 +19,10 @@ describe("the format registry", () => {
     expect(isExportFormat("csv")).toBe(true);
     expect(isExportFormat("docx")).toBe(false);
     expect(isExportFormat("toString")).toBe(false);
+  });
+
+  it("matches the formats the database accepts (a new format needs its migration)", () => {
+    expect(Object.values(ExportFormat).sort()).toEqual([...EXPORT_FORMATS].sort());
   });
 
   it("gzips only the formats that take it, naming and typing the file accordingly", () => {

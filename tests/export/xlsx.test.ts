@@ -5,7 +5,7 @@ import { writeXlsx } from "@/lib/export/formats/xlsx";
 import type { ExportColumn, RowBatch } from "@/lib/export/types";
 import { INFO, COLUMNS, writeAndRead, sheet, fgColor, infoOf, SAMPLE } from "./xlsx-fixtures";
 
-describe("writeXlsx (SPEC: XLSX export)", () => {
+describe("writeXlsx", () => {
   it("styles the header: blue fill, bold white font, frozen, with an autofilter", async () => {
     const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
     const ws = sheet(workbook, "Data");

@@ -16,7 +16,7 @@ describe("message catalogues", () => {
     }
   });
 
-  it("carry SPEC's exact Korean for the export permission message", () => {
+  it("carry the exact Korean of the export permission message", () => {
     expect(ko["export.denied.role"]).toBe("내보내기 권한이 없습니다");
     expect(en["export.denied.role"]).toBe("You don't have permission to export");
   });

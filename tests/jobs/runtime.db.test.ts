@@ -12,7 +12,7 @@ import { cancelJob, reapJobs } from "@/lib/jobs/job-table";
 import { dispatchJob, stopJobQueue } from "@/lib/jobs/queue";
 import { runJob, type RunOutcome } from "@/lib/jobs/run-job";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
-import { waitUntil } from "./helpers";
+import { waitUntil } from "../helpers/wait";
 
 process.env.DATABASE_URL = inject("jobsDatabaseUrl");
 

@@ -2,7 +2,7 @@
 // audit trail, newest first, for admins only; never cached.
 import { listAuditEvents, ZAuditQuerySchema } from "@/lib/audit/list";
 import { withUser } from "@/lib/http/handler";
-import { searchParamsObject } from "@/lib/http/params";
+import { searchParamsObject } from "@/lib/http/request";
 
 export const GET = withUser(
   async ({ req }) => {

@@ -1,4 +1,4 @@
-// The demo data of SPEC §1: four users and six datasets, generated deterministically.
+// The demo data: four users and six datasets, generated deterministically.
 // Every dataset's text carries formula-injection probes (=, +, -, @, tab, CR), Unicode
 // (é ñ 中文 한글 € £), commas/quotes/newlines, and negative numbers, so every export
 // path meets them on the first day.

@@ -86,10 +86,6 @@ export function isExportFormat(value: string): value is ExportFormat {
   return Object.hasOwn(FORMATS, value);
 }
 
-export function formatSpec(format: ExportFormat): FormatSpec {
-  return FORMATS[format];
-}
-
 /** Whether a file of this format is gzipped with these options. */
 export function isGzipped(format: ExportFormat, options: { compression?: string }): boolean {
   return options.compression === "gzip" && FORMATS[format].compressible;

@@ -21,7 +21,7 @@ function fieldText(key: string, params: SqlParams): string {
 }
 
 /** A field as a number where it is a JSON number, else NULL. */
-export function fieldNumber(key: string, params: SqlParams): string {
+function fieldNumber(key: string, params: SqlParams): string {
   const k = params.add(key);
   return `(CASE WHEN jsonb_typeof(data->${k}) = 'number' THEN (data->>${k})::numeric END)`;
 }

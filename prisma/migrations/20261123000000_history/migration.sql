@@ -1,4 +1,4 @@
--- Export history (SPEC §6): a job deleted from the history keeps its row for the audit
+-- Export history: a job deleted from the history keeps its row for the audit
 -- trail. The audit page filters events by their target.
 ALTER TABLE "export_jobs" ADD COLUMN "deleted_at" TIMESTAMPTZ(3);
 

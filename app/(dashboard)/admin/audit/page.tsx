@@ -1,4 +1,4 @@
-// The admin audit page (SPEC §7, §8): the audit trail, newest first, with its filters in the
+// The admin audit page: the audit trail, newest first, with its filters in the
 // URL (a plain GET form, no client JS), a table and page links. Anyone else gets a 404.
 import type { Metadata } from "next";
 import Link from "next/link";

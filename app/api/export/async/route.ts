@@ -5,8 +5,7 @@ import { presentAccepted } from "@/lib/exports/present-export";
 import { requestExport } from "@/lib/exports/request-export";
 import { acceptedExportResponse } from "@/lib/http/export-responses";
 import { withUser } from "@/lib/http/handler";
-import { readJsonBody } from "@/lib/http/params";
-import { clientIp } from "@/lib/http/request";
+import { clientIp, readJsonBody } from "@/lib/http/request";
 
 export const POST = withUser(
   async ({ req, user, locale }) => {

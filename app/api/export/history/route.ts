@@ -2,7 +2,7 @@
 // ?format=&status=&user=&include_expired=&page=&page_size= → {items, total, page, …}
 import { listExports, ZHistoryQuerySchema } from "@/lib/exports/list-exports";
 import { withUser } from "@/lib/http/handler";
-import { searchParamsObject } from "@/lib/http/params";
+import { searchParamsObject } from "@/lib/http/request";
 
 export const GET = withUser(
   async ({ req, user, locale }) => {

@@ -2,7 +2,7 @@
 import { previewDataset, ZPreviewQuerySchema } from "@/lib/datasets/preview-dataset";
 import { datasetForViewer } from "@/lib/datasets/view-dataset";
 import { withUser } from "@/lib/http/handler";
-import { searchParamsObject } from "@/lib/http/params";
+import { searchParamsObject } from "@/lib/http/request";
 import { parseDatasetId } from "@/lib/params";
 
 export const GET = withUser<{ id: string }>(

@@ -11,8 +11,7 @@ import { requestExport } from "@/lib/exports/request-export";
 import { streamExport } from "@/lib/exports/stream-export";
 import { acceptedExportResponse, streamedExportResponse } from "@/lib/http/export-responses";
 import { withUser, type HandlerArgs } from "@/lib/http/handler";
-import { readJsonBody } from "@/lib/http/params";
-import { clientIp, prefersAsync } from "@/lib/http/request";
+import { clientIp, prefersAsync, readJsonBody } from "@/lib/http/request";
 
 type Params = { format: string; datasetId: string };
 

@@ -29,7 +29,7 @@ import {
   jobJson,
   retryAs,
   statusOf,
-} from "../jobs/helpers";
+} from "./helpers";
 
 process.env.DATABASE_URL = inject("historyDatabaseUrl");
 const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-history-"));

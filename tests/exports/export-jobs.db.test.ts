@@ -21,17 +21,8 @@ import { runJob } from "@/lib/jobs/run-job";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { demoUser } from "../helpers/auth";
 import { parseCsv } from "../helpers/csv-parse";
-import {
-  cancelAs,
-  createdJob,
-  createJob,
-  datasetIdOf,
-  downloadAs,
-  jobJson,
-  retryAs,
-  statusOf,
-  waitUntil,
-} from "./helpers";
+import { cancelAs, createdJob, createJob, datasetIdOf, downloadAs, jobJson, retryAs, statusOf } from "./helpers";
+import { waitUntil } from "../helpers/wait";
 
 process.env.DATABASE_URL = inject("jobsDatabaseUrl");
 const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-exports-"));

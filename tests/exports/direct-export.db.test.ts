@@ -158,7 +158,7 @@ describe("CSV export over the route", () => {
   });
 });
 
-describe("who may export (SPEC §7)", () => {
+describe("who may export", () => {
   it.each([
     ["admin", "Q1 Sales", 200],
     ["admin", "All Students 2024-2025", 200],

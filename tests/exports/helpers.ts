@@ -66,24 +66,6 @@ export async function downloadAs(who: DemoWho | null, jobId: string): Promise<Re
   return download(await requestAs(who, `/api/export/download/${jobId}`), routeContext({ jobId }));
 }
 
-/** Polls `read` until `done` holds (or fails after `timeoutMs`), returning every value seen. */
-export async function waitUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-  everyMs = 50,
-): Promise<T[]> {
-  const seen: T[] = [];
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    seen.push(value);
-    if (done(value)) return seen;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export async function headAs(who: DemoWho | null, jobId: string, query = ""): Promise<Response> {
   return downloadHead(
     await requestAs(who, `/api/export/download/${jobId}${query}`, { method: "HEAD" }),
