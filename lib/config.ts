@@ -1,5 +1,7 @@
-// Runtime configuration, read from the environment at call time (the launcher, the test
-// setup and the worker set it). Defaults are the product's documented defaults.
+// Runtime configuration from the environment (docs/configuration.md lists every variable
+// and its default). The folders and the database URL are read at call time, since the
+// launcher, the test setup and the worker set them; the `config` settings are read once,
+// when this module loads.
 import path from "node:path";
 
 function intFromEnv(name: string, fallback: number): number {
