@@ -2,7 +2,7 @@
 // adapter shim lives in prisma.config.ts. Skips the ~3 s CLI run when every migration is
 // already recorded as applied.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
@@ -14,6 +14,17 @@ export function committedMigrations(): string[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
+}
+
+/** Every table the committed migrations create (and do not drop again): the app's own tables. */
+export function migratedTables(): string[] {
+  const tables = new Set<string>();
+  for (const name of committedMigrations()) {
+    const sql = readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
+    for (const [, table] of sql.matchAll(/CREATE TABLE "([^"]+)"/g)) if (table) tables.add(table);
+    for (const [, table] of sql.matchAll(/DROP TABLE (?:IF EXISTS )?"([^"]+)"/g)) if (table) tables.delete(table);
+  }
+  return [...tables];
 }
 
 async function appliedMigrations(url: string): Promise<Set<string>> {

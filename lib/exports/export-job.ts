@@ -13,11 +13,19 @@ import { AppError } from "../errors";
 import { EXPORT_FORMATS, fileExtension } from "../export/formats";
 import { ExportOptionsError } from "../export/plan";
 import { exportStore, newStorageKey } from "../files/export-store";
-import { ioFailure, openForWriting, removeTempFiles, tempPath, writeHashed, type OpenFile } from "../files/hashed-file";
+import {
+  ioFailure,
+  openForWriting,
+  removeTempFiles,
+  tempPath,
+  writeHashed,
+  type OpenFile,
+  type WrittenFile,
+} from "../files/hashed-file";
 import { defineJob, JobFailure, type JobDefinition, type JobHelpers } from "../jobs/job-definition";
 import { datasetSource, type DatasetReader } from "../sources";
 import { EXPORT_JOBS_TABLE, EXPORT_QUEUE, type JobWarning } from "./export-job-store";
-import { openExport } from "./open-export";
+import { openExport, type OpenedExport } from "./open-export";
 import { pdfWriterInput } from "./pdf-report";
 import { prepareExport, type PreparedExport } from "./prepare-export";
 
@@ -44,6 +52,9 @@ function refusalFailure(error: unknown): JobFailure | null {
   if (!(error instanceof AppError)) return null;
   if (error.code === "not_found") return new JobFailure("job.error.datasetGone");
   if (error.code === "forbidden") return new JobFailure("job.error.notAllowed");
+  if (error.messageKey === "export.tooManyRows" || error.messageKey === "export.pdfTooManyRows") {
+    return new JobFailure("job.error.tooManyRows");
+  }
   return new JobFailure("job.error.invalidOptions");
 }
 
@@ -67,6 +78,8 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
   const pdf = prepared.format === "pdf";
   const temp = tempPath(job.id, job.attempt, dir);
 
+  // The export being written, so that a failure can say what was skipped before it.
+  let failing: OpenedExport | undefined;
   const write = async (reader: DatasetReader) => {
     const report = pdf ? await pdfWriterInput(reader, payload.locale, prepared) : undefined;
     helpers.progress(0, report ? report.summary.records : (prepared.rowCount ?? (await reader.count(prepared.plan))));
@@ -77,29 +90,32 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
       batchSize: pdf ? PDF_BATCH_ROWS : undefined,
       pdf: report,
     });
-    try {
-      const file = await writeHashed(opened.bytes, temp, settings.open ?? openForWriting);
-      signal.throwIfAborted();
-      return { opened, file };
-    } catch (error) {
-      // What a failure leaves on the row: the records skipped so far.
-      if (!signal.aborted) await helpers.update(skippedColumns(opened.skipped.count, opened.skipped.first));
-      throw error;
-    }
+    failing = opened;
+    const file = await writeHashed(opened.bytes, temp, settings.open ?? openForWriting);
+    signal.throwIfAborted();
+    return { opened, file };
   };
 
-  let written;
+  let written: { opened: OpenedExport; file: WrittenFile };
+  let storageKey: string;
   try {
     const source = datasetSource(prepared.dataset);
     written = pdf ? await source.snapshot(write) : await write(source);
+    storageKey = newStorageKey(fileExtension(prepared.format, prepared.options));
+    await store.publish(temp, storageKey);
   } catch (error) {
     await removeTempFiles(job.id, dir);
     const io = ioFailure(error);
-    throw io && !signal.aborted ? new JobFailure(`job.error.${io}`) : error;
+    if (!io || signal.aborted) throw error;
+    // A failure no retry mends: the row keeps what was skipped before it.
+    if (failing) {
+      await helpers
+        .update(skippedColumns(failing.skipped.count, failing.skipped.first))
+        .catch((detail: unknown) => console.error(`export job ${job.id}: skipped rows not recorded:`, detail));
+    }
+    throw new JobFailure(`job.error.${io}`);
   }
   const { opened, file } = written;
-  const storageKey = newStorageKey(fileExtension(prepared.format, prepared.options));
-  await store.publish(temp, storageKey);
   const warnings: JobWarning[] = [
     ...opened.skipped.first,
     ...opened.stats.warnings.slice(0, KEPT_WARNINGS).map(({ row, column, message }) => ({ row, column, message })),

@@ -112,10 +112,12 @@ export async function prepareExport(
     user: `${user.name} <${user.email}>`,
     generatedAt,
   };
-  // Count only when a limit could be crossed: the stored record count bounds the result,
-  // and with no filter it is the result.
+  // Count only when a limit could be crossed (the direct-download limit or a cap): the
+  // stored record count bounds the result, and with no filter it is the result.
   const filtered = plan.dateRange !== null || plan.filters.length > 0;
-  const mustCount = dataset.recordCount > directRowLimit(format);
+  const { pdfRowCap, rowCap } = config.export;
+  const cap = format === "pdf" ? Math.min(pdfRowCap, rowCap) : rowCap;
+  const mustCount = dataset.recordCount > Math.min(directRowLimit(format), cap);
   const rowCount = !mustCount ? null : filtered ? await datasetSource(dataset).count(plan) : dataset.recordCount;
   checkCaps(format, rowCount);
   return { format, dataset, options, plan, columns, info, rowCount, rowBound: rowCount ?? dataset.recordCount };

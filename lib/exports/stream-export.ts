@@ -7,7 +7,11 @@ import { openExport, type OpenedExport } from "./open-export";
 import type { PreparedExport } from "./prepare-export";
 import type { ExportCaller } from "./request-export";
 
-export type StreamedExport = Pick<OpenedExport, "bytes" | "fileName" | "contentType"> & { rowCount: number | null };
+export type StreamedExport = Pick<OpenedExport, "bytes" | "fileName" | "contentType"> & {
+  rowCount: number | null;
+  /** Stops the export at once: the client went away. */
+  cancel: (reason?: unknown) => void;
+};
 
 type Outcome = "export_completed" | "export_failed" | "export_cancelled";
 
@@ -24,10 +28,18 @@ export async function streamExport(
     details: { format, delivery: "direct", filters: prepared.info.filters },
   });
   const started = Date.now();
-  const opened = openExport(prepared, datasetSource(dataset), { signal });
+  // Stops with the request, or as soon as the response is cancelled.
+  const stop = new AbortController();
+  const stopWithRequest = () => stop.abort(signal.reason);
+  if (signal.aborted) stopWithRequest();
+  else signal.addEventListener("abort", stopWithRequest, { once: true });
+  const opened = openExport(prepared, datasetSource(dataset), { signal: stop.signal });
 
-  const finish = (action: Outcome, error?: unknown) =>
-    recordAudit({
+  let finished = false;
+  const finish = async (action: Outcome, error?: unknown) => {
+    if (finished) return;
+    finished = true;
+    await recordAudit({
       ...audit,
       action,
       details: {
@@ -41,6 +53,7 @@ export async function streamExport(
         ...(action === "export_failed" ? { error: error instanceof Error ? error.message : String(error) } : {}),
       },
     });
+  };
 
   async function* audited(): AsyncGenerator<Uint8Array> {
     // Until the last byte is out, an end is a client that stopped reading.
@@ -50,15 +63,26 @@ export async function streamExport(
       yield* opened.bytes;
       outcome = "export_completed";
     } catch (error) {
-      if (!signal.aborted) {
+      if (!stop.signal.aborted) {
         outcome = "export_failed";
         failure = error;
       }
       throw error;
     } finally {
+      signal.removeEventListener("abort", stopWithRequest);
       await finish(outcome, failure);
     }
   }
 
-  return { bytes: audited(), fileName: opened.fileName, contentType: opened.contentType, rowCount: prepared.rowCount };
+  return {
+    bytes: audited(),
+    fileName: opened.fileName,
+    contentType: opened.contentType,
+    rowCount: prepared.rowCount,
+    cancel: (reason) => {
+      stop.abort(reason);
+      // A response cancelled before its first chunk never runs the generator's finally.
+      void finish("export_cancelled");
+    },
+  };
 }

@@ -15,7 +15,7 @@ const PRIVATE_FILE = {
 } as const;
 
 export function streamedExportResponse(streamed: StreamedExport): Response {
-  return new Response(pullStream(streamed.bytes), {
+  return new Response(pullStream(streamed.bytes, streamed.cancel), {
     status: 200,
     headers: {
       "Content-Type": streamed.contentType,

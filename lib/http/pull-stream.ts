@@ -1,7 +1,12 @@
 // An async iterable of byte chunks as a pull-based ReadableStream: one chunk is produced
 // each time the client is ready for one, so a slow client slows the source down, and a
 // client that goes away ends the iterable (its finally blocks run, its reads stop).
-export function pullStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+// `onCancel` runs first, so work in flight (a database read) can be abandoned at once
+// rather than finished for nobody.
+export function pullStream(
+  chunks: AsyncIterable<Uint8Array>,
+  onCancel?: (reason: unknown) => void,
+): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -13,7 +18,8 @@ export function pullStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Ui
         controller.error(error);
       }
     },
-    async cancel() {
+    async cancel(reason) {
+      onCancel?.(reason);
       await iterator.return?.(undefined).catch(() => {});
     },
   });

@@ -97,6 +97,8 @@ export const en = {
   "job.error.notAllowed": "You are no longer allowed to export this dataset.",
   "job.error.invalidOptions": "The export's options no longer fit the dataset.",
   "job.error.unreadable": "This job's request could not be read. Start it again.",
+  "job.error.tooManyRows":
+    "The export now has more rows than one export may hold. Narrow it with filters and export again.",
   "job.error.unsupported": "This format cannot be produced yet.",
   "job.warning.notAnObject": "The record could not be read and was skipped.",
   "progress.title": "Exporting…",

@@ -98,6 +98,8 @@ export const ko: Messages = {
   "job.error.notAllowed": "이 데이터셋을 더 이상 내보낼 수 없습니다.",
   "job.error.invalidOptions": "내보내기 옵션이 더 이상 데이터셋과 맞지 않습니다.",
   "job.error.unreadable": "이 작업의 요청을 읽을 수 없습니다. 다시 시작하세요.",
+  "job.error.tooManyRows":
+    "이 내보내기의 행 수가 이제 한 번에 내보낼 수 있는 한도를 넘습니다. 필터로 줄여 다시 내보내세요.",
   "job.error.unsupported": "이 형식은 아직 만들 수 없습니다.",
   "job.warning.notAnObject": "레코드를 읽을 수 없어 건너뛰었습니다.",
   "progress.title": "내보내기 중...",

@@ -20,6 +20,9 @@ function identifier(name: string): string {
 
 const FENCE = "id = $1 AND attempts = $2 AND status = 'processing'";
 
+/** The failure of a job whose every attempt's worker died (lib/i18n). */
+export const WORKER_LOST = "job.error.workerLost";
+
 /** The statuses of a job that is not over yet: waiting for a worker, or running. */
 export const ACTIVE_STATUSES = ["pending", "processing"] as const;
 
@@ -147,7 +150,10 @@ export async function cancelJob(table: string, jobId: string, db: Db = pgPool())
   return rowCount === 1;
 }
 
-export type ReapResult = { requeued: string[]; failed: string[]; redispatched: string[] };
+/** A job failed by the reaper: its last attempt's worker died. */
+export type LostJob = Attempt & { processed: number; startedAt: Date | null; row: unknown };
+
+export type ReapResult = { requeued: string[]; failed: LostJob[]; redispatched: string[] };
 
 /**
  * Finds the jobs of dead workers: running jobs whose heartbeat is older than the lease go
@@ -163,10 +169,17 @@ export async function reapJobs(
   const t = identifier(table);
   const stale = `status = 'processing' AND heartbeat_at < now() - make_interval(secs => $1)`;
   return inTransaction(async (client) => {
-    const { rows: failed } = await client.query<{ id: string }>(
-      `UPDATE ${t} SET status = 'failed', error_message = 'job.error.workerLost', finished_at = now(),
+    const { rows: failed } = await client.query<{
+      id: string;
+      attempts: number;
+      processed_rows: number;
+      started_at: Date | null;
+      row: unknown;
+    }>(
+      `UPDATE ${t} AS t SET status = 'failed', error_message = '${WORKER_LOST}', finished_at = now(),
               eta_seconds = NULL, heartbeat_at = NULL
-        WHERE ${stale} AND attempts >= $2 RETURNING id`,
+        WHERE ${stale} AND attempts >= $2
+        RETURNING t.id, t.attempts, t.processed_rows, t.started_at, to_jsonb(t) AS row`,
       [leaseSeconds, maxAttempts],
     );
     const { rows: requeued } = await client.query<{ id: string }>(
@@ -188,6 +201,16 @@ export async function reapJobs(
     const requeuedIds = requeued.map((row) => row.id);
     const redispatched = lost.map((row) => row.id).filter((id) => !requeuedIds.includes(id));
     for (const id of [...requeuedIds, ...redispatched]) await dispatchJob(client, queue, id);
-    return { requeued: requeuedIds, failed: failed.map((row) => row.id), redispatched };
+    return {
+      requeued: requeuedIds,
+      failed: failed.map((job) => ({
+        id: job.id,
+        attempt: job.attempts,
+        processed: job.processed_rows,
+        startedAt: job.started_at,
+        row: job.row,
+      })),
+      redispatched,
+    };
   });
 }

@@ -4,7 +4,7 @@
 // rest, and resolves when nothing is running.
 import { config } from "../config";
 import type { JobDefinition } from "./job-definition";
-import { reapJobs } from "./job-table";
+import { reapJobs, WORKER_LOST, type LostJob } from "./job-table";
 import { ensureQueue, ZJobMessageSchema } from "./queue";
 import { runJob, type RunJobOptions, type RunOutcome } from "./run-job";
 import { nudgeLocalWorkers, registerLocalWorker, unregisterLocalWorkers } from "./wake";
@@ -19,6 +19,20 @@ export type WorkerOptions = Omit<RunJobOptions, "shutdown"> & {
 };
 
 export type Worker = { stop: () => Promise<void>; reap: () => Promise<void> };
+
+/** Tells a definition that one of its jobs failed for good because its workers kept dying. */
+async function reportLost(definition: JobDefinition<unknown>, job: LostJob): Promise<void> {
+  const payload = definition.payload.safeParse(job.row);
+  await definition.onFailed?.(
+    { id: job.id, attempt: job.attempt, payload: payload.success ? payload.data : null },
+    {
+      message: WORKER_LOST,
+      attempt: job.attempt,
+      processed: job.processed,
+      durationMs: job.startedAt ? Date.now() - new Date(job.startedAt).getTime() : 0,
+    },
+  );
+}
 
 export async function startWorker(
   definitions: ReadonlyArray<JobDefinition<unknown>>,
@@ -73,7 +87,11 @@ export async function startWorker(
         try {
           const result = await reapJobs(definition.table, definition.name, leaseSeconds, maxAttempts);
           const moved = result.requeued.length + result.failed.length + result.redispatched.length;
-          if (moved > 0) console.warn(`${definition.name} jobs of stopped workers:`, result);
+          if (moved > 0) {
+            const failed = result.failed.map((job) => job.id);
+            console.warn(`${definition.name} jobs of stopped workers:`, { ...result, failed });
+          }
+          for (const job of result.failed) await reportLost(definition, job);
         } catch (error) {
           console.error(`${definition.name} job reaper:`, error);
         }

@@ -103,14 +103,19 @@ describe("database migrations", () => {
     expect(await driftFromSchema()).toBe(2);
   });
 
-  it("are kept by the reset, which empties every table of the app", async () => {
+  it("are kept by the reset, which empties every table they create and nothing else", async () => {
     const pool = new pg.Pool({ connectionString: emptyUrl.toString() });
     try {
       await pool.query(
         `INSERT INTO users (email, name, password_hash, role, updated_at) VALUES ('wipe@outport.invalid', 'W', '!', 'viewer', now())`,
       );
       await pool.query(`INSERT INTO audit_events (action, details) VALUES ('login_failed', '{}')`);
+      await pool.query("CREATE TABLE not_outports (id int)");
+      await pool.query("INSERT INTO not_outports VALUES (1)");
       await wipeAllData(pool);
+      const { rows: others } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM not_outports");
+      expect(others[0]?.n).toBe(1);
+      await pool.query("DROP TABLE not_outports");
       const { rows: tables } = await pool.query<{ name: string }>(
         "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'",
       );

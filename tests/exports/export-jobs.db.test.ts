@@ -196,6 +196,23 @@ describe("creating jobs (no worker running)", () => {
     expect((await retryAs("manager", job.job_id)).status).toBe(202);
   });
 
+  it("checks the caps again when a job runs: one that grew past them fails saying so", async () => {
+    const job = await createdJob("manager", "Student Enrollment 2024", "csv");
+    const saved = config.export.rowCap;
+    try {
+      config.export.rowCap = 1000; // lowered (or the data grew) while the job waited
+      expect(await runJob(defineExportJob({ dir: exportDir }), job.job_id)).toBe("failed");
+    } finally {
+      config.export.rowCap = saved;
+    }
+    const failed = await jobJson("manager", job.job_id);
+    expect(failed).toMatchObject({ status: "failed", attempts: 1, download_url: null });
+    expect(failed.error_message).toBe(
+      "The export now has more rows than one export may hold. Narrow it with filters and export again.",
+    );
+    expect(readdirSync(exportDir)).toEqual([]);
+  });
+
   it("fails a job with a plain message when the disk is full, and leaves no file", async () => {
     const job = await createdJob("manager", "Student Enrollment 2024", "excel");
     // /dev/full answers every write with ENOSPC, as a full disk does.
@@ -472,7 +489,7 @@ describe("a worker process that dies", () => {
       data: { status: "processing", attempts: 3, heartbeatAt: new Date(Date.now() - 60_000) },
     });
     const reaped = await reapJobs(exportJob.table, exportJob.name, 2, 3);
-    expect(reaped.failed).toContain(job.job_id);
+    expect(reaped.failed.map((lost) => lost.id)).toContain(job.job_id);
     const failed = await jobJson("admin", job.job_id);
     expect(failed).toMatchObject({
       status: "failed",

@@ -235,6 +235,28 @@ describe("a job type of the test suite's own, on a worker", () => {
     );
     expect(await row(id)).toMatchObject({ attempts: 2, result: "counted to 20 on attempt 2" });
   });
+
+  it("tells the definition when the reaper fails a job whose last worker died", async () => {
+    const id = await create("succeed");
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "completed",
+    );
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'processing', attempts = 3, heartbeat_at = now() - interval '60 seconds'
+        WHERE id = $1`,
+      [id],
+    );
+    await worker.reap();
+    expect(await row(id)).toMatchObject({ status: "failed", error_message: "job.error.workerLost" });
+    expect(failures).toEqual([
+      {
+        id,
+        payload: { behaviour: "succeed", steps: 20 },
+        failure: expect.objectContaining({ message: "job.error.workerLost", attempt: 3 }),
+      },
+    ]);
+  });
 });
 
 describe("the runtime without a worker", () => {
@@ -246,7 +268,7 @@ describe("the runtime without a worker", () => {
       [id],
     );
     const reaped = await reapJobs(TABLE, QUEUE, 1, 3);
-    expect(reaped.failed).toEqual([id]);
+    expect(reaped.failed).toEqual([expect.objectContaining({ id, attempt: 3, row: expect.objectContaining({ id }) })]);
     expect(await row(id)).toMatchObject({ status: "failed", error_message: "job.error.workerLost" });
   });
 

@@ -1,6 +1,7 @@
 // Loads the demo data (lib/data/seed/demo-datasets.ts) into an empty database.
 import type pg from "pg";
 import { hashPassword } from "../../auth/password";
+import { migratedTables } from "../migrate";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { copyRecords } from "../../sources/records/copy-records";
 import { DEMO_DATASETS, DEMO_USERS, demoRows } from "./demo-datasets";
@@ -11,14 +12,13 @@ export async function isDatabaseEmpty(db: PrismaClient): Promise<boolean> {
   return (await db.user.count()) === 0;
 }
 
-/** Removes every row of every table of the app (keeps the schema and the migration history). */
+/**
+ * Removes every row of every table the migrations create (keeps the schema and the
+ * migration history, and anything else that shares the database).
+ */
 export async function wipeAllData(pool: pg.Pool): Promise<void> {
-  const { rows } = await pool.query<{ name: string }>(
-    `SELECT quote_ident(tablename) AS name FROM pg_tables
-      WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
-  );
-  if (rows.length === 0) return;
-  await pool.query(`TRUNCATE ${rows.map((row) => row.name).join(", ")} RESTART IDENTITY CASCADE`);
+  const tables = migratedTables().map((name) => `"${name.replaceAll('"', '""')}"`);
+  if (tables.length > 0) await pool.query(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY`);
 }
 
 export async function seedDemoData(db: PrismaClient, pool: pg.Pool, log: (line: string) => void = () => {}) {
