@@ -42,7 +42,6 @@ export type TExportJobPayload = z.infer<typeof ZExportJobPayload>;
 /** Where the files go; tests point it at a folder of their own, or a disk that is full. */
 export type ExportJobSettings = { dir?: string; open?: OpenFile };
 
-const KEPT_WARNINGS = 20;
 const PDF_BATCH_ROWS = 500;
 
 /** A request that no longer holds, in the words the job's owner will read. */
@@ -58,11 +57,11 @@ function refusalFailure(error: unknown): JobFailure | null {
   return new JobFailure("job.error.invalidOptions");
 }
 
-async function prepareAgain(payload: TExportJobPayload, generatedAt: Date): Promise<PreparedExport> {
+async function prepareAgain(payload: TExportJobPayload): Promise<PreparedExport> {
   const user = await loadActiveUser(payload.user_id);
   if (!user) throw new JobFailure("job.error.notAllowed");
   try {
-    return await prepareExport(user, payload.dataset_id, payload.format, payload.options, { generatedAt });
+    return await prepareExport(user, payload.dataset_id, payload.format, payload.options);
   } catch (error) {
     throw refusalFailure(error) ?? error;
   }
@@ -74,7 +73,7 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
   const store = exportStore(dir);
   const started = Date.now();
   await removeTempFiles(job.id, dir);
-  const prepared = await prepareAgain(payload, new Date());
+  const prepared = await prepareAgain(payload);
   const pdf = prepared.format === "pdf";
   const temp = tempPath(job.id, job.attempt, dir);
 
@@ -118,7 +117,8 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
   const { opened, file } = written;
   const warnings: JobWarning[] = [
     ...opened.skipped.first,
-    ...opened.stats.warnings.slice(0, KEPT_WARNINGS).map(({ row, column, message }) => ({ row, column, message })),
+    // The engine keeps the first few value warnings; the rest are only counted.
+    ...opened.stats.warnings.map(({ row, column, message }) => ({ row, column, message })),
   ];
   const completed = await helpers.complete({
     ...skippedColumns(opened.skipped.count, warnings),

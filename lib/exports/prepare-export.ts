@@ -83,7 +83,6 @@ export async function prepareExport(
   datasetId: number,
   format: ExportFormat,
   rawOptions: unknown,
-  { generatedAt = new Date() }: { generatedAt?: Date } = {},
 ): Promise<PreparedExport> {
   const dataset = await findDataset(datasetId);
   if (!dataset) throw new AppError("not_found", "error.datasetNotFound");
@@ -110,7 +109,7 @@ export async function prepareExport(
     datasetTitle: dataset.title,
     filters: describeFilters(plan),
     user: `${user.name} <${user.email}>`,
-    generatedAt,
+    generatedAt: new Date(),
   };
   // Count only when a limit could be crossed (the direct-download limit or a cap): the
   // stored record count bounds the result, and with no filter it is the result.
