@@ -4,6 +4,8 @@
 // every API route and server action answers 403 saying so; the change clears the flag and
 // is audited.
 import { randomUUID } from "node:crypto";
+import type * as NextAuth from "next-auth";
+import type * as React from "react";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -24,7 +26,7 @@ import { routeContext, sessionCookie } from "../helpers/auth";
 // next/headers; here both are set by the test (the database answers are real).
 const session: { userId: number | null } = { userId: null };
 vi.mock("next-auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("next-auth")>()),
+  ...(await importOriginal<typeof NextAuth>()),
   getServerSession: async () => (session.userId ? { user: { id: String(session.userId) } } : null),
 }));
 vi.mock("next/headers", () => ({
@@ -39,7 +41,7 @@ vi.mock("next/navigation", () => ({
 }));
 // react's cache() memoises per request only inside Next; outside, per call is what a request is.
 vi.mock("react", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("react")>()),
+  ...(await importOriginal<typeof React>()),
   cache: <T>(fn: T) => fn,
 }));
 
