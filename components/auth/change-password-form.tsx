@@ -62,22 +62,24 @@ export function ChangePasswordForm({ minLength, next = "/datasets" }: { minLengt
           className={INPUT}
         />
       </label>
-      <label className="block">
-        <span className="mb-1 block text-sm font-medium text-slate-700">{t("password.new")}</span>
-        <input
-          name="new_password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={minLength}
-          aria-invalid={invalid("new_password")}
-          aria-describedby="new-password-hint"
-          className={INPUT}
-        />
-        <span id="new-password-hint" className="mt-1 block text-xs text-slate-500">
+      <div>
+        <label className="block">
+          <span className="mb-1 block text-sm font-medium text-slate-700">{t("password.new")}</span>
+          <input
+            name="new_password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={minLength}
+            aria-invalid={invalid("new_password")}
+            aria-describedby="new-password-hint"
+            className={INPUT}
+          />
+        </label>
+        <p id="new-password-hint" className="mt-1 text-xs text-slate-500">
           {t("password.hint", { min: minLength })}
-        </span>
-      </label>
+        </p>
+      </div>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">{t("password.confirm")}</span>
         <input

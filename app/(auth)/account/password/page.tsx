@@ -26,7 +26,7 @@ export default async function ChangePasswordPage() {
             <p className="truncate text-sm text-slate-500">{user.email}</p>
           </div>
         </div>
-        <p className="mb-4 text-sm text-slate-700">
+        <p className="mb-4 break-keep text-sm text-slate-700">
           {user.mustChangePassword ? t("password.required") : t("password.optional")}
         </p>
         <ChangePasswordForm minLength={PASSWORD_MIN_LENGTH} />
