@@ -188,7 +188,8 @@ describe("a user who must change their password", () => {
     const user = await flaggedUser();
     session.userId = user.id;
     const page = await ChangePasswordPage();
-    const html = renderToStaticMarkup(createElement(I18nProvider, { locale: "en", messages: en, children: page }));
+    const provider: Parameters<typeof I18nProvider>[0] = { locale: "en", messages: en, children: page };
+    const html = renderToStaticMarkup(createElement(I18nProvider, provider));
     expect(html).toContain(en["password.required"]);
     expect(html).toContain('name="current_password"');
     expect(html).toContain('name="confirm_password"');
