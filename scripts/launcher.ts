@@ -1,6 +1,7 @@
 // `npm start` (and `npm run dev`, and Playwright's web server): one command that brings
 // up everything. Starts the embedded PostgreSQL unless DATABASE_URL is set, applies the
-// migrations, loads the demo data into an empty database, builds the app when there is
+// migrations, gives an empty database its first data (the demo on loopback with the
+// embedded database, else one admin account: lib/data/seed/initial-data.ts), builds the app when there is
 // no build, then runs Next on 127.0.0.1 with the export workers inside. Ctrl-C / SIGTERM stop Next first and the
 // database last.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -13,7 +14,8 @@ import { openDatabase, type OpenDatabase } from "../lib/data/bootstrap";
 import { EmbeddedDatabaseError } from "../lib/data/embedded-postgres";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
-import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
+import { planInitialData, type InitialData } from "../lib/data/seed/initial-data";
+import { isDatabaseEmpty, loadInitialData } from "../lib/data/seed/seed";
 import { isPortFree } from "../lib/net/ports";
 
 const started = Date.now();
@@ -87,6 +89,14 @@ async function main() {
     rmSync(path.join(varDir(), "postgres"), { recursive: true, force: true });
   }
 
+  // Checked before the database starts, so a mistyped OUTPORT_ADMIN_* / OUTPORT_DEMO fails at once.
+  let initialData: InitialData;
+  try {
+    initialData = planInitialData({ host, embedded: !process.env.DATABASE_URL, env: process.env });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+
   let db: OpenDatabase;
   try {
     db = await openDatabase(log);
@@ -95,10 +105,7 @@ async function main() {
   }
 
   try {
-    if (await isDatabaseEmpty(prisma())) {
-      log("Empty database: loading the demo data …");
-      await seedDemoData(prisma(), pgPool(), log);
-    }
+    if (await isDatabaseEmpty(prisma())) await loadInitialData(prisma(), pgPool(), initialData, log);
   } finally {
     await disconnectPrisma();
     await closePgPool();

@@ -22,6 +22,7 @@ export const AUDIT_TARGETS = {
   login_succeeded: "user",
   login_failed: null, // the e-mail given may belong to nobody
   retention_purge: "export_files",
+  password_changed: "user",
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {

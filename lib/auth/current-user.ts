@@ -1,19 +1,55 @@
-// Who is asking, read from the database on every request (role and active flag are never
-// trusted from the session token alone).
+// Who is asking, read from the database on every request (role, active flag and whether
+// the password must be changed first are never trusted from the session token alone).
 import { pgPool } from "../data/pg";
+import { AppError } from "../errors";
 import type { Role } from "../generated/prisma/enums";
 
 export type CurrentUser = { id: number; email: string; name: string; role: Role };
 
-export async function loadActiveUser(id: unknown): Promise<CurrentUser | null> {
+/** A signed-in user as stored, with whether they must change their password before anything else. */
+export type SignedInUser = CurrentUser & { mustChangePassword: boolean };
+
+/** Where a user who must change their password is sent. */
+export const CHANGE_PASSWORD_PATH = "/account/password";
+
+/** The refusal of anything but the password change, for a user who must change it first. */
+export function passwordChangeRequired(): AppError {
+  return new AppError("forbidden", "error.passwordChangeRequired", { reason: "must_change_password" });
+}
+
+/** An active user with their must-change-password flag (for a request's session), else null. */
+export async function loadSignedInUser(id: unknown): Promise<SignedInUser | null> {
   const userId = typeof id === "string" ? Number(id) : id;
   if (typeof userId !== "number" || !Number.isInteger(userId) || userId <= 0) return null;
   // On every request: plain SQL, far cheaper than a Prisma query here.
-  const { rows } = await pgPool().query<CurrentUser & { active: boolean }>(
-    "SELECT id, email, name, role, active FROM users WHERE id = $1",
+  const { rows } = await pgPool().query<SignedInUser & { active: boolean }>(
+    `SELECT id, email, name, role, active, must_change_password AS "mustChangePassword"
+       FROM users WHERE id = $1`,
     [userId],
   );
   const user = rows[0];
   if (!user?.active) return null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    mustChangePassword: user.mustChangePassword,
+  };
+}
+
+/**
+ * An active user, else null. The flag is not looked at: this is for work a user asked for
+ * before (a job, a signed download link); a session goes through loadSignedInUser.
+ */
+export async function loadActiveUser(id: unknown): Promise<CurrentUser | null> {
+  const user = await loadSignedInUser(id);
+  return user && { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** The user a session may act as: a user who must change their password is refused (403). */
+export function sessionActor(user: SignedInUser | null): CurrentUser | null {
+  if (!user) return null;
+  if (user.mustChangePassword) throw passwordChangeRequired();
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

@@ -76,20 +76,29 @@ async function ensureDatabase(port: number, name: string): Promise<void> {
   }
 }
 
-export async function startEmbeddedPostgres(options: {
-  dataDir: string;
-  port?: number;
-  database?: string;
-  log?: (line: string) => void;
-}): Promise<EmbeddedDatabase> {
-  const log = options.log ?? (() => {});
-  const dataDir = path.resolve(options.dataDir);
-  const database = options.database ?? EMBEDDED_DB_NAME;
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  await releaseOrphan(dataDir, log);
+/** PostgreSQL's words when another server holds the port (its TCP socket or its socket lock file). */
+const PORT_TAKEN = /Address already in use|could not create any TCP\/IP sockets|\.s\.PGSQL\.\d+\.lock/;
 
-  const port = options.port ?? (await findFreePort(54329));
-  const server = new EmbeddedPostgres({
+/** Whether the output of a PostgreSQL that did not start says that its port was taken. */
+export function portWasTaken(output: string): boolean {
+  return PORT_TAKEN.test(output);
+}
+
+/** The lines of PostgreSQL's output that say why it stopped (its FATAL / ERROR / HINT lines). */
+export function startFailureReason(output: string): string {
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => /\b(FATAL|PANIC|ERROR|HINT|DETAIL):/.test(line))
+    .map((line) => line.slice(line.search(/\b(FATAL|PANIC|ERROR|HINT|DETAIL):/)));
+  return lines.slice(-4).join(" ");
+}
+
+const DEFAULT_FIRST_PORT = 54329;
+const DEFAULT_PORT_ATTEMPTS = 5;
+
+function newServer(dataDir: string, port: number, onLog: (message: string) => void, log: (line: string) => void) {
+  return new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
@@ -100,25 +109,89 @@ export async function startEmbeddedPostgres(options: {
     // This machine has no en_US.UTF-8 locale; C.UTF-8 always exists.
     initdbFlags: ["--lc-messages=C", "--locale=C.UTF-8", "--encoding=UTF8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: () => {},
+    onLog,
     onError: (error: unknown) => log(`postgres: ${error instanceof Error ? error.message : String(error)}`),
   });
+}
 
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
-    log(`Creating the embedded database in ${dataDir} …`);
-    await server.initialise();
+/**
+ * A server whose start failed keeps a handle on its exited process, and the package's exit
+ * hook would wait forever for that process to exit again: the handle is dropped. (`process`
+ * is private in the package's types, hence the cast.)
+ */
+function forgetFailedStart(server: EmbeddedPostgres): void {
+  (server as unknown as { process?: unknown }).process = undefined;
+}
+
+/**
+ * Starts the embedded PostgreSQL on its data directory. Without `port`, it takes the first
+ * free port from `firstPort` up; a free port can still be taken by another process before
+ * PostgreSQL binds it (two launchers started at once pick the same one), so when PostgreSQL
+ * says its port was taken, it tries the next free one, `attempts` times in all.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  firstPort?: number;
+  attempts?: number;
+  database?: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? EMBEDDED_DB_NAME;
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await releaseOrphan(dataDir, log);
+
+  const attempts = options.port === undefined ? Math.max(1, options.attempts ?? DEFAULT_PORT_ATTEMPTS) : 1;
+  let nextPort = options.firstPort ?? DEFAULT_FIRST_PORT;
+  const taken: number[] = [];
+  let output = "";
+  const onLog = (message: string) => {
+    output += message;
+  };
+
+  let server: EmbeddedPostgres | undefined;
+  let port = 0;
+  for (let attempt = 1; attempt <= attempts && !server; attempt++) {
+    port = options.port ?? (await findFreePort(nextPort));
+    const candidate = newServer(dataDir, port, onLog, log);
+    if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+      log(`Creating the embedded database in ${dataDir} …`);
+      await candidate.initialise();
+    }
+    output = "";
+    try {
+      await candidate.start();
+      server = candidate;
+    } catch (error) {
+      forgetFailedStart(candidate);
+      const reason = startFailureReason(output) || (error instanceof Error ? error.message : "");
+      if (!portWasTaken(output)) {
+        throw new EmbeddedDatabaseError(
+          `The embedded PostgreSQL did not start on port ${port}` +
+            (reason ? `: ${reason}` : ".") +
+            ` Its data directory is ${dataDir}.`,
+        );
+      }
+      taken.push(port);
+      if (options.port !== undefined) break;
+      nextPort = port + 1;
+      if (attempt < attempts) log(`Port ${port} was taken as the embedded PostgreSQL started; trying another …`);
+    }
   }
-  try {
-    await server.start();
-  } catch (error) {
+  if (!server) {
     throw new EmbeddedDatabaseError(
-      `The embedded PostgreSQL did not start on port ${port}` +
-        (error ? `: ${error instanceof Error ? error.message : String(error)}` : ".") +
-        ` Its data directory is ${dataDir}.`,
+      options.port !== undefined
+        ? `The embedded PostgreSQL could not start: port ${port} is in use by another program.`
+        : `The embedded PostgreSQL could not start: each port it tried (${taken.join(", ")}) was taken by ` +
+            `another program as it started (several Outports or test runs starting at once?). Try again, ` +
+            `or set DATABASE_URL to use another PostgreSQL.`,
     );
   }
   await ensureDatabase(port, database);
 
+  const running = server;
   let stopped = false;
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
@@ -127,7 +200,7 @@ export async function startEmbeddedPostgres(options: {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      await running.stop();
     },
   };
 }

@@ -323,6 +323,26 @@ export const en = {
   "pdf.yes": "Yes",
   "pdf.no": "No",
   "pdf.noFilters": "None: every record",
+
+  // Changing one's password (required at first sign-in for an account whose password others may know).
+  "audit.action.password_changed": "Password changed",
+  "error.passwordChangeRequired": "Change your password first: open /account/password in the app.",
+  "password.title": "Change your password",
+  "password.required": "Your account was given a password that others may know. Choose a new one to continue.",
+  "password.optional": "Choose a new password for your account.",
+  "password.current": "Current password",
+  "password.new": "New password",
+  "password.confirm": "New password, again",
+  "password.hint": "At least {min} characters.",
+  "password.submit": "Change password",
+  "password.submitting": "Changing…",
+  "password.changed": "Your password has been changed.",
+  "password.error.wrongCurrent": "The current password is not correct.",
+  "password.error.mismatch": "The two new passwords are not the same.",
+  "password.error.tooShort": "The new password must have at least {min} characters.",
+  "password.error.tooLong": "The new password can have at most {max} characters.",
+  "password.error.sameAsCurrent": "The new password must differ from the current one.",
+  "password.error.generic": "The password could not be changed. Please try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,16 +4,17 @@ import { prisma } from "@/lib/data/prisma";
 import { isDatabaseEmpty } from "@/lib/data/seed/seed";
 
 describe("the seeded demo database", () => {
-  it("has the four demo users with their roles, all active", async () => {
+  it("has the four demo users with their roles, all active, their passwords usable as published", async () => {
     const users = await prisma().user.findMany({
+      where: { email: { endsWith: "@outport.local" } },
       orderBy: { id: "asc" },
-      select: { email: true, role: true, active: true },
+      select: { email: true, role: true, active: true, mustChangePassword: true },
     });
     expect(users).toEqual([
-      { email: "admin@outport.local", role: "admin", active: true },
-      { email: "manager@outport.local", role: "manager", active: true },
-      { email: "manager2@outport.local", role: "manager", active: true },
-      { email: "viewer@outport.local", role: "viewer", active: true },
+      { email: "admin@outport.local", role: "admin", active: true, mustChangePassword: false },
+      { email: "manager@outport.local", role: "manager", active: true, mustChangePassword: false },
+      { email: "manager2@outport.local", role: "manager", active: true, mustChangePassword: false },
+      { email: "viewer@outport.local", role: "viewer", active: true, mustChangePassword: false },
     ]);
     expect(await isDatabaseEmpty(prisma())).toBe(false);
   });

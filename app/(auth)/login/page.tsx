@@ -3,7 +3,7 @@ import Image from "next/image";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
 import { LanguageSwitch } from "@/components/layout/language-switch";
-import { getPageUser } from "@/lib/auth/session";
+import { getSignedInUser } from "@/lib/auth/session";
 import { getTranslator } from "@/lib/i18n/server";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,7 +17,7 @@ function safeCallback(raw: string | string[] | undefined): string {
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const query = await searchParams;
   const callbackUrl = safeCallback(query.callbackUrl);
-  if (await getPageUser()) redirect(callbackUrl);
+  if (await getSignedInUser()) redirect(callbackUrl);
   const { t } = await getTranslator();
   return (
     <main className="flex min-h-screen flex-col items-center justify-center bg-gradient-to-b from-slate-900 to-slate-700 px-4">

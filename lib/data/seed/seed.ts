@@ -1,10 +1,12 @@
-// Loads the demo data (lib/data/seed/demo-datasets.ts) into an empty database.
+// Gives an empty database what planInitialData (./initial-data.ts) decided: the demo data
+// (lib/data/seed/demo-datasets.ts), one admin account, or both.
 import type pg from "pg";
-import { hashPassword } from "../../auth/password";
+import { generatePassword, hashPassword } from "../../auth/password";
 import { migratedTables } from "../migrate";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { copyRecords } from "../../sources/records/copy-records";
 import { DEMO_DATASETS, DEMO_USERS, demoRows } from "./demo-datasets";
+import type { InitialAdmin, InitialData } from "./initial-data";
 
 const BATCH_SIZE = 5000;
 
@@ -21,13 +23,28 @@ export async function wipeAllData(pool: pg.Pool): Promise<void> {
   if (tables.length > 0) await pool.query(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY`);
 }
 
-export async function seedDemoData(db: PrismaClient, pool: pg.Pool, log: (line: string) => void = () => {}) {
+/**
+ * Loads the demo users and datasets. With `mustChangePassword` (the demo run where others
+ * can reach it), each demo user must change the published password at first sign-in.
+ */
+export async function seedDemoData(
+  db: PrismaClient,
+  pool: pg.Pool,
+  log: (line: string) => void = () => {},
+  { mustChangePassword = false }: { mustChangePassword?: boolean } = {},
+) {
   const started = Date.now();
   const users = new Map<string, number>();
   const hashes = await Promise.all(DEMO_USERS.map((user) => hashPassword(user.password)));
   for (const [index, user] of DEMO_USERS.entries()) {
     const created = await db.user.create({
-      data: { email: user.email, name: user.name, role: user.role, passwordHash: hashes[index] ?? "" },
+      data: {
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        passwordHash: hashes[index] ?? "",
+        mustChangePassword,
+      },
     });
     users.set(user.email, created.id);
   }
@@ -59,4 +76,56 @@ export async function seedDemoData(db: PrismaClient, pool: pg.Pool, log: (line: 
   }
   await pool.query("ANALYZE records");
   log(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/**
+ * Creates the first admin account. Its password is the one given, or a generated one that
+ * is returned (for the caller to show once; only its hash is kept) and must be changed at
+ * first sign-in.
+ */
+export async function createInitialAdmin(
+  db: PrismaClient,
+  admin: InitialAdmin,
+): Promise<{ id: number; email: string; generatedPassword: string | null }> {
+  const generatedPassword = admin.password === null ? generatePassword() : null;
+  const created = await db.user.create({
+    data: {
+      email: admin.email,
+      name: "Administrator",
+      role: "admin",
+      passwordHash: await hashPassword(admin.password ?? generatedPassword ?? ""),
+      mustChangePassword: admin.mustChangePassword,
+    },
+  });
+  return { id: created.id, email: created.email, generatedPassword };
+}
+
+/**
+ * Loads what the plan says into an empty database, telling `log` what it did. A generated
+ * password is written to `log` here, and nowhere else, ever.
+ */
+export async function loadInitialData(
+  db: PrismaClient,
+  pool: pg.Pool,
+  plan: InitialData,
+  log: (line: string) => void = () => {},
+): Promise<void> {
+  if (plan.demo) {
+    log(
+      plan.demo.mustChangePassword
+        ? "Empty database: loading the demo data; its accounts must change their passwords at first sign-in …"
+        : "Empty database: loading the demo data …",
+    );
+    await seedDemoData(db, pool, log, plan.demo);
+  }
+  if (plan.admin) {
+    const admin = await createInitialAdmin(db, plan.admin);
+    if (admin.generatedPassword) {
+      log(`Created the admin account ${admin.email} with the password below, shown this once.`);
+      log(`  password: ${admin.generatedPassword}`);
+      log("Sign in with it and choose a new password (required at first sign-in).");
+    } else {
+      log(`Created the admin account ${admin.email} with the password in OUTPORT_ADMIN_PASSWORD.`);
+    }
+  }
 }
