@@ -25,23 +25,21 @@ const TRIGGER = /[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B\u2212]/u
  */
 const SKIPPABLE = /[\s\p{Cc}\p{Cf}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0"]*/uy;
 
-/** Separators a CSV file is likely to be opened with, and line breaks. */
-const SEPARATORS = /[,;\t|\r\n]/;
-const SEPARATORS_G = /\r\n|[,;\t|\r\n]/g;
-
 /** Characters that make a CSV field quoted, whatever the file's delimiter. */
 export const CSV_QUOTE_TRIGGERS = /[,;\t|"\r\n]/;
 
 /** Whether the text from `index` on could be read as a formula. */
 function formulaAt(text: string, index: number): boolean {
-  if (index >= text.length) return false;
   const first = text.charCodeAt(index);
-  // The common case first: a letter or digit, which is no trigger.
-  if ((first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))
-    return false;
   if (first === 0x09 || first === 0x0d || first === 0x0a) return true;
-  SKIPPABLE.lastIndex = index;
-  const after = SKIPPABLE.exec(text) ? SKIPPABLE.lastIndex : index;
+  // The common cases without a regular expression: plain spaces, then a letter or digit.
+  let at = index;
+  while (text.charCodeAt(at) === 0x20) at++;
+  if (at >= text.length) return false;
+  const c = text.charCodeAt(at);
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return false;
+  SKIPPABLE.lastIndex = at;
+  const after = SKIPPABLE.exec(text) ? SKIPPABLE.lastIndex : at;
   return after < text.length && TRIGGER.test(String.fromCodePoint(text.codePointAt(after) as number));
 }
 
@@ -60,9 +58,18 @@ export function neutralizeFormula(text: string): string {
  * that no cell a spreadsheet could cut it into starts a formula.
  */
 export function neutralizeCsvText(text: string): string {
-  const start = neutralizeFormula(text);
-  if (!SEPARATORS.test(text)) return start;
-  return start.replace(SEPARATORS_G, (separator: string, offset: number) =>
-    formulaAt(start, offset + separator.length) ? `${separator}'` : separator,
-  );
+  let out = formulaAt(text, 0) ? "'" : "";
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // , ; tab | CR LF (a CRLF is one break)
+    if (c !== 0x2c && c !== 0x3b && c !== 0x09 && c !== 0x7c && c !== 0x0d && c !== 0x0a) continue;
+    const next = c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
+    if (formulaAt(text, next)) {
+      out += `${text.slice(from, next)}'`;
+      from = next;
+    }
+    i = next - 1;
+  }
+  return from === 0 ? out + text : out + text.slice(from);
 }
