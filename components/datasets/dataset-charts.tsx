@@ -32,10 +32,13 @@ const baseOptions: ChartOptions<"bar" | "line"> = {
 export function DatasetCharts({
   byCategory,
   byMonth,
+  hidden = { category: false, month: false },
   categoryLabel,
 }: {
   byCategory: ChartSeries & { otherCount: number };
   byMonth: ChartSeries;
+  /** Charts whose column is sensitive and not the viewer's to see: a note instead, no bars. */
+  hidden?: { category: boolean; month: boolean };
   categoryLabel: string;
 }) {
   const { t } = useI18n();
@@ -48,6 +51,7 @@ export function DatasetCharts({
         title={t("dataset.chart.byCategory", { column: categoryLabel })}
         testId="chart-category"
         empty={categoryCounts.length === 0}
+        hidden={hidden.category}
       >
         <Bar
           options={baseOptions as ChartOptions<"bar">}
@@ -57,7 +61,12 @@ export function DatasetCharts({
           }}
         />
       </ChartCard>
-      <ChartCard title={t("dataset.chart.byMonth")} testId="chart-month" empty={byMonth.counts.length === 0}>
+      <ChartCard
+        title={t("dataset.chart.byMonth")}
+        testId="chart-month"
+        empty={byMonth.counts.length === 0}
+        hidden={hidden.month}
+      >
         {byMonth.labels.length <= FEW_MONTHS ? (
           <Bar
             options={baseOptions as ChartOptions<"bar">}
@@ -94,23 +103,34 @@ function ChartCard({
   title,
   testId,
   empty,
+  hidden,
   children,
 }: {
   title: string;
   testId: string;
   empty: boolean;
+  hidden: boolean;
   children: React.ReactNode;
 }) {
   const { t } = useI18n();
+  // Neither an empty nor a hidden chart is offered to a PDF report (data-export-chart).
+  const drawn = !empty && !hidden;
   return (
     <section
       className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
       data-testid={testId}
-      data-export-chart={empty ? undefined : ""}
+      data-export-chart={drawn ? "" : undefined}
+      data-hidden={hidden ? "sensitive" : undefined}
     >
       <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2>
       <div className="relative h-64">
-        {empty ? <p className="pt-24 text-center text-sm text-slate-500">{t("dataset.chart.none")}</p> : children}
+        {drawn ? (
+          children
+        ) : (
+          <p className="pt-24 text-center text-sm text-slate-500">
+            {t(hidden ? "dataset.chart.hiddenSensitive" : "dataset.chart.none")}
+          </p>
+        )}
       </div>
     </section>
   );

@@ -55,6 +55,16 @@ export function canSeeSensitive(actor: Actor | null | undefined): boolean {
   return can(actor, "export.sensitive");
 }
 
+/**
+ * The one rule of who may see a column's values, wherever they would show: the preview,
+ * the dataset page's charts, a report's statistics and charts, an export's cells, the
+ * echo of a filter. Anyone may see an ordinary column's; a sensitive column's only those
+ * who may see sensitive data (an export also needs them to ask, `include_sensitive`).
+ */
+export function canSeeColumnValues(actor: Actor | null | undefined, column: { sensitive: boolean }): boolean {
+  return !column.sensitive || canSeeSensitive(actor);
+}
+
 /** Whether an actor may see an export job: its status and its row in the history. */
 export function canSeeExport(actor: Actor | null | undefined, job: { userId: number }): boolean {
   if (!actor) return false;

@@ -1,7 +1,7 @@
 // The dataset page's preview: one keyset page of rows (cost does not grow with the
 // position), sensitive values hidden from whoever may not see them.
 import { z } from "zod";
-import { canSeeSensitive, type Actor } from "../auth/permissions";
+import { canSeeColumnValues, type Actor } from "../auth/permissions";
 import { REDACTED } from "../export/plan";
 import { wholeNumber, ZPositiveIdSchema } from "../params";
 import { datasetSource } from "../sources";
@@ -27,16 +27,16 @@ export type PreviewPage = {
   hasNext: boolean;
 };
 
-/** Sensitive values hidden from whoever may not see them. */
+/** Sensitive values hidden from whoever may not see them (canSeeColumnValues). */
 export function redactValues(
   data: Record<string, unknown>,
   columns: readonly DatasetColumnInfo[],
-  showSensitive: boolean,
+  actor: Actor,
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const column of columns) {
     const value = data[column.key] ?? null;
-    values[column.key] = column.sensitive && !showSensitive && value !== null ? REDACTED : value;
+    values[column.key] = value !== null && !canSeeColumnValues(actor, column) ? REDACTED : value;
   }
   return values;
 }
@@ -49,9 +49,8 @@ export async function previewDataset(
 ): Promise<PreviewPage> {
   const { rows, precedingRows, hasNext } = await datasetSource(dataset).preview(page);
   if (rows.length === 0) return { rows: [], firstPosition: 0, hasPrevious: false, hasNext: false };
-  const showSensitive = canSeeSensitive(actor);
   return {
-    rows: rows.map((row) => ({ id: row.id, values: redactValues(row.data, dataset.columns, showSensitive) })),
+    rows: rows.map((row) => ({ id: row.id, values: redactValues(row.data, dataset.columns, actor) })),
     firstPosition: precedingRows + 1,
     hasPrevious: precedingRows > 0,
     hasNext,

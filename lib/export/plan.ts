@@ -212,6 +212,9 @@ export function planExport(
     else if (!column) errors.push({ field: "date_range.column", message: `unknown column "${key}"` });
     else if (column.type !== "date" && column.type !== "datetime") {
       errors.push({ field: "date_range.column", message: `"${key}" is not a date or date-time column` });
+    } else if (column.sensitive && !showSensitive) {
+      // Row counts over chosen ranges would tell a sensitive column's values one by one.
+      errors.push({ field: "date_range.column", message: `"${key}" is sensitive and cannot be filtered on` });
     } else {
       dateRange = { column: key, type: column.type, start: range.start, end: range.end };
     }
@@ -235,17 +238,24 @@ export function planExport(
   };
 }
 
-/** A one-line, human summary of what was filtered, for the "Export info" sheet and audit. */
-export function describeFilters(plan: ExportPlan): string {
+/**
+ * A one-line, human summary of what was filtered, for the "Export info" sheet, the PDF and
+ * the audit trail. Values compared with a column `masked` names are written `[REDACTED]`
+ * (the audit keeps no sensitive value, whoever filtered on it).
+ */
+export function describeFilters(plan: ExportPlan, masked: (column: string) => boolean = () => false): string {
   const parts: string[] = [];
   if (plan.dateRange) {
-    parts.push(`${plan.dateRange.column} ${plan.dateRange.start ?? "…"} – ${plan.dateRange.end ?? "…"}`);
+    const hide = masked(plan.dateRange.column);
+    const end = (value: string | undefined) => (value === undefined ? "…" : hide ? REDACTED : value);
+    parts.push(`${plan.dateRange.column} ${end(plan.dateRange.start)} – ${end(plan.dateRange.end)}`);
   }
   const shown = plan.filters.map((f) => {
     if (f.op === "is_null") return `${f.column} ${f.isNull ? "is empty" : "is not empty"}`;
-    if (f.op === "in") return `${f.column} in (${f.values.join(", ")})`;
-    if (f.op === "between") return `${f.column} between ${f.values[0]} and ${f.values[1]}`;
-    return `${f.column} ${f.op} ${f.value}`;
+    const v = (value: FilterValue) => (masked(f.column) ? REDACTED : value);
+    if (f.op === "in") return `${f.column} in (${masked(f.column) ? REDACTED : f.values.join(", ")})`;
+    if (f.op === "between") return `${f.column} between ${v(f.values[0])} and ${v(f.values[1])}`;
+    return `${f.column} ${f.op} ${v(f.value)}`;
   });
   if (shown.length > 0) parts.push(shown.join(plan.filterMode === "any" ? " OR " : " AND "));
   return parts.length > 0 ? parts.join("; ") : "none";

@@ -1,20 +1,13 @@
 // The one place that turns any value into what a file holds: text for CSV, JSON values,
 // Excel cells, Parquet values. It never throws: a value that does not fit its column
 // type is written as faithfully as possible and reported through `warn`.
+import { neutralizeCsvText, neutralizeFormula } from "./formula";
 import type { ColumnType } from "./types";
 
 export type Warn = (message: string) => void;
 const ignore: Warn = () => {};
 
-const FORMULA_TRIGGERS = new Set(["=", "+", "-", "@", "\t", "\r"]);
-
-/**
- * CSV/spreadsheet formula injection (OWASP): text that a spreadsheet could read as a
- * formula gets a leading apostrophe. Only text: numbers are never altered.
- */
-export function neutralizeFormula(text: string): string {
-  return text.length > 0 && FORMULA_TRIGGERS.has(text[0] as string) ? `'${text}` : text;
-}
+export { neutralizeFormula } from "./formula";
 
 /** JSON.stringify that survives cycles ("[Circular]") and bigint (digits). */
 export function safeJson(value: unknown): string {
@@ -247,12 +240,12 @@ export function displayText(value: unknown, type: ColumnType, { timezone, warn =
   }
 }
 
-/** CSV text of a value: the display text, formulas neutralised; numbers are never altered. */
+/** CSV text of a value: the display text, formulas neutralised (formula.ts); numbers are never altered. */
 export function csvText(value: unknown, type: ColumnType, options: ValueOptions): string {
   // The common case, as the database hands it over, without the general machinery.
-  if (typeof value === "string" && type === "string") return neutralizeFormula(value);
+  if (typeof value === "string" && type === "string") return neutralizeCsvText(value);
   const text = displayText(value, type, options);
-  return (type === "integer" || type === "number") && PLAIN_NUMBER.test(text) ? text : neutralizeFormula(text);
+  return (type === "integer" || type === "number") && PLAIN_NUMBER.test(text) ? text : neutralizeCsvText(text);
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -291,11 +284,8 @@ export function jsonValue(value: unknown, type: ColumnType, { timezone, warn = i
 
 export type ExcelValue = string | number | boolean | Date | null;
 
-/**
- * A value for an Excel cell: numbers as numbers, dates as real dates (wall-clock time in
- * the time zone, as Excel has none), text as text — never a formula.
- */
-export function excelValue(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): ExcelValue {
+/** An Excel cell's value before text is neutralised. */
+function excelCell(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): ExcelValue {
   if (value === null || value === undefined) return null;
   switch (type) {
     case "integer":
@@ -320,6 +310,18 @@ export function excelValue(value: unknown, type: ColumnType, { timezone, warn = 
     default:
       return anyToText(value);
   }
+}
+
+/**
+ * A value for an Excel cell: numbers as numbers, dates as real dates (wall-clock time in
+ * the time zone, as Excel has none), text as text — never a formula, and text that a
+ * spreadsheet could take for one neutralised as in CSV (formula.ts).
+ */
+export function excelValue(value: unknown, type: ColumnType, options: ValueOptions): ExcelValue {
+  const cell = excelCell(value, type, options);
+  if (typeof cell !== "string") return cell;
+  // Digits of a number too large for a double stay digits (a negative one too).
+  return (type === "integer" || type === "number") && PLAIN_NUMBER.test(cell) ? cell : neutralizeFormula(cell);
 }
 
 export type ParquetValue = string | number | bigint | boolean | Date | null;

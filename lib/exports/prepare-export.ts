@@ -26,6 +26,8 @@ export type PreparedExport = {
   rowCount: number | null;
   /** At least as many rows as the export carries: the count, else the dataset's size. */
   rowBound: number;
+  /** The filters as the audit trail keeps them: values on sensitive columns masked. */
+  auditFilters: string;
 };
 
 /** The largest export of a format the UI downloads directly (configuration). */
@@ -119,5 +121,17 @@ export async function prepareExport(
   const mustCount = dataset.recordCount > Math.min(directRowLimit(format), cap);
   const rowCount = !mustCount ? null : filtered ? await datasetSource(dataset).count(plan) : dataset.recordCount;
   checkCaps(format, rowCount);
-  return { format, dataset, options, plan, columns, info, rowCount, rowBound: rowCount ?? dataset.recordCount };
+  const sensitive = new Set(dataset.columns.filter((c) => c.sensitive).map((c) => c.key));
+  const auditFilters = describeFilters(plan, (key) => sensitive.has(key));
+  return {
+    format,
+    dataset,
+    options,
+    plan,
+    columns,
+    info,
+    rowCount,
+    rowBound: rowCount ?? dataset.recordCount,
+    auditFilters,
+  };
 }

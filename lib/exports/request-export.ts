@@ -124,7 +124,7 @@ async function enqueueExport(
           format: prepared.format,
           delivery: "job",
           rows: prepared.rowCount,
-          filters: prepared.info.filters,
+          filters: prepared.auditFilters,
           job_id: row.id,
           ...(retryOf ? { retry_of: retryOf } : {}),
         },

@@ -25,7 +25,7 @@ export async function streamExport(
   await recordAudit({
     ...audit,
     action: "export_requested",
-    details: { format, delivery: "direct", filters: prepared.info.filters },
+    details: { format, delivery: "direct", filters: prepared.auditFilters },
   });
   const started = Date.now();
   // Stops with the request, or as soon as the response is cancelled.

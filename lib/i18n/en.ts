@@ -47,6 +47,8 @@ export const en = {
   "dataset.chart.records": "Records",
   "dataset.chart.none": "No data to chart.",
   "dataset.chart.other": "Other",
+  // Issue 15 (sensitive columns): a chart left out because its column is sensitive.
+  "dataset.chart.hiddenSensitive": "Not shown: this column holds sensitive data, which only administrators may see.",
   "dataset.sensitive": "Sensitive",
   "dataset.columns": "Columns",
   "dataset.columnType": "Type",

@@ -49,6 +49,8 @@ export const ko: Messages = {
   "dataset.chart.records": "레코드",
   "dataset.chart.none": "차트로 표시할 데이터가 없습니다.",
   "dataset.chart.other": "기타",
+  // Issue 15 (sensitive columns): a chart left out because its column is sensitive.
+  "dataset.chart.hiddenSensitive": "표시되지 않음: 이 열에는 관리자만 볼 수 있는 민감한 데이터가 있습니다.",
   "dataset.sensitive": "민감 정보",
   "dataset.columns": "열",
   "dataset.columnType": "유형",

@@ -62,7 +62,7 @@ describe("writeCsv (RFC 4180)", () => {
       ],
       { bom: false },
     );
-    expect(text).toBe("Name,Amount,Day\r\n'=1+1,-5,\r\n'\tx,-1.5,\r\n'@SUM(A1),3,\r\n");
+    expect(text).toBe("Name,Amount,Day\r\n'=1+1,-5,\r\n\"'\tx\",-1.5,\r\n'@SUM(A1),3,\r\n");
   });
 
   it("neutralises a header renamed to a formula", async () => {

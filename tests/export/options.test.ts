@@ -185,4 +185,50 @@ describe("planExport", () => {
       "sale_date 2025-01-01 – 2025-03-31; created_at gte 2025-02-01T00:00:00Z OR order_id in (A, B) OR meta is not empty",
     );
   });
+
+  it("refuses a date range over a sensitive column unless its values may be seen", () => {
+    const secretDates = {
+      dateColumn: "born",
+      columns: [...dataset.columns, { key: "born", label: "Born", type: "date" as const, sensitive: true }],
+    };
+    const refuse = (mayIncludeSensitive: boolean, include_sensitive: boolean) => {
+      try {
+        planExport(
+          ZExportOptionsSchema.parse({ include_sensitive, date_range: { start: "2000-01-01" } }),
+          secretDates,
+          { mayIncludeSensitive },
+        );
+        return [];
+      } catch (error) {
+        if (error instanceof ExportOptionsError) return error.errors;
+        throw error;
+      }
+    };
+    const message = { field: "date_range.column", message: '"born" is sensitive and cannot be filtered on' };
+    expect(refuse(false, false)).toEqual([message]);
+    expect(refuse(true, false)).toEqual([message]);
+    expect(refuse(true, true)).toEqual([]);
+  });
+
+  it("masks the values of filters on the columns it is told to, for the audit trail", () => {
+    const plan = planExport(
+      ZExportOptionsSchema.parse({
+        include_sensitive: true,
+        date_range: { column: "sale_date", start: "2025-01-01" },
+        filters: [
+          { column: "api_key", op: "eq", value: "sk-live-123" },
+          { column: "api_key", op: "in", value: ["sk-a", "sk-b"] },
+          { column: "order_id", op: "eq", value: "A-1" },
+          { column: "api_key", op: "is_null", value: true },
+        ],
+      }),
+      dataset,
+      { mayIncludeSensitive: true },
+    );
+    const masked = (key: string) => key === "api_key" || key === "sale_date";
+    expect(describeFilters(plan, masked)).toBe(
+      "sale_date [REDACTED] – …; api_key eq [REDACTED] AND api_key in ([REDACTED]) AND order_id eq A-1 AND api_key is empty",
+    );
+    expect(describeFilters(plan)).toContain("api_key eq sk-live-123");
+  });
 });

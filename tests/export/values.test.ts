@@ -30,6 +30,41 @@ describe("formula neutralisation (OWASP CSV injection)", () => {
     expect(csvText(input, "string", utc)).toBe(expected);
   });
 
+  it.each([
+    ["\uFF1D1+1", "'\uFF1D1+1"],
+    ["\uFF0B1", "'\uFF0B1"],
+    ["\uFF0D1+1", "'\uFF0D1+1"],
+    ["\uFF20SUM(1)", "'\uFF20SUM(1)"],
+    ["  =1+1", "'  =1+1"],
+    ["\u00A0=1+1", "'\u00A0=1+1"],
+    ["\u200B=1+1", "'\u200B=1+1"],
+    ["\uFEFF@SUM(1)", "'\uFEFF@SUM(1)"],
+    ["\u200E\u2067-1+1", "'\u200E\u2067-1+1"],
+    ["\n=1+1", "'\n=1+1"],
+    ['"=1+1', `'"=1+1`],
+    [" plain", " plain"],
+    ["'=1+1", "'=1+1"],
+  ])("full-width forms and invisible prefixes: %j → %j", (input, expected) => {
+    expect(neutralizeFormula(input)).toBe(expected);
+    expect(excelValue(input, "string", utc)).toBe(expected);
+  });
+
+  it("in CSV, also neutralises what follows a separator a spreadsheet may split on", () => {
+    expect(csvText("a;=1+1", "string", utc)).toBe("a;'=1+1");
+    expect(csvText("a,+1+1|@SUM(1)\t-1+1", "string", utc)).toBe("a,'+1+1|'@SUM(1)\t'-1+1");
+    expect(csvText("x\r\n \u200B=1", "string", utc)).toBe("x\r\n' \u200B=1");
+    expect(csvText("a; b, c|d", "string", utc)).toBe("a; b, c|d");
+    // In Excel a cell is never split: only its start matters.
+    expect(excelValue("a;=1+1", "string", utc)).toBe("a;=1+1");
+  });
+
+  it("leaves negative numbers and signed numbers alone in Excel too", () => {
+    expect(excelValue(-12.5, "number", utc)).toBe(-12.5);
+    expect(excelValue("-1e5", "number", utc)).toBe(-100000);
+    expect(excelValue("-123456789012345678901234", "integer", utc)).toBe("-123456789012345678901234");
+    expect(excelValue("-x", "number", utc)).toBe("'-x");
+  });
+
   it("never alters numbers", () => {
     expect(csvText(-5, "integer", utc)).toBe("-5");
     expect(csvText(-1.5, "number", utc)).toBe("-1.5");
@@ -116,7 +151,7 @@ describe("jsonValue, excelValue and parquetValue", () => {
     expect(excelValue("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" })).toEqual(
       new Date(Date.UTC(2025, 4, 12, 16, 28, 37)),
     );
-    expect(excelValue("=1+1", "string", utc)).toBe("=1+1");
+    expect(excelValue("=1+1", "string", utc)).toBe("'=1+1");
   });
 
   it("gives Parquet bigints for integers and nothing for what cannot fit", () => {

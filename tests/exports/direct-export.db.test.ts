@@ -1,3 +1,4 @@
+import { neutralizeCsvText } from "@/lib/export/formula";
 import { beforeEach, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/export/[format]/[datasetId]/route";
 import { pgPool } from "@/lib/data/pg";
@@ -67,7 +68,6 @@ describe("CSV export over the route", () => {
       "Error message",
     ]);
     expect(rows).toHaveLength(10_001);
-    const neutral = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
     rows.slice(1).forEach((row, i) => {
       const r = records[i]!;
       expect(row).toEqual([
@@ -80,7 +80,7 @@ describe("CSV export over the route", () => {
         String(r.tokens_used),
         String(r.cost),
         String(r.timestamp).replace("T", " ").replace("Z", ""),
-        r.error_message === null ? "" : neutral(String(r.error_message)),
+        r.error_message === null ? "" : neutralizeCsvText(String(r.error_message)),
       ]);
     });
     expect(rows.some((row) => row[9]?.startsWith("'=ERROR()"))).toBe(true);

@@ -1,16 +1,25 @@
 // CSV (RFC 4180): UTF-8 with an optional BOM, CRLF line ends, a field quoted when it
-// holds the delimiter, a quote, CR or LF, quotes doubled; text that a spreadsheet could
-// run as a formula is neutralised by csvText. One chunk per batch (~5,000 lines): per
+// holds a quote, CR, LF or any delimiter a spreadsheet may be told to split on (`,` `;`
+// tab `|`, whichever the file uses), quotes doubled; text that a spreadsheet could run as
+// a formula is neutralised (formula.ts). One chunk per batch (~5,000 lines): per
 // line chunks are 15× slower.
-import { csvText, neutralizeFormula, type ValueOptions } from "../values";
+import { CSV_QUOTE_TRIGGERS, neutralizeCsvText } from "../formula";
+import { csvText, type ValueOptions } from "../values";
 import type { ColumnType } from "../types";
 import { columnValueOptions } from "../warnings";
 import type { FormatWriter } from "../types";
 
 export type CsvOptions = { delimiter: string; bom: boolean };
 
+/**
+ * Quotes a field that holds a quote, a line break or any likely separator, not only the
+ * file's own delimiter: a file opened with another separator then keeps the field whole
+ * when it starts a line, and formula.ts has neutralised every piece in case it does not.
+ */
 export function csvEscaper(delimiter: string): (field: string) => string {
-  const special = new RegExp(`[${delimiter === "\t" ? "\\t" : delimiter.replace(/[\\^\]-]/g, "\\$&")}"\\r\\n]`);
+  const special = /[,;\t|]/.test(delimiter)
+    ? CSV_QUOTE_TRIGGERS
+    : new RegExp(`${CSV_QUOTE_TRIGGERS.source}|${delimiter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`);
   return (field) => (special.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
 }
 
@@ -31,7 +40,7 @@ function cellFormatter(
   switch (type) {
     case "string":
       return (value) =>
-        typeof value === "string" ? escape(neutralizeFormula(value)) : value == null ? "" : general(value);
+        typeof value === "string" ? escape(neutralizeCsvText(value)) : value == null ? "" : general(value);
     case "integer":
     case "number":
       return (value) =>

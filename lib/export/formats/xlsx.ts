@@ -5,6 +5,7 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import type { ColumnType, ExportColumn, ExportInfo, FormatWriter } from "../types";
+import { neutralizeFormula } from "../formula";
 import { excelValue, formatDateTime, type ExcelValue } from "../values";
 import { columnValueOptions } from "../warnings";
 
@@ -247,7 +248,7 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
     const header = ws.getRow(1);
     columns.forEach((column, i) => {
       const cell = header.getCell(i + 1);
-      cell.value = fitCell(column.header);
+      cell.value = fitCell(neutralizeFormula(column.header));
       cell.style = HEADER_STYLE;
     });
     header.commit();
@@ -276,7 +277,8 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
       keyCell.value = key;
       keyCell.style = INFO_KEY_STYLE;
       const valueCell = row.getCell(2);
-      valueCell.value = fitCell(value);
+      // A title, a filter or a name is text a user chose: neutralised like the data.
+      valueCell.value = fitCell(typeof value === "string" ? neutralizeFormula(value) : value);
       if (typeof value === "number") valueCell.style = INFO_COUNT_STYLE;
       row.commit();
     }

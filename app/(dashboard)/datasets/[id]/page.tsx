@@ -33,7 +33,7 @@ export async function generateMetadata({ params }: PageProps<"/datasets/[id]">):
 
 export default async function DatasetPage({ params }: PageProps<"/datasets/[id]">) {
   const [{ user, dataset }, { locale, t }] = await Promise.all([loadDataset((await params).id), getTranslator()]);
-  const charts = await datasetCharts(dataset);
+  const charts = await datasetCharts(dataset, user);
   const json = presentDataset(dataset, user);
   const categoryLabel = dataset.columns.find((c) => c.key === dataset.categoryColumn)?.label ?? "";
   return (
@@ -53,7 +53,12 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
         </p>
       </div>
       <ExportButtons dataset={json} isAdmin={user.role === "admin"} />
-      <DatasetCharts byCategory={charts.byCategory} byMonth={charts.byMonth} categoryLabel={categoryLabel} />
+      <DatasetCharts
+        byCategory={charts.byCategory}
+        byMonth={charts.byMonth}
+        hidden={charts.hidden}
+        categoryLabel={categoryLabel}
+      />
       <PreviewTable dataset={json} />
       <DatasetColumns columns={json.columns} />
     </div>

@@ -1,0 +1,31 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { DatasetCharts } from "@/components/datasets/dataset-charts";
+import { renderWithProviders } from "../helpers/render";
+
+const none = { labels: [], counts: [] };
+
+describe("DatasetCharts", () => {
+  it("says why a chart over a sensitive column is missing, and offers it to no report", () => {
+    renderWithProviders(
+      <DatasetCharts
+        byCategory={{ ...none, otherCount: 0 }}
+        byMonth={none}
+        hidden={{ category: true, month: true }}
+        categoryLabel="API key"
+      />,
+    );
+    for (const id of ["chart-category", "chart-month"]) {
+      const card = screen.getByTestId(id);
+      expect(card.textContent).toContain("only administrators may see");
+      expect(card.getAttribute("data-hidden")).toBe("sensitive");
+      expect(card.hasAttribute("data-export-chart")).toBe(false);
+    }
+  });
+
+  it("shows the usual empty state when there is simply nothing to chart", () => {
+    renderWithProviders(<DatasetCharts byCategory={{ ...none, otherCount: 0 }} byMonth={none} categoryLabel="Tier" />);
+    expect(screen.getByTestId("chart-category").textContent).toContain("No data to chart.");
+    expect(screen.getByTestId("chart-category").hasAttribute("data-hidden")).toBe(false);
+  });
+});
