@@ -80,10 +80,20 @@ export function withUser<P>(
       if (!can(user, access.can)) throw new AppError("forbidden");
       return await handler({ req, user, params, locale });
     } catch (error) {
+      // The client went away while its body was read (or the server's body timeout cut
+      // it off): nobody is left to read an answer, and it is no fault of ours to log.
+      if (clientGone(error, incoming)) return errorResponse(new AppError("bad_request"), locale);
       return errorResponse(error, locale);
     }
   };
   return Object.assign(route, { access, ...(options.sideEffects ? { sideEffects: true } : {}) });
+}
+
+function clientGone(error: unknown, req: Request): boolean {
+  if (error instanceof AppError) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ECONNRESET" || code === "ECONNABORTED") return true;
+  return req.signal.aborted && error instanceof Error && error.name === "AbortError";
 }
 
 /** A handler otherMethods made: a 405 or the OPTIONS answer, for anyone. */

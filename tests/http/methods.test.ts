@@ -20,8 +20,8 @@ describe("allowedMethods", () => {
   });
 
   it("does not count the refusals otherMethods made", () => {
-    const module = { GET: get, ...otherMethods({ GET: get }) };
-    expect(allowedMethods(module)).toEqual(["GET", "HEAD", "OPTIONS"]);
+    const routeModule = { GET: get, ...otherMethods({ GET: get }) };
+    expect(allowedMethods(routeModule)).toEqual(["GET", "HEAD", "OPTIONS"]);
   });
 });
 
