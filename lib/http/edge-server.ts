@@ -127,7 +127,9 @@ export function createEdgeServer(options: EdgeOptions = EDGE_DEFAULTS): {
     if (refusal) return sendRefusal(req, res, refusal);
     if (!handler) return sendRefusal(req, res, { status: 503 });
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
-      console.error("Unhandled error in a request:", error);
+      // A client that went away (or was cut off by the body timeout) is not our error.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== "ECONNRESET" && code !== "ECONNABORTED") console.error("Unhandled error in a request:", error);
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" }).end("Internal Server Error\n");
       else res.destroy();
     });
