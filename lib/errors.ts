@@ -6,7 +6,19 @@ import type { ZodError } from "zod";
 import type { MessageKey, MessageParams } from "./i18n";
 
 export type ErrorCode =
-  "unauthenticated" | "forbidden" | "not_found" | "conflict" | "gone" | "invalid" | "rate_limited" | "internal";
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "gone"
+  | "invalid"
+  | "rate_limited"
+  | "internal"
+  // Refusals of the request itself, before any use case: its address, method or body.
+  | "bad_request"
+  | "method_not_allowed"
+  | "payload_too_large"
+  | "unsupported_media_type";
 
 export type FieldError = { field: string; message: string };
 
@@ -19,6 +31,10 @@ const DEFAULT_MESSAGE: Record<ErrorCode, MessageKey> = {
   invalid: "error.invalid",
   rate_limited: "error.rateLimited",
   internal: "error.internal",
+  bad_request: "error.http.badRequest",
+  method_not_allowed: "error.http.methodNotAllowed",
+  payload_too_large: "error.http.tooLarge",
+  unsupported_media_type: "error.http.jsonOnly",
 };
 
 export type AppErrorOptions = {

@@ -1,8 +1,9 @@
 // `npm start` (and `npm run dev`, and Playwright's web server): one command that brings
 // up everything. Starts the embedded PostgreSQL unless DATABASE_URL is set, applies the
 // migrations, gives an empty database its first data (the demo on loopback with the
-// embedded database, else one admin account: lib/data/seed/initial-data.ts), builds the app when there is
-// no build, then runs Next on 127.0.0.1 with the export workers inside. Ctrl-C / SIGTERM stop Next first and the
+// embedded database, else one admin account: lib/data/seed/initial-data.ts), builds the
+// app when there is no build, then runs the app (scripts/server.ts: Next behind our HTTP
+// edge) on 127.0.0.1 with the export workers inside. Ctrl-C / SIGTERM stop Next first and the
 // database last.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -132,7 +133,14 @@ async function main() {
   // The export workers run inside the server (instrumentation.ts): they, not Next, handle
   // SIGTERM, so that shutdown lets running jobs finish or hands them back first.
   const serverEnv = config.jobs.inProcessWorkers > 0 ? { ...env, NEXT_MANUAL_SIG_HANDLE: "1" } : env;
-  const child = runNext([dev ? "dev" : "start", "-H", host, "-p", String(port)], serverEnv);
+  // Our server (scripts/server.ts) runs Next's request handler behind the HTTP edge.
+  const child = spawn(
+    process.execPath,
+    ["--require", path.resolve("scripts/exit-with-parent.cjs"), "--import", "tsx", "scripts/server.ts"].concat(
+      dev ? ["--dev"] : [],
+    ),
+    { stdio: "inherit", env: { ...serverEnv, HOST: host, PORT: String(port) } },
+  );
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -14,6 +14,10 @@ export const STATUS_BY_CODE = {
   invalid: 422,
   rate_limited: 429,
   internal: 500,
+  bad_request: 400,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorBody = { detail: string; errors?: FieldError[] };

@@ -2,13 +2,23 @@
 // a permission of the role table (`can`), or `public: true` — resolves the user (401
 // without one), checks the permission (403), hands the handler plain values, and maps
 // every error to a status in one place. Finer rules (whose dataset, whose export) are the
-// use case's.
+// use case's. For a state-changing call it also refuses other sites (403), bodies that are
+// not JSON (415) and bodies past the route's size (413) — see lib/http/request-guards.ts.
 import { can, type Action } from "../auth/permissions";
 import { getRequestUser, type CurrentUser } from "../auth/session";
 import { AppError } from "../errors";
 import type { Locale } from "../i18n";
 import { errorResponse } from "./error-response";
+import { allowedMethods, HTTP_METHODS, methodNotAllowed, optionsResponse, type HttpMethod } from "./methods";
 import { requestLocale } from "./request";
+import {
+  checkDeclaredLength,
+  checkJsonBody,
+  checkSameOrigin,
+  DEFAULT_MAX_BODY_BYTES,
+  isStateChanging,
+  limitBody,
+} from "./request-guards";
 
 export type HandlerArgs<P, U = CurrentUser> = { req: Request; user: U; params: P; locale: Locale };
 type RouteContext<P> = { params: Promise<P> };
@@ -24,35 +34,99 @@ export type RouteAccess = { can: Action } | { public: true };
 
 export type RouteHandler<P> = ((req: Request, context: RouteContext<P>) => Promise<Response>) & {
   access: RouteAccess;
+  /** A GET that counts or records something: HEAD is refused rather than run it. */
+  sideEffects?: boolean;
+};
+
+type CommonOptions = {
+  /** The largest request body this route reads (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** This GET counts or records something (a rate-limit point, an audit event). */
+  sideEffects?: boolean;
 };
 
 export function withUser<P = Record<string, never>>(
   handler: (args: HandlerArgs<P>) => Promise<Response>,
-  options: { can: Action; authenticate?: Authenticate<P> },
+  options: CommonOptions & { can: Action; authenticate?: Authenticate<P> },
 ): RouteHandler<P>;
 export function withUser<P = Record<string, never>>(
   handler: (args: HandlerArgs<P, CurrentUser | null>) => Promise<Response>,
-  options: { public: true },
+  options: CommonOptions & { public: true },
 ): RouteHandler<P>;
 export function withUser<P>(
   handler: (args: HandlerArgs<P>) => Promise<Response>,
-  options: { can?: Action; public?: true; authenticate?: Authenticate<P> },
+  options: CommonOptions & { can?: Action; public?: true; authenticate?: Authenticate<P> },
 ): RouteHandler<P> {
   // Only a public route's handler (the second overload) is ever given no user.
   const publicHandler = handler as (args: HandlerArgs<P, CurrentUser | null>) => Promise<Response>;
   const access: RouteAccess = options.public ? { public: true } : { can: options.can as Action };
-  const route = async (req: Request, context: RouteContext<P>): Promise<Response> => {
-    const locale = requestLocale(req.headers);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const route = async (incoming: Request, context: RouteContext<P>): Promise<Response> => {
+    const locale = requestLocale(incoming.headers);
     try {
       const params = await context.params;
-      if ("public" in access) return await publicHandler({ req, user: null, params, locale });
+      checkDeclaredLength(incoming, maxBodyBytes);
+      // A public route (next-auth's, with its own CSRF token and form bodies) gets its
+      // request as Next made it.
+      if ("public" in access) return await publicHandler({ req: incoming, user: null, params, locale });
+      let req = incoming;
+      if (isStateChanging(incoming.method)) {
+        checkSameOrigin(incoming);
+        checkJsonBody(incoming);
+        req = limitBody(incoming, maxBodyBytes);
+      }
       const user = (await options.authenticate?.(req, params)) ?? (await getRequestUser(req));
       if (!user) throw new AppError("unauthenticated");
       if (!can(user, access.can)) throw new AppError("forbidden");
       return await handler({ req, user, params, locale });
     } catch (error) {
+      // The client went away while its body was read (or the server's body timeout cut
+      // it off): nobody is left to read an answer, and it is no fault of ours to log.
+      if (clientGone(error, incoming)) return errorResponse(new AppError("bad_request"), locale);
       return errorResponse(error, locale);
     }
   };
-  return Object.assign(route, { access });
+  return Object.assign(route, { access, ...(options.sideEffects ? { sideEffects: true } : {}) });
+}
+
+function clientGone(error: unknown, req: Request): boolean {
+  if (error instanceof AppError) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ECONNRESET" || code === "ECONNABORTED") return true;
+  return req.signal.aborted && error instanceof Error && error.name === "AbortError";
+}
+
+/** A handler otherMethods made: a 405 or the OPTIONS answer, for anyone. */
+export type DerivedHandler = ((req: Request) => Promise<Response>) & { access: { public: true }; derived: true };
+
+type AnyRouteHandler = RouteHandler<never>;
+type Implemented = Partial<Record<HttpMethod, AnyRouteHandler>>;
+type OtherMethods<H> = {
+  [K in Exclude<HttpMethod, keyof H>]: K extends "HEAD"
+    ? H extends { GET: infer G }
+      ? G | DerivedHandler
+      : DerivedHandler
+    : DerivedHandler;
+};
+
+/**
+ * The rest of a route module's methods, from the ones it implements: OPTIONS answers 204
+ * with `Allow`, HEAD runs the GET (unless the GET has side effects), every other method is
+ * a 405 with `Allow`. Each route module ends with
+ * `export const { HEAD, OPTIONS, … } = otherMethods({ GET, POST })`, so no method is left to
+ * Next's defaults (a 405 without `Allow`, a HEAD that runs any GET).
+ */
+export function otherMethods<H extends Implemented>(implemented: H): OtherMethods<H> {
+  const allow = allowedMethods(implemented);
+  const derived = (answer: (req: Request) => Response): DerivedHandler =>
+    Object.assign(async (req: Request) => answer(req), { access: { public: true } as const, derived: true as const });
+  const refuse = derived((req) => methodNotAllowed(req.method, allow, requestLocale(req.headers)));
+  const result: Partial<Record<HttpMethod, AnyRouteHandler | DerivedHandler>> = {};
+  for (const method of HTTP_METHODS) {
+    if (method in implemented) continue;
+    if (method === "OPTIONS") result.OPTIONS = derived(() => optionsResponse(allow));
+    else if (method === "HEAD" && allow.includes("HEAD") && implemented.GET) result.HEAD = implemented.GET;
+    else result[method] = refuse;
+  }
+  return result as OtherMethods<H>;
 }

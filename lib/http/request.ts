@@ -1,6 +1,7 @@
 // Facts about an incoming request that do not depend on Next.js.
 import { AppError } from "../errors";
 import { LOCALE_COOKIE, negotiateLocale, type Locale } from "../i18n";
+import { clientAddress, PEER_HEADER, trustedProxies } from "./client-address";
 
 export function parseCookies(header: string | null | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -22,10 +23,28 @@ export function requestLocale(headers: Headers): Locale {
   return negotiateLocale(parseCookies(headers.get("cookie"))[LOCALE_COOKIE], headers.get("accept-language"));
 }
 
-/** The client's address as the proxy in front of us reports it (first hop). */
-export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip") || null;
+/** Request headers as a Request has them, or as a plain object (next-auth's `authorize`). */
+export type HeaderSource = Pick<Headers, "get"> | Record<string, string | string[] | undefined>;
+
+function header(headers: HeaderSource, name: string): string | null {
+  if (typeof headers.get === "function") return (headers as Pick<Headers, "get">).get(name);
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value.join(", ") : (value ?? null);
+}
+
+/**
+ * The client's address: the connection's peer, or what a trusted proxy reports
+ * (OUTPORT_TRUSTED_PROXIES; lib/http/client-address.ts). Null when our server did not say.
+ */
+export function clientIp(headers: HeaderSource): string | null {
+  return clientAddress(
+    {
+      peer: header(headers, PEER_HEADER),
+      forwardedFor: header(headers, "x-forwarded-for"),
+      realIp: header(headers, "x-real-ip"),
+    },
+    trustedProxies(),
+  );
 }
 
 /** Whether the client asked the server to answer 202 for work it would rather queue (RFC 7240). */

@@ -243,6 +243,15 @@ export const en = {
   "error.notFoundTitle": "Page not found",
   "error.home": "Go to datasets",
 
+  // The HTTP edge: refusals of a request's address, method, origin or body.
+  "error.http.badRequest": "The request could not be read.",
+  "error.http.badEscape": "The address contains an invalid %-escape.",
+  "error.http.badTarget": "The request target must be a path starting with /.",
+  "error.http.methodNotAllowed": "{method} is not allowed here. Allowed: {allow}.",
+  "error.http.tooLarge": "The request body is too large: at most {limit} bytes.",
+  "error.http.jsonOnly": "Send the request body as JSON (Content-Type: application/json).",
+  "error.http.crossSite": "This request came from another site and was refused.",
+
   "nav.audit": "Audit trail",
   "audit.title": "Audit trail",
   "audit.subtitle": "Who did what, and when: exports, downloads, sign-ins and integrity checks, newest first.",

@@ -243,6 +243,15 @@ export const ko: Messages = {
   "error.notFoundTitle": "페이지를 찾을 수 없습니다",
   "error.home": "데이터셋으로 이동",
 
+  // The HTTP edge: refusals of a request's address, method, origin or body.
+  "error.http.badRequest": "요청을 읽을 수 없습니다.",
+  "error.http.badEscape": "주소에 잘못된 % 이스케이프가 있습니다.",
+  "error.http.badTarget": "요청 대상은 /로 시작하는 경로여야 합니다.",
+  "error.http.methodNotAllowed": "여기서는 {method} 메서드를 사용할 수 없습니다. 허용: {allow}.",
+  "error.http.tooLarge": "요청 본문이 너무 큽니다. 최대 {limit}바이트까지 보낼 수 있습니다.",
+  "error.http.jsonOnly": "요청 본문은 JSON(Content-Type: application/json)으로 보내세요.",
+  "error.http.crossSite": "다른 사이트에서 보낸 요청이라 거부되었습니다.",
+
   "nav.audit": "감사 로그",
   "audit.title": "감사 로그",
   "audit.subtitle": "누가 언제 무엇을 했는지: 내보내기, 다운로드, 로그인, 무결성 검사를 최신순으로 보여 줍니다.",

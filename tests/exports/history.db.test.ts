@@ -8,6 +8,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
+import { PEER_HEADER } from "@/lib/http/client-address";
 import { prisma } from "@/lib/data/prisma";
 import { retentionSchedule, purgeExpiredExports } from "@/lib/exports/retention";
 import { exportStore, newStorageKey } from "@/lib/files/export-store";
@@ -151,7 +152,7 @@ describe("downloads", () => {
     const before = new Date();
     for (let i = 0; i < 3; i++) {
       const response = await downloadUrlAs("manager", `/api/export/download/${job.id}`, {
-        headers: { "x-forwarded-for": `203.0.113.${i + 1}`, "user-agent": `OutportTest/${i}` },
+        headers: { [PEER_HEADER]: `203.0.113.${i + 1}`, "user-agent": `OutportTest/${i}` },
       });
       expect(response.status).toBe(200);
       await response.arrayBuffer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, parseCookies, requestLocale } from "@/lib/http/request";
+import { parseCookies, requestLocale } from "@/lib/http/request";
 
 describe("request helpers", () => {
   it("parses cookies, decoding values and skipping junk", () => {
@@ -15,11 +15,5 @@ describe("request helpers", () => {
     expect(requestLocale(new Headers({ cookie: "outport_locale=ko" }))).toBe("ko");
     expect(requestLocale(new Headers({ "accept-language": "ko-KR" }))).toBe("ko");
     expect(requestLocale(new Headers())).toBe("en");
-  });
-
-  it("reads the client address from the first forwarded hop", () => {
-    expect(clientIp(new Headers({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
-    expect(clientIp(new Headers({ "x-real-ip": "198.51.100.2" }))).toBe("198.51.100.2");
-    expect(clientIp(new Headers())).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // GET /api/audit?actor=&action=&target_type=&target_id=&from=&to=&page=&page_size= – the
 // audit trail, newest first, for admins only; never cached.
 import { listAuditEvents, ZAuditQuerySchema } from "@/lib/audit/list";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { searchParamsObject } from "@/lib/http/request";
 
 export const GET = withUser(
@@ -12,3 +12,5 @@ export const GET = withUser(
   },
   { can: "audit.view" },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

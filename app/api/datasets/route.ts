@@ -1,7 +1,7 @@
 // GET /api/datasets – every dataset the caller can see, with `can_export` for the caller
 import { listDatasets } from "@/lib/datasets/dataset-store";
 import { presentDataset } from "@/lib/datasets/present-dataset";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 
 export const GET = withUser(
   async ({ user }) => {
@@ -10,3 +10,5 @@ export const GET = withUser(
   },
   { can: "datasets.view" },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

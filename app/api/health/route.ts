@@ -1,6 +1,6 @@
 // GET /api/health – liveness and database reachability, for load balancers and tests
 import { pgPool } from "@/lib/data/pg";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 
 export const dynamic = "force-dynamic";
 
@@ -16,3 +16,5 @@ export const GET = withUser(
   },
   { public: true },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,7 +1,7 @@
 // GET /api/datasets/:id – one dataset with its ordered columns and `can_export`
 import { presentDataset } from "@/lib/datasets/present-dataset";
 import { datasetForViewer } from "@/lib/datasets/view-dataset";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { parseDatasetId } from "@/lib/params";
 
 export const GET = withUser<{ id: string }>(
@@ -11,3 +11,5 @@ export const GET = withUser<{ id: string }>(
   },
   { can: "datasets.view" },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

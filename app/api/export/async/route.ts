@@ -4,7 +4,7 @@ import { ZExportRequestSchema } from "@/lib/export/options";
 import { presentAccepted } from "@/lib/exports/present-export";
 import { requestExport } from "@/lib/exports/request-export";
 import { acceptedExportResponse } from "@/lib/http/export-responses";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { clientIp, readJsonBody } from "@/lib/http/request";
 
 export const POST = withUser(
@@ -20,3 +20,5 @@ export const POST = withUser(
   },
   { can: "datasets.view" },
 );
+
+export const { GET, HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,7 +1,7 @@
 // GET /api/export/history – the caller's exports (an admin's: everyone's), newest first:
 // ?format=&status=&user=&include_expired=&page=&page_size= → {items, total, page, …}
 import { listExports, ZHistoryQuerySchema } from "@/lib/exports/list-exports";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { searchParamsObject } from "@/lib/http/request";
 
 export const GET = withUser(
@@ -11,3 +11,5 @@ export const GET = withUser(
   },
   { can: "history.own" },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

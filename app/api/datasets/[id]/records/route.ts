@@ -1,7 +1,7 @@
 // GET /api/datasets/:id/records?after=&before=&limit= – a keyset-paged preview of records
 import { previewDataset, ZPreviewQuerySchema } from "@/lib/datasets/preview-dataset";
 import { datasetForViewer } from "@/lib/datasets/view-dataset";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { searchParamsObject } from "@/lib/http/request";
 import { parseDatasetId } from "@/lib/params";
 
@@ -21,3 +21,5 @@ export const GET = withUser<{ id: string }>(
   },
   { can: "datasets.view" },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

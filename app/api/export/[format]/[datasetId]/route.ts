@@ -10,7 +10,7 @@ import { presentAccepted } from "@/lib/exports/present-export";
 import { requestExport } from "@/lib/exports/request-export";
 import { streamExport } from "@/lib/exports/stream-export";
 import { acceptedExportResponse, streamedExportResponse } from "@/lib/http/export-responses";
-import { withUser, type HandlerArgs } from "@/lib/http/handler";
+import { otherMethods, withUser, type HandlerArgs } from "@/lib/http/handler";
 import { clientIp, prefersAsync, readJsonBody } from "@/lib/http/request";
 
 type Params = { format: string; datasetId: string };
@@ -26,6 +26,9 @@ async function handle({ req, user, params, locale }: HandlerArgs<Params>): Promi
 }
 
 // Everyone who may see datasets may ask; whether they may export this one is the use
-// case's decision, refused with its reason and audited.
-export const GET = withUser<Params>(handle, { can: "datasets.view" });
+// case's decision, refused with its reason and audited. A GET counts against the rate
+// limit and is audited: HEAD is refused (405) rather than run it.
+export const GET = withUser<Params>(handle, { can: "datasets.view", sideEffects: true });
 export const POST = withUser<Params>(handle, { can: "datasets.view" });
+
+export const { HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ GET, POST });

@@ -4,7 +4,7 @@
 // same checks and sends nothing, counts nothing.
 import { downloadExport, signedLinkUser } from "@/lib/exports/download-export";
 import { downloadResponse } from "@/lib/http/export-responses";
-import { withUser, type HandlerArgs } from "@/lib/http/handler";
+import { otherMethods, withUser, type HandlerArgs } from "@/lib/http/handler";
 import { clientIp } from "@/lib/http/request";
 
 type Params = { jobId: string };
@@ -24,3 +24,5 @@ const serve =
 
 export const GET = withUser<Params>(serve(true), { can: "history.own", authenticate });
 export const HEAD = withUser<Params>(serve(false), { can: "history.own", authenticate });
+
+export const { OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET, HEAD });

@@ -1,7 +1,7 @@
 // GET /api/export/status/:jobId – poll an export job (404 for anyone else's job)
 import { findExportFor } from "@/lib/exports/find-export";
 import { presentExport } from "@/lib/exports/present-export";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 
 export const GET = withUser<{ jobId: string }>(
   async ({ user, params, locale }) => {
@@ -10,3 +10,5 @@ export const GET = withUser<{ jobId: string }>(
   },
   { can: "history.own" },
 );
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,7 +1,7 @@
 // POST /api/export/jobs/:jobId/cancel – cancel a waiting or running export job
 import { cancelExport } from "@/lib/exports/cancel-export";
 import { presentExport } from "@/lib/exports/present-export";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { clientIp } from "@/lib/http/request";
 
 export const POST = withUser<{ jobId: string }>(
@@ -11,3 +11,5 @@ export const POST = withUser<{ jobId: string }>(
   },
   { can: "history.own" },
 );
+
+export const { GET, HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ POST });

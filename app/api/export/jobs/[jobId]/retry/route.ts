@@ -3,7 +3,7 @@
 import { presentAccepted } from "@/lib/exports/present-export";
 import { retryExport } from "@/lib/exports/retry-export";
 import { acceptedExportResponse } from "@/lib/http/export-responses";
-import { withUser } from "@/lib/http/handler";
+import { otherMethods, withUser } from "@/lib/http/handler";
 import { clientIp } from "@/lib/http/request";
 
 export const POST = withUser<{ jobId: string }>(
@@ -13,3 +13,5 @@ export const POST = withUser<{ jobId: string }>(
   },
   { can: "history.own" },
 );
+
+export const { GET, HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ POST });

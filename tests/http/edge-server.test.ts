@@ -1,0 +1,107 @@
+// The HTTP edge on its own: what it refuses before the app, and a real server on a random
+// port (with short timeouts) in front of a small app that echoes what it was given.
+import type { AddressInfo } from "node:net";
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PEER_HEADER } from "@/lib/http/client-address";
+import { createEdgeServer, EDGE_DEFAULTS, edgeRefusal } from "@/lib/http/edge-server";
+
+const head = (method: string, url: string, headers: Record<string, string> = {}) => ({ method, url, headers });
+
+describe("edgeRefusal", () => {
+  it("refuses invalid %-escapes in the path with 400", () => {
+    for (const url of ["/api/export/status/%ff", "/api/x/%c0%af", "/datasets/%E0%A4%A", "/%"]) {
+      expect(edgeRefusal(head("GET", url))?.status, url).toBe(400);
+    }
+    expect(edgeRefusal(head("GET", "/api/export/status/abc%20def?q=%ff"))).toBeNull();
+  });
+
+  it("refuses methods the server does not serve with 405 and Allow", () => {
+    for (const method of ["TRACE", "TRACK", "PROPFIND", "BREW"]) {
+      const refusal = edgeRefusal(head(method, "/api/health"));
+      expect(refusal?.status, method).toBe(405);
+      expect(refusal?.allow).toEqual(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+    }
+  });
+
+  it("answers OPTIONS * and OPTIONS on a page itself; an API route answers its own", () => {
+    expect(edgeRefusal(head("OPTIONS", "*"))).toMatchObject({ status: 204 });
+    expect(edgeRefusal(head("GET", "*"))?.status).toBe(400);
+    expect(edgeRefusal(head("GET", "http://evil.example/"))?.status).toBe(400);
+    expect(edgeRefusal(head("OPTIONS", "/login"))).toEqual({ status: 204, allow: ["GET", "HEAD", "OPTIONS", "POST"] });
+    expect(edgeRefusal(head("OPTIONS", "/api/health"))).toBeNull();
+  });
+
+  it("refuses a declared body past the largest any route accepts with 413", () => {
+    const over = String(EDGE_DEFAULTS.maxBodyBytes + 1);
+    expect(edgeRefusal(head("POST", "/datasets/1", { "content-length": over }))?.status).toBe(413);
+    expect(edgeRefusal(head("POST", "/datasets/1", { "content-length": "6000000" }))).toBeNull();
+  });
+});
+
+describe("the edge server", () => {
+  let port = 0;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const { server, setHandler } = createEdgeServer({
+      maxBodyBytes: 1024,
+      requestTimeoutMs: 1500,
+      headersTimeoutMs: 1000,
+    });
+    setHandler(async (req, res) => {
+      let body = "";
+      for await (const chunk of req) body += String(chunk);
+      const json = JSON.stringify({ peer: req.headers[PEER_HEADER], body });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }).end(json);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+  });
+  afterAll(async () => close());
+
+  function raw(request: string): Promise<{ text: string; seconds: number }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = net.connect(port, "127.0.0.1", () => socket.write(request));
+      let text = "";
+      socket.on("data", (chunk) => (text += String(chunk)));
+      socket.on("close", () => resolve({ text, seconds: (Date.now() - started) / 1000 }));
+      socket.on("error", reject);
+      socket.setTimeout(10_000, () => socket.destroy());
+    });
+  }
+
+  it("tells the app the peer's address, never a client's copy of the header", async () => {
+    const { text } = await raw(
+      `GET /x HTTP/1.1\r\nHost: a\r\n${PEER_HEADER}: 203.0.113.1\r\nConnection: close\r\n\r\n`,
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 200/);
+    expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).toEqual({ peer: "127.0.0.1", body: "" });
+  });
+
+  it("answers a bad escape, TRACE, CONNECT and OPTIONS * itself", async () => {
+    expect((await raw(`GET /api/a/%ff HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)).text).toMatch(
+      /^HTTP\/1\.1 400[^]*\{"detail":"The address contains an invalid %-escape\."\}$/,
+    );
+    expect((await raw(`TRACE / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)).text).toMatch(
+      /^HTTP\/1\.1 405[^]*\r\nAllow: GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE\r\n/,
+    );
+    expect((await raw(`CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n`)).text).toMatch(/^HTTP\/1\.1 405/);
+    expect((await raw(`OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)).text).toMatch(/^HTTP\/1\.1 204/);
+  });
+
+  it("answers over-long headers with 431 and an over-large declared body with 413", async () => {
+    const huge = await raw(`GET / HTTP/1.1\r\nHost: a\r\nX-Pad: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect(huge.text).toMatch(/^HTTP\/1\.1 431/);
+    const large = await raw(`POST /api/x HTTP/1.1\r\nHost: a\r\nContent-Length: 2048\r\nConnection: close\r\n\r\n{`);
+    expect(large.text).toMatch(/^HTTP\/1\.1 413[^]*at most 1024 bytes/);
+  });
+
+  it("answers 408 soon after the body timeout to a request that sends less body than it declares", async () => {
+    const slow = await raw(`POST /api/x HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n{"a":`);
+    expect(slow.text).toMatch(/^HTTP\/1\.1 408/);
+    expect(slow.seconds).toBeLessThan(4);
+  });
+});
