@@ -180,6 +180,7 @@ function signedIn(response: Response): boolean {
 export async function handleAuthRequest(req: Request, segments: string[], locale: Locale): Promise<Response> {
   const origin = requestOrigin(req.headers);
   const [action, providerId] = segments;
+  if (!action) throw new AppError("not_found");
   const isCredentialsCallback = action === "callback" && providerId === "credentials" && segments.length === 2;
 
   // Credentials are only ever posted; a browser that lands here is shown the sign-in page.

@@ -4,6 +4,9 @@
 // one of those hosts is answered for it, any other gets the canonical origin.
 import os from "node:os";
 
+/** The variables the origin is worked out from. */
+export type OriginEnv = { NEXTAUTH_URL?: string; HOST?: string; PORT?: string };
+
 export type AppOrigins = { canonical: string; hosts: ReadonlySet<string>; fixed: boolean };
 
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1"];
@@ -41,7 +44,7 @@ function originOf(host: string): string {
 
 let cached: { key: string; origins: AppOrigins } | undefined;
 
-export function appOrigins(env: NodeJS.ProcessEnv = process.env): AppOrigins {
+export function appOrigins(env: OriginEnv = process.env): AppOrigins {
   const key = [env.NEXTAUTH_URL, env.HOST, env.PORT].join("\n");
   if (cached?.key === key) return cached.origins;
   let origins: AppOrigins;
@@ -77,7 +80,7 @@ export function appOrigins(env: NodeJS.ProcessEnv = process.env): AppOrigins {
 }
 
 /** The origin to answer a request for: its own host when the app is served there, else the canonical one. */
-export function requestOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+export function requestOrigin(headers: Headers, env: OriginEnv = process.env): string {
   const origins = appOrigins(env);
   if (origins.fixed) return origins.canonical;
   const host = headers.get("host")?.trim().toLowerCase();
