@@ -31,6 +31,12 @@ export function databaseUrl(): string {
   return url;
 }
 
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const value = intFromEnv(name, fallback);
+  if (value < 1) throw new Error(`${name} must be at least 1, got "${process.env[name]}"`);
+  return value;
+}
+
 export const config = {
   /**
    * Sign-in attempts, counted in PostgreSQL before the password is checked (a successful
@@ -39,13 +45,13 @@ export const config = {
    */
   loginThrottle: {
     /** The window attempts are counted in, in seconds. */
-    windowSeconds: intFromEnv("OUTPORT_LOGIN_WINDOW_SECONDS", 15 * 60),
+    windowSeconds: positiveIntFromEnv("OUTPORT_LOGIN_WINDOW_SECONDS", 15 * 60),
     /** Attempts from one client address for one e-mail. */
-    perAddressAndEmail: intFromEnv("OUTPORT_LOGIN_ATTEMPTS_PER_ADDRESS_EMAIL", 5),
+    perAddressAndEmail: positiveIntFromEnv("OUTPORT_LOGIN_ATTEMPTS_PER_ADDRESS_EMAIL", 5),
     /** Attempts from one client address, whatever the e-mail. */
-    perAddress: intFromEnv("OUTPORT_LOGIN_ATTEMPTS_PER_ADDRESS", 30),
+    perAddress: positiveIntFromEnv("OUTPORT_LOGIN_ATTEMPTS_PER_ADDRESS", 30),
     /** Distinct client addresses that failed for one e-mail before the account itself is held. */
-    accountAddresses: intFromEnv("OUTPORT_LOGIN_ACCOUNT_ADDRESSES", 20),
+    accountAddresses: positiveIntFromEnv("OUTPORT_LOGIN_ACCOUNT_ADDRESSES", 20),
   },
   previewPageSize: 25,
   export: {

@@ -10,6 +10,12 @@ import { normalizeEmail } from "./login-throttle";
 import { sameOriginTarget } from "./origin";
 import { verifyPassword } from "./password";
 
+// next-auth takes its origin from NEXTAUTH_URL, else (with AUTH_TRUST_HOST) from the Host
+// header it is given. The sign-in route hands it a Host it has checked against the hosts
+// the app is served on (lib/auth/auth-route.ts); the session reads of pages build no URL.
+// Without AUTH_TRUST_HOST next-auth would assume http://localhost:3000.
+process.env.AUTH_TRUST_HOST ||= "1";
+
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
 function requestHeaders(headers: Record<string, unknown> | undefined): Headers {

@@ -18,11 +18,6 @@ import { claimSignInAttempt, normalizeEmail, signInFailed, signInSucceeded, Sign
 import { requestOrigin, sameOriginTarget } from "./origin";
 import { throttledErrorCode } from "./sign-in-wait";
 
-// next-auth takes its origin from NEXTAUTH_URL, else (with AUTH_TRUST_HOST) from the Host
-// header it is given: the one this module hands it, checked against the hosts the app is
-// served on. Without AUTH_TRUST_HOST it would assume http://localhost:3000.
-process.env.AUTH_TRUST_HOST ||= "1";
-
 /** The largest body a sign-in, sign-out or CSRF request needs, with room to spare. */
 export const AUTH_BODY_LIMIT_BYTES = 16 * 1024;
 

@@ -51,17 +51,12 @@ type Limiters = {
 
 const globalForLimits = globalThis as unknown as { outportSignInLimiters?: { settings: string; limiters: Limiters } };
 
-function positive(name: string, value: number): number {
-  if (value < 1) throw new Error(`The sign-in limit ${name} must be at least 1, got ${value}`);
-  return value;
-}
-
 function limiters(): Limiters {
   const settings = config.loginThrottle;
   // Rebuilt when the settings change (tests shorten the window).
   const signature = JSON.stringify(settings);
   if (globalForLimits.outportSignInLimiters?.settings !== signature) {
-    const duration = positive("windowSeconds", settings.windowSeconds);
+    const duration = settings.windowSeconds;
     const limiter = (keyPrefix: string, points: number) =>
       new RateLimiterPostgres({
         storeClient: pgPool(),
@@ -75,10 +70,10 @@ function limiters(): Limiters {
     globalForLimits.outportSignInLimiters = {
       settings: signature,
       limiters: {
-        addressEmail: limiter("signin-address-email", positive("perAddressAndEmail", settings.perAddressAndEmail)),
-        address: limiter("signin-address", positive("perAddress", settings.perAddress)),
+        addressEmail: limiter("signin-address-email", settings.perAddressAndEmail),
+        address: limiter("signin-address", settings.perAddress),
         accountAddress: limiter("signin-account-address", 1),
-        account: limiter("signin-account", positive("accountAddresses", settings.accountAddresses)),
+        account: limiter("signin-account", settings.accountAddresses),
       },
     };
   }
