@@ -176,7 +176,8 @@ export async function handleAuthRequest(req: Request, segments: string[], locale
   const origin = requestOrigin(req.headers);
   const [action, providerId] = segments;
   if (!action) throw new AppError("not_found");
-  const isCredentialsCallback = action === "callback" && providerId === "credentials" && segments.length === 2;
+  // next-auth reads only the first two segments: callback/credentials/anything is a sign-in too.
+  const isCredentialsCallback = action === "callback" && providerId === "credentials";
 
   // Credentials are only ever posted; a browser that lands here is shown the sign-in page.
   if (isCredentialsCallback && req.method !== "POST") {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/data/prisma";
-import { APP, csrf, postCredentials, setsSession, type Csrf } from "./auth-client";
+import { APP, callAuth, csrf, postCredentials, setsSession, type Csrf } from "./auth-client";
 
 const PASSWORD = "right-horse-battery";
 const defaults = { ...config.loginThrottle };
@@ -115,7 +115,7 @@ describe("sign-in throttling under concurrency", () => {
         return outcome;
       }),
     );
-    await refusedOnce;
+    await Promise.race([refusedOnce, Promise.all(wrong)]); // (all of them, when none is refused)
     const inside = attempt(email, PASSWORD, address(3)); // while the rest of the burst is under way
     const outcomes = await Promise.all(wrong);
     const right = await inside;
@@ -124,8 +124,20 @@ describe("sign-in throttling under concurrency", () => {
     expect(right.session).toBe(false);
     expect(right.retryAfter).not.toBeNull();
 
-    // Still held afterwards from that address; another address is not locked out.
+    // Still held afterwards from that address, also on a longer path next-auth would read
+    // as the same sign-in; another address is not locked out.
     expect((await attempt(email, PASSWORD, address(3))).status).toBe(429);
+    const longer = await callAuth("callback/credentials/again", {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: token.cookie,
+        "x-forwarded-for": address(3),
+      },
+      body: new URLSearchParams({ email, password: PASSWORD, csrfToken: token.csrfToken, json: "true" }),
+    });
+    expect(longer.status).toBe(429);
+    expect(setsSession(longer)).toBe(false);
     const elsewhere = await attempt(email, PASSWORD, address(4));
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.session).toBe(true);
