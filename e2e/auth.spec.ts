@@ -39,3 +39,36 @@ test("after sign-in the visitor lands where they were going", async ({ page }) =
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Course Evaluations" })).toBeVisible();
 });
+
+test("after too many wrong passwords the sign-in page says how long to wait, and the right one is refused", async ({
+  page,
+}) => {
+  // An account nobody else uses in the suite: its counter cannot hold up another test.
+  const email = "throttled-e2e@outport.local";
+  await page.goto("/login");
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const wrong = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      page.request.post("/api/auth/callback/credentials", {
+        form: { email, password: "guess", csrfToken, json: "true" },
+      }),
+    ),
+  );
+  const statuses = wrong.map((response) => response.status());
+  expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+  expect(statuses.filter((status) => status === 429)).toHaveLength(5);
+  expect(Number(wrong.find((response) => response.status() === 429)?.headers()["retry-after"])).toBeGreaterThan(0);
+
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill("guess");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText(/Too many sign-in attempts\. Please wait 1[45] min and try again\./)).toHaveAttribute(
+    "role",
+    "alert",
+  );
+  await snapshot(page, "login-throttled");
+  expect((await page.request.get("/api/datasets")).status()).toBe(401);
+
+  // The others on this address are not held up.
+  await signIn(page, "viewer");
+});

@@ -31,12 +31,27 @@ export function databaseUrl(): string {
   return url;
 }
 
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const value = intFromEnv(name, fallback);
+  if (value < 1) throw new Error(`${name} must be at least 1, got "${process.env[name]}"`);
+  return value;
+}
+
 export const config = {
-  /** Failed sign-ins per e-mail within the window before answers are slowed down. */
+  /**
+   * Sign-in attempts, counted in PostgreSQL before the password is checked (a successful
+   * sign-in gives its attempt back). Past a limit the attempt is refused with 429 until the
+   * window that counted it ends.
+   */
   loginThrottle: {
-    windowMinutes: intFromEnv("OUTPORT_LOGIN_WINDOW_MINUTES", 15),
-    freeAttempts: intFromEnv("OUTPORT_LOGIN_FREE_ATTEMPTS", 3),
-    maxDelayMs: intFromEnv("OUTPORT_LOGIN_MAX_DELAY_MS", 8000),
+    /** The window attempts are counted in, in seconds. */
+    windowSeconds: positiveIntFromEnv("OUTPORT_LOGIN_WINDOW_SECONDS", 15 * 60),
+    /** Attempts from one client address for one e-mail. */
+    perAddressAndEmail: positiveIntFromEnv("OUTPORT_LOGIN_ATTEMPTS_PER_ADDRESS_EMAIL", 5),
+    /** Attempts from one client address, whatever the e-mail. */
+    perAddress: positiveIntFromEnv("OUTPORT_LOGIN_ATTEMPTS_PER_ADDRESS", 30),
+    /** Distinct client addresses that failed for one e-mail before the account itself is held. */
+    accountAddresses: positiveIntFromEnv("OUTPORT_LOGIN_ACCOUNT_ADDRESSES", 20),
   },
   previewPageSize: 25,
   export: {

@@ -116,9 +116,10 @@ async function main() {
     ...process.env,
     DATABASE_URL: db.url,
     NEXTAUTH_SECRET: authSecret(),
-    // Without NEXTAUTH_URL, next-auth takes its origin from the Host header, so the app
-    // works on http://127.0.0.1 and http://localhost alike.
-    AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "1",
+    // The address the server listens on: without NEXTAUTH_URL, the sign-in answers only for
+    // hosts it is served on (lib/auth/origin.ts), e.g. 127.0.0.1 and localhost on loopback.
+    HOST: host,
+    PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (!dev && !existsSync(path.resolve(".next/BUILD_ID"))) {

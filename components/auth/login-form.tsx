@@ -3,12 +3,21 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { parseThrottledErrorCode, waitMinutes } from "@/lib/auth/sign-in-wait";
+import type { MessageKey, MessageParams } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 
-export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+/** The message for a sign-in `error` (next-auth's, or ours for a throttled attempt). */
+export function signInErrorMessage(error: string | null | undefined): [MessageKey, MessageParams?] {
+  const wait = parseThrottledErrorCode(error);
+  if (wait !== null) return ["login.error.throttled", { minutes: waitMinutes(wait) }];
+  return error === "CredentialsSignin" ? ["login.error.invalid"] : ["login.error.generic"];
+}
+
+export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const { t } = useI18n();
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError ? t(...signInErrorMessage(initialError)) : null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -27,7 +36,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         router.refresh();
         return;
       }
-      setError(result?.error === "CredentialsSignin" ? t("login.error.invalid") : t("login.error.generic"));
+      setError(t(...signInErrorMessage(result?.error)));
     } catch {
       setError(t("login.error.generic"));
     }

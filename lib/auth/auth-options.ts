@@ -1,17 +1,29 @@
 // next-auth configuration: e-mail + password, JWT sessions that carry the user's id and
-// role (the server re-reads both from the database on every request).
+// role (the server re-reads both from the database on every request). Attempts are counted
+// and throttled before next-auth runs (lib/auth/auth-route.ts).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { recordAudit } from "../audit/audit";
 import { prisma } from "../data/prisma";
-import { loginDelayMs, recentLoginFailures } from "./login-throttle";
+import { clientIp } from "../http/request";
+import { normalizeEmail } from "./login-throttle";
+import { sameOriginTarget } from "./origin";
 import { verifyPassword } from "./password";
+
+// next-auth takes its origin from NEXTAUTH_URL, else (with AUTH_TRUST_HOST) from the Host
+// header it is given. The sign-in route hands it a Host it has checked against the hosts
+// the app is served on (lib/auth/auth-route.ts); the session reads of pages build no URL.
+// Without AUTH_TRUST_HOST next-auth would assume http://localhost:3000.
+process.env.AUTH_TRUST_HOST ||= "1";
 
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
-function headerValue(headers: Record<string, unknown> | undefined, name: string): string | null {
-  const value = headers?.[name];
-  return typeof value === "string" ? value : null;
+function requestHeaders(headers: Record<string, unknown> | undefined): Headers {
+  const result = new Headers();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value === "string") result.set(name, value);
+  }
+  return result;
 }
 
 export const authOptions: NextAuthOptions = {
@@ -22,13 +34,10 @@ export const authOptions: NextAuthOptions = {
       name: "E-mail",
       credentials: { email: { type: "email" }, password: { type: "password" } },
       async authorize(credentials, req) {
-        const email = (credentials?.email ?? "").trim().toLowerCase();
+        const email = normalizeEmail(credentials?.email);
         const password = credentials?.password ?? "";
         if (!email || !password || email.length > 320 || password.length > 1024) return null;
-        const ip = headerValue(req?.headers, "x-forwarded-for")?.split(",")[0]?.trim() ?? null;
-
-        const delay = loginDelayMs(await recentLoginFailures(email));
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        const ip = clientIp(requestHeaders(req?.headers));
 
         const user = await prisma().user.findUnique({ where: { email } });
         const passwordOk = await verifyPassword(password, user?.passwordHash);
@@ -43,6 +52,10 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    /** Only targets on the app's own origin are followed; anything else goes home. */
+    redirect({ url, baseUrl }) {
+      return sameOriginTarget(url, baseUrl) ?? baseUrl;
+    },
     jwt({ token, user }) {
       if (user) {
         token.sub = user.id;

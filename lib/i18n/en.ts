@@ -20,6 +20,8 @@ export const en = {
   "login.submitting": "Signing in…",
   "login.error.invalid": "Incorrect e-mail or password.",
   "login.error.generic": "Sign-in failed. Please try again.",
+  // Sign-in throttling.
+  "login.error.throttled": "Too many sign-in attempts. Please wait {minutes} min and try again.",
   "login.signedOut": "You have been signed out.",
 
   "datasets.title": "Datasets",

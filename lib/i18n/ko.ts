@@ -22,6 +22,8 @@ export const ko: Messages = {
   "login.submitting": "로그인 중…",
   "login.error.invalid": "이메일 또는 비밀번호가 올바르지 않습니다.",
   "login.error.generic": "로그인하지 못했습니다. 다시 시도해 주세요.",
+  // Sign-in throttling.
+  "login.error.throttled": "로그인 시도가 너무 많습니다. {minutes}분 후에 다시 시도해 주세요.",
   "login.signedOut": "로그아웃되었습니다.",
 
   "datasets.title": "데이터셋",

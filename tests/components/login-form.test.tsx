@@ -50,4 +50,19 @@ describe("LoginForm", () => {
     await userEvent.click(screen.getByRole("button", { name: "로그인" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("로그인하지 못했습니다. 다시 시도해 주세요.");
   });
+
+  it("tells the person to wait, and how long, when sign-in is throttled", async () => {
+    signIn.mockResolvedValue({ ok: false, status: 429, error: "Throttled:754" });
+    renderWithProviders(<LoginForm callbackUrl="/datasets" />);
+    await submit("manager@outport.local", "outport-manager");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many sign-in attempts. Please wait 13 min and try again.",
+    );
+    expect(replace).not.toHaveBeenCalled();
+  });
+
+  it("says the same in Korean, also when the sign-in page is opened with the error", () => {
+    renderWithProviders(<LoginForm callbackUrl="/datasets" initialError="Throttled:30" />, { locale: "ko" });
+    expect(screen.getByRole("alert")).toHaveTextContent("로그인 시도가 너무 많습니다. 1분 후에 다시 시도해 주세요.");
+  });
 });

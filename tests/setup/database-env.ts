@@ -6,8 +6,6 @@ import { stopJobQueue } from "../../lib/jobs/queue";
 
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.NEXTAUTH_SECRET = "outport-test-secret";
-// Sign-in slow-down is measured by its own unit test; here it would only slow the suite.
-process.env.OUTPORT_LOGIN_MAX_DELAY_MS ??= "0";
 
 afterAll(async () => {
   // A test that queued a job started pg-boss in this process (timers and its own pool).

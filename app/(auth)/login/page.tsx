@@ -8,9 +8,13 @@ import { getTranslator } from "@/lib/i18n/server";
 
 export const metadata: Metadata = { title: "Sign in" };
 
+function firstValue(raw: string | string[] | undefined): string | undefined {
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeCallback(raw: string | string[] | undefined): string {
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value = firstValue(raw);
   return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/datasets";
 }
 
@@ -34,7 +38,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
             {t("login.signedOut")}
           </p>
         ) : null}
-        <LoginForm callbackUrl={callbackUrl} />
+        <LoginForm callbackUrl={callbackUrl} initialError={firstValue(query.error)} />
       </div>
       <div className="mt-6">
         <LanguageSwitch />

@@ -1,12 +1,11 @@
-// GET|POST /api/auth/* – next-auth: sign-in, sign-out, session, CSRF
-import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/auth-options";
+// GET|POST /api/auth/* – next-auth: sign-in (counted and throttled before the password is
+// checked), sign-out, session, CSRF. lib/auth/auth-route.ts says what is done around it.
+import { handleAuthRequest } from "@/lib/auth/auth-route";
 import { withUser } from "@/lib/http/handler";
 
 type Params = { nextauth: string[] };
 
-const nextAuth = NextAuth(authOptions) as (req: Request, context: { params: Promise<Params> }) => Promise<Response>;
-const handle = withUser<Params>(({ req, params }) => nextAuth(req, { params: Promise.resolve(params) }), {
+const handle = withUser<Params>(({ req, params, locale }) => handleAuthRequest(req, params.nextauth ?? [], locale), {
   public: true,
 });
 
