@@ -13,6 +13,7 @@ import { AppError } from "../errors";
 import type { Locale } from "../i18n";
 import { clientIp, parseCookies } from "../http/request";
 import { mapError } from "../http/error-response";
+import { bodyTooLarge, checkDeclaredLength } from "../http/request-guards";
 import { authOptions } from "./auth-options";
 import { claimSignInAttempt, normalizeEmail, signInFailed, signInSucceeded, SignInThrottled } from "./login-throttle";
 import { requestOrigin, sameOriginTarget } from "./origin";
@@ -26,16 +27,9 @@ const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?=[^;]/;
 
 type Fields = Record<string, string>;
 
-function tooLarge(): AppError {
-  return new AppError("invalid", "error.invalid", {
-    errors: [{ field: "(body)", message: `must be at most ${AUTH_BODY_LIMIT_BYTES} bytes` }],
-  });
-}
-
 /** The body as text, refused past the limit without reading the rest. */
 async function readBody(req: Request): Promise<string> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > AUTH_BODY_LIMIT_BYTES) throw tooLarge();
+  checkDeclaredLength(req, AUTH_BODY_LIMIT_BYTES);
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -46,7 +40,7 @@ async function readBody(req: Request): Promise<string> {
     size += value.byteLength;
     if (size > AUTH_BODY_LIMIT_BYTES) {
       await reader.cancel();
-      throw tooLarge();
+      throw bodyTooLarge(AUTH_BODY_LIMIT_BYTES);
     }
     chunks.push(value);
   }

@@ -40,7 +40,7 @@ export async function postCredentials(
     headers: {
       "content-type": "application/x-www-form-urlencoded",
       cookie: token.cookie,
-      "x-forwarded-for": ip,
+      "x-outport-peer": ip,
     },
     body: new URLSearchParams({
       email,

@@ -132,7 +132,7 @@ describe("sign-in throttling under concurrency", () => {
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         cookie: token.cookie,
-        "x-forwarded-for": address(3),
+        "x-outport-peer": address(3),
       },
       body: new URLSearchParams({ email, password: PASSWORD, csrfToken: token.csrfToken, json: "true" }),
     });

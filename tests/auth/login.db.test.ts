@@ -7,7 +7,7 @@ type Authorize = (credentials: Record<string, string>, req: { headers: Record<st
 
 const provider = authOptions.providers[0] as unknown as { options: { authorize: Authorize } };
 const authorize = (email: string, password: string) =>
-  provider.options.authorize({ email, password }, { headers: { "x-forwarded-for": "203.0.113.9" } });
+  provider.options.authorize({ email, password }, { headers: { "x-outport-peer": "203.0.113.9" } });
 
 async function auditFor(email: string) {
   return prisma().auditEvent.findMany({

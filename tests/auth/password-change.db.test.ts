@@ -30,7 +30,7 @@ vi.mock("next-auth", async (importOriginal) => ({
   getServerSession: async () => (session.userId ? { user: { id: String(session.userId) } } : null),
 }));
 vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-forwarded-for": "198.51.100.7", "accept-language": "en" }),
+  headers: async () => new Headers({ "x-outport-peer": "198.51.100.7", "accept-language": "en" }),
   cookies: async () => ({ get: () => undefined }),
 }));
 vi.mock("next/navigation", () => ({
