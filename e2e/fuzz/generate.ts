@@ -505,9 +505,54 @@ function isSignInPost(method: string, path: string): boolean {
   return method !== "GET" && method !== "HEAD" && /^\/api\/auth\/(callback|signin)/.test(path);
 }
 
+/**
+ * Requests sent first whatever the seed: hostile export options on each format (before
+ * the random ones spend the export rate limit) and next-auth's known edge cases.
+ */
+export function fixedRequests(): FuzzRequest[] {
+  const json = (role: Role, path: string, body: string): Omit<FuzzRequest, "n"> => ({
+    role,
+    method: "POST",
+    pattern: path.startsWith("/api/export/async") ? "/api/export/async" : "/api/export/[format]/[datasetId]",
+    path,
+    headers: { "content-type": "application/json" },
+    extraCookies: [],
+    withSession: true,
+    body: Buffer.from(body),
+    what: [`fixed: ${body.slice(0, 60)}`],
+  });
+  const get = (role: Role, pattern: string, path: string, extraCookies: string[] = []): Omit<FuzzRequest, "n"> => ({
+    role,
+    method: "GET",
+    pattern,
+    path,
+    headers: {},
+    extraCookies,
+    withSession: true,
+    what: ["fixed"],
+  });
+  const nul = '{"filters":[{"column":"region","op":"eq","value":"a\\u0000b"}]}';
+  const list: Omit<FuzzRequest, "n">[] = [
+    ...["csv", "excel", "parquet", "ndjson"].map((format) => json("admin", `/api/export/${format}/1`, nul)),
+    json("admin", "/api/export/json/1", '{"rename":{"order_id":"a\\u0000b"}}'),
+    json("admin", "/api/export/csv/1", '{"filters":[{"column":"region","op":"eq","value":"\\ud800"}]}'),
+    json(
+      "manager",
+      "/api/export/async",
+      '{"dataset_id":1,"format":"excel","options":{"rename":{"order_id":"\\u0000"}}}',
+    ),
+    get("admin", "/api/audit", "/api/audit?target_id=%00"),
+    get("admin", "/api/audit", "/api/audit?target_id=%ED%A0%80"),
+    get("anonymous", "/api/auth/[...nextauth]", "/api/auth/callback/credentials"),
+    get("anonymous", "/api/auth/[...nextauth]", "/api/auth/signin", ["next-auth.callback-url=%2Fdatasets"]),
+    get("viewer", "/api/auth/[...nextauth]", "/api/auth/session", ["next-auth.callback-url=%2Fdatasets"]),
+  ];
+  return list.map((request, n) => ({ n, ...request }));
+}
+
 export function generatePlan(seed: number, targets: AppTarget[], count: number): FuzzRequest[] {
   const rng = new Rng(seed);
-  const plan: FuzzRequest[] = [];
+  const plan: FuzzRequest[] = fixedRequests();
   let signInPosts = 0;
   let signInWithCsrf = 0;
   for (let n = 0; plan.length < count; n++) {

@@ -16,6 +16,8 @@ export type Answer = {
   ms: number;
   error?: string;
   timedOut?: boolean;
+  /** The server ended the connection in the middle of the answer's body. */
+  cutShort?: boolean;
   /** The request went out on a kept-alive socket that failed before any answer. */
   reusedSocket?: boolean;
 };
@@ -92,8 +94,9 @@ export function send(
         }
       });
       res.on("end", () => finish());
-      res.on("error", (error) => finish({ error: status === null ? error.message : undefined }));
-      res.on("aborted", () => finish());
+      // The server closed the answer before its end (a stream that stopped after its head).
+      res.on("error", () => finish({ cutShort: true }));
+      res.on("close", () => finish(res.complete ? {} : { cutShort: true }));
     });
     req.on("error", (error: NodeJS.ErrnoException) => {
       // A reply already received (e.g. 400 then close) is the answer; otherwise report.
