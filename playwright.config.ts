@@ -20,6 +20,7 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      testIgnore: /fuzz\.spec\.ts$/,
       use: {
         ...devices["Desktop Chrome"],
         viewport: { width: 1400, height: 900 },
@@ -37,6 +38,15 @@ export default defineConfig({
           ],
         },
       },
+    },
+    // The fuzz suite (e2e/fuzz.spec.ts) runs last, after every browser spec: it signs in
+    // with bad credentials and spends the export rate limit, which must not slow or
+    // refuse the specs after it. Alone: npx playwright test --project fuzz --no-deps
+    {
+      name: "fuzz",
+      testMatch: /fuzz\.spec\.ts$/,
+      dependencies: ["chromium"],
+      retries: 0,
     },
   ],
   webServer: {
