@@ -59,6 +59,9 @@ export function edgeRefusal(req: RequestHead, options: EdgeOptions = EDGE_DEFAUL
     return { status: 400, key: "error.http.badTarget" };
   }
   if (!url.startsWith("/")) return { status: 400, key: "error.http.badTarget" };
+  // The app builds absolute URLs from Host: one that is missing or not a host name is a 400
+  // here, not an "Invalid URL" in a page (HTTP/1.0 may leave it out; Node only insists on 1.1).
+  if (!isHostHeader(req.headers.host)) return { status: 400, key: "error.http.badHost" };
   const path = pathOf(url);
   try {
     decodeURIComponent(path);
@@ -71,6 +74,14 @@ export function edgeRefusal(req: RequestHead, options: EdgeOptions = EDGE_DEFAUL
     return { status: 413, key: "error.http.tooLarge", params: { limit: options.maxBodyBytes } };
   }
   return null;
+}
+
+/** A host name, IPv4 or bracketed IPv6 address, with an optional port. */
+const HOST_HEADER =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+function isHostHeader(value: string | undefined): boolean {
+  return value !== undefined && value.length <= 260 && HOST_HEADER.test(value);
 }
 
 function isApiPath(path: string): boolean {

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PEER_HEADER } from "@/lib/http/client-address";
 import { createEdgeServer, EDGE_DEFAULTS, edgeRefusal } from "@/lib/http/edge-server";
 
-const head = (method: string, url: string, headers: Record<string, string> = {}) => ({ method, url, headers });
+const head = (method: string, url: string, headers: Record<string, string> = {}) => ({
+  method,
+  url,
+  headers: { host: "127.0.0.1:3000", ...headers },
+});
 
 describe("edgeRefusal", () => {
   it("refuses invalid %-escapes in the path with 400", () => {
@@ -30,6 +34,15 @@ describe("edgeRefusal", () => {
     expect(edgeRefusal(head("GET", "http://evil.example/"))?.status).toBe(400);
     expect(edgeRefusal(head("OPTIONS", "/login"))).toEqual({ status: 204, allow: ["GET", "HEAD", "OPTIONS", "POST"] });
     expect(edgeRefusal(head("OPTIONS", "/api/health"))).toBeNull();
+  });
+
+  it("refuses a missing, empty or malformed Host with 400", () => {
+    for (const host of [undefined, "", " ", "evil.example/x", "a b", "[::1", "x".repeat(300), "h:99999999"]) {
+      expect(edgeRefusal({ method: "GET", url: "/login", headers: { host } })?.status, String(host)).toBe(400);
+    }
+    for (const host of ["localhost", "127.0.0.1:3000", "[::1]:3000", "outport.example.com"]) {
+      expect(edgeRefusal({ method: "GET", url: "/login", headers: { host } }), host).toBeNull();
+    }
   });
 
   it("refuses a declared body past the largest any route accepts with 413", () => {
