@@ -3,35 +3,16 @@
 // here on its own (NFKC folding, a wide set of invisible characters), not borrowed from
 // lib/export/formula.ts, so that a gap in the writer's rules is not hidden by the same gap
 // in the test.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { writeCsv } from "@/lib/export/formats/csv";
 import { writeXlsx } from "@/lib/export/formats/xlsx";
 import type { ExportColumn } from "@/lib/export/types";
 import { parseCsv } from "../helpers/csv-parse";
+import { FORMULA_PAYLOADS } from "../helpers/formula-payloads";
 import { batchesOf, collect, context } from "./helpers";
 
-type Payload = { text: string; safe: boolean; line: number };
-
-function unescape(line: string): string {
-  return line.replace(/\\(u[0-9A-Fa-f]{4}|n|r|t|\\)/g, (_, code: string) => {
-    if (code === "n") return "\n";
-    if (code === "r") return "\r";
-    if (code === "t") return "\t";
-    if (code === "\\") return "\\";
-    return String.fromCharCode(parseInt(code.slice(1), 16));
-  });
-}
-
-const PAYLOADS: Payload[] = readFileSync(path.join(__dirname, "../fixtures/formula-payloads.txt"), "utf8")
-  .split("\n")
-  .flatMap((line, index) => {
-    if (line === "" || line.startsWith("#")) return [];
-    const safe = line.startsWith("safe:");
-    return [{ text: unescape(safe ? line.slice(5) : line), safe, line: index + 1 }];
-  });
+const PAYLOADS = FORMULA_PAYLOADS;
 
 // Blank, control, format (zero-width, bidi, BOM), private-use and unassigned characters,
 // invisible fillers and variation selectors, and quotes a confused parser leaves behind.
