@@ -241,6 +241,10 @@ export const en = {
   "error.notFoundTitle": "Page not found",
   "error.home": "Go to datasets",
 
+  // Input hygiene (issue 15): text no field may carry.
+  "error.unsafeText":
+    "Some fields contain characters that cannot be accepted (a NUL character or invalid Unicode). Remove them and try again.",
+
   "nav.audit": "Audit trail",
   "audit.title": "Audit trail",
   "audit.subtitle": "Who did what, and when: exports, downloads, sign-ins and integrity checks, newest first.",

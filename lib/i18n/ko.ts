@@ -241,6 +241,10 @@ export const ko: Messages = {
   "error.notFoundTitle": "페이지를 찾을 수 없습니다",
   "error.home": "데이터셋으로 이동",
 
+  // Input hygiene (issue 15): text no field may carry.
+  "error.unsafeText":
+    "일부 입력값에 허용되지 않는 문자(NUL 문자 또는 잘못된 유니코드)가 있습니다. 해당 문자를 지우고 다시 시도하세요.",
+
   "nav.audit": "감사 로그",
   "audit.title": "감사 로그",
   "audit.subtitle": "누가 언제 무엇을 했는지: 내보내기, 다운로드, 로그인, 무결성 검사를 최신순으로 보여 줍니다.",
