@@ -26,6 +26,8 @@ import { ko } from "@/lib/i18n/ko";
 import { demoUser, requestAs, routeContext } from "../helpers/auth";
 
 type Route = (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+/** Handlers of every parameter type, called with the parameters each case gives. */
+const asRoute = (handler: unknown) => handler as Route;
 type Case = {
   name: string;
   route: Route;
@@ -99,7 +101,7 @@ async function cases(): Promise<Case[]> {
   const exportParams = { format: "csv", datasetId: id };
   const exportPath = `/api/export/csv/${id}`;
   const list: Case[] = [
-    ...queryCases("GET /api/audit", auditList as Route, "/api/audit", {}, [
+    ...queryCases("GET /api/audit", asRoute(auditList), "/api/audit", {}, [
       "actor",
       "action",
       "target_type",
@@ -109,7 +111,7 @@ async function cases(): Promise<Case[]> {
       "page",
       "page_size",
     ]),
-    ...queryCases("GET /api/export/history", historyList as Route, "/api/export/history", {}, [
+    ...queryCases("GET /api/export/history", asRoute(historyList), "/api/export/history", {}, [
       "format",
       "status",
       "user",
@@ -117,15 +119,15 @@ async function cases(): Promise<Case[]> {
       "page",
       "page_size",
     ]),
-    ...queryCases("GET /api/datasets/:id/records", datasetRecords as Route, `/api/datasets/${id}/records`, { id }, [
+    ...queryCases("GET /api/datasets/:id/records", asRoute(datasetRecords), `/api/datasets/${id}/records`, { id }, [
       "after",
       "before",
       "limit",
     ]),
-    ...queryCases("GET /api/export/:format/:id", exportGet as Route, exportPath, exportParams, EXPORT_QUERY),
+    ...queryCases("GET /api/export/:format/:id", asRoute(exportGet), exportPath, exportParams, EXPORT_QUERY),
     ...queryCases(
       "GET /api/export/download/:jobId",
-      download as Route,
+      asRoute(download),
       `/api/export/download/${SOME_JOB}`,
       {
         jobId: SOME_JOB,
@@ -135,21 +137,21 @@ async function cases(): Promise<Case[]> {
     // Path parameters, as the router hands them over (decoded).
     {
       name: "GET /api/datasets/:id",
-      route: datasetOne as Route,
+      route: asRoute(datasetOne),
       url: "/api/datasets/x",
       params: { id: "1\u0000" },
       field: "id",
     },
     {
       name: "GET /api/datasets/:id/records (path)",
-      route: datasetRecords as Route,
+      route: asRoute(datasetRecords),
       url: "/api/datasets/x/records",
       params: { id: "1\u0000" },
       field: "id",
     },
     {
       name: "GET /api/export/:format/:datasetId (path)",
-      route: exportGet as Route,
+      route: asRoute(exportGet),
       url: "/api/export/csv/x",
       params: { format: "csv", datasetId: `${id}\u0000` },
       field: "datasetId",
@@ -164,7 +166,7 @@ async function cases(): Promise<Case[]> {
       ] as const
     ).map(([name, route, method]) => ({
       name: `${name} (path)`,
-      route: route as Route,
+      route: asRoute(route),
       method,
       url: "/api/export/x",
       params: { jobId: `${SOME_JOB}\u0000` },
@@ -179,7 +181,7 @@ async function cases(): Promise<Case[]> {
     for (const { options, field } of bodyFields(bad)) {
       list.push({
         name: `POST /api/export/:format/:id ${label} in ${field}`,
-        route: exportPost as Route,
+        route: asRoute(exportPost),
         method: "POST",
         url: exportPath,
         params: exportParams,
@@ -188,7 +190,7 @@ async function cases(): Promise<Case[]> {
       });
       list.push({
         name: `POST /api/export/async ${label} in options.${field}`,
-        route: exportAsync as Route,
+        route: asRoute(exportAsync),
         method: "POST",
         url: "/api/export/async",
         params: {},
@@ -202,7 +204,7 @@ async function cases(): Promise<Case[]> {
     ] as const) {
       list.push({
         name: `POST /api/export/async ${label} in ${field}`,
-        route: exportAsync as Route,
+        route: asRoute(exportAsync),
         method: "POST",
         url: "/api/export/async",
         params: {},
@@ -213,7 +215,7 @@ async function cases(): Promise<Case[]> {
   }
   list.push({
     name: "POST /api/export/async a body that is one string",
-    route: exportAsync as Route,
+    route: asRoute(exportAsync),
     method: "POST",
     url: "/api/export/async",
     params: {},
