@@ -105,15 +105,22 @@ export async function updateJob(table: string, job: Attempt, columns: Record<str
   return rowCount === 1;
 }
 
-/** Fails the job for good with a message key (lib/i18n `job.error.*`). False when the attempt lost it. */
-export async function failJob(table: string, job: Attempt, message: string): Promise<boolean> {
-  const { rowCount } = await pgPool().query(
+/**
+ * Fails the job for good with a message key (lib/i18n `job.error.*`), writing the work the
+ * attempt had done (progress is otherwise written only with a heartbeat, so the row would
+ * show less than was done). The rows the job row now says were processed, which whoever
+ * records the failure should report; null when the attempt lost the job.
+ */
+export async function failJob(table: string, job: Attempt, message: string, processed = 0): Promise<number | null> {
+  const { rows } = await pgPool().query<{ processed_rows: number }>(
     `UPDATE ${identifier(table)}
-        SET status = 'failed', error_message = $3, eta_seconds = NULL, finished_at = now()
-      WHERE ${FENCE}`,
-    [job.id, job.attempt, message],
+        SET status = 'failed', error_message = $3, eta_seconds = NULL, finished_at = now(),
+            processed_rows = GREATEST(processed_rows, $4)
+      WHERE ${FENCE}
+      RETURNING processed_rows`,
+    [job.id, job.attempt, message, processed],
   );
-  return rowCount === 1;
+  return rows[0]?.processed_rows ?? null;
 }
 
 /**

@@ -19,7 +19,7 @@ process.env.DATABASE_URL = inject("jobsDatabaseUrl");
 const TABLE = "test_runtime_jobs";
 const QUEUE = "test-runtime";
 
-const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow"] as const;
+const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow", "refuse-late"] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 
 const failures: Array<{ id: string; payload: unknown; failure: FailureReport }> = [];
@@ -47,6 +47,8 @@ const testJob = defineJob({
       await sleep(behaviour === "slow" ? 100 : 5, helpers.signal);
       helpers.progress(step);
     }
+    // Refused after the work, before any heartbeat could write it.
+    if (behaviour === "refuse-late") throw new JobFailure("job.error.notAllowed");
     await helpers.complete({ result: `counted to ${steps} on attempt ${helpers.job.attempt}` });
   },
   async onFailed(job, failure) {
@@ -203,6 +205,16 @@ describe("a job type of the test suite's own, on a worker", () => {
     expect(await row(id)).toMatchObject({ attempts: 1, error_message: "job.error.notAllowed" });
     expect(runs.filter((r) => r.id === id)).toHaveLength(1);
     expect(failures.map((f) => f.failure.message)).toEqual(["job.error.notAllowed"]);
+  });
+
+  it("fails a job with the rows it had done, the same count on the row and in the report", async () => {
+    const id = await create("refuse-late", 3);
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "failed",
+    );
+    expect(await row(id)).toMatchObject({ status: "failed", processed_rows: 3, error_message: "job.error.notAllowed" });
+    expect(failures).toEqual([{ id, payload: expect.anything(), failure: expect.objectContaining({ processed: 3 }) }]);
   });
 
   it("fails a job whose row it cannot read, without running it", async () => {
