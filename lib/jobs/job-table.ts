@@ -8,7 +8,7 @@
 // or taken over after its lease ran out — changes nothing and learns so from the result.
 import { inTransaction, pgPool, type Db } from "../data/pg";
 import type { Attempt } from "./job-definition";
-import { dispatchJob, QUEUE_SCHEMA } from "./queue";
+import { dispatchJob, failDeadMessages, QUEUE_SCHEMA } from "./queue";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -160,12 +160,19 @@ export async function cancelJob(table: string, jobId: string, db: Db = pgPool())
 /** A job failed by the reaper: its last attempt's worker died. */
 export type LostJob = Attempt & { processed: number; startedAt: Date | null; row: unknown };
 
-export type ReapResult = { requeued: string[]; failed: LostJob[]; redispatched: string[] };
+export type ReapResult = {
+  requeued: string[];
+  failed: LostJob[];
+  redispatched: string[];
+  /** Queue messages of dead attempts that were still active, now ended. */
+  endedMessages: number;
+};
 
 /**
  * Finds the jobs of dead workers: running jobs whose heartbeat is older than the lease go
  * back to pending (or fail after the last attempt), and pending jobs whose queue message
  * was lost (a worker died between taking the message and claiming the row) are sent again.
+ * The queue messages those dead attempts had taken are ended as they are found.
  */
 export async function reapJobs(
   table: string,
@@ -207,8 +214,15 @@ export async function reapJobs(
     );
     const requeuedIds = requeued.map((row) => row.id);
     const redispatched = lost.map((row) => row.id).filter((id) => !requeuedIds.includes(id));
+    // The dead attempts' messages end now, not when the queue's expiry comes round.
+    const endedMessages = await failDeadMessages(client, queue, {
+      jobIds: [...failed.map((row) => row.id), ...requeuedIds, ...redispatched],
+      table: t,
+      olderThanSeconds: leaseSeconds,
+    });
     for (const id of [...requeuedIds, ...redispatched]) await dispatchJob(client, queue, id);
     return {
+      endedMessages,
       requeued: requeuedIds,
       failed: failed.map((job) => ({
         id: job.id,
