@@ -31,6 +31,11 @@ function visible(name: string): string {
     .replace(LONE_SURROGATES, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** Stands in the walk for an object key that is itself unsafe, so it is reported in order. */
+class KeyProblem {
+  constructor(readonly reason: string) {}
+}
+
 /** Field errors reported for one request, at most: enough to find the problem, never a flood. */
 const MAX_FIELD_ERRORS = 20;
 
@@ -41,29 +46,35 @@ const MAX_FIELD_ERRORS = 20;
  * Walks without recursion, so no nesting depth can exhaust the stack.
  */
 export function unsafeTextFields(value: unknown, root = "(body)"): FieldError[] {
+  // Each pending value knows its parent, so a path is spelled out only when it is reported.
+  type Step = { value: unknown; key: string | null; parent: Step | null };
+  const fieldOf = (step: Step): string => {
+    const keys: string[] = [];
+    for (let at: Step | null = step; at && at.key !== null; at = at.parent) keys.push(at.key);
+    return keys.length > 0 ? keys.reverse().map(visible).join(".") : root;
+  };
   const errors: FieldError[] = [];
-  const pending: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  const pending: Step[] = [{ value, key: null, parent: null }];
   const seen = new Set<object>();
-  const report = (path: string[], message: string) =>
-    errors.push({ field: path.length > 0 ? path.map(visible).join(".") : root, message });
   while (pending.length > 0 && errors.length < MAX_FIELD_ERRORS) {
-    const { value: current, path } = pending.pop() as { value: unknown; path: string[] };
-    if (typeof current === "string") {
+    const step = pending.pop() as Step;
+    const current = step.value;
+    if (current instanceof KeyProblem) {
+      errors.push({ field: fieldOf(step), message: `its name ${current.reason}` });
+    } else if (typeof current === "string") {
       const reason = unsafeTextReason(current);
-      if (reason) report(path, reason);
-    } else if (Array.isArray(current)) {
-      if (seen.has(current)) continue;
+      if (reason) errors.push({ field: fieldOf(step), message: reason });
+    } else if (current !== null && typeof current === "object" && !seen.has(current)) {
       seen.add(current);
-      for (let i = current.length - 1; i >= 0; i--) pending.push({ value: current[i], path: [...path, String(i)] });
-    } else if (current !== null && typeof current === "object") {
-      if (seen.has(current)) continue;
-      seen.add(current);
-      const entries = Object.entries(current);
+      const entries = Array.isArray(current)
+        ? current.map((item, i): [string, unknown] => [String(i), item])
+        : Object.entries(current);
+      // Pushed last to first, so fields are reported in the order they were written.
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, inner] = entries[i] as [string, unknown];
         const keyReason = unsafeTextReason(key);
-        if (keyReason) report([...path, key], `its name ${keyReason}`);
-        else pending.push({ value: inner, path: [...path, key] });
+        if (keyReason) pending.push({ value: new KeyProblem(keyReason), key, parent: step });
+        else pending.push({ value: inner, key, parent: step });
       }
     }
   }
