@@ -2,6 +2,7 @@
 // messages a person can act on. Shared by the routes, the pages and the use cases.
 import { z } from "zod";
 import { AppError } from "./errors";
+import { assertSafeInput } from "./text";
 
 export const MAX_ID = 2_147_483_647;
 
@@ -25,8 +26,20 @@ export function wholeNumber(min: number, max: number) {
 
 export const ZPositiveIdSchema = wholeNumber(1, MAX_ID);
 
-/** A dataset id from a path (or already a number); anything that is not one is simply not found. */
-export function parseDatasetId(raw: string | number): number {
+/**
+ * A value from a path, as the route hands it over: a NUL or a lone surrogate in it is a
+ * 422 naming the path's parameter (lib/text.ts), like the same text in a query or body.
+ */
+export function pathParam(raw: string, field: string): string {
+  return assertSafeInput(raw, field);
+}
+
+/**
+ * A dataset id from a path (or already a number); text that cannot be one is simply not
+ * found, text no field may carry is a 422 naming `field`.
+ */
+export function parseDatasetId(raw: string | number, field = "id"): number {
+  if (typeof raw === "string") pathParam(raw, field);
   const parsed = ZPositiveIdSchema.safeParse(String(raw));
   if (!parsed.success || !/^\d+$/.test(String(raw))) throw new AppError("not_found", "error.datasetNotFound");
   return parsed.data;

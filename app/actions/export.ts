@@ -15,6 +15,7 @@ import { retryExport as retry } from "@/lib/exports/retry-export";
 import { actionError, type ActionError } from "@/lib/http/error-response";
 import { clientIp } from "@/lib/http/request";
 import { getLocale } from "@/lib/i18n/server";
+import { assertSafeInput } from "@/lib/text";
 
 export type StartExportResult =
   { mode: "direct" } | { mode: "job"; job_id: string; status_url: string; warning?: string } | ActionError;
@@ -34,7 +35,7 @@ export async function startExport(input: unknown): Promise<StartExportResult> {
   const locale = await getLocale();
   try {
     const who = await caller();
-    const request = ZExportRequestSchema.parse(input);
+    const request = ZExportRequestSchema.parse(assertSafeInput(input));
     const result = await requestExport(
       who,
       { datasetId: request.dataset_id, format: request.format, options: () => request.options ?? {} },
@@ -54,7 +55,7 @@ export async function cancelExport(jobId: unknown): Promise<{ job: ExportJobJson
   const locale = await getLocale();
   try {
     const who = await caller();
-    const job = await cancel(who, ZJobIdInputSchema.parse(jobId));
+    const job = await cancel(who, ZJobIdInputSchema.parse(assertSafeInput(jobId, "jobId")));
     return { job: presentExport(job, who.user, locale) };
   } catch (error) {
     return actionError(error, locale);
@@ -65,7 +66,7 @@ export async function retryExport(jobId: unknown): Promise<StartExportResult> {
   const locale = await getLocale();
   try {
     const who = await caller();
-    const result = await retry(who, ZJobIdInputSchema.parse(jobId));
+    const result = await retry(who, ZJobIdInputSchema.parse(assertSafeInput(jobId, "jobId")));
     return { mode: "job", ...presentAccepted(result, locale) };
   } catch (error) {
     return actionError(error, locale);

@@ -1,11 +1,13 @@
 // Writes the audit trail. Each action has one kind of target, whichever path records it
 // (the registry below), so the trail can be filtered by target and read the same way for
-// a download streamed at once and for one run as a job. On its own an audit write never
-// breaks the action it records (a failure is logged); inside a caller's transaction it is
-// part of it, and fails with it.
+// a download streamed at once and for one run as a job. Whatever an event carries is made
+// storable first, so PostgreSQL does not refuse it. On its own an audit write never breaks
+// the action it records (a failure is logged as an error); inside a caller's transaction
+// it is part of it, and fails with it (logged, then thrown).
 import { pgPool, type Db } from "../data/pg";
 import type { Prisma } from "../generated/prisma/client";
 import type { AuditAction } from "../generated/prisma/enums";
+import { storableJson, storableText } from "../text";
 
 export type AuditTargetType = "dataset" | "export_job" | "export_files" | "user";
 
@@ -37,26 +39,37 @@ export type AuditInput = {
 const INSERT_SQL = `INSERT INTO audit_events (action, actor_id, target_type, target_id, details, ip)
                     VALUES ($1::"AuditAction", $2, $3, $4, $5::jsonb, $6)`;
 
+/** The longest client address and target id kept (longer ones are cut, never refused). */
+const IP_MAX = 100;
+const TARGET_ID_MAX = 200;
+
+/**
+ * The event as PostgreSQL will take it, whatever it carries: every text — details at any
+ * depth, their keys, the target and the address — with NUL written out, lone surrogates
+ * replaced and its length capped (lib/text.ts). An event is never lost to what was asked.
+ */
 function values(event: AuditInput): unknown[] {
+  const targetId = event.targetId === undefined || event.targetId === null ? null : String(event.targetId);
   return [
     event.action,
     event.actorId ?? null,
     AUDIT_TARGETS[event.action],
-    event.targetId === undefined || event.targetId === null ? null : String(event.targetId),
-    JSON.stringify(event.details ?? {}),
-    event.ip ?? null,
+    targetId === null ? null : storableText(targetId, TARGET_ID_MAX),
+    JSON.stringify(storableJson(event.details ?? {})),
+    event.ip === undefined || event.ip === null ? null : storableText(event.ip, IP_MAX),
   ];
 }
 
-/** Records an event; with `db` (a client in a transaction), as part of that transaction. */
+/**
+ * Records an event. With `db` (a client in a transaction) it is part of that transaction:
+ * a failure is logged and thrown, so the transaction rolls back with it — nothing it
+ * records is committed without its event. Alone, a failure is logged and the action goes on.
+ */
 export async function recordAudit(event: AuditInput, db?: Db): Promise<void> {
-  if (db) {
-    await db.query(INSERT_SQL, values(event));
-    return;
-  }
   try {
-    await pgPool().query(INSERT_SQL, values(event));
+    await (db ?? pgPool()).query(INSERT_SQL, values(event));
   } catch (error) {
     console.error(`Could not record the audit event ${event.action}:`, error);
+    if (db) throw error;
   }
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { pgPool } from "../data/pg";
 import { AuditAction } from "../generated/prisma/enums";
 import { MAX_ID, wholeNumber } from "../params";
+import { unsafeTextReason } from "../text";
 
 export const AUDIT_DEFAULT_PAGE_SIZE = 50;
 export const AUDIT_MAX_PAGE_SIZE = 200;
@@ -56,11 +57,17 @@ const ZSpanSchema = z
     return z.NEVER;
   });
 
+// Text no field may carry (lib/text.ts) is refused here too: the audit page parses its
+// query with this schema, not through the API's query reader.
 const ZBoundedTextSchema = (max: number) =>
   z
     .string({ error: "must be text" })
     .trim()
-    .max(max, { error: `must be at most ${max} characters` });
+    .max(max, { error: `must be at most ${max} characters` })
+    .superRefine((text, ctx) => {
+      const reason = unsafeTextReason(text);
+      if (reason) ctx.addIssue({ code: "custom", message: reason });
+    });
 
 /**
  * The audit filters of `?actor=&action=&target_type=&target_id=&from=&to=&page=&page_size=`.

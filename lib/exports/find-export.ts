@@ -6,6 +6,7 @@ import { z } from "zod";
 import { canManageExport, canSeeExport } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { AppError } from "../errors";
+import { pathParam } from "../params";
 import { findExportJob, type ExportJobRow } from "./export-job-store";
 
 const ZJobIdSchema = z.uuid();
@@ -15,7 +16,7 @@ export async function findExportFor(
   rawId: string,
   need: "see" | "manage" = "see",
 ): Promise<ExportJobRow> {
-  const id = ZJobIdSchema.safeParse(rawId);
+  const id = ZJobIdSchema.safeParse(pathParam(rawId, "jobId"));
   if (!id.success) throw new AppError("not_found", "error.notFound");
   const job = await findExportJob(id.data);
   if (!job || job.deletedAt || !canSeeExport(user, job)) throw new AppError("not_found", "error.notFound");

@@ -64,7 +64,7 @@ export async function requestExport(
   { countDirect = true, retryOf = null }: { countDirect?: boolean; retryOf?: string | null } = {},
 ): Promise<ExportRequestResult> {
   try {
-    const id = parseDatasetId(ask.datasetId);
+    const id = parseDatasetId(ask.datasetId, "datasetId");
     await consumeExportRequest(caller.user.id);
     const prepared = await prepareExport(caller.user, id, ask.format, await ask.options());
     const delivery = mode === "job" ? "job" : chooseDelivery(ask.format, prepared.rowBound, mode === "auto");

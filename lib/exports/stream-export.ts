@@ -2,6 +2,8 @@
 // as bytes while it is written, audited from its request to its end — completed, failed,
 // or cancelled by a client that went away (whose read then stops).
 import { recordAudit } from "../audit/audit";
+import { AppError } from "../errors";
+import type { MessageKey } from "../i18n";
 import { datasetSource } from "../sources";
 import { openExport, type OpenedExport } from "./open-export";
 import type { PreparedExport } from "./prepare-export";
@@ -14,6 +16,14 @@ export type StreamedExport = Pick<OpenedExport, "bytes" | "fileName" | "contentT
 };
 
 type Outcome = "export_completed" | "export_failed" | "export_cancelled";
+
+/**
+ * What the audit trail says about a failure: our own message key, never the error's text
+ * (a database error's words stay in the server's log).
+ */
+function failureKey(error: unknown): MessageKey {
+  return error instanceof AppError ? error.messageKey : "job.error.unexpected";
+}
 
 export async function streamExport(
   caller: ExportCaller,
@@ -50,7 +60,7 @@ export async function streamExport(
         warnings: opened.stats.warningCount,
         skipped: opened.skipped.count,
         duration_ms: Date.now() - started,
-        ...(action === "export_failed" ? { error: error instanceof Error ? error.message : String(error) } : {}),
+        ...(action === "export_failed" ? { error: failureKey(error) } : {}),
       },
     });
   };
@@ -61,11 +71,14 @@ export async function streamExport(
     let failure: unknown;
     try {
       yield* opened.bytes;
-      outcome = "export_completed";
+      // The last byte was taken (the stream pulls only for a reader waiting for more), and
+      // the client had not gone by then: a download that ends as its client leaves is not one.
+      if (!stop.signal.aborted) outcome = "export_completed";
     } catch (error) {
       if (!stop.signal.aborted) {
         outcome = "export_failed";
         failure = error;
+        console.error(`A direct ${format} export of dataset ${dataset.id} failed:`, error);
       }
       throw error;
     } finally {

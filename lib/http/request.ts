@@ -1,5 +1,6 @@
 // Facts about an incoming request that do not depend on Next.js.
-import { AppError } from "../errors";
+import { AppError, type FieldError } from "../errors";
+import { assertSafeInput, unsafeTextError, unsafeTextFields } from "../text";
 import { LOCALE_COOKIE, negotiateLocale, type Locale } from "../i18n";
 import { clientAddress, PEER_HEADER, trustedProxies } from "./client-address";
 
@@ -52,17 +53,38 @@ export function prefersAsync(headers: Headers): boolean {
   return (headers.get("prefer") ?? "").split(",").some((token) => token.trim().toLowerCase() === "respond-async");
 }
 
-export function searchParamsObject(url: string): Record<string, string> {
-  return Object.fromEntries(new URL(url).searchParams.entries());
+/**
+ * A request's query string, every name and value checked (lib/text.ts): a NUL or a lone
+ * surrogate is a 422 naming the parameter. Percent-decoding turns bytes that are not UTF-8
+ * into U+FFFD, which is text like any other.
+ */
+export function searchParamsOf(url: string): URLSearchParams {
+  const params = new URL(url).searchParams;
+  const errors: FieldError[] = [];
+  for (const [name, value] of params) {
+    const found = unsafeTextFields({ [name]: value });
+    errors.push(...found.filter((error) => !errors.some((seen) => seen.field === error.field)));
+  }
+  if (errors.length > 0) throw unsafeTextError(errors);
+  return params;
 }
 
-/** A JSON request body; an empty body is `{}`, a malformed one is a 422. */
+export function searchParamsObject(url: string): Record<string, string> {
+  return Object.fromEntries(searchParamsOf(url).entries());
+}
+
+/**
+ * A JSON request body; an empty body is `{}`, a malformed one is a 422, and so is one
+ * carrying a NUL or a lone surrogate (`"\u0000"`, `"\ud800"`) in any text, keys included.
+ */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const text = await req.text();
   if (text.trim() === "") return {};
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("invalid", "error.invalid", { errors: [{ field: "(body)", message: "must be valid JSON" }] });
   }
+  return assertSafeInput(body);
 }

@@ -254,6 +254,9 @@ export const en = {
   "error.http.tooLarge": "The request body is too large: at most {limit} bytes.",
   "error.http.jsonOnly": "Send the request body as JSON (Content-Type: application/json).",
   "error.http.crossSite": "This request came from another site and was refused.",
+  // Input hygiene (issue 15): text no field may carry.
+  "error.unsafeText":
+    "Some fields contain characters that cannot be accepted (a NUL character or invalid Unicode). Remove them and try again.",
 
   "nav.audit": "Audit trail",
   "audit.title": "Audit trail",

@@ -254,6 +254,9 @@ export const ko: Messages = {
   "error.http.tooLarge": "요청 본문이 너무 큽니다. 최대 {limit}바이트까지 보낼 수 있습니다.",
   "error.http.jsonOnly": "요청 본문은 JSON(Content-Type: application/json)으로 보내세요.",
   "error.http.crossSite": "다른 사이트에서 보낸 요청이라 거부되었습니다.",
+  // Input hygiene (issue 15): text no field may carry.
+  "error.unsafeText":
+    "일부 입력값에 허용되지 않는 문자(NUL 문자 또는 잘못된 유니코드)가 있습니다. 해당 문자를 지우고 다시 시도하세요.",
 
   "nav.audit": "감사 로그",
   "audit.title": "감사 로그",

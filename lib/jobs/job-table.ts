@@ -8,7 +8,7 @@
 // or taken over after its lease ran out — changes nothing and learns so from the result.
 import { inTransaction, pgPool, type Db } from "../data/pg";
 import type { Attempt } from "./job-definition";
-import { dispatchJob, QUEUE_SCHEMA } from "./queue";
+import { dispatchJob, failDeadMessages, QUEUE_SCHEMA } from "./queue";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -105,15 +105,22 @@ export async function updateJob(table: string, job: Attempt, columns: Record<str
   return rowCount === 1;
 }
 
-/** Fails the job for good with a message key (lib/i18n `job.error.*`). False when the attempt lost it. */
-export async function failJob(table: string, job: Attempt, message: string): Promise<boolean> {
-  const { rowCount } = await pgPool().query(
+/**
+ * Fails the job for good with a message key (lib/i18n `job.error.*`), writing the work the
+ * attempt had done (progress is otherwise written only with a heartbeat, so the row would
+ * show less than was done). The rows the job row now says were processed, which whoever
+ * records the failure should report; null when the attempt lost the job.
+ */
+export async function failJob(table: string, job: Attempt, message: string, processed = 0): Promise<number | null> {
+  const { rows } = await pgPool().query<{ processed_rows: number }>(
     `UPDATE ${identifier(table)}
-        SET status = 'failed', error_message = $3, eta_seconds = NULL, finished_at = now()
-      WHERE ${FENCE}`,
-    [job.id, job.attempt, message],
+        SET status = 'failed', error_message = $3, eta_seconds = NULL, finished_at = now(),
+            processed_rows = GREATEST(processed_rows, $4)
+      WHERE ${FENCE}
+      RETURNING processed_rows`,
+    [job.id, job.attempt, message, processed],
   );
-  return rowCount === 1;
+  return rows[0]?.processed_rows ?? null;
 }
 
 /**
@@ -153,12 +160,19 @@ export async function cancelJob(table: string, jobId: string, db: Db = pgPool())
 /** A job failed by the reaper: its last attempt's worker died. */
 export type LostJob = Attempt & { processed: number; startedAt: Date | null; row: unknown };
 
-export type ReapResult = { requeued: string[]; failed: LostJob[]; redispatched: string[] };
+export type ReapResult = {
+  requeued: string[];
+  failed: LostJob[];
+  redispatched: string[];
+  /** Queue messages of dead attempts that were still active, now ended. */
+  endedMessages: number;
+};
 
 /**
  * Finds the jobs of dead workers: running jobs whose heartbeat is older than the lease go
  * back to pending (or fail after the last attempt), and pending jobs whose queue message
  * was lost (a worker died between taking the message and claiming the row) are sent again.
+ * The queue messages those dead attempts had taken are ended as they are found.
  */
 export async function reapJobs(
   table: string,
@@ -200,8 +214,15 @@ export async function reapJobs(
     );
     const requeuedIds = requeued.map((row) => row.id);
     const redispatched = lost.map((row) => row.id).filter((id) => !requeuedIds.includes(id));
+    // The dead attempts' messages end now, not when the queue's expiry comes round.
+    const endedMessages = await failDeadMessages(client, queue, {
+      jobIds: [...failed.map((row) => row.id), ...requeuedIds, ...redispatched],
+      table: t,
+      olderThanSeconds: leaseSeconds,
+    });
     for (const id of [...requeuedIds, ...redispatched]) await dispatchJob(client, queue, id);
     return {
+      endedMessages,
       requeued: requeuedIds,
       failed: failed.map((job) => ({
         id: job.id,

@@ -13,7 +13,10 @@ export const QUEUE_SCHEMA = "pgboss";
 export const ZJobMessageSchema = z.object({ jobId: z.uuid() });
 export type TJobMessage = z.infer<typeof ZJobMessageSchema>;
 
-// Far beyond any job: the lease, not pg-boss' expiry, detects dead workers.
+// pg-boss' expiry of an active message is also how long its handler may run before
+// pg-boss gives up on it, so it stays far beyond any job. It is not how a dead worker is
+// found: the lease is, and when the reaper finds one (job-table.ts) it ends the dead
+// attempt's message at once (failDeadMessages), rather than leaving it active for this long.
 const EXPIRE_SECONDS = 23 * 60 * 60;
 
 type Boss = { boss: PgBoss; queues: Map<string, Promise<void>> };
@@ -108,4 +111,36 @@ export async function dispatchJob(
     retryLimit: 0,
     ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}),
   });
+}
+
+/**
+ * Ends the messages of attempts the reaper found dead, in the caller's transaction: those
+ * still `active` (taken by a worker) for longer than `olderThanSeconds`, for the given
+ * jobs, or for jobs of `table` that ended that long ago (a worker that died between
+ * finishing a job and acknowledging its message). They are failed, never retried (the
+ * reaper has already sent a new message for what must run again). `table` is the job
+ * table as job-table.ts writes it (checked and quoted). Returns how many.
+ */
+export async function failDeadMessages(
+  client: pg.PoolClient,
+  queue: string,
+  { jobIds, table, olderThanSeconds }: { jobIds: string[]; table: string; olderThanSeconds: number },
+): Promise<number> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT q.id FROM ${QUEUE_SCHEMA}.job q
+      WHERE q.name = $1 AND q.state = 'active' AND q.started_on < now() - make_interval(secs => $2)
+        AND (q.data->>'jobId' = ANY($3::text[])
+             OR EXISTS (SELECT 1 FROM ${table} e
+                         WHERE e.id::text = q.data->>'jobId' AND e.status::text <> ALL($4::text[])
+                           AND e.finished_at < now() - make_interval(secs => $2)))
+      FOR UPDATE OF q SKIP LOCKED`,
+    [queue, olderThanSeconds, jobIds, ["pending", "processing"]],
+  );
+  if (rows.length === 0) return 0;
+  const boss = await ensureQueue(queue);
+  // One at a time: pg-boss reads a list of ids' third argument as the output, not the
+  // connection, whatever its typings say; the single-id form takes both.
+  const output = { reason: "the worker that took this message stopped; its job's lease ran out" };
+  for (const { id } of rows) await boss.fail(queue, id, output, { db: onClient(client) });
+  return rows.length;
 }

@@ -35,8 +35,10 @@ export async function runJob<P>(
   if (!claimed) return "not_claimed";
   const attempt: Attempt = { id: claimed.id, attempt: claimed.attempt };
   const started = Date.now();
-  const failFor = async (payload: P | null, message: string, processed: number): Promise<RunOutcome> => {
-    if (!(await failJob(definition.table, attempt, message))) return "stopped";
+  const failFor = async (payload: P | null, message: string, done: number): Promise<RunOutcome> => {
+    // The row and the definition's record of the failure say the same count.
+    const processed = await failJob(definition.table, attempt, message, done);
+    if (processed === null) return "stopped";
     await definition.onFailed?.(
       { ...attempt, payload },
       { message, attempt: attempt.attempt, processed, durationMs: Date.now() - started },

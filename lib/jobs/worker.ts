@@ -86,7 +86,8 @@ export async function startWorker(
       for (const definition of definitions) {
         try {
           const result = await reapJobs(definition.table, definition.name, leaseSeconds, maxAttempts);
-          const moved = result.requeued.length + result.failed.length + result.redispatched.length;
+          const moved =
+            result.requeued.length + result.failed.length + result.redispatched.length + result.endedMessages;
           if (moved > 0) {
             const failed = result.failed.map((job) => job.id);
             console.warn(`${definition.name} jobs of stopped workers:`, { ...result, failed });

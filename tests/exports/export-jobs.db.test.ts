@@ -236,6 +236,33 @@ describe("creating jobs (no worker running)", () => {
     expect(audit?.details).toMatchObject({ error: "job.error.disk_full" });
   });
 
+  it("fails a job whose disk fills up part way with the rows it had done, on the row as in the audit", async () => {
+    const job = await createdJob("admin", "All Students 2024-2025", "csv");
+    // A disk with room for 3 MB: the first writes go through, then ENOSPC.
+    let room = 3_000_000;
+    const filling = async (file: string) => {
+      const handle = await fs.open(file, "w");
+      return new Proxy(handle, {
+        get(target, key, receiver) {
+          if (key !== "write") return Reflect.get(target, key, receiver) as unknown;
+          return async (buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset) => {
+            if (room < length) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+            room -= length;
+            return target.write(buffer, offset, length);
+          };
+        },
+      });
+    };
+    expect(await runJob(defineExportJob({ dir: exportDir, open: filling }), job.job_id)).toBe("failed");
+    const failed = await jobJson("admin", job.job_id);
+    const audit = await prisma().auditEvent.findFirst({
+      where: { action: "export_failed", details: { path: ["job_id"], equals: job.job_id } },
+    });
+    console.log("DBG", failed.processed_rows, JSON.stringify(audit?.details), failed.error_message);
+    expect(failed.processed_rows).toBeGreaterThan(0);
+    expect(audit?.details).toMatchObject({ error: "job.error.disk_full", rows: failed.processed_rows });
+  });
+
   it("fails a job whose export folder cannot be written, saying so", async () => {
     const job = await createdJob("manager", "Q1 Sales", "csv");
     const outcome = await runJob(defineExportJob({ dir: "/dev/null/exports" }), job.job_id);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { z } from "zod";
 import { inTransaction, pgPool } from "@/lib/data/pg";
 import { defineJob, JobFailure, type FailureReport } from "@/lib/jobs/job-definition";
-import { cancelJob, reapJobs } from "@/lib/jobs/job-table";
-import { dispatchJob, stopJobQueue } from "@/lib/jobs/queue";
+import { cancelJob, claimJob, reapJobs } from "@/lib/jobs/job-table";
+import { dispatchJob, QUEUE_SCHEMA, stopJobQueue } from "@/lib/jobs/queue";
 import { runJob, type RunOutcome } from "@/lib/jobs/run-job";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { waitUntil } from "../helpers/wait";
@@ -19,7 +19,7 @@ process.env.DATABASE_URL = inject("jobsDatabaseUrl");
 const TABLE = "test_runtime_jobs";
 const QUEUE = "test-runtime";
 
-const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow"] as const;
+const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow", "refuse-late"] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 
 const failures: Array<{ id: string; payload: unknown; failure: FailureReport }> = [];
@@ -47,6 +47,8 @@ const testJob = defineJob({
       await sleep(behaviour === "slow" ? 100 : 5, helpers.signal);
       helpers.progress(step);
     }
+    // Refused after the work, before any heartbeat could write it.
+    if (behaviour === "refuse-late") throw new JobFailure("job.error.notAllowed");
     await helpers.complete({ result: `counted to ${steps} on attempt ${helpers.job.attempt}` });
   },
   async onFailed(job, failure) {
@@ -205,6 +207,16 @@ describe("a job type of the test suite's own, on a worker", () => {
     expect(failures.map((f) => f.failure.message)).toEqual(["job.error.notAllowed"]);
   });
 
+  it("fails a job with the rows it had done, the same count on the row and in the report", async () => {
+    const id = await create("refuse-late", 3);
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "failed",
+    );
+    expect(await row(id)).toMatchObject({ status: "failed", processed_rows: 3, error_message: "job.error.notAllowed" });
+    expect(failures).toEqual([{ id, payload: expect.anything(), failure: expect.objectContaining({ processed: 3 }) }]);
+  });
+
   it("fails a job whose row it cannot read, without running it", async () => {
     const id = await create("nonsense");
     await waitUntil(
@@ -256,6 +268,88 @@ describe("a job type of the test suite's own, on a worker", () => {
         failure: expect.objectContaining({ message: "job.error.workerLost", attempt: 3 }),
       },
     ]);
+  });
+});
+
+/** The queue's messages for a job, oldest first: their states. */
+async function messageStates(id: string): Promise<string[]> {
+  const { rows } = await pgPool().query<{ state: string }>(
+    `SELECT state::text AS state FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'jobId' = $2
+      ORDER BY created_on, id`,
+    [QUEUE, id],
+  );
+  return rows.map((row) => row.state);
+}
+
+/** A worker takes the job's message (it is then active, as pg-boss' fetch leaves it) and dies, `secondsAgo`. */
+async function takeMessageAndDie(id: string, secondsAgo: number): Promise<void> {
+  const { rowCount } = await pgPool().query(
+    `UPDATE ${QUEUE_SCHEMA}.job SET state = 'active', started_on = now() - make_interval(secs => $3)
+      WHERE name = $1 AND data->>'jobId' = $2 AND state = 'created'`,
+    [QUEUE, id, secondsAgo],
+  );
+  expect(rowCount).toBe(1);
+}
+
+describe("after a crash, the queue does not keep dead attempts active", () => {
+  it("a dead attempt's message is ended when its job is handed back, and a new one is sent", async () => {
+    const id = await create("succeed");
+    await takeMessageAndDie(id, 60);
+    expect(await claimJob(TABLE, id)).not.toBeNull();
+    await pgPool().query(`UPDATE ${TABLE} SET heartbeat_at = now() - interval '60 seconds' WHERE id = $1`, [id]);
+    expect(await messageStates(id)).toEqual(["active"]);
+    const reaped = await reapJobs(TABLE, QUEUE, 1, 3);
+    expect(reaped).toMatchObject({ requeued: [id], endedMessages: 1 });
+    expect(await messageStates(id)).toEqual(["failed", "created"]);
+    await cancelJob(TABLE, id);
+  });
+
+  it("so is the message of a job that failed for good with its last worker", async () => {
+    const id = await create("succeed");
+    await takeMessageAndDie(id, 60);
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'processing', attempts = 3, heartbeat_at = now() - interval '60 seconds'
+        WHERE id = $1`,
+      [id],
+    );
+    const reaped = await reapJobs(TABLE, QUEUE, 1, 3);
+    expect(reaped.failed.map((job) => job.id)).toEqual([id]);
+    expect(await messageStates(id)).toEqual(["failed"]);
+  });
+
+  it("so is one taken by a worker that died before claiming the job, which is sent again", async () => {
+    const id = await create("succeed");
+    await takeMessageAndDie(id, 60);
+    await pgPool().query(`UPDATE ${TABLE} SET created_at = now() - interval '60 seconds' WHERE id = $1`, [id]);
+    const reaped = await reapJobs(TABLE, QUEUE, 1, 3);
+    expect(reaped).toMatchObject({ redispatched: [id], endedMessages: 1 });
+    expect(await messageStates(id)).toEqual(["failed", "created"]);
+    await cancelJob(TABLE, id);
+  });
+
+  it("so is one whose worker finished the job but died before acknowledging the message", async () => {
+    const id = await create("succeed");
+    await takeMessageAndDie(id, 60);
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'completed', attempts = 1, finished_at = now() - interval '30 seconds'
+        WHERE id = $1`,
+      [id],
+    );
+    expect(await reapJobs(TABLE, QUEUE, 1, 3)).toMatchObject({ requeued: [], redispatched: [], endedMessages: 1 });
+    expect(await messageStates(id)).toEqual(["failed"]);
+  });
+
+  it("leaves the message of a live attempt, and of one taken within the lease, active", async () => {
+    const running = await create("succeed");
+    await takeMessageAndDie(running, 60);
+    await claimJob(TABLE, running); // its heartbeat is fresh: the worker is alive
+    const fresh = await create("succeed");
+    await takeMessageAndDie(fresh, 0);
+    const reaped = await reapJobs(TABLE, QUEUE, 5, 3);
+    expect(reaped.endedMessages).toBe(0);
+    expect(await messageStates(running)).toEqual(["active"]);
+    expect(await messageStates(fresh)).toEqual(["active"]);
+    for (const id of [running, fresh]) await cancelJob(TABLE, id);
   });
 });
 

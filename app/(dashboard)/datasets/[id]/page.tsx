@@ -21,7 +21,8 @@ const loadDataset = cache(async (rawId: string) => {
   try {
     return { user, dataset: await datasetForViewer(user, parseDatasetId(rawId)) };
   } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
+    // An id no dataset can have (text that is not a number, or that no field may carry).
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "invalid")) notFound();
     throw error;
   }
 });

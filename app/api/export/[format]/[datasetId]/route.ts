@@ -11,14 +11,14 @@ import { requestExport } from "@/lib/exports/request-export";
 import { streamExport } from "@/lib/exports/stream-export";
 import { acceptedExportResponse, streamedExportResponse } from "@/lib/http/export-responses";
 import { otherMethods, withUser, type HandlerArgs } from "@/lib/http/handler";
-import { clientIp, prefersAsync, readJsonBody } from "@/lib/http/request";
+import { clientIp, prefersAsync, readJsonBody, searchParamsOf } from "@/lib/http/request";
 
 type Params = { format: string; datasetId: string };
 
 async function handle({ req, user, params, locale }: HandlerArgs<Params>): Promise<Response> {
   if (!isExportFormat(params.format)) throw new AppError("not_found");
   const caller = { user, ip: clientIp(req.headers), locale };
-  const options = () => (req.method === "GET" ? optionsFromQuery(new URL(req.url).searchParams) : readJsonBody(req));
+  const options = () => (req.method === "GET" ? optionsFromQuery(searchParamsOf(req.url)) : readJsonBody(req));
   const mode = prefersAsync(req.headers) ? "auto" : "direct";
   const result = await requestExport(caller, { datasetId: params.datasetId, format: params.format, options }, mode);
   if (result.delivery === "job") return acceptedExportResponse(presentAccepted(result, locale));

@@ -5,13 +5,13 @@
 import { downloadExport, signedLinkUser } from "@/lib/exports/download-export";
 import { downloadResponse } from "@/lib/http/export-responses";
 import { otherMethods, withUser, type HandlerArgs } from "@/lib/http/handler";
-import { clientIp } from "@/lib/http/request";
+import { clientIp, searchParamsOf } from "@/lib/http/request";
 
 type Params = { jobId: string };
 
 /** A `?token=` link proves its user; without one the session decides. */
 async function authenticate(req: Request, params: Params) {
-  const token = new URL(req.url).searchParams.get("token");
+  const token = searchParamsOf(req.url).get("token");
   return token === null ? undefined : signedLinkUser(params.jobId, token);
 }
 
