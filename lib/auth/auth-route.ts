@@ -10,6 +10,7 @@
 // itself, so the route does not depend on where Next keeps the request's headers.
 import NextAuth from "next-auth";
 import { AppError } from "../errors";
+import { assertSafeInput } from "../text";
 import type { Locale } from "../i18n";
 import { clientIp, parseCookies } from "../http/request";
 import { mapError } from "../http/error-response";
@@ -178,7 +179,9 @@ export async function handleAuthRequest(req: Request, segments: string[], locale
     return new Response(null, { status: 302, headers: { Location: `${origin}/login` } });
   }
 
-  const fields = await readFields(req);
+  // Text no field can carry (NUL, a lone surrogate) is refused before next-auth sees it.
+  assertSafeInput(Object.fromEntries(new URL(req.url).searchParams), "(query)");
+  const fields = assertSafeInput(await readFields(req));
   keepCallback(fields, origin);
   if (!isCredentialsCallback) return callNextAuth(req, segments, fields, origin);
 

@@ -156,6 +156,28 @@ describe("next-auth's edge cases never answer 5xx", () => {
     }
   });
 
+  it("a NUL or a lone surrogate in a sign-in field is a 422 naming the field, and nothing is checked", async () => {
+    const token = await csrf();
+    for (const [email, password, field] of [
+      ["viewer@outport.local\u0000", "outport-viewer", "email"],
+      ["viewer@outport.local", "outport-viewer\u0000", "password"],
+    ] as const) {
+      const response = await postCredentials(email, password, { ip: IP, token });
+      expect(response.status, field).toBe(422);
+      expect(setsSession(response)).toBe(false);
+      expect((await response.json()).errors).toEqual([{ field, message: expect.stringMatching(/NUL/) }]);
+    }
+    const surrogate = await callAuth("callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: token.cookie, "x-outport-peer": IP },
+      body: `{"email":"\\ud800@outport.local","password":"x","csrfToken":"${token.csrfToken}"}`,
+    });
+    expect(surrogate.status).toBe(422);
+    expect((await surrogate.json()).errors).toEqual([{ field: "email", message: expect.stringMatching(/Unicode/) }]);
+    const query = await callAuth("signin?callbackUrl=%00");
+    expect(query.status).toBe(422);
+  });
+
   it("a malformed JSON body is a 422 naming the body, a body past the limit a 413", async () => {
     const token = await csrf();
     const malformed = await callAuth("callback/credentials", {
