@@ -52,7 +52,7 @@ describe.skipIf(!SOFFICE)("the formula corpus in LibreOffice Calc", () => {
     for (const [name, delimiter] of [
       ["comma", ","],
       ["semicolon", ";"],
-    ]) {
+    ] as const) {
       const csv = await collect(writeCsv(batchesOf(ROWS, 100), { ...context(COLUMNS), delimiter, bom: true }));
       await writeFile(path.join(dir, `${name}.csv`), csv);
     }
