@@ -69,6 +69,13 @@ export function edgeRefusal(req: RequestHead, options: EdgeOptions = EDGE_DEFAUL
     return { status: 400, key: "error.http.badEscape" };
   }
   if (method === "OPTIONS" && !isApiPath(path)) return { status: 204, allow: PAGE_METHODS };
+  // Next reads a multipart POST to a page (or to a path no route serves, which renders the
+  // not-found page) as a form submitted without JavaScript to a server action, and answers
+  // 500 when the body is not valid multipart. Our pages call their actions from script only
+  // (with a Next-Action header) and no API route takes multipart, so such a post is refused.
+  if (method === "POST" && !req.headers["next-action"] && isMultipart(req.headers["content-type"])) {
+    return { status: 415, key: "error.http.noFormPosts" };
+  }
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > options.maxBodyBytes) {
     return { status: 413, key: "error.http.tooLarge", params: { limit: options.maxBodyBytes } };
@@ -82,6 +89,10 @@ const HOST_HEADER =
 
 function isHostHeader(value: string | undefined): boolean {
   return value !== undefined && value.length <= 260 && HOST_HEADER.test(value);
+}
+
+function isMultipart(type: string | undefined): boolean {
+  return (type ?? "").trim().toLowerCase().startsWith("multipart/");
 }
 
 function isApiPath(path: string): boolean {

@@ -249,6 +249,7 @@ export const en = {
   "error.http.badRequest": "The request could not be read.",
   "error.http.badEscape": "The address contains an invalid %-escape.",
   "error.http.badHost": "The request needs a Host header naming this server.",
+  "error.http.noFormPosts": "Pages take no form submissions: use the app, or the API under /api.",
   "error.http.badTarget": "The request target must be a path starting with /.",
   "error.http.methodNotAllowed": "{method} is not allowed here. Allowed: {allow}.",
   "error.http.tooLarge": "The request body is too large: at most {limit} bytes.",

@@ -249,6 +249,7 @@ export const ko: Messages = {
   "error.http.badRequest": "요청을 읽을 수 없습니다.",
   "error.http.badEscape": "주소에 잘못된 % 이스케이프가 있습니다.",
   "error.http.badHost": "요청에 이 서버를 가리키는 Host 헤더가 있어야 합니다.",
+  "error.http.noFormPosts": "페이지는 양식 제출을 받지 않습니다. 앱이나 /api 아래의 API를 사용하세요.",
   "error.http.badTarget": "요청 대상은 /로 시작하는 경로여야 합니다.",
   "error.http.methodNotAllowed": "여기서는 {method} 메서드를 사용할 수 없습니다. 허용: {allow}.",
   "error.http.tooLarge": "요청 본문이 너무 큽니다. 최대 {limit}바이트까지 보낼 수 있습니다.",

@@ -45,6 +45,14 @@ describe("edgeRefusal", () => {
     }
   });
 
+  it("refuses a multipart post unless a script calls a server action (415)", () => {
+    const multipart = { "content-type": "multipart/form-data; boundary=x" };
+    expect(edgeRefusal(head("POST", "/login", multipart))?.status).toBe(415);
+    expect(edgeRefusal(head("POST", "/api/export/async%00", { "content-type": "Multipart/Mixed" }))?.status).toBe(415);
+    expect(edgeRefusal(head("POST", "/datasets/1", { ...multipart, "next-action": "abc" }))).toBeNull();
+    expect(edgeRefusal(head("POST", "/datasets/1", { "content-type": "text/plain" }))).toBeNull();
+  });
+
   it("refuses a declared body past the largest any route accepts with 413", () => {
     const over = String(EDGE_DEFAULTS.maxBodyBytes + 1);
     expect(edgeRefusal(head("POST", "/datasets/1", { "content-length": over }))?.status).toBe(413);
