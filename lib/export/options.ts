@@ -185,7 +185,11 @@ export function optionsFromQuery(params: URLSearchParams): Record<string, unknow
       case "start":
       case "end":
       case "date_column": {
-        const range = (options.date_range ?? {}) as Record<string, unknown>;
+        const current = options.date_range;
+        // A `date_range` given as JSON that is not an object stays as it is, for the schema
+        // to refuse: start/end/date_column are not merged into a number or a list.
+        if (current !== undefined && (typeof current !== "object" || current === null || Array.isArray(current))) break;
+        const range = (current ?? {}) as Record<string, unknown>;
         range[key === "date_column" ? "column" : key] = value;
         options.date_range = range;
         break;

@@ -84,6 +84,18 @@ describe("ZExportOptionsSchema", () => {
   });
 });
 
+describe("optionsFromQuery with a date_range that is not an object", () => {
+  it.each(["-1", "[1,2]", "null", '"x"'])(
+    "leaves date_range=%s for the schema to refuse, with start and end",
+    (raw) => {
+      const query = new URLSearchParams({ date_range: raw, start: "2025-01-01", end: "2025-03-31" });
+      const options = optionsFromQuery(query);
+      expect(options.date_range).toEqual(JSON.parse(raw));
+      expect(ZExportOptionsSchema.safeParse(options).success).toBe(false);
+    },
+  );
+});
+
 describe("planExport", () => {
   it("exports every column by default, labels as headers, sensitive ones redacted", () => {
     const plan = planExport(ZExportOptionsSchema.parse({}), dataset, { mayIncludeSensitive: false });
