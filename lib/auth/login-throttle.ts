@@ -8,10 +8,15 @@
 // A successful sign-in gives its attempt back and clears its address's count for that
 // account; a refused attempt never reaches the password check, even with the right one.
 import { createHash } from "node:crypto";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { recordAudit } from "../audit/audit";
 import { config } from "../config";
-import { pgPool } from "../data/pg";
+import {
+  consumePoint,
+  postgresLimiter,
+  secondsUntil,
+  type RateLimiterPostgres,
+  type RateLimiterRes,
+} from "../data/rate-limits";
 import { AppError } from "../errors";
 import { waitMinutes } from "./sign-in-wait";
 
@@ -57,16 +62,7 @@ function limiters(): Limiters {
   const signature = JSON.stringify(settings);
   if (globalForLimits.outportSignInLimiters?.settings !== signature) {
     const duration = settings.windowSeconds;
-    const limiter = (keyPrefix: string, points: number) =>
-      new RateLimiterPostgres({
-        storeClient: pgPool(),
-        storeType: "pool",
-        tableName: "rate_limits", // created by the migrations (prisma/schema.prisma RateLimit)
-        tableCreated: true,
-        keyPrefix,
-        points,
-        duration,
-      });
+    const limiter = (keyPrefix: string, points: number) => postgresLimiter(keyPrefix, points, duration);
     globalForLimits.outportSignInLimiters = {
       settings: signature,
       limiters: {
@@ -90,10 +86,6 @@ const addressKey = (attempt: SignInAttempt) => hashKey(attempt.ip ?? "(unknown)"
 const addressEmailKey = (attempt: SignInAttempt) => hashKey(attempt.ip ?? "(unknown)", attempt.email);
 const accountKey = (attempt: SignInAttempt) => hashKey(attempt.email);
 
-function secondsUntil(res: RateLimiterRes): number {
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-}
-
 async function throttled(attempt: SignInAttempt, limit: SignInLimit, res: RateLimiterRes, firstRefusal: boolean) {
   const retryAfterSeconds = secondsUntil(res);
   // Recorded once per window and counter (the first refusal), not for every refused request.
@@ -105,19 +97,6 @@ async function throttled(attempt: SignInAttempt, limit: SignInLimit, res: RateLi
     });
   }
   return new SignInThrottled(limit, retryAfterSeconds);
-}
-
-/** Consumes a point; the refusal (past the limit) is returned, anything else thrown. */
-async function consume(
-  limiter: RateLimiterPostgres,
-  key: string,
-): Promise<RateLimiterRes | { refused: RateLimiterRes }> {
-  try {
-    return await limiter.consume(key);
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return { refused: rejection };
-    throw rejection;
-  }
 }
 
 /**
@@ -132,13 +111,13 @@ export async function claimSignInAttempt(attempt: SignInAttempt): Promise<void> 
     throw await throttled(attempt, "account", account, false);
   }
 
-  const pair = await consume(limits.addressEmail, addressEmailKey(attempt));
+  const pair = await consumePoint(limits.addressEmail, addressEmailKey(attempt));
   if ("refused" in pair) {
     const first = pair.refused.consumedPoints === config.loginThrottle.perAddressAndEmail + 1;
     throw await throttled(attempt, "address_email", pair.refused, first);
   }
 
-  const address = await consume(limits.address, addressKey(attempt));
+  const address = await consumePoint(limits.address, addressKey(attempt));
   if ("refused" in address) {
     // This attempt was not made: the pair's point goes back.
     await limits.addressEmail.reward(addressEmailKey(attempt), 1);
@@ -157,9 +136,9 @@ export async function signInSucceeded(attempt: SignInAttempt): Promise<void> {
 /** After a failed sign-in: the account counts the address, once per window. */
 export async function signInFailed(attempt: SignInAttempt): Promise<void> {
   const limits = limiters();
-  const newAddress = await consume(limits.accountAddress, addressEmailKey(attempt));
+  const newAddress = await consumePoint(limits.accountAddress, addressEmailKey(attempt));
   if ("refused" in newAddress) return;
-  const account = await consume(limits.account, accountKey(attempt));
+  const account = await consumePoint(limits.account, accountKey(attempt));
   const held = "refused" in account ? account.refused : account;
   if (held.consumedPoints === config.loginThrottle.accountAddresses) {
     await throttled(attempt, "account", held, true);

@@ -1,36 +1,21 @@
 // Export requests per user per minute, counted in PostgreSQL so the limit holds across
 // web processes.
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { config } from "../config";
-import { pgPool } from "../data/pg";
+import { consumePoint, postgresLimiter, secondsUntil, type RateLimiterPostgres } from "../data/rate-limits";
 import { AppError } from "../errors";
 
 const globalForLimits = globalThis as unknown as { outportExportLimiter?: RateLimiterPostgres };
 
 function exportLimiter(): RateLimiterPostgres {
-  globalForLimits.outportExportLimiter ??= new RateLimiterPostgres({
-    storeClient: pgPool(),
-    storeType: "pool",
-    tableName: "rate_limits", // created by the migrations (prisma/schema.prisma RateLimit)
-    tableCreated: true,
-    keyPrefix: "export",
-    points: config.export.requestsPerMinute,
-    duration: 60,
-  });
+  globalForLimits.outportExportLimiter ??= postgresLimiter("export", config.export.requestsPerMinute, 60);
   return globalForLimits.outportExportLimiter;
 }
 
 /** Counts one export request; the one past the limit is refused with 429 and Retry-After. */
 export async function consumeExportRequest(userId: number): Promise<void> {
-  try {
-    await exportLimiter().consume(String(userId));
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      throw new AppError("rate_limited", "error.rateLimited", {
-        retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-      });
-    }
-    throw rejection;
+  const counted = await consumePoint(exportLimiter(), String(userId));
+  if ("refused" in counted) {
+    throw new AppError("rate_limited", "error.rateLimited", { retryAfterSeconds: secondsUntil(counted.refused) });
   }
 }
 

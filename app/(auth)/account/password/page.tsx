@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Image from "next/image";
 import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { LanguageSwitch } from "@/components/layout/language-switch";
 import { SignOutButton } from "@/components/layout/sign-out-button";
@@ -17,24 +17,20 @@ export default async function ChangePasswordPage() {
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(CHANGE_PASSWORD_PATH)}`);
   const { t } = await getTranslator();
   return (
-    <main className="flex min-h-screen flex-col items-center justify-center bg-gradient-to-b from-slate-900 to-slate-700 px-4 py-8">
-      <div className="w-full max-w-sm rounded-2xl bg-white p-6 shadow-xl sm:p-8">
-        <div className="mb-4 flex items-center gap-3">
-          <Image src="/logo.svg" alt="" width={40} height={40} priority />
-          <div className="min-w-0">
-            <h1 className="text-xl font-semibold">{t("password.title")}</h1>
-            <p className="truncate text-sm text-slate-500">{user.email}</p>
-          </div>
-        </div>
-        <p className="mb-4 break-keep text-sm text-slate-700">
-          {user.mustChangePassword ? t("password.required") : t("password.optional")}
-        </p>
-        <ChangePasswordForm minLength={PASSWORD_MIN_LENGTH} />
-      </div>
-      <div className="mt-6 flex items-center gap-4">
-        <LanguageSwitch />
-        <SignOutButton />
-      </div>
-    </main>
+    <AuthCard
+      title={t("password.title")}
+      subtitle={user.email}
+      below={
+        <>
+          <LanguageSwitch />
+          <SignOutButton />
+        </>
+      }
+    >
+      <p className="mb-4 break-keep text-sm text-slate-700">
+        {user.mustChangePassword ? t("password.required") : t("password.optional")}
+      </p>
+      <ChangePasswordForm minLength={PASSWORD_MIN_LENGTH} />
+    </AuthCard>
   );
 }
