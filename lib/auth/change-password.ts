@@ -1,10 +1,12 @@
 // A user changes their own password: the current one proves it is them, the new one is
 // given twice and follows the length rule. The change clears the must-change-password
-// flag and is audited in the same transaction.
+// flag and is audited in the same transaction. Wrong current passwords count as failed
+// sign-ins (lib/auth/login-throttle.ts).
 import { z } from "zod";
 import { recordAudit } from "../audit/audit";
 import { inTransaction, pgPool } from "../data/pg";
 import { AppError, fieldErrorsFromZod } from "../errors";
+import { claimSignInAttempt, signInFailed, signInSucceeded } from "./login-throttle";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "./password";
 
 export const ZChangePasswordSchema = z
@@ -30,7 +32,11 @@ function refuse(field: string, message: string, messageKey: PasswordErrorKey): n
   });
 }
 
-export async function changePassword(user: { id: number }, input: unknown, ip: string | null = null): Promise<void> {
+export async function changePassword(
+  user: { id: number; email: string },
+  input: unknown,
+  ip: string | null = null,
+): Promise<void> {
   const parsed = ZChangePasswordSchema.safeParse(input);
   if (!parsed.success) throw new AppError("invalid", "error.invalid", { errors: fieldErrorsFromZod(parsed.error) });
   const { current_password: current, new_password: next, confirm_password: confirm } = parsed.data;
@@ -49,9 +55,15 @@ export async function changePassword(user: { id: number }, input: unknown, ip: s
   );
   const stored = rows[0];
   if (!stored) throw new AppError("unauthenticated");
+  // The current password is guessed no faster here than at sign-in: the same counters,
+  // claimed before it is checked (past the limit, a 429 with Retry-After).
+  const attempt = { ip, email: user.email.toLowerCase() };
+  await claimSignInAttempt(attempt);
   if (!(await verifyPassword(current, stored.hash))) {
+    await signInFailed(attempt);
     refuse("current_password", "is not the current password", "password.error.wrongCurrent");
   }
+  await signInSucceeded(attempt);
   if (next === current) refuse("new_password", "is the current password", "password.error.sameAsCurrent");
 
   const hash = await hashPassword(next);

@@ -13,6 +13,7 @@ import { changePassword as changePasswordAction } from "@/app/actions/change-pas
 import { startExport } from "@/app/actions/export";
 import { GET as listDatasets } from "@/app/api/datasets/route";
 import { GET as history } from "@/app/api/export/history/route";
+import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { changePassword } from "@/lib/auth/change-password";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
@@ -215,6 +216,22 @@ describe("changing one's password", () => {
     const after = await stored(user.id);
     expect(after.mustChangePassword).toBe(true);
     expect(await verifyPassword(OLD, after.passwordHash)).toBe(true);
+  });
+
+  it("counts wrong current passwords as failed sign-ins: past the limit even the right one is refused", async () => {
+    const user = await flaggedUser();
+    const ip = "198.51.100.77";
+    const wrong = { current_password: "not-it-at-all", new_password: NEW, confirm_password: NEW };
+    for (let i = 0; i < config.loginThrottle.perAddressAndEmail; i++) {
+      expect((await refusal(changePassword(user, wrong, ip))).messageKey).toBe("password.error.wrongCurrent");
+    }
+    const held = await refusal(changePassword(user, { ...wrong, current_password: OLD }, ip));
+    expect(held).toMatchObject({ code: "rate_limited", messageKey: "login.error.throttled" });
+    expect(held.options.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await verifyPassword(OLD, (await stored(user.id)).passwordHash)).toBe(true);
+    // Another address is not held by it.
+    await changePassword(user, { current_password: OLD, new_password: NEW, confirm_password: NEW }, "198.51.100.78");
+    expect((await stored(user.id)).mustChangePassword).toBe(false);
   });
 
   it("refuses new passwords that differ, are too short, too long or the current one", async () => {
