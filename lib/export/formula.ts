@@ -28,19 +28,30 @@ const SKIPPABLE = /[\s\p{Cc}\p{Cf}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u18
 /** Characters that make a CSV field quoted, whatever the file's delimiter. */
 export const CSV_QUOTE_TRIGGERS = /[,;\t|"\r\n]/;
 
-/** Whether the text from `index` on could be read as a formula. */
-function formulaAt(text: string, index: number): boolean {
-  const first = text.charCodeAt(index);
-  if (first === 0x09 || first === 0x0d || first === 0x0a) return true;
+/** Where the first character a spreadsheet would not skip is, from `index` on. */
+function skipFrom(text: string, index: number): number {
   // The common cases without a regular expression: plain spaces, then a letter or digit.
   let at = index;
   while (text.charCodeAt(at) === 0x20) at++;
-  if (at >= text.length) return false;
+  if (at >= text.length) return at;
   const c = text.charCodeAt(at);
-  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return false;
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return at;
   SKIPPABLE.lastIndex = at;
-  const after = SKIPPABLE.exec(text) ? SKIPPABLE.lastIndex : at;
-  return after < text.length && TRIGGER.test(String.fromCodePoint(text.codePointAt(after) as number));
+  return SKIPPABLE.exec(text) ? SKIPPABLE.lastIndex : at;
+}
+
+function startsControl(text: string, index: number): boolean {
+  const first = text.charCodeAt(index);
+  return first === 0x09 || first === 0x0d || first === 0x0a;
+}
+
+function triggerAt(text: string, at: number): boolean {
+  return at < text.length && TRIGGER.test(String.fromCodePoint(text.codePointAt(at) as number));
+}
+
+/** Whether the text from `index` on could be read as a formula. */
+function formulaAt(text: string, index: number): boolean {
+  return startsControl(text, index) || triggerAt(text, skipFrom(text, index));
 }
 
 /** Whether a spreadsheet could read this text as a formula. */
@@ -60,12 +71,25 @@ export function neutralizeFormula(text: string): string {
 export function neutralizeCsvText(text: string): string {
   let out = formulaAt(text, 0) ? "'" : "";
   let from = 0;
+  // The last run of skippable characters scanned, and whether a trigger ends it: a piece
+  // starting inside that run skips to the same place, so a long run of blanks and tabs
+  // (each tab a separator) is scanned once, not once per tab.
+  let runEnd = -1;
+  let runTriggers = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // , ; tab | CR LF (a CRLF is one break)
     if (c !== 0x2c && c !== 0x3b && c !== 0x09 && c !== 0x7c && c !== 0x0d && c !== 0x0a) continue;
     const next = c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
-    if (formulaAt(text, next)) {
+    let formula = startsControl(text, next);
+    if (!formula) {
+      if (next > runEnd) {
+        runEnd = skipFrom(text, next);
+        runTriggers = triggerAt(text, runEnd);
+      }
+      formula = runTriggers;
+    }
+    if (formula) {
       out += `${text.slice(from, next)}'`;
       from = next;
     }
