@@ -16,7 +16,13 @@ import { clientIp, parseCookies } from "../http/request";
 import { mapError } from "../http/error-response";
 import { bodyTooLarge, checkDeclaredLength } from "../http/request-guards";
 import { authOptions } from "./auth-options";
-import { claimSignInAttempt, normalizeEmail, signInFailed, signInSucceeded, SignInThrottled } from "./login-throttle";
+import {
+  claimSignInAttempt,
+  normalizeEmail,
+  signInSucceeded,
+  SignInThrottled,
+  type SignInClaim,
+} from "./login-throttle";
 import { requestOrigin, sameOriginTarget } from "./origin";
 import { throttledErrorCode } from "./sign-in-wait";
 
@@ -162,8 +168,9 @@ function throttledResponse(error: SignInThrottled, origin: string, locale: Local
   );
 }
 
+/** Whether next-auth signed someone in: it sets the session cookie (with a 200 for its client, a 302 for a plain form). */
 function signedIn(response: Response): boolean {
-  return response.status === 200 && response.headers.getSetCookie().some((cookie) => SESSION_COOKIE.test(cookie));
+  return response.status < 400 && response.headers.getSetCookie().some((cookie) => SESSION_COOKIE.test(cookie));
 }
 
 /** GET|POST /api/auth/[...nextauth] */
@@ -189,15 +196,14 @@ export async function handleAuthRequest(req: Request, segments: string[], locale
   // Without both an e-mail and a password nothing is checked, so nothing is counted.
   if (!email || !fields.password) return callNextAuth(req, segments, fields, origin);
 
-  const attempt = { ip: clientIp(req.headers), email };
+  let claim: SignInClaim;
   try {
-    await claimSignInAttempt(attempt);
+    claim = await claimSignInAttempt({ ip: clientIp(req.headers), email });
   } catch (error) {
     if (error instanceof SignInThrottled) return throttledResponse(error, origin, locale);
     throw error;
   }
   const response = await callNextAuth(req, segments, fields, origin);
-  if (signedIn(response)) await signInSucceeded(attempt);
-  else await signInFailed(attempt);
+  if (signedIn(response)) await signInSucceeded(claim);
   return response;
 }

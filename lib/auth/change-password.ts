@@ -6,7 +6,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit";
 import { inTransaction, pgPool } from "../data/pg";
 import { AppError, fieldErrorsFromZod } from "../errors";
-import { claimSignInAttempt, signInFailed, signInSucceeded } from "./login-throttle";
+import { claimSignInAttempt, signInSucceeded } from "./login-throttle";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "./password";
 
 export const ZChangePasswordSchema = z
@@ -57,13 +57,11 @@ export async function changePassword(
   if (!stored) throw new AppError("unauthenticated");
   // The current password is guessed no faster here than at sign-in: the same counters,
   // claimed before it is checked (past the limit, a 429 with Retry-After).
-  const attempt = { ip, email: user.email.toLowerCase() };
-  await claimSignInAttempt(attempt);
+  const claim = await claimSignInAttempt({ ip, email: user.email.toLowerCase() });
   if (!(await verifyPassword(current, stored.hash))) {
-    await signInFailed(attempt);
     refuse("current_password", "is not the current password", "password.error.wrongCurrent");
   }
-  await signInSucceeded(attempt);
+  await signInSucceeded(claim);
   if (next === current) refuse("new_password", "is the current password", "password.error.sameAsCurrent");
 
   const hash = await hashPassword(next);

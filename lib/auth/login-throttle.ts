@@ -5,9 +5,11 @@
 //   - per client address: the guesses one address may spread over many accounts;
 //   - per e-mail, counting the distinct addresses that failed for it: only many addresses
 //     together can hold an account, so a stranger cannot lock someone else out.
-// A successful sign-in gives its attempt back and clears its address's count for that
-// account; a refused attempt never reaches the password check, even with the right one.
+// All three are counted before the password is checked. A successful sign-in gives its
+// attempt back and clears its address's count for that account; a refused attempt never
+// reaches the password check, even with the right one. IPv6 addresses count by their /64.
 import { createHash } from "node:crypto";
+import { isIP } from "node:net";
 import { recordAudit } from "../audit/audit";
 import { config } from "../config";
 import {
@@ -82,8 +84,28 @@ function hashKey(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\n")).digest("hex");
 }
 
-const addressKey = (attempt: SignInAttempt) => hashKey(attempt.ip ?? "(unknown)");
-const addressEmailKey = (attempt: SignInAttempt) => hashKey(attempt.ip ?? "(unknown)", attempt.email);
+/**
+ * The address a counter is kept for: an IPv4 address as it is, an IPv6 address by its /64
+ * (one subscriber's network: whoever holds one has all of its addresses to rotate through).
+ */
+export function throttledAddress(ip: string | null): string {
+  if (!ip || isIP(ip) !== 6) return ip ?? "(unknown)";
+  const [head = "", tail] = ip.toLowerCase().split("::");
+  const groups = (part: string | undefined) => (part ? part.split(":") : []);
+  // A dotted IPv4 tail (::ffff:1.2.3.4 and the like) takes two groups.
+  const count = (list: string[]) => list.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
+  const start = groups(head);
+  const end = groups(tail);
+  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - count(start) - count(end))).fill("0");
+  const all = [...start, ...zeros, ...end];
+  return `${all
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+const addressKey = (attempt: SignInAttempt) => hashKey(throttledAddress(attempt.ip));
+const addressEmailKey = (attempt: SignInAttempt) => hashKey(throttledAddress(attempt.ip), attempt.email);
 const accountKey = (attempt: SignInAttempt) => hashKey(attempt.email);
 
 async function throttled(attempt: SignInAttempt, limit: SignInLimit, res: RateLimiterRes, firstRefusal: boolean) {
@@ -99,17 +121,18 @@ async function throttled(attempt: SignInAttempt, limit: SignInLimit, res: RateLi
   return new SignInThrottled(limit, retryAfterSeconds);
 }
 
-/**
- * Counts one sign-in attempt before its password is checked. Past a limit it throws
- * SignInThrottled, and the password must not be checked.
- */
-export async function claimSignInAttempt(attempt: SignInAttempt): Promise<void> {
-  const limits = limiters();
+/** What an attempt counted, for signInSucceeded to give back. */
+export type SignInClaim = SignInAttempt & { newToAccount: boolean };
 
-  const account = await limits.account.get(accountKey(attempt));
-  if (account && account.consumedPoints >= config.loginThrottle.accountAddresses) {
-    throw await throttled(attempt, "account", account, false);
-  }
+/**
+ * Counts one sign-in attempt before its password is checked — on the address+e-mail and
+ * address counters, and, when the address is new to this account in the window, on the
+ * account's count of addresses. Past a limit it throws SignInThrottled, and the password
+ * must not be checked.
+ */
+export async function claimSignInAttempt(attempt: SignInAttempt): Promise<SignInClaim> {
+  const limits = limiters();
+  const limit = config.loginThrottle.accountAddresses;
 
   const pair = await consumePoint(limits.addressEmail, addressEmailKey(attempt));
   if ("refused" in pair) {
@@ -124,25 +147,41 @@ export async function claimSignInAttempt(attempt: SignInAttempt): Promise<void> 
     const first = address.refused.consumedPoints === config.loginThrottle.perAddress + 1;
     throw await throttled(attempt, "address", address.refused, first);
   }
-}
 
-/** After a successful sign-in: its attempt is given back, its address's count for the account cleared. */
-export async function signInSucceeded(attempt: SignInAttempt): Promise<void> {
-  const limits = limiters();
-  await limits.addressEmail.delete(addressEmailKey(attempt));
-  await limits.address.reward(addressKey(attempt), 1);
-}
-
-/** After a failed sign-in: the account counts the address, once per window. */
-export async function signInFailed(attempt: SignInAttempt): Promise<void> {
-  const limits = limiters();
+  // The account counts this address (once per window) up front too, so that addresses
+  // guessing at once cannot all get past it; an address it counted already is held once
+  // the account has its fill.
   const newAddress = await consumePoint(limits.accountAddress, addressEmailKey(attempt));
-  if ("refused" in newAddress) return;
-  const account = await consumePoint(limits.account, accountKey(attempt));
-  const held = "refused" in account ? account.refused : account;
-  if (held.consumedPoints === config.loginThrottle.accountAddresses) {
-    await throttled(attempt, "account", held, true);
+  const isNew = !("refused" in newAddress);
+  const counted = isNew
+    ? await consumePoint(limits.account, accountKey(attempt))
+    : await limits.account.get(accountKey(attempt));
+  const held = counted && "refused" in counted ? counted.refused : null;
+  const full = !isNew && counted && !("refused" in counted) && counted.consumedPoints >= limit ? counted : null;
+  if (held || full) {
+    await Promise.all([
+      limits.addressEmail.reward(addressEmailKey(attempt), 1),
+      limits.address.reward(addressKey(attempt), 1),
+    ]);
+    const res = (held ?? full) as RateLimiterRes;
+    throw await throttled(attempt, "account", res, held !== null && res.consumedPoints === limit + 1);
   }
+  return { ...attempt, newToAccount: isNew };
+}
+
+/**
+ * After a successful sign-in: its attempt is given back, its address's count for the
+ * account cleared, and the address no longer counts among the account's failing ones.
+ */
+export async function signInSucceeded(claim: SignInClaim): Promise<void> {
+  const limits = limiters();
+  await Promise.all([
+    limits.addressEmail.delete(addressEmailKey(claim)),
+    limits.address.reward(addressKey(claim), 1),
+    ...(claim.newToAccount
+      ? [limits.account.reward(accountKey(claim), 1), limits.accountAddress.delete(addressEmailKey(claim))]
+      : []),
+  ]);
 }
 
 /** Forgets the counters of an address and an e-mail (tests, and an administrator's reset). */

@@ -146,9 +146,12 @@ export async function startEmbeddedPostgres(options: {
   const attempts = options.port === undefined ? Math.max(1, options.attempts ?? DEFAULT_PORT_ATTEMPTS) : 1;
   let nextPort = options.firstPort ?? DEFAULT_FIRST_PORT;
   const taken: number[] = [];
+  // What PostgreSQL writes while it starts, to say why a start failed; kept only until it
+  // is up (the listener stays for the server's life, and a long-running server logs a lot).
   let output = "";
+  let starting = true;
   const onLog = (message: string) => {
-    output += message;
+    if (starting && output.length < 64 * 1024) output += message;
   };
 
   let server: EmbeddedPostgres | undefined;
@@ -189,6 +192,8 @@ export async function startEmbeddedPostgres(options: {
             `or set DATABASE_URL to use another PostgreSQL.`,
     );
   }
+  starting = false;
+  output = "";
   await ensureDatabase(port, database);
 
   const running = server;

@@ -11,6 +11,12 @@ import { BlockList, isIP } from "node:net";
  */
 export const PEER_HEADER = "x-outport-peer";
 
+/**
+ * Set (to "1") by our HTTP server in its own process: only then is PEER_HEADER its word.
+ * Under a bare `next start` a client could send that header itself, so it is not read.
+ */
+export const PEER_HEADER_SET_BY_EDGE = "OUTPORT_EDGE_PEER";
+
 /** The longest textual IP address (an IPv6 address with an IPv4 tail). */
 const MAX_ADDRESS_LENGTH = 45;
 /** How much of X-Forwarded-For is read, from the right: the hops our proxies added. */

@@ -6,7 +6,7 @@
 import { createServer, METHODS, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { translate, type MessageKey, type MessageParams } from "../i18n";
-import { PEER_HEADER } from "./client-address";
+import { PEER_HEADER, PEER_HEADER_SET_BY_EDGE } from "./client-address";
 import { HTTP_METHODS, isHttpMethod } from "./methods";
 import { requestLocale } from "./request";
 
@@ -83,9 +83,9 @@ export function edgeRefusal(req: RequestHead, options: EdgeOptions = EDGE_DEFAUL
   return null;
 }
 
-/** A host name, IPv4 or bracketed IPv6 address, with an optional port. */
+/** A host name (underscores and a final dot allowed, as proxies send them), IPv4 or bracketed IPv6 address, with an optional port. */
 const HOST_HEADER =
-  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+  /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 function isHostHeader(value: string | undefined): boolean {
   return value !== undefined && value.length <= 260 && HOST_HEADER.test(value);
@@ -135,6 +135,8 @@ export function createEdgeServer(options: EdgeOptions = EDGE_DEFAULTS): {
   setHandler: (handler: AppHandler) => void;
 } {
   let handler: AppHandler | undefined;
+  // The app in this process may now take PEER_HEADER as this server's word.
+  process.env[PEER_HEADER_SET_BY_EDGE] = "1";
   const server = createServer({
     requestTimeout: options.requestTimeoutMs,
     headersTimeout: options.headersTimeoutMs,

@@ -2,7 +2,7 @@
 import { AppError, type FieldError } from "../errors";
 import { assertSafeInput, unsafeTextError, unsafeTextFields } from "../text";
 import { LOCALE_COOKIE, negotiateLocale, type Locale } from "../i18n";
-import { clientAddress, PEER_HEADER, trustedProxies } from "./client-address";
+import { clientAddress, PEER_HEADER, PEER_HEADER_SET_BY_EDGE, trustedProxies } from "./client-address";
 
 export function parseCookies(header: string | null | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -40,7 +40,7 @@ function header(headers: HeaderSource, name: string): string | null {
 export function clientIp(headers: HeaderSource): string | null {
   return clientAddress(
     {
-      peer: header(headers, PEER_HEADER),
+      peer: process.env[PEER_HEADER_SET_BY_EDGE] === "1" ? header(headers, PEER_HEADER) : null,
       forwardedFor: header(headers, "x-forwarded-for"),
       realIp: header(headers, "x-real-ip"),
     },

@@ -184,6 +184,20 @@ describe("sign-in throttling under concurrency", () => {
     expect((await attempt(emails[3]!, PASSWORD, address(8))).status).toBe(200);
   });
 
+  it("counts an account's addresses before the password is checked: a burst from many addresses gets no more through", async () => {
+    Object.assign(config.loginThrottle, { accountAddresses: 3 });
+    const email = await account();
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => attempt(email, `guess-${i}`, address(20 + i))),
+    );
+    const checked = burst.filter((outcome) => outcome.status !== 429);
+    expect(checked.length).toBe(3);
+    expect(burst.filter((outcome) => outcome.status === 429).every((outcome) => Number(outcome.retryAfter) > 0)).toBe(
+      true,
+    );
+    expect((await attempt(email, PASSWORD, address(40))).status).toBe(429);
+  });
+
   it("holds an account only after many distinct addresses failed on it", async () => {
     Object.assign(config.loginThrottle, { accountAddresses: 3 });
     const email = await account();

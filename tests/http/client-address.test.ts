@@ -1,5 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { clientAddress, normaliseAddress, parseTrustedProxies, PEER_HEADER } from "@/lib/http/client-address";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  clientAddress,
+  normaliseAddress,
+  parseTrustedProxies,
+  PEER_HEADER,
+  PEER_HEADER_SET_BY_EDGE,
+} from "@/lib/http/client-address";
 import { clientIp } from "@/lib/http/request";
 
 const none = parseTrustedProxies("");
@@ -75,9 +81,20 @@ describe("clientAddress", () => {
 
 describe("clientIp", () => {
   const saved = process.env.OUTPORT_TRUSTED_PROXIES;
+  beforeEach(() => {
+    process.env[PEER_HEADER_SET_BY_EDGE] = "1";
+  });
   afterEach(() => {
     if (saved === undefined) delete process.env.OUTPORT_TRUSTED_PROXIES;
     else process.env.OUTPORT_TRUSTED_PROXIES = saved;
+    delete process.env[PEER_HEADER_SET_BY_EDGE];
+  });
+
+  it("believes the peer header only when our HTTP server runs in this process (not under a bare next start)", () => {
+    delete process.env[PEER_HEADER_SET_BY_EDGE];
+    expect(clientIp(new Headers({ [PEER_HEADER]: "203.0.113.50" }))).toBeNull();
+    process.env[PEER_HEADER_SET_BY_EDGE] = "1";
+    expect(clientIp(new Headers({ [PEER_HEADER]: "203.0.113.50" }))).toBe("203.0.113.50");
   });
 
   it("takes the peer our server reports; forwarded headers only from OUTPORT_TRUSTED_PROXIES", () => {

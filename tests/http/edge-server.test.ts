@@ -40,7 +40,14 @@ describe("edgeRefusal", () => {
     for (const host of [undefined, "", " ", "evil.example/x", "a b", "[::1", "x".repeat(300), "h:99999999"]) {
       expect(edgeRefusal({ method: "GET", url: "/login", headers: { host } })?.status, String(host)).toBe(400);
     }
-    for (const host of ["localhost", "127.0.0.1:3000", "[::1]:3000", "outport.example.com"]) {
+    for (const host of [
+      "localhost",
+      "127.0.0.1:3000",
+      "[::1]:3000",
+      "outport.example.com",
+      "outport_web:3000",
+      "a.example.",
+    ]) {
       expect(edgeRefusal({ method: "GET", url: "/login", headers: { host } }), host).toBeNull();
     }
   });

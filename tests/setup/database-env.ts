@@ -6,6 +6,8 @@ import { stopJobQueue } from "../../lib/jobs/queue";
 
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.NEXTAUTH_SECRET = "outport-test-secret";
+// As under our HTTP server: the tests name the client's address in its peer header.
+process.env.OUTPORT_EDGE_PEER = "1";
 
 afterAll(async () => {
   // A test that queued a job started pg-boss in this process (timers and its own pool).
