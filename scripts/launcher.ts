@@ -16,7 +16,7 @@ import { EmbeddedDatabaseError } from "../lib/data/embedded-postgres";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { planInitialData, type InitialData } from "../lib/data/seed/initial-data";
-import { isDatabaseEmpty, loadInitialData } from "../lib/data/seed/seed";
+import { isDatabaseEmpty, loadInitialData, lockPublishedDemoPasswords } from "../lib/data/seed/seed";
 import { isPortFree } from "../lib/net/ports";
 
 const started = Date.now();
@@ -107,6 +107,14 @@ async function main() {
 
   try {
     if (await isDatabaseEmpty(prisma())) await loadInitialData(prisma(), pgPool(), initialData, log);
+    else if (!initialData.local) {
+      const flagged = await lockPublishedDemoPasswords(pgPool());
+      if (flagged.length > 0) {
+        log(
+          `Reachable by others: ${flagged.join(", ")} still use the README's demo passwords and must change them at sign-in.`,
+        );
+      }
+    }
   } finally {
     await disconnectPrisma();
     await closePgPool();

@@ -50,16 +50,23 @@ export const authOptions: NextAuthOptions = {
         const password = credentials?.password ?? "";
         if (!email || !password || email.length > 320 || password.length > 1024) return null;
         const ip = clientIp(requestHeaders(req?.headers));
-
-        const user = await prisma().user.findUnique({ where: { email } });
-        const passwordOk = await verifyPassword(password, user?.passwordHash);
-        if (!user || !passwordOk || !user.active) {
-          const reason = !user ? "unknown_user" : !passwordOk ? "wrong_password" : "inactive";
-          await recordAudit({ action: "login_failed", actorId: user?.id, details: { email, reason }, ip });
-          return null;
+        try {
+          const user = await prisma().user.findUnique({ where: { email } });
+          const passwordOk = await verifyPassword(password, user?.passwordHash);
+          if (!user || !passwordOk || !user.active) {
+            const reason = !user ? "unknown_user" : !passwordOk ? "wrong_password" : "inactive";
+            await recordAudit({ action: "login_failed", actorId: user?.id, details: { email, reason }, ip });
+            return null;
+          }
+          await recordAudit({ action: "login_succeeded", actorId: user.id, targetId: user.id, ip });
+          return { id: String(user.id), email: user.email, name: user.name, role: user.role };
+        } catch (error) {
+          // next-auth would hand the client this error's message in its `?error=`: the
+          // cause (a database that cannot be reached) is logged here, the client told only
+          // that signing in failed.
+          console.error("Sign-in could not be checked:", error);
+          throw new Error("SignInUnavailable");
         }
-        await recordAudit({ action: "login_succeeded", actorId: user.id, targetId: user.id, ip });
-        return { id: String(user.id), email: user.email, name: user.name, role: user.role };
       },
     }),
   ],

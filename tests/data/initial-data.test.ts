@@ -43,6 +43,13 @@ describe("planInitialData", () => {
     });
   });
 
+  it("takes a loopback app behind a proxy (trusted proxies, a public NEXTAUTH_URL) for a reachable one", () => {
+    const on = (env: Record<string, string>) => planInitialData({ host: "127.0.0.1", embedded: true, env });
+    expect(on({ OUTPORT_TRUSTED_PROXIES: "loopback" })).toMatchObject({ demo: null, local: false });
+    expect(on({ NEXTAUTH_URL: "https://outport.example.com" })).toMatchObject({ demo: null, local: false });
+    expect(on({ NEXTAUTH_URL: "http://localhost:3000" })).toMatchObject({ local: true });
+  });
+
   it("does the same with an external database, even on loopback", () => {
     expect(plan("127.0.0.1", false)).toMatchObject({ demo: null, admin: { password: null, mustChangePassword: true } });
     expect(plan(undefined, false).demo).toBeNull();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
-import { isDatabaseEmpty } from "@/lib/data/seed/seed";
+import { hashPassword } from "@/lib/auth/password";
+import { isDatabaseEmpty, lockPublishedDemoPasswords } from "@/lib/data/seed/seed";
 
 describe("the seeded demo database", () => {
   it("has the four demo users with their roles, all active, their passwords usable as published", async () => {
@@ -98,5 +99,26 @@ describe("the seeded demo database", () => {
     const defs = rows.map((r) => r.indexdef);
     expect(defs.some((d) => /ON public\.records .*\(dataset_id, id\)/.test(d))).toBe(true);
     expect(defs.some((d) => /ON public\.export_jobs .*\(user_id, status\)/.test(d))).toBe(true);
+  });
+
+  it("off loopback, flags the demo accounts that still use their published passwords, and only those", async () => {
+    const client = await pgPool().connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("UPDATE users SET password_hash = $1 WHERE email = 'viewer@outport.local'", [
+        await hashPassword("a password nobody published"),
+      ]);
+      const flagged = await lockPublishedDemoPasswords(client);
+      expect(flagged.sort()).toEqual(["admin@outport.local", "manager2@outport.local", "manager@outport.local"]);
+      const { rows } = await client.query<{ email: string; must: boolean }>(
+        "SELECT email, must_change_password AS must FROM users WHERE email LIKE '%@outport.local' ORDER BY email",
+      );
+      expect(rows.find((r) => r.email === "viewer@outport.local")?.must).toBe(false);
+      expect(rows.find((r) => r.email === "manager@outport.local")?.must).toBe(true);
+      expect(await lockPublishedDemoPasswords(client)).toEqual([]);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
   });
 });

@@ -44,6 +44,14 @@ export function isLoopbackHost(host: string | undefined): boolean {
   );
 }
 
+function isLoopbackUrl(raw: string): boolean {
+  try {
+    return isLoopbackHost(new URL(raw).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function demoSetting(raw: string | undefined): boolean | null {
   if (raw === undefined || raw.trim() === "") return null;
   const value = raw.trim().toLowerCase();
@@ -93,7 +101,11 @@ export function planInitialData(input: {
   const demoAsked = demoSetting(input.env.OUTPORT_DEMO);
   const email = adminEmail(input.env.OUTPORT_ADMIN_EMAIL);
   const password = adminPassword(input.env.OUTPORT_ADMIN_PASSWORD);
-  const local = isLoopbackHost(input.host) && input.embedded;
+  // Behind a proxy (trusted proxies named, or a public NEXTAUTH_URL) the app is reachable by
+  // others even on a loopback address.
+  const publicUrl = input.env.NEXTAUTH_URL ? !isLoopbackUrl(input.env.NEXTAUTH_URL) : false;
+  const local =
+    isLoopbackHost(input.host) && input.embedded && !input.env.OUTPORT_TRUSTED_PROXIES?.trim() && !publicUrl;
 
   const demo = (demoAsked ?? local) ? { mustChangePassword: !local } : null;
   // With the demo, its own admin is there: another one only when one is asked for.

@@ -1,7 +1,7 @@
 // Gives an empty database what planInitialData (./initial-data.ts) decided: the demo data
 // (lib/data/seed/demo-datasets.ts), one admin account, or both.
 import type pg from "pg";
-import { generatePassword, hashPassword } from "../../auth/password";
+import { generatePassword, hashPassword, verifyPassword } from "../../auth/password";
 import { migratedTables } from "../migrate";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { copyRecords } from "../../sources/records/copy-records";
@@ -128,4 +128,28 @@ export async function loadInitialData(
       log(`Created the admin account ${admin.email} with the password in OUTPORT_ADMIN_PASSWORD.`);
     }
   }
+}
+
+/**
+ * Off loopback (the app reachable by others), every demo account still using its published
+ * password must change it at its next sign-in: a database seeded by a local `npm start` and
+ * later served on another HOST is no way around the first-start rule. Returns the e-mails
+ * flagged now.
+ */
+export async function lockPublishedDemoPasswords(pool: Pick<pg.Pool, "query">): Promise<string[]> {
+  const { rows } = await pool.query<{ id: number; email: string; password_hash: string }>(
+    `SELECT id, email, password_hash FROM users WHERE email = ANY($1) AND NOT must_change_password`,
+    [DEMO_USERS.map((user) => user.email)],
+  );
+  const flagged: string[] = [];
+  for (const row of rows) {
+    const demo = DEMO_USERS.find((user) => user.email === row.email);
+    if (!demo || !(await verifyPassword(demo.password, row.password_hash))) continue;
+    await pool.query(`UPDATE users SET must_change_password = true WHERE id = $1 AND password_hash = $2`, [
+      row.id,
+      row.password_hash,
+    ]);
+    flagged.push(row.email);
+  }
+  return flagged;
 }
