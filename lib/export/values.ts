@@ -1,7 +1,7 @@
 // The one place that turns any value into what a file holds: text for CSV, JSON values,
 // Excel cells, Parquet values. It never throws: a value that does not fit its column
 // type is written as faithfully as possible and reported through `warn`.
-import { neutralizeCsvText, neutralizeFormula } from "./formula";
+import { neutralizeCsvText } from "./formula";
 import type { ColumnType } from "./types";
 
 export type Warn = (message: string) => void;
@@ -284,8 +284,13 @@ export function jsonValue(value: unknown, type: ColumnType, { timezone, warn = i
 
 export type ExcelValue = string | number | boolean | Date | null;
 
-/** An Excel cell's value before text is neutralised. */
-function excelCell(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): ExcelValue {
+/**
+ * A value for an Excel cell: numbers as numbers, dates as real dates (wall-clock time in
+ * the time zone, as Excel has none), text as text — never a formula. Text a spreadsheet
+ * could take for one is kept as it is and given the Text cell format by the writer
+ * (formats/xlsx.ts), so it stays text even when someone edits the cell.
+ */
+export function excelValue(value: unknown, type: ColumnType, { timezone, warn = ignore }: ValueOptions): ExcelValue {
   if (value === null || value === undefined) return null;
   switch (type) {
     case "integer":
@@ -310,18 +315,6 @@ function excelCell(value: unknown, type: ColumnType, { timezone, warn = ignore }
     default:
       return anyToText(value);
   }
-}
-
-/**
- * A value for an Excel cell: numbers as numbers, dates as real dates (wall-clock time in
- * the time zone, as Excel has none), text as text — never a formula, and text that a
- * spreadsheet could take for one neutralised as in CSV (formula.ts).
- */
-export function excelValue(value: unknown, type: ColumnType, options: ValueOptions): ExcelValue {
-  const cell = excelCell(value, type, options);
-  if (typeof cell !== "string") return cell;
-  // Digits of a number too large for a double stay digits (a negative one too).
-  return (type === "integer" || type === "number") && PLAIN_NUMBER.test(cell) ? cell : neutralizeFormula(cell);
 }
 
 export type ParquetValue = string | number | bigint | boolean | Date | null;

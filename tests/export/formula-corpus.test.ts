@@ -163,8 +163,9 @@ describe("the formula payload corpus", () => {
       ws.eachRow((row) =>
         row.eachCell((cell) => {
           if (cell.type === ExcelJS.ValueType.Formula) problems.push(`${ws.name}!${cell.address} is a formula`);
-          if (typeof cell.value === "string" && couldRun(cell.value))
-            problems.push(`${ws.name}!${cell.address} ${JSON.stringify(cell.value)}`);
+          // Text that could run is kept as it is, in a Text-format cell (still text when edited).
+          if (typeof cell.value === "string" && couldRun(cell.value) && cell.numFmt !== "@")
+            problems.push(`${ws.name}!${cell.address} ${JSON.stringify(cell.value)} is not a Text cell`);
         }),
       );
     }
@@ -176,8 +177,7 @@ describe("the formula payload corpus", () => {
       // XML has no CR of its own (a lone CR or CRLF comes back as LF) and cannot hold the
       // other C0 controls (exceljs leaves them out).
       const text = p.text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
-      expect([text, `'${text}`]).toContain(value);
-      if (p.safe) expect(value).toBe(text);
+      expect(value).toBe(text);
       expect(data.getCell(i + 2, 2).value).toBe(Number(NUMBERS[i % NUMBERS.length]![1]));
     });
   });

@@ -64,18 +64,21 @@ describe("writeXlsx", () => {
     expect((sheet(workbook, "Data").getCell("A2").value as Date).toISOString()).toBe("2025-05-12T16:28:37.000Z");
   });
 
-  it("keeps formula-looking text as plain text, neutralised as in CSV", async () => {
+  it("keeps formula-looking text as it is, in a Text-format cell that stays text when edited", async () => {
     const { workbook } = await writeAndRead(COLUMNS, SAMPLE);
     const ws = sheet(workbook, "Data");
     for (const [address, text] of [
-      ["A4", "'=1+1"],
-      ["A5", "'@SUM(A1:A2)"],
+      ["A4", "=1+1"],
+      ["A5", "@SUM(A1:A2)"],
     ] as const) {
       const cell = ws.getCell(address);
       expect(cell.value).toBe(text);
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(cell.formula).toBeUndefined();
+      expect(cell.numFmt).toBe("@");
     }
+    // Other text keeps the column's own style.
+    expect(ws.getCell("A6").numFmt).not.toBe("@");
     const formulaCells: string[] = [];
     for (const w of workbook.worksheets) {
       w.eachRow((row) =>

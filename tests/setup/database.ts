@@ -69,7 +69,17 @@ async function copyDatabase(sourceUrl: string, suffix: string): Promise<string> 
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`);
+    // A session that has just been closed can linger a moment on the server, and a
+    // database with a session cannot be a template: wait for it to end.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "55006" || attempt === 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   } finally {
     await client.end();
   }

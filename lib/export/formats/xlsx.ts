@@ -5,7 +5,7 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import type { ColumnType, ExportColumn, ExportInfo, FormatWriter } from "../types";
-import { neutralizeFormula } from "../formula";
+import { startsFormula } from "../formula";
 import { excelValue, formatDateTime, type ExcelValue } from "../values";
 import { columnValueOptions } from "../warnings";
 
@@ -48,13 +48,24 @@ function solid(argb: string): ExcelJS.Fill {
 const HEADER_STYLE: CellStyle = { font: { bold: true, color: { argb: HEADER_FONT } }, fill: solid(HEADER_FILL) };
 const INFO_KEY_STYLE: CellStyle = { font: { bold: true } };
 const INFO_COUNT_STYLE: CellStyle = { numFmt: NUM_FMT.integer };
+// Text a spreadsheet could take for a formula (lib/export/formula.ts) gets the Text cell
+// format ("@"): shown as it is, and still text when someone edits the cell — what CSV
+// can only do with a visible apostrophe.
+const TEXT_FORMAT = "@";
+const HEADER_TEXT_STYLE: CellStyle = { ...HEADER_STYLE, numFmt: TEXT_FORMAT };
+const INFO_TEXT_STYLE: CellStyle = { numFmt: TEXT_FORMAT };
 
 /**
  * Per column, the style of an odd sheet row and of an even (zebra) one. The same objects
  * are given to every cell on purpose: exceljs caches style ids by object identity, so
  * shared objects skip its per-cell style serialisation. They must never be mutated.
  */
-function dataStyles(columns: readonly ExportColumn[]): { odd: CellStyle[]; even: CellStyle[] } {
+function dataStyles(columns: readonly ExportColumn[]): {
+  odd: CellStyle[];
+  even: CellStyle[];
+  textOdd: CellStyle;
+  textEven: CellStyle;
+} {
   const zebra = solid(ZEBRA_FILL);
   const odd: CellStyle[] = [];
   const even: CellStyle[] = [];
@@ -63,7 +74,7 @@ function dataStyles(columns: readonly ExportColumn[]): { odd: CellStyle[]; even:
     odd.push(numFmt ? { numFmt } : {});
     even.push(numFmt ? { numFmt, fill: zebra } : { fill: zebra });
   }
-  return { odd, even };
+  return { odd, even, textOdd: { numFmt: TEXT_FORMAT }, textEven: { numFmt: TEXT_FORMAT, fill: zebra } };
 }
 
 const twoDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -248,8 +259,8 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
     const header = ws.getRow(1);
     columns.forEach((column, i) => {
       const cell = header.getCell(i + 1);
-      cell.value = fitCell(neutralizeFormula(column.header));
-      cell.style = HEADER_STYLE;
+      cell.value = fitCell(column.header);
+      cell.style = startsFormula(column.header) ? HEADER_TEXT_STYLE : HEADER_STYLE;
     });
     header.commit();
     rowsInSheet = 0;
@@ -277,9 +288,10 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
       keyCell.value = key;
       keyCell.style = INFO_KEY_STYLE;
       const valueCell = row.getCell(2);
-      // A title, a filter or a name is text a user chose: neutralised like the data.
-      valueCell.value = fitCell(typeof value === "string" ? neutralizeFormula(value) : value);
+      valueCell.value = fitCell(value);
       if (typeof value === "number") valueCell.style = INFO_COUNT_STYLE;
+      // A title, a filter or a name is text a user chose: kept as text like the data.
+      else if (typeof value === "string" && startsFormula(value)) valueCell.style = INFO_TEXT_STYLE;
       row.commit();
     }
     ws.commit();
@@ -306,12 +318,18 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
           sheet?.commit();
           sheet = openDataSheet();
         }
-        const rowStyles = (rowsInSheet + 2) % 2 === 0 ? styles.even : styles.odd;
+        const even = (rowsInSheet + 2) % 2 === 0;
+        const rowStyles = even ? styles.even : styles.odd;
         const row = sheet.getRow(rowsInSheet + 2);
         rowValues.forEach((value, c) => {
           const cell = row.getCell(c + 1);
           cell.value = value;
-          cell.style = rowStyles[c] as CellStyle;
+          cell.style =
+            typeof value === "string" && startsFormula(value)
+              ? even
+                ? styles.textEven
+                : styles.textOdd
+              : (rowStyles[c] as CellStyle);
         });
         row.commit();
         rowsInSheet += 1;
