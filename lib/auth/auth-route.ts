@@ -14,7 +14,7 @@ import { assertSafeInput } from "../text";
 import type { Locale } from "../i18n";
 import { clientIp, parseCookies } from "../http/request";
 import { mapError } from "../http/error-response";
-import { bodyTooLarge, checkDeclaredLength } from "../http/request-guards";
+import { checkDeclaredLength, limitBody } from "../http/request-guards";
 import { authOptions } from "./auth-options";
 import {
   claimSignInAttempt,
@@ -37,21 +37,7 @@ type Fields = Record<string, string>;
 /** The body as text, refused past the limit without reading the rest. */
 async function readBody(req: Request): Promise<string> {
   checkDeclaredLength(req, AUTH_BODY_LIMIT_BYTES);
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > AUTH_BODY_LIMIT_BYTES) {
-      await reader.cancel();
-      throw bodyTooLarge(AUTH_BODY_LIMIT_BYTES);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return req.body ? limitBody(req, AUTH_BODY_LIMIT_BYTES).text() : "";
 }
 
 /** The body's fields, as next-auth reads them: a form or a JSON object of strings. */

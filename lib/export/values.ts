@@ -7,8 +7,6 @@ import type { ColumnType } from "./types";
 export type Warn = (message: string) => void;
 const ignore: Warn = () => {};
 
-export { neutralizeFormula } from "./formula";
-
 /** JSON.stringify that survives cycles ("[Circular]") and bigint (digits). */
 export function safeJson(value: unknown): string {
   const seen = new WeakSet<object>();

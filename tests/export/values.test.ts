@@ -5,10 +5,10 @@ import {
   formatDateTime,
   isoDateTime,
   jsonValue,
-  neutralizeFormula,
   parquetValue,
   safeJson,
 } from "@/lib/export/values";
+import { neutralizeFormula } from "@/lib/export/formula";
 
 const utc = { timezone: "UTC" };
 
