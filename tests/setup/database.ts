@@ -69,9 +69,14 @@ async function copyDatabase(sourceUrl: string, suffix: string): Promise<string> 
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    // A session that has just been closed can linger a moment on the server, and a
-    // database with a session cannot be a template: wait for it to end.
+    // A database with a session cannot be a template. Nothing of the run uses the seeded
+    // database yet, but a pool's idle connections (Prisma's adapter keeps its own) can
+    // outlive their pool by seconds: end them, and wait for a closing one to go.
     for (let attempt = 1; ; attempt++) {
+      await client.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [from],
+      );
       try {
         await client.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`);
         break;
