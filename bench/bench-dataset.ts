@@ -1,7 +1,7 @@
 // The benchmark datasets: 10 typed columns, 1,000,000 rows (or as many as a benchmark
 // asks for), added once (owned by the admin) and reused by every later run.
 import type pg from "pg";
-import { copyRecords } from "../lib/sources/records/copy-records";
+import { loadDatasetRows } from "../lib/datasets/dataset-rows";
 import type { PrismaClient } from "../lib/generated/prisma/client";
 import { createRandom } from "../lib/data/seed/random";
 
@@ -73,9 +73,7 @@ export async function ensureBenchDataset(
       columns: { create: COLUMNS.map((c, position) => ({ ...c, position })) },
     },
   });
-  await copyRecords(pool, dataset.id, rows(total, 10_000));
-  await db.dataset.update({ where: { id: dataset.id }, data: { recordCount: total } });
-  await pool.query("ANALYZE records");
+  await loadDatasetRows(dataset.id, rows(total, 10_000));
   log(`  added in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return dataset.id;
 }

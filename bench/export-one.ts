@@ -5,28 +5,26 @@ import { closePgPool } from "../lib/data/pg";
 import { ZExportOptionsSchema } from "../lib/export/options";
 import { planExport } from "../lib/export/plan";
 import { runExport } from "../lib/export/run-export";
-import type { ColumnType } from "../lib/export/types";
+import { findDataset } from "../lib/datasets/dataset-store";
 import { datasetSource } from "../lib/sources";
 
-const [format, rowsArg, datasetIdArg, columnsJson] = process.argv.slice(2);
+const [format, rowsArg, datasetIdArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
-const datasetId = Number(datasetIdArg);
-const columns = JSON.parse(columnsJson ?? "[]") as Array<{
-  key: string;
-  label: string;
-  type: ColumnType;
-  sensitive: boolean;
-}>;
+const dataset = await findDataset(Number(datasetIdArg));
+if (!dataset) throw new Error(`no dataset ${datasetIdArg}`);
+const columns = dataset.columns;
 
 const options = ZExportOptionsSchema.parse(
   rows < 1_000_000 ? { filters: [{ column: "ref", op: "lte", value: `B-${String(rows).padStart(7, "0")}` }] } : {},
 );
 const plan = planExport(options, { columns, dateColumn: "day" }, { mayIncludeSensitive: true });
+const source = datasetSource(dataset);
 const started = performance.now();
 const { bytes, stats } = runExport({
   format: format as "csv",
   columns: plan.columns,
-  source: datasetSource({ id: datasetId, categoryColumn: null, dateColumn: "day", columns }).rows(plan),
+  source: source.rows(plan),
+  copyCsv: { open: (dialect) => source.csv(plan, dialect), redacted: plan.columns.map((c) => c.redacted) },
   options,
   info: { datasetTitle: "Benchmark", filters: "none", user: "bench", generatedAt: new Date() },
 });

@@ -25,6 +25,7 @@ export const AUDIT_TARGETS = {
   login_failed: null, // the e-mail given may belong to nobody
   retention_purge: "export_files",
   password_changed: "user",
+  row_value_dropped: "dataset",
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {

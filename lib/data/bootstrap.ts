@@ -1,10 +1,12 @@
 // Brings a database up for a process that owns it (the launcher, `npm run db:seed`,
 // benchmarks): the server at DATABASE_URL when set, otherwise the embedded PostgreSQL
-// under var/; then applies the committed migrations.
+// under var/; then applies the committed migrations and moves any release-1 rows into
+// their typed tables (move-records.ts).
 import path from "node:path";
 import { varDir } from "../config";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { applyMigrations } from "./migrate";
+import { moveRecordsToTypedTables } from "./move-records";
 
 export type OpenDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
 
@@ -25,6 +27,8 @@ export async function openDatabase(log: (line: string) => void): Promise<OpenDat
   try {
     const { applied } = await applyMigrations(db.url);
     if (applied) log("Database migrations applied.");
+    // Release 1's rows, if any are left, into their typed tables (resumes an interrupted move).
+    await moveRecordsToTypedTables(log);
   } catch (error) {
     await db.stop();
     throw error;

@@ -4,7 +4,7 @@
 import { pgPool } from "../data/pg";
 import type { ColumnType } from "../generated/prisma/enums";
 
-export type DatasetColumnInfo = { key: string; label: string; type: ColumnType; sensitive: boolean };
+export type DatasetColumnInfo = { key: string; label: string; type: ColumnType; sensitive: boolean; position: number };
 
 export type DatasetInfo = {
   id: number;
@@ -15,16 +15,19 @@ export type DatasetInfo = {
   recordCount: number;
   dateColumn: string | null;
   categoryColumn: string | null;
+  /** The typed table of its rows (null only before release 1's records are moved). */
+  rowsTable: string | null;
   columns: DatasetColumnInfo[];
   createdAt: Date;
 };
 
 const DATASET_SQL = `
   SELECT d.id, d.title, d.description, d.owner_id AS "ownerId", d.record_count AS "recordCount",
-         d.date_column AS "dateColumn", d.category_column AS "categoryColumn", d.created_at AS "createdAt",
+         d.date_column AS "dateColumn", d.category_column AS "categoryColumn", d.rows_table AS "rowsTable", d.created_at AS "createdAt",
          json_build_object('id', u.id, 'email', u.email, 'name', u.name) AS owner,
          COALESCE((SELECT json_agg(json_build_object('key', c.key, 'label', c.label, 'type', c.type,
-                                                     'sensitive', c.sensitive) ORDER BY c.position)
+                                                     'sensitive', c.sensitive, 'position', c.position)
+                                     ORDER BY c.position)
                      FROM dataset_columns c WHERE c.dataset_id = d.id), '[]'::json) AS columns
     FROM datasets d JOIN users u ON u.id = d.owner_id`;
 

@@ -2,6 +2,7 @@
 // HTTP response, a file). Counts rows for progress, collects value warnings, stops on
 // an AbortSignal, and — being pull-based — reads the database only as fast as bytes leave.
 import { gzip } from "./compress";
+import { writeCsvFromCopy, type CopyCsvDialect } from "./formats/csv-copy";
 import { isGzipped, type ExportFormat } from "./formats";
 import { FORMAT_WRITERS, type FormatWriter, type WriterInput } from "./formats/writers";
 import type { TExportOptions } from "./options";
@@ -19,6 +20,11 @@ export type RunExportInput = {
   format: ExportFormat;
   columns: readonly ExportColumn[];
   source: AsyncIterable<RowBatch>;
+  /**
+   * The same rows as PostgreSQL's CSV (formats/csv-copy.ts says what the query writes), for
+   * a CSV export to take instead of `source`; `redacted` marks the columns that are stand-ins.
+   */
+  copyCsv?: { open: (dialect: CopyCsvDialect) => AsyncIterable<Uint8Array>; redacted: readonly boolean[] };
   options: Pick<TExportOptions, "delimiter" | "bom" | "compression" | "timezone">;
   info: ExportInfo;
   signal?: AbortSignal;
@@ -33,6 +39,7 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
   const stats: ExportStats = { rows: 0, bytes: 0, warningCount: 0, warnings: [] };
   const { signal, onProgress } = input;
   const writer: FormatWriter = FORMAT_WRITERS[input.format];
+  const copyCsv = input.format === "csv" ? input.copyCsv : undefined;
 
   async function* counted(): AsyncGenerator<RowBatch> {
     for await (const batch of input.source) {
@@ -54,13 +61,24 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
 
   async function* bytes(): AsyncGenerator<Uint8Array> {
     signal?.throwIfAborted();
-    const raw = writer.write(counted(), {
-      context,
-      options: input.options,
-      info: input.info,
-      pdf: input.pdf,
-      onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
-    });
+    const raw = copyCsv
+      ? writeCsvFromCopy(copyCsv.open({ delimiter: input.options.delimiter, timezone: input.options.timezone }), {
+          columns: input.columns,
+          redacted: copyCsv.redacted,
+          delimiter: input.options.delimiter,
+          bom: input.options.bom,
+          onRows: (rows) => {
+            stats.rows = rows;
+            onProgress?.(rows);
+          },
+        })
+      : writer.write(counted(), {
+          context,
+          options: input.options,
+          info: input.info,
+          pdf: input.pdf,
+          onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
+        });
     const out = isGzipped(input.format, input.options) ? gzip(raw) : raw;
     for await (const chunk of out) {
       signal?.throwIfAborted();

@@ -8,9 +8,6 @@ import { exportFileName, type ExportFileName } from "./export-file-name";
 import type { JobWarning } from "./export-job-store";
 import type { PreparedExport } from "./prepare-export";
 
-/** Skipped records named in the warnings; the rest are only counted. */
-const KEPT_SKIPS = 20;
-
 export type OpenExportOptions = {
   signal?: AbortSignal;
   onProgress?: (rowsDone: number) => void;
@@ -35,20 +32,17 @@ export function openExport(
   opts: OpenExportOptions = {},
 ): OpenedExport {
   const { format, plan, columns, options, info } = prepared;
+  // Typed storage has no record that cannot become a row; the count stays for the job's record.
   const skipped: OpenedExport["skipped"] = { count: 0, first: [] };
-  const rows = reader.rows(plan, {
-    signal: opts.signal,
-    batchSize: opts.batchSize,
-    onSkip: (recordId) => {
-      skipped.count++;
-      if (skipped.first.length < KEPT_SKIPS)
-        skipped.first.push({ record_id: recordId, message: "job.warning.notAnObject" });
-    },
-  });
+  const rows = reader.rows(plan, { signal: opts.signal, batchSize: opts.batchSize });
   const { bytes, stats } = runExport({
     format,
     columns,
     source: rows,
+    copyCsv: {
+      open: (dialect) => reader.csv(plan, dialect, { signal: opts.signal }),
+      redacted: plan.columns.map((column) => column.redacted),
+    },
     options,
     info,
     pdf: opts.pdf,

@@ -344,6 +344,7 @@ export const en = {
 
   // Changing one's password (required at first sign-in for an account whose password others may know).
   "audit.action.password_changed": "Password changed",
+  "audit.action.row_value_dropped": "Stored value did not fit its column",
   "error.passwordChangeRequired": "Change your password first: open /account/password in the app.",
   "password.title": "Change your password",
   "password.required": "Your account was given a password that others may know. Choose a new one to continue.",

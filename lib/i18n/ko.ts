@@ -344,6 +344,7 @@ export const ko: Messages = {
 
   // Changing one's password (required at first sign-in for an account whose password others may know).
   "audit.action.password_changed": "비밀번호 변경",
+  "audit.action.row_value_dropped": "열 형식에 맞지 않는 저장 값",
   "error.passwordChangeRequired": "먼저 비밀번호를 변경하세요: 앱에서 /account/password 를 여세요.",
   "password.title": "비밀번호 변경",
   "password.required": "이 계정의 비밀번호는 다른 사람이 알고 있을 수 있습니다. 계속하려면 새 비밀번호를 정하세요.",

@@ -2,22 +2,23 @@
 // for a plan, summarised for a report, charted and previewed for the dataset page. The
 // export use cases, the job and the pages talk to this type only; lib/sources/index.ts
 // picks the implementation for a dataset.
+import type { CopyCsvDialect } from "../export/formats/csv-copy";
 import type { ExportPlan } from "../export/plan";
 import type { ColumnType, RowBatch } from "../export/types";
 
 /** What a source needs to know of its dataset. */
 export type SourceDataset = {
   id: number;
+  /** The typed table of its rows (lib/sources/typed/rows-table.ts). */
+  rowsTable: string | null;
   categoryColumn: string | null;
   dateColumn: string | null;
-  columns: ReadonlyArray<{ key: string; sensitive: boolean }>;
+  columns: ReadonlyArray<{ key: string; type: ColumnType; position: number; sensitive: boolean }>;
 };
 
 export type ReadRowsOptions = {
   batchSize?: number;
   signal?: AbortSignal;
-  /** Called for a stored record that cannot become a row (it is skipped, never blanked). */
-  onSkip?: (recordId: number) => void;
 };
 
 export type ChartSeries = { labels: string[]; counts: number[] };
@@ -51,6 +52,8 @@ export type DatasetReader = {
   count(plan: ExportPlan): Promise<number>;
   /** Batches of rows in export order, values in the plan's column order; stops on abort or return(). */
   rows(plan: ExportPlan, options?: ReadRowsOptions): AsyncGenerator<RowBatch>;
+  /** The same rows as PostgreSQL's CSV, as lib/export/formats/csv-copy.ts expects it. */
+  csv(plan: ExportPlan, dialect: CopyCsvDialect, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array>;
   /** Figures of exactly the rows a plan selects: count, numeric statistics, charts. */
   summary(plan: ExportPlan): Promise<ExportSummary>;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileWhere, SqlParams } from "@/lib/sources/records/records-sql";
+import { compileWhere, exportQuery, SqlParams } from "@/lib/sources/typed/typed-sql";
 import { ZExportOptionsSchema } from "@/lib/export/options";
 import { planExport } from "@/lib/export/plan";
 
@@ -11,15 +11,21 @@ const dataset = {
     { key: "created_at", label: "Created", type: "datetime" as const, sensitive: false },
   ],
 };
+const table = {
+  rowsTable: "d7",
+  columns: dataset.columns.map((c, position) => ({ key: c.key, type: c.type, position })),
+};
 
-function where(options: unknown) {
-  const plan = planExport(ZExportOptionsSchema.parse(options), dataset, { mayIncludeSensitive: false });
-  const params = new SqlParams();
-  params.add(1); // dataset id, as the real query does
-  return { sql: compileWhere(plan, params), values: params.values };
+function plan(options: unknown) {
+  return planExport(ZExportOptionsSchema.parse(options), dataset, { mayIncludeSensitive: false });
 }
 
-describe("filters compile to parameterised SQL", () => {
+function where(options: unknown) {
+  const params = new SqlParams();
+  return { sql: compileWhere(table, plan(options), params), values: params.values };
+}
+
+describe("filters compile to typed, parameterised SQL", () => {
   it("never pastes a value into the SQL text", () => {
     const hostile = "x'); DROP TABLE records; --";
     const { sql, values } = where({
@@ -30,16 +36,16 @@ describe("filters compile to parameterised SQL", () => {
     });
     expect(sql).not.toContain("DROP");
     expect(sql).not.toContain("'x");
-    expect(values).toContain(hostile);
+    expect(values).toEqual([hostile, hostile]);
   });
 
-  it("passes column keys as parameters too", () => {
+  it("compares typed columns by generated names, with a typed value", () => {
     const { sql, values } = where({ filters: [{ column: "amount", op: "gt", value: 5 }] });
-    expect(sql).toBe("((CASE WHEN jsonb_typeof(data->$2) = 'number' THEN (data->>$2)::numeric END) > $3::numeric)");
-    expect(values).toEqual([1, "amount", 5]);
+    expect(sql).toBe(`("c1" > $1::numeric)`);
+    expect(values).toEqual([5]);
   });
 
-  it("combines with AND or OR and takes the whole end day of a date-time range", () => {
+  it("combines with AND or OR and takes the whole end day of a date-time range, in UTC", () => {
     const { sql, values } = where({
       date_range: { start: "2025-01-01", end: "2025-01-31" },
       filters: [
@@ -49,12 +55,32 @@ describe("filters compile to parameterised SQL", () => {
       filter_mode: "any",
     });
     expect(sql).toBe(
-      "(data->>$2) >= $3 AND (data->>$4) < $5 AND (starts_with(lower((data->>$6)), lower($7)) OR (CASE WHEN jsonb_typeof(data->$8) = 'number' THEN (data->>$8)::numeric END) = ANY($9::numeric[]))",
+      `"c2" >= $1::timestamptz AND "c2" < $2::timestamptz AND (starts_with(lower("c0"), lower($3::text)) OR "c1" = ANY($4::numeric[]))`,
     );
-    expect(values).toEqual([1, "created_at", "2025-01-01", "created_at", "2025-02-01", "name", "A", "amount", [1, 2]]);
+    expect(values).toEqual(["2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z", "A", [1, 2]]);
   });
 
   it("is TRUE without filters", () => {
     expect(where({}).sql).toBe("TRUE");
+  });
+
+  it("gives COPY its values as transaction settings read once, never as SQL text", () => {
+    const hostile = "O'Brien\"; DROP";
+    const query = exportQuery(table, plan({ filters: [{ column: "name", op: "in", value: [hostile, "b"] }] }), {
+      kind: "csv",
+      timezone: "Asia/Seoul",
+    });
+    expect(query.text).not.toContain("Brien");
+    expect(query.text).not.toContain("Seoul");
+    expect(query.text).toContain(`(SELECT current_setting('outport.p1')::text)`);
+    expect(query.text).toContain(`"c0" = ANY((SELECT current_setting('outport.p2')::text[]))`);
+    expect(query.text).toMatch(/ORDER BY row_id$/);
+    expect(query.settings?.values).toEqual(["Asia/Seoul", `{"O'Brien\\"; DROP","b"}`]);
+  });
+
+  it("refuses a table name it did not make", () => {
+    expect(() => exportQuery({ ...table, rowsTable: 'd1"; DROP' }, plan({}), { kind: "values" })).toThrow(
+      /not a rows table name/,
+    );
   });
 });

@@ -4,7 +4,8 @@ import type pg from "pg";
 import { generatePassword, hashPassword, verifyPassword } from "../../auth/password";
 import { migratedTables } from "../migrate";
 import type { PrismaClient } from "../../generated/prisma/client";
-import { copyRecords } from "../../sources/records/copy-records";
+import { loadDatasetRows } from "../../datasets/dataset-rows";
+import { dropAllRowsTables } from "../../sources/typed/rows-table";
 import { DEMO_DATASETS, DEMO_USERS, demoRows } from "./demo-datasets";
 import type { InitialAdmin, InitialData } from "./initial-data";
 
@@ -21,6 +22,7 @@ export async function isDatabaseEmpty(db: PrismaClient): Promise<boolean> {
 export async function wipeAllData(pool: pg.Pool): Promise<void> {
   const tables = migratedTables().map((name) => `"${name.replaceAll('"', '""')}"`);
   if (tables.length > 0) await pool.query(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY`);
+  await dropAllRowsTables(pool);
 }
 
 /**
@@ -59,7 +61,7 @@ export async function seedDemoData(
         ownerId,
         dateColumn: dataset.dateColumn,
         categoryColumn: dataset.categoryColumn,
-        recordCount: dataset.rows,
+        recordCount: 0,
         columns: {
           create: dataset.columns.map((column, position) => ({
             position,
@@ -71,10 +73,9 @@ export async function seedDemoData(
         },
       },
     });
-    await copyRecords(pool, created.id, demoRows(dataset, BATCH_SIZE));
+    await loadDatasetRows(created.id, demoRows(dataset, BATCH_SIZE));
     log(`  ${dataset.title}: ${dataset.rows.toLocaleString("en")} rows`);
   }
-  await pool.query("ANALYZE records");
   log(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 

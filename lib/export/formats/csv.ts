@@ -5,7 +5,7 @@
 // line chunks are 15× slower.
 import { CSV_QUOTE_TRIGGERS, neutralizeCsvText } from "../formula";
 import { csvText, type ValueOptions } from "../values";
-import type { ColumnType } from "../types";
+import type { ColumnType, ExportColumn } from "../types";
 import { columnValueOptions } from "../warnings";
 import type { FormatWriter } from "../types";
 
@@ -46,7 +46,14 @@ function cellFormatter(
       return (value) =>
         typeof value === "string" && CANONICAL_NUMBER.test(value) ? value : value == null ? "" : general(value);
     case "boolean":
-      return (value) => (value === "true" || value === "false" ? value : value == null ? "" : general(value));
+      return (value) =>
+        typeof value === "boolean"
+          ? String(value)
+          : value === "true" || value === "false"
+            ? value
+            : value == null
+              ? ""
+              : general(value);
     case "date":
       return (value) =>
         typeof value === "string" && ISO_DATE.test(value) ? value : value == null ? "" : general(value);
@@ -55,10 +62,16 @@ function cellFormatter(
   }
 }
 
+/** The header line (without its line end): each column's header as a neutralised text field. */
+export function csvHeader(columns: readonly ExportColumn[], delimiter: string): string {
+  const escape = csvEscaper(delimiter);
+  return columns.map((column) => escape(neutralizeCsvText(column.header))).join(delimiter);
+}
+
 export const writeCsv: FormatWriter<CsvOptions> = async function* (batches, context) {
   const { columns, delimiter, bom, timezone, onWarning } = context;
   const escape = csvEscaper(delimiter);
-  const header = columns.map((column) => escape(csvText(column.header, "string", { timezone }))).join(delimiter);
+  const header = csvHeader(columns, delimiter);
   yield Buffer.from(`${bom ? "\uFEFF" : ""}${header}\r\n`, "utf8");
 
   const { current, options } = columnValueOptions(columns, { timezone, onWarning });

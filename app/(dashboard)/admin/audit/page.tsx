@@ -141,6 +141,7 @@ const ACTION_STYLES: Record<AuditAction, string> = {
   integrity_failure: "bg-red-100 text-red-800",
   retention_purge: "bg-slate-100 text-slate-700",
   password_changed: "bg-sky-100 text-sky-900",
+  row_value_dropped: "bg-amber-100 text-amber-900",
 };
 
 const TARGET_LABELS: Readonly<Record<string, MessageKey>> = {

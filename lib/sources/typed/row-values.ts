@@ -1,0 +1,145 @@
+// The one rule for what a value becomes in a typed column, for every way rows come in
+// (demo data, the benchmark dataset, the move of release 1's records, imports): a field of
+// PostgreSQL's COPY text format, or null with the reason the value does not fit. It never
+// throws and never lets a value PostgreSQL would refuse through, so one bad value cannot
+// fail a load of a million rows.
+import { safeJson } from "../../export/values";
+import type { ColumnType } from "../../export/types";
+
+export type FittedValue = { text: string } | { text: null; reason: string | null };
+
+const NULL_VALUE: FittedValue = { text: null, reason: null };
+const INTEGER = /^[-+]?\d+$/;
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const BIGINT_MAX = 9223372036854775807n;
+const TRUE_WORDS = new Set(["true", "t", "yes", "y", "1"]);
+const FALSE_WORDS = new Set(["false", "f", "no", "n", "0"]);
+// PostgreSQL's numeric keeps up to 131072 digits before the point and 16383 after; a
+// longer number is refused, so it is refused here first.
+const NUMERIC_MAX_LENGTH = 1000;
+
+/** COPY text escaping: backslash, and the characters that end a field or a row. */
+export function copyText(text: string): string {
+  if (!/[\\\n\r\t]/.test(text)) return text;
+  return text.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"));
+}
+
+function refuse(reason: string): FittedValue {
+  return { text: null, reason };
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : safeJson(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function validDate(year: number, month: number, day: number): boolean {
+  if (year < 1 || year > 9999) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text without NUL (PostgreSQL's text cannot hold it) and with U+FFFD for an unpaired surrogate. */
+function storable(text: string): string {
+  const withoutNul = text.includes("\u0000") ? text.replaceAll("\u0000", "") : text;
+  return withoutNul.replace(LONE_SURROGATES, "\uFFFD");
+}
+
+function integerText(value: unknown): FittedValue {
+  let digits: string | null = null;
+  if (typeof value === "number") digits = Number.isInteger(value) ? BigInt(value).toString() : null;
+  else if (typeof value === "bigint") digits = value.toString();
+  else if (typeof value === "string") {
+    const text = value.trim();
+    if (INTEGER.test(text)) digits = BigInt(text).toString();
+    else if (PLAIN_NUMBER.test(text) && Number.isInteger(Number(text)) && text.length < 40)
+      digits = BigInt(Number(text)).toString();
+  }
+  if (digits === null) return refuse(`not a whole number: ${describe(value)}`);
+  const n = BigInt(digits);
+  if (n > BIGINT_MAX || n < -BIGINT_MAX - 1n) return refuse(`out of the 64-bit range: ${describe(value)}`);
+  return { text: digits };
+}
+
+function numberText(value: unknown): FittedValue {
+  if (typeof value === "number") return Number.isFinite(value) ? { text: String(value) } : refuse("not finite");
+  if (typeof value === "bigint") return { text: value.toString() };
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (PLAIN_NUMBER.test(text) && text.length <= NUMERIC_MAX_LENGTH && Number.isFinite(Number(text)))
+      return { text };
+  }
+  return refuse(`not a number: ${describe(value)}`);
+}
+
+function dateText(value: unknown): FittedValue {
+  if (typeof value === "string") {
+    const match = ISO_DATE.exec(value.trim());
+    if (match) {
+      return validDate(Number(match[1]), Number(match[2]), Number(match[3]))
+        ? { text: value.trim() }
+        : refuse(`not a calendar date: ${describe(value)}`);
+    }
+  }
+  const date = instant(value);
+  if (date) return { text: date.toISOString().slice(0, 10) };
+  return refuse(`not a date: ${describe(value)}`);
+}
+
+/** The instant a value names, within years 1–9999, or null. */
+function instant(value: unknown): Date | null {
+  let date: Date | null = null;
+  if (value instanceof Date) date = value;
+  else if (typeof value === "string" && value.trim() !== "") date = new Date(value.trim());
+  else if (typeof value === "number" && Number.isFinite(value)) date = new Date(value);
+  if (!date || Number.isNaN(date.getTime())) return null;
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? date : null;
+}
+
+function dateTimeText(value: unknown): FittedValue {
+  const date = instant(value);
+  return date ? { text: date.toISOString() } : refuse(`not a date-time: ${describe(value)}`);
+}
+
+function booleanText(value: unknown): FittedValue {
+  if (typeof value === "boolean") return { text: value ? "t" : "f" };
+  if (typeof value === "number" && Number.isFinite(value)) return { text: value !== 0 ? "t" : "f" };
+  if (typeof value === "string") {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return { text: "t" };
+    if (FALSE_WORDS.has(word)) return { text: "f" };
+  }
+  return refuse(`not true or false: ${describe(value)}`);
+}
+
+function stringText(value: unknown): FittedValue {
+  if (typeof value === "string") return { text: copyText(storable(value)) };
+  if (typeof value === "object") return { text: copyText(storable(safeJson(value))) };
+  return { text: copyText(String(value)) };
+}
+
+function jsonText(value: unknown): FittedValue {
+  // safeJson writes no NUL escapes PostgreSQL refuses only for \u0000; such a value keeps its text without it.
+  const text = safeJson(typeof value === "string" ? storable(value) : value).replaceAll("\\u0000", "");
+  return text === "" ? refuse(`not JSON: ${describe(value)}`) : { text: copyText(storable(text)) };
+}
+
+const FITTERS: Readonly<Record<ColumnType, (value: unknown) => FittedValue>> = {
+  string: stringText,
+  integer: integerText,
+  number: numberText,
+  date: dateText,
+  datetime: dateTimeText,
+  boolean: booleanText,
+  json: jsonText,
+};
+
+/** A value as a COPY text field of its column's type; null (missing or JSON null) is `\N` with no reason. */
+export function fitValue(value: unknown, type: ColumnType): FittedValue {
+  if (value === null || value === undefined) return NULL_VALUE;
+  return FITTERS[type](value);
+}
