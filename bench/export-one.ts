@@ -24,7 +24,11 @@ const { bytes, stats } = runExport({
   format: format as "csv",
   columns: plan.columns,
   source: source.rows(plan),
-  copyCsv: { open: (dialect) => source.csv(plan, dialect), redacted: plan.columns.map((c) => c.redacted) },
+  copy: {
+    csv: (dialect) => source.csv(plan, dialect),
+    text: () => source.text(plan),
+    redacted: plan.columns.map((c) => c.redacted),
+  },
   options,
   info: { datasetTitle: "Benchmark", filters: "none", user: "bench", generatedAt: new Date() },
 });

@@ -102,7 +102,8 @@ async function moveDataset(
     );
   });
   await finishLoad(pool, rowsTable);
-  if (logged > LOGGED_WARNINGS) log(`  ${dataset.title}: … and ${logged - LOGGED_WARNINGS} more (all in the audit trail)`);
+  if (logged > LOGGED_WARNINGS)
+    log(`  ${dataset.title}: … and ${logged - LOGGED_WARNINGS} more (all in the audit trail)`);
   report.datasets++;
 }
 

@@ -3,6 +3,7 @@
 // an AbortSignal, and — being pull-based — reads the database only as fast as bytes leave.
 import { gzip } from "./compress";
 import { writeCsvFromCopy, type CopyCsvDialect } from "./formats/csv-copy";
+import { writeJsonFromCopy, writeNdjsonFromCopy } from "./formats/json-copy";
 import { isGzipped, type ExportFormat } from "./formats";
 import { FORMAT_WRITERS, type FormatWriter, type WriterInput } from "./formats/writers";
 import type { TExportOptions } from "./options";
@@ -21,10 +22,16 @@ export type RunExportInput = {
   columns: readonly ExportColumn[];
   source: AsyncIterable<RowBatch>;
   /**
-   * The same rows as PostgreSQL's CSV (formats/csv-copy.ts says what the query writes), for
-   * a CSV export to take instead of `source`; `redacted` marks the columns that are stand-ins.
+   * The same rows as PostgreSQL writes them with COPY, for the formats that take them so
+   * instead of `source`: its CSV for CSV (formats/csv-copy.ts says what the query writes),
+   * its text format for JSON and NDJSON (formats/json-copy.ts). `redacted` marks the
+   * columns that hold stand-ins.
    */
-  copyCsv?: { open: (dialect: CopyCsvDialect) => AsyncIterable<Uint8Array>; redacted: readonly boolean[] };
+  copy?: {
+    csv: (dialect: CopyCsvDialect) => AsyncIterable<Uint8Array>;
+    text: () => AsyncIterable<Uint8Array>;
+    redacted: readonly boolean[];
+  };
   options: Pick<TExportOptions, "delimiter" | "bom" | "compression" | "timezone">;
   info: ExportInfo;
   signal?: AbortSignal;
@@ -39,7 +46,7 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
   const stats: ExportStats = { rows: 0, bytes: 0, warningCount: 0, warnings: [] };
   const { signal, onProgress } = input;
   const writer: FormatWriter = FORMAT_WRITERS[input.format];
-  const copyCsv = input.format === "csv" ? input.copyCsv : undefined;
+  const { copy, format } = input;
 
   async function* counted(): AsyncGenerator<RowBatch> {
     for await (const batch of input.source) {
@@ -61,24 +68,30 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
 
   async function* bytes(): AsyncGenerator<Uint8Array> {
     signal?.throwIfAborted();
-    const raw = copyCsv
-      ? writeCsvFromCopy(copyCsv.open({ delimiter: input.options.delimiter, timezone: input.options.timezone }), {
-          columns: input.columns,
-          redacted: copyCsv.redacted,
-          delimiter: input.options.delimiter,
-          bom: input.options.bom,
-          onRows: (rows) => {
-            stats.rows = rows;
-            onProgress?.(rows);
-          },
-        })
-      : writer.write(counted(), {
-          context,
-          options: input.options,
-          info: input.info,
-          pdf: input.pdf,
-          onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
-        });
+    const onRows = (rows: number) => {
+      stats.rows = rows;
+      onProgress?.(rows);
+    };
+    const fromCopy = { columns: input.columns, redacted: copy?.redacted ?? [], onRows };
+    const valueInput = { ...fromCopy, timezone: input.options.timezone, onWarning: context.onWarning };
+    const raw =
+      copy && format === "csv"
+        ? writeCsvFromCopy(copy.csv({ delimiter: input.options.delimiter, timezone: input.options.timezone }), {
+            ...fromCopy,
+            delimiter: input.options.delimiter,
+            bom: input.options.bom,
+          })
+        : copy && format === "json"
+          ? writeJsonFromCopy(copy.text(), valueInput)
+          : copy && format === "ndjson"
+            ? writeNdjsonFromCopy(copy.text(), valueInput)
+            : writer.write(counted(), {
+                context,
+                options: input.options,
+                info: input.info,
+                pdf: input.pdf,
+                onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
+              });
     const out = isGzipped(input.format, input.options) ? gzip(raw) : raw;
     for await (const chunk of out) {
       signal?.throwIfAborted();

@@ -39,8 +39,9 @@ export function openExport(
     format,
     columns,
     source: rows,
-    copyCsv: {
-      open: (dialect) => reader.csv(plan, dialect, { signal: opts.signal }),
+    copy: {
+      csv: (dialect) => reader.csv(plan, dialect, { signal: opts.signal }),
+      text: () => reader.text(plan, { signal: opts.signal }),
       redacted: plan.columns.map((column) => column.redacted),
     },
     options,

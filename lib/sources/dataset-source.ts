@@ -52,6 +52,8 @@ export type DatasetReader = {
   count(plan: ExportPlan): Promise<number>;
   /** Batches of rows in export order, values in the plan's column order; stops on abort or return(). */
   rows(plan: ExportPlan, options?: ReadRowsOptions): AsyncGenerator<RowBatch>;
+  /** The same rows in PostgreSQL's COPY text format, in UTC with ISO dates (lib/export/formats/json-copy.ts). */
+  text(plan: ExportPlan, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array>;
   /** The same rows as PostgreSQL's CSV, as lib/export/formats/csv-copy.ts expects it. */
   csv(plan: ExportPlan, dialect: CopyCsvDialect, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array>;
   /** Figures of exactly the rows a plan selects: count, numeric statistics, charts. */

@@ -3,43 +3,21 @@
 // and split, instead of the driver's one string per value. The values take the shapes the
 // export engine reads (lib/export/values.ts): text as text, numbers as their digits, true and
 // false, dates `YYYY-MM-DD`, date-times `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the session is in UTC).
+import { unescapeCopyText, utcDateTimeText } from "../../export/formats/json-copy";
 import type { ColumnType, RowBatch } from "../../export/types";
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  v: "\v",
-  "\\": "\\",
-};
-
-function unescape(field: string): string {
-  return field.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, code: string) => {
-    if (code.length > 1 && code[0] === "x") return String.fromCharCode(parseInt(code.slice(1), 16));
-    if (/^[0-7]/.test(code)) return String.fromCharCode(parseInt(code, 8));
-    return ESCAPES[code] ?? code;
-  });
-}
-
 type Convert = (field: string) => unknown;
-
-/** `2024-03-05 12:34:56.5+00` → `2024-03-05T12:34:56.5Z`. */
-function utcDateTime(field: string): string {
-  return field.endsWith("+00") ? `${field.slice(0, 10)}T${field.slice(11, -3)}Z` : field;
-}
 
 function converter(type: ColumnType | "redacted"): Convert {
   switch (type) {
     case "boolean":
       return (field) => (field === "t" ? true : field === "f" ? false : field);
     case "datetime":
-      return utcDateTime;
+      return utcDateTimeText;
     case "string":
     case "json":
     case "redacted":
-      return (field) => (field.includes("\\") ? unescape(field) : field);
+      return unescapeCopyText;
     default:
       return (field) => field;
   }

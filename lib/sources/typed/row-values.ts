@@ -69,8 +69,7 @@ function numberText(value: unknown): FittedValue {
   if (typeof value === "bigint") return { text: value.toString() };
   if (typeof value === "string") {
     const text = value.trim();
-    if (PLAIN_NUMBER.test(text) && text.length <= NUMERIC_MAX_LENGTH && Number.isFinite(Number(text)))
-      return { text };
+    if (PLAIN_NUMBER.test(text) && text.length <= NUMERIC_MAX_LENGTH && Number.isFinite(Number(text))) return { text };
   }
   return refuse(`not a number: ${describe(value)}`);
 }

@@ -77,7 +77,13 @@ async function* onPool(pool: pg.Pool, copier: Copier, signal?: AbortSignal): Asy
 function csvStyle(table: RowsTableRef, plan: ExportPlan, dialect: CopyCsvDialect, signal?: AbortSignal) {
   const delimiter = COPY_DELIMITERS[dialect.delimiter];
   if (!delimiter) throw new Error(`no COPY delimiter for ${JSON.stringify(dialect.delimiter)}`);
-  return planCopy(table, plan, { kind: "csv", timezone: dialect.timezone }, `(FORMAT csv, DELIMITER ${delimiter})`, signal);
+  return planCopy(
+    table,
+    plan,
+    { kind: "csv", timezone: dialect.timezone },
+    `(FORMAT csv, DELIMITER ${delimiter})`,
+    signal,
+  );
 }
 
 function valueRows(
@@ -196,11 +202,8 @@ export function typedSource(dataset: SourceDataset, pool: pg.Pool = pgPool()): D
   return {
     count: (plan) => count(pool, table, plan),
     rows: (plan, { batchSize, signal }: ReadRowsOptions = {}) =>
-      valueRows(
-        onPool(pool, planCopy(table, plan, { kind: "values" }, "", signal), signal),
-        plan,
-        batchSize,
-      ),
+      valueRows(onPool(pool, planCopy(table, plan, { kind: "values" }, "", signal), signal), plan, batchSize),
+    text: (plan, { signal } = {}) => onPool(pool, planCopy(table, plan, { kind: "values" }, "", signal), signal),
     csv: (plan, dialect, { signal } = {}) => onPool(pool, csvStyle(table, plan, dialect, signal), signal),
     summary: (plan) => summarise(pool, dataset, table, plan),
     charts: (columns) => charts(pool, table, null, columns),
@@ -215,6 +218,7 @@ export function typedSource(dataset: SourceDataset, pool: pg.Pool = pgPool()): D
           count: (plan) => count(client, table, plan),
           rows: (plan, { batchSize, signal }: ReadRowsOptions = {}) =>
             valueRows(planCopy(table, plan, { kind: "values" }, "", signal)(client, state), plan, batchSize),
+          text: (plan, { signal } = {}) => planCopy(table, plan, { kind: "values" }, "", signal)(client, state),
           csv: (plan, dialect, { signal } = {}) => csvStyle(table, plan, dialect, signal)(client, state),
           summary: (plan) => summarise(client, dataset, table, plan),
         };

@@ -1,0 +1,194 @@
+// The COPY paths write exactly the files the value writers write. Every format that takes
+// PostgreSQL's COPY output as bytes (CSV from its CSV, JSON and NDJSON from its text
+// format: lib/export/formats/csv-copy.ts, json-copy.ts) is compared byte for byte with the
+// value writers (formats/csv.ts, json.ts) over the same rows, for the whole formula payload
+// corpus and for text built to hit every escape: quotes, every separator, CR/LF, tabs,
+// backslashes, control characters, invisible and full-width characters, 한글 and emoji.
+// The value writers are the ones the engine tests read back and the OWASP tests check, so
+// equal bytes carry those proofs over to the COPY paths.
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { prisma } from "@/lib/data/prisma";
+import { loadDatasetRows } from "@/lib/datasets/dataset-rows";
+import { findDataset, type DatasetInfo } from "@/lib/datasets/dataset-store";
+import { ZExportOptionsSchema } from "@/lib/export/options";
+import { planExport } from "@/lib/export/plan";
+import { runExport } from "@/lib/export/run-export";
+import { datasetSource } from "@/lib/sources";
+import { parseCsv } from "../helpers/csv-parse";
+import { FORMULA_PAYLOADS } from "../helpers/formula-payloads";
+
+process.env.DATABASE_URL = inject("databaseUrl");
+
+const PIECES = [
+  "a",
+  "=",
+  "+",
+  "-",
+  "@",
+  " ",
+  "\t",
+  "\r",
+  "\n",
+  "\r\n",
+  ",",
+  ";",
+  "|",
+  '"',
+  "'",
+  "\\",
+  "\\N",
+  "\\.",
+  "\u000b",
+  "\u0001",
+  "\u001f",
+  "\u007f",
+  "\u00a0",
+  "\u200b",
+  "\ufeff",
+  "\u3000",
+  "＝",
+  "－",
+  "한",
+  "中",
+  "é",
+  "😀",
+  "1",
+  "0.5",
+  "{",
+  "}",
+  "[",
+  "]",
+  ":",
+  "null",
+  "true",
+];
+
+function* generated(count: number): Generator<string> {
+  let seed = 20261201;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < count; i++) {
+    let text = "";
+    const length = Math.floor(next() * 6);
+    for (let j = 0; j < length; j++) text += PIECES[Math.floor(next() * PIECES.length)];
+    yield text;
+  }
+}
+
+const TEXTS = [...FORMULA_PAYLOADS.map((p) => p.text), ...generated(3000), "", " ", "\\.", '""', "a\\b"];
+
+let dataset: DatasetInfo;
+
+beforeAll(async () => {
+  const owner = await prisma().user.findFirstOrThrow({ where: { role: "admin" }, orderBy: { id: "asc" } });
+  const created = await prisma().dataset.create({
+    data: {
+      title: `COPY paths ${Date.now()}`,
+      ownerId: owner.id,
+      dateColumn: "day",
+      columns: {
+        create: [
+          { position: 0, key: "text", label: '=Text, "quoted"', type: "string" },
+          { position: 1, key: "n", label: "N", type: "number" },
+          { position: 2, key: "i", label: "I", type: "integer" },
+          { position: 3, key: "day", label: "Day", type: "date" },
+          { position: 4, key: "at", label: "At", type: "datetime" },
+          { position: 5, key: "ok", label: "OK", type: "boolean" },
+          { position: 6, key: "doc", label: "Doc", type: "json" },
+          { position: 7, key: "secret", label: "Secret", type: "string", sensitive: true },
+        ],
+      },
+    },
+  });
+  const numbers = [0, -0.5, 1234.5, -12, 1e-7, 123456789012345.6, 0.1, 9007199254740993, 1e21, 2.5e-5];
+  const integers = [0, -5, 42, 9007199254740993n, -9223372036854775807n, 123456789012345];
+  await loadDatasetRows(created.id, [
+    TEXTS.map((text, i) => ({
+      text,
+      n: i % 11 === 10 ? null : numbers[i % numbers.length],
+      i: i % 7 === 6 ? null : integers[i % integers.length],
+      day: i % 5 === 4 ? null : `20${String(10 + (i % 15)).padStart(2, "0")}-0${1 + (i % 9)}-1${i % 10}`,
+      at:
+        i % 6 === 5
+          ? null
+          : new Date(Date.UTC(2024, i % 12, 1 + (i % 28), i % 24, i % 60, i % 60, i % 3 === 0 ? 250 : 0)),
+      ok: i % 3 === 2 ? null : i % 2 === 0,
+      doc: i % 4 === 0 ? { text, list: [1, "=2", null] } : i % 4 === 1 ? text : null,
+      secret: i % 2 === 0 ? text : null,
+    })),
+  ]);
+  dataset = (await findDataset(created.id))!;
+});
+
+async function exportBytes(format: "csv" | "json" | "ndjson", raw: unknown, viaCopy: boolean, sensitive: boolean) {
+  const options = ZExportOptionsSchema.parse(raw);
+  const plan = planExport(options, dataset, { mayIncludeSensitive: sensitive });
+  const source = datasetSource(dataset);
+  const { bytes, stats } = runExport({
+    format,
+    columns: plan.columns,
+    source: source.rows(plan),
+    copy: viaCopy
+      ? {
+          csv: (dialect) => source.csv(plan, dialect),
+          text: () => source.text(plan),
+          redacted: plan.columns.map((c) => c.redacted),
+        }
+      : undefined,
+    options,
+    info: { datasetTitle: "COPY", filters: "", user: "test", generatedAt: new Date(0) },
+  });
+  const parts: Buffer[] = [];
+  for await (const chunk of bytes) parts.push(Buffer.from(chunk));
+  return { bytes: Buffer.concat(parts), stats };
+}
+
+const VARIANTS: Array<[string, unknown]> = [
+  ["defaults", {}],
+  ["semicolons, no BOM", { delimiter: ";", bom: false }],
+  ["tabs, Seoul", { delimiter: "\t", timezone: "Asia/Seoul" }],
+  [
+    "New York, gzip off, a filter",
+    { timezone: "America/New_York", filters: [{ column: "ok", op: "ne", value: true }] },
+  ],
+];
+
+describe("the COPY paths write the value writers' files", () => {
+  for (const format of ["csv", "json", "ndjson"] as const) {
+    for (const [name, options] of VARIANTS) {
+      for (const sensitive of [true, false]) {
+        it(`${format}, ${name}${sensitive ? "" : ", redacted"}`, async () => {
+          const values = await exportBytes(format, options, false, sensitive);
+          const copied = await exportBytes(format, options, true, sensitive);
+          expect(values.stats.rows).toBeGreaterThan(0);
+          expect(copied.stats.rows).toBe(values.stats.rows);
+          if (!copied.bytes.equals(values.bytes)) {
+            let at = 0;
+            while (copied.bytes[at] === values.bytes[at]) at++;
+            const around = (b: Buffer) => JSON.stringify(b.subarray(Math.max(0, at - 60), at + 60).toString());
+            expect(around(copied.bytes)).toBe(around(values.bytes));
+          }
+          expect(copied.bytes.equals(values.bytes)).toBe(true);
+        });
+      }
+    }
+  }
+
+  it("reads back: every text cell of the CSV is the payload, neutralised where it could run", async () => {
+    const { bytes } = await exportBytes("csv", { columns: ["text"] }, true, true);
+    const rows = parseCsv(bytes.toString("utf8").replace(/^\uFEFF/, ""));
+    expect(rows).toHaveLength(TEXTS.length + 1);
+    expect(rows[0]).toEqual(['\'=Text, "quoted"']);
+    TEXTS.forEach((text, i) => {
+      const cell = rows[i + 1]![0]!;
+      expect(cell === text || cell.replaceAll("'", "") === text.replaceAll("'", "")).toBe(true);
+      expect(/^[=+\-@\t\r]/.test(cell)).toBe(false);
+    });
+  });
+
+  it("writes JSON that parses back to every payload", async () => {
+    const { bytes } = await exportBytes("json", { columns: ["text", "doc"] }, true, true);
+    const rows = JSON.parse(bytes.toString("utf8")) as Array<{ text: string; doc: unknown }>;
+    expect(rows.map((r) => r.text)).toEqual(TEXTS);
+    expect(rows[0]!.doc).toEqual({ text: TEXTS[0], list: [1, "=2", null] });
+  });
+});
