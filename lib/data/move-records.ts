@@ -5,7 +5,10 @@
 // that does not fit its column's type becomes null in the row, with a warning in the log
 // and a `row_value_dropped` audit event that names the row and keeps the value. A record
 // that is not a JSON object (release 1 skipped those in every export) becomes no row, and
-// its audit event keeps it whole. Run after the migrations by openDatabase (bootstrap.ts).
+// its audit event keeps it whole. Fields are read as the text release 1 exported, so a big
+// number keeps its digits; a warning on a sensitive column does not print the value (the
+// audit trail, for admins, keeps it). Each batch holds an advisory lock on its dataset, so
+// two processes starting at once take turns. Run after the migrations by openDatabase (bootstrap.ts).
 import type pg from "pg";
 import { recordAudit } from "../audit/audit";
 import { storedColumns } from "../datasets/dataset-rows";

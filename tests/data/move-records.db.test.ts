@@ -496,3 +496,33 @@ describe("an interrupted move", () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe("the move's log", () => {
+  it("names a dropped value of a sensitive column without printing it; the audit keeps it", async () => {
+    const created = await release1Dataset(
+      "Sensitive numbers",
+      adminUser.id,
+      [
+        { key: "day", label: "Day", type: "date" },
+        { key: "pin", label: "PIN", type: "integer", sensitive: true },
+        { key: "qty", label: "Quantity", type: "integer" },
+      ],
+      [`{"day": "2024-01-01", "pin": "s3cr3t-pin", "qty": "visible-qty"}`],
+    );
+    const lines: string[] = [];
+    await moveRecordsToTypedTables((line) => lines.push(line));
+    const log = lines.join("\n");
+    expect(log).toContain(`row ${created.ids[0]}, column pin`);
+    expect(log).not.toContain("s3cr3t");
+    expect(log).toContain("visible-qty");
+    const { rows } = await pgPool().query(
+      `SELECT details->>'column' AS column, details->>'value' AS value FROM audit_events
+        WHERE action = 'row_value_dropped' AND target_id = $1 ORDER BY details->>'column'`,
+      [String(created.id)],
+    );
+    expect(rows).toEqual([
+      { column: "pin", value: "s3cr3t-pin" },
+      { column: "qty", value: "visible-qty" },
+    ]);
+  });
+});
