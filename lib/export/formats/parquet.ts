@@ -144,6 +144,72 @@ function planColumn(type: ColumnType, name: string): ColumnPlan {
   }
 }
 
+const DIGITS = /^-?\d{1,18}$/;
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (the civil-calendar formula). */
+function civilDays(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The cell of a value already in the shape the database hands over (digits, a number's
+ * text, true/false, `YYYY-MM-DD`, a UTC `…T…Z`, text), without the general conversion;
+ * undefined for anything else, which then goes through parquetValue and warns as it must.
+ */
+function fastCell(type: ColumnType): (value: unknown) => Cell | undefined {
+  switch (type) {
+    case "integer":
+      return (value) => (typeof value === "string" && DIGITS.test(value) ? BigInt(value) : undefined);
+    case "number":
+      return (value) => {
+        if (typeof value !== "string" || value === "") return undefined;
+        const n = +value;
+        return Number.isFinite(n) ? n : undefined;
+      };
+    case "boolean":
+      return (value) => (typeof value === "boolean" ? value : undefined);
+    case "date":
+      return (value) => {
+        if (typeof value !== "string" || value.length !== 10 || value[4] !== "-" || value[7] !== "-") return undefined;
+        const [year, month, day] = [digitsAt(value, 0, 4), digitsAt(value, 5, 2), digitsAt(value, 8, 2)];
+        const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > (month === 2 && !leap ? 28 : MONTH_DAYS[month - 1]!))
+          return undefined;
+        return civilDays(year, month, day);
+      };
+    case "datetime":
+      return (value) => {
+        if (typeof value !== "string" || !CANONICAL_UTC.test(value)) return undefined;
+        const ms = value.length > 20 ? Number(`${value.slice(20, -1)}000`.slice(0, 3)) : 0;
+        const days = civilDays(digitsAt(value, 0, 4), digitsAt(value, 5, 2), digitsAt(value, 8, 2));
+        const seconds = digitsAt(value, 11, 2) * 3600 + digitsAt(value, 14, 2) * 60 + digitsAt(value, 17, 2);
+        return days * DAY_MS + seconds * 1000 + ms;
+      };
+    case "string":
+      return (value) => (typeof value === "string" ? value : undefined);
+    default:
+      return () => undefined;
+  }
+}
+
 /** ParquetWriter finds a column by name (first match wins), so names must be unique. */
 function uniqueNames(headers: readonly string[]): string[] {
   const used = new Set<string>();
@@ -176,9 +242,10 @@ export const writeParquet: FormatWriter<ParquetOptions> = async function* writeP
   const encodeSchema = [rootElement(plans.length), ...plans.map((plan) => plan.encodeAs)];
 
   const writer = new ByteWriter();
-  const parquet = new ParquetWriter({ writer, schema: encodeSchema, createdBy: "Outport" });
+  const parquet = new ParquetWriter({ writer, schema: encodeSchema, createdBy: "Outport", statistics: false });
 
   const cellOptions = columnValueOptions(columns, { timezone, onWarning });
+  const fast = columns.map((column) => fastCell(column.type));
   let cells: Cell[][] = plans.map(() => []);
   let buffered = 0;
 
@@ -203,6 +270,11 @@ export const writeParquet: FormatWriter<ParquetOptions> = async function* writeP
     for (const values of batch) {
       cellOptions.current.row++;
       for (let i = 0; i < plans.length; i++) {
+        const cell = fast[i]!(values[i]);
+        if (cell !== undefined) {
+          cells[i]!.push(cell);
+          continue;
+        }
         const options = cellOptions.options[i]!;
         const value = parquetValue(values[i], (columns[i] as ExportColumn).type, options);
         (cells[i] as Cell[]).push((plans[i] as ColumnPlan).toCell(value, options.warn));
