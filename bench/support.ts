@@ -11,6 +11,7 @@ import { varDir } from "../lib/config";
 import { openDatabase, type OpenDatabase } from "../lib/data/bootstrap";
 import { isOrphan } from "../lib/data/embedded-postgres";
 import { runningEmbeddedUrl, runningPostmaster } from "../lib/data/embedded-server";
+import { isPortFree } from "../lib/net/ports";
 
 /**
  * The database for a benchmark: DATABASE_URL when set; else the embedded PostgreSQL under
@@ -101,18 +102,37 @@ export type RunningApp = {
   stop: () => Promise<void>;
 };
 
-/** `npm start` (the built app) on its own port against the given database. */
+/**
+ * The built app (scripts/server.ts, as the launcher runs it) on its own port against the
+ * given database, which the benchmark has already opened and migrated. Not the launcher:
+ * handed a DATABASE_URL it counts the database as not its own and locks the demo accounts
+ * still on their published passwords, the ones a benchmark signs in as.
+ */
 export async function startApp(
   port: number,
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
-  requireBuild(); // the launcher would otherwise build it, minutes inside a measurement
+  requireBuild(); // the launcher would build it; here that would be minutes inside a measurement
+  // Else the health check below could be answered by whatever holds the port.
+  if (!(await isPortFree(port, "127.0.0.1"))) throw new Error(`port ${port} is in use: stop what holds it first`);
   const secret = randomBytes(16).toString("hex");
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, ...env },
-  });
+  const server = spawn(
+    process.execPath,
+    ["--require", path.resolve("scripts/exit-with-parent.cjs"), "--import", "tsx", "scripts/server.ts"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        NEXTAUTH_SECRET: secret,
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...env,
+      },
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (server.exitCode !== null) return;
