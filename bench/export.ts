@@ -199,7 +199,7 @@ try {
 
   if (results.length > 0) {
     console.log(
-      `\nFrom the database to bytes, every run in a fresh process; the fastest run's numbers (2 shared cores)${goalNote}:\n`,
+      `\nFrom the database to bytes, every run in a fresh process: time, rows/s, MB and first byte of the fastest run, memory of the run that grew most (2 shared cores)${goalNote}:\n`,
     );
     console.log(
       "| format | rows | runs | best s | × yardstick | rows/s | MB | first byte ms | idle RSS MB | peak RSS MB | RSS growth MB | goal | met |",
@@ -208,11 +208,13 @@ try {
     for (const r of results) {
       const b = r.best;
       const ratio = ratioOf(b.rows, b.seconds);
-      const growthMb = b.peakRssMb - b.idleRssMb;
+      // Memory from the run that grew most (each run is a process of its own).
+      const m = r.runs.reduce((x, y) => (y.peakRssMb - y.idleRssMb > x.peakRssMb - x.idleRssMb ? y : x));
+      const growthMb = m.peakRssMb - m.idleRssMb;
       const measured = { seconds: b.seconds, ratio, growthMb };
       const met = r.goals.map((g) => (r.checked ? g.met(measured) : null));
       console.log(
-        `| ${r.format} | ${count(b.rows)} | ${r.runs.length} | ${b.seconds.toFixed(2)} | ${ratio === null ? "—" : `${ratio.toFixed(2)}×`} | ${count(Math.round(b.rows / b.seconds))} | ${b.megabytes.toFixed(1)} | ${b.firstByteMs.toFixed(0)} | ${b.idleRssMb.toFixed(0)} | ${b.peakRssMb.toFixed(0)} | ${growthMb.toFixed(0)} | ${r.goals.map((g) => g.text).join(", ") || "—"} | ${met.map((m) => (m === null ? "not checked" : yesNo(m))).join(", ") || "—"} |`,
+        `| ${r.format} | ${count(b.rows)} | ${r.runs.length} | ${b.seconds.toFixed(2)} | ${ratio === null ? "—" : `${ratio.toFixed(2)}×`} | ${count(Math.round(b.rows / b.seconds))} | ${b.megabytes.toFixed(1)} | ${b.firstByteMs.toFixed(0)} | ${m.idleRssMb.toFixed(0)} | ${m.peakRssMb.toFixed(0)} | ${growthMb.toFixed(0)} | ${r.goals.map((g) => g.text).join(", ") || "—"} | ${met.map((ok) => (ok === null ? "not checked" : yesNo(ok))).join(", ") || "—"} |`,
       );
     }
     const multi = results.filter((r) => r.runs.length > 1);
@@ -244,21 +246,26 @@ try {
     const warm = runs.slice(1);
     const best = warm.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     row(`best (run ${runs.indexOf(best) + 1}, fastest warm run)`, best);
+    // Memory the first request takes and keeps counts too: the growth goal is checked on the largest.
+    const largest = runs.reduce((a, b) => (b.growthMb > a.growthMb ? b : a));
     const ratio = best.seconds / copy.best;
-    console.log("\n| goal (best run) | measured | met |");
-    console.log("|---|---:|---|");
-    const goal = (text: string, measured: string, met: boolean) =>
-      console.log(`| ${text} | ${measured} | ${full ? yesNo(met) : "not checked"} |`);
-    goal(`total ≤ ${HTTP_GOALS.ratio}× yardstick`, `${ratio.toFixed(2)}×`, ratio <= HTTP_GOALS.ratio);
+    console.log("\n| goal | measured | on | met |");
+    console.log("|---|---:|---|---|");
+    const goal = (text: string, measured: string, on: string, met: boolean) =>
+      console.log(`| ${text} | ${measured} | ${on} | ${full ? yesNo(met) : "not checked"} |`);
+    const bestRun = `run ${runs.indexOf(best) + 1} (fastest warm)`;
+    goal(`total ≤ ${HTTP_GOALS.ratio}× yardstick`, `${ratio.toFixed(2)}×`, bestRun, ratio <= HTTP_GOALS.ratio);
     goal(
       `first byte ≤ ${HTTP_GOALS.firstByteMs} ms`,
       `${best.firstByteMs.toFixed(0)} ms`,
+      bestRun,
       best.firstByteMs <= HTTP_GOALS.firstByteMs,
     );
     goal(
       `server RSS growth ≤ ${HTTP_GOALS.growthMb} MB`,
-      `${best.growthMb.toFixed(0)} MB`,
-      best.growthMb <= HTTP_GOALS.growthMb,
+      `${largest.growthMb.toFixed(0)} MB`,
+      `run ${runs.indexOf(largest) + 1} (largest growth)`,
+      largest.growthMb <= HTTP_GOALS.growthMb,
     );
   }
 } finally {
