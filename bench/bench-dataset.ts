@@ -2,11 +2,16 @@
 // asks for), added once (owned by the admin) and reused by every later run.
 import type pg from "pg";
 import { loadDatasetRows } from "../lib/datasets/dataset-rows";
+import { dropRowsTable } from "../lib/sources/typed/rows-table";
 import type { PrismaClient } from "../lib/generated/prisma/client";
 import { createRandom } from "../lib/data/seed/random";
 
-export const BENCH_TITLE = "Benchmark 1M (10 columns)";
 export const BENCH_ROWS = 1_000_000;
+
+/** "Benchmark 1M (10 columns)"; a dataset of another size has a title of its own. */
+export function benchTitle(rows: number): string {
+  return rows === BENCH_ROWS ? "Benchmark 1M (10 columns)" : `Benchmark ${rows.toLocaleString("en")} rows (10 columns)`;
+}
 
 const COLUMNS = [
   { key: "ref", label: "Reference", type: "string" },
@@ -54,11 +59,15 @@ export async function ensureBenchDataset(
   db: PrismaClient,
   pool: pg.Pool,
   log: (line: string) => void,
-  { rows: total = BENCH_ROWS, title = BENCH_TITLE }: { rows?: number; title?: string } = {},
+  { rows: total = BENCH_ROWS, title = benchTitle(total) }: { rows?: number; title?: string } = {},
 ): Promise<number> {
-  const existing = await db.dataset.findFirst({ where: { title, recordCount: total } });
+  const existing = await db.dataset.findFirst({ where: { title, recordCount: total, rowsTable: { not: null } } });
   if (existing) return existing.id;
-  await db.dataset.deleteMany({ where: { title } }); // a half-made one from an interrupted run
+  // One of another size, or a half-made one from an interrupted run: its rows table goes with it.
+  for (const stale of await db.dataset.findMany({ where: { title } })) {
+    if (stale.rowsTable) await dropRowsTable(pool, stale.rowsTable);
+    await db.dataset.delete({ where: { id: stale.id } });
+  }
   const admin = await db.user.findFirstOrThrow({ where: { role: "admin" }, orderBy: { id: "asc" } });
   log(`Adding the benchmark dataset "${title}" (${total.toLocaleString("en")} rows) …`);
   const started = Date.now();

@@ -1,12 +1,45 @@
-// What the benchmarks share: the built app started on a port of its own, a session cookie
-// for it, and the resident memory of a process tree.
+// What the benchmarks share: the database (joining a running `npm start`'s embedded one),
+// the built app started on a port of its own, a session cookie for it, and the resident
+// memory of a process tree.
 import { spawn } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { encode } from "next-auth/jwt";
+import { varDir } from "../lib/config";
+import { openDatabase, type OpenDatabase } from "../lib/data/bootstrap";
+import { isOrphan } from "../lib/data/embedded-postgres";
+import { runningEmbeddedUrl, runningPostmaster } from "../lib/data/embedded-server";
+import { isPortFree } from "../lib/net/ports";
 
-export function processTreeRssMb(rootPid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
+/**
+ * The database for a benchmark: DATABASE_URL when set; else the embedded PostgreSQL under
+ * var/ that a running launcher owns, joined as `npm run worker` joins it (never stopped
+ * here); else the embedded one, started (and stopped) by this process.
+ */
+export async function openBenchDatabase(log: (line: string) => void): Promise<OpenDatabase> {
+  if (!process.env.DATABASE_URL) {
+    const dataDir = path.join(varDir(), "postgres");
+    const running = runningPostmaster(dataDir);
+    const url = runningEmbeddedUrl(dataDir);
+    if (running && url && !isOrphan(running.pid)) {
+      log(`Joining the embedded PostgreSQL of the running app (postmaster pid ${running.pid}).`);
+      process.env.DATABASE_URL = url;
+    }
+  }
+  return openDatabase(log);
+}
+
+/** The HTTP benchmarks measure the production build: without one, say so before anything runs. */
+export function requireBuild(): void {
+  if (!existsSync(path.resolve(".next/BUILD_ID"))) {
+    throw new Error("No build of the app (.next/BUILD_ID): run `npm run build` first.");
+  }
+}
+
+/** The process and all its descendants, as they are now. */
+export function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -18,18 +51,31 @@ export function processTreeRssMb(rootPid: number, field: "VmRSS" | "VmHWM" = "Vm
       // the process ended while we looked
     }
   }
-  let kb = 0;
-  const pattern = new RegExp(`${field}:\\s+(\\d+)`);
+  const tree: number[] = [];
   const visit = (pid: number) => {
+    tree.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return tree;
+}
+
+/** The summed VmRSS (or VmHWM) of these processes, in MB (1024² bytes). */
+export function rssMb(pids: readonly number[], field: "VmRSS" | "VmHWM" = "VmRSS"): number {
+  const pattern = new RegExp(`${field}:\\s+(\\d+)`);
+  let kb = 0;
+  for (const pid of pids) {
     try {
       kb += Number(pattern.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       // gone
     }
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(rootPid);
+  }
   return kb / 1024;
+}
+
+export function processTreeRssMb(rootPid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
+  return rssMb(processTree(rootPid), field);
 }
 
 /** Runs `node --import tsx <args>` and resolves with the JSON object on its last stdout line. */
@@ -56,17 +102,37 @@ export type RunningApp = {
   stop: () => Promise<void>;
 };
 
-/** `npm start` (the built app) on its own port against the given database. */
+/**
+ * The built app (scripts/server.ts, as the launcher runs it) on its own port against the
+ * given database, which the benchmark has already opened and migrated. Not the launcher:
+ * handed a DATABASE_URL it counts the database as not its own and locks the demo accounts
+ * still on their published passwords, the ones a benchmark signs in as.
+ */
 export async function startApp(
   port: number,
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
+  requireBuild(); // the launcher would build it; here that would be minutes inside a measurement
+  // Else the health check below could be answered by whatever holds the port.
+  if (!(await isPortFree(port, "127.0.0.1"))) throw new Error(`port ${port} is in use: stop what holds it first`);
   const secret = randomBytes(16).toString("hex");
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, ...env },
-  });
+  const server = spawn(
+    process.execPath,
+    ["--require", path.resolve("scripts/exit-with-parent.cjs"), "--import", "tsx", "scripts/server.ts"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        NEXTAUTH_SECRET: secret,
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...env,
+      },
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (server.exitCode !== null) return;

@@ -26,7 +26,7 @@ export { EMBEDDED_DB_NAME } from "./embedded-server";
 export class EmbeddedDatabaseError extends Error {}
 
 /** A postmaster whose parent died (the launcher was killed) belongs to nobody. */
-function isOrphan(pid: number): boolean {
+export function isOrphan(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
