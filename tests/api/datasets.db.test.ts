@@ -4,6 +4,7 @@ import { GET as getRecords } from "@/app/api/datasets/[id]/records/route";
 import { GET as listDatasets } from "@/app/api/datasets/route";
 import { prisma } from "@/lib/data/prisma";
 import { demoUser, requestAs, routeContext, sessionCookie, type DemoWho } from "../helpers/auth";
+import { datasetTable } from "../helpers/dataset-rows";
 
 type DatasetBody = {
   id: number;
@@ -154,11 +155,9 @@ describe("GET /api/datasets/:id/records", () => {
   });
 
   it("reports the last page", async () => {
-    const id = await datasetId("Course Evaluations");
+    const { table } = await datasetTable("Course Evaluations");
     const { rows } = await import("@/lib/data/pg").then(({ pgPool }) =>
-      pgPool().query<{ id: number }>("SELECT id FROM records WHERE dataset_id = $1 ORDER BY id DESC OFFSET 3 LIMIT 1", [
-        id,
-      ]),
+      pgPool().query<{ id: string }>(`SELECT row_id AS id FROM ${table} ORDER BY row_id DESC OFFSET 3 LIMIT 1`),
     );
     const last = await page("viewer", "Course Evaluations", `limit=10&after=${rows[0]?.id}`);
     expect(last.body).toMatchObject({ first_position: 1198, has_next: false, has_previous: true });

@@ -3,6 +3,8 @@ import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
 import { hashPassword } from "@/lib/auth/password";
 import { isDatabaseEmpty, lockPublishedDemoPasswords } from "@/lib/data/seed/seed";
+import { tableSql } from "@/lib/sources/typed/rows-table";
+import { datasetTable } from "../helpers/dataset-rows";
 
 describe("the seeded demo database", () => {
   it("has the four demo users with their roles, all active, their passwords usable as published", async () => {
@@ -28,13 +30,19 @@ describe("the seeded demo database", () => {
     }
   });
 
-  it("has the six datasets with owners, and record counts that match the records", async () => {
-    const { rows } = await pgPool().query<{ title: string; owner: string; record_count: number; actual: string }>(
-      `SELECT d.title, u.email AS owner, d.record_count,
-              (SELECT count(*) FROM records r WHERE r.dataset_id = d.id) AS actual
+  it("has the six datasets with owners, and record counts that match their rows", async () => {
+    const { rows } = await pgPool().query<{ title: string; owner: string; record_count: number; rows_table: string }>(
+      `SELECT d.title, u.email AS owner, d.record_count, d.rows_table
          FROM datasets d JOIN users u ON u.id = d.owner_id ORDER BY d.id`,
     );
-    expect(rows.map((r) => [r.title, r.owner, r.record_count, Number(r.actual)])).toEqual([
+    const counted = [];
+    for (const r of rows) {
+      const { rows: actual } = await pgPool().query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${tableSql(r.rows_table)}`,
+      );
+      counted.push([r.title, r.owner, r.record_count, Number(actual[0]?.n)]);
+    }
+    expect(counted).toEqual([
       ["Q1 Sales", "manager@outport.local", 3500, 3500],
       ["Student Enrollment 2024", "manager@outport.local", 8500, 8500],
       ["Course Evaluations", "manager@outport.local", 1200, 1200],
@@ -42,6 +50,9 @@ describe("the seeded demo database", () => {
       ["Evaluation Results", "admin@outport.local", 10000, 10000],
       ["Agent Interactions (confidential)", "admin@outport.local", 2000, 2000],
     ]);
+    // Nothing is left in release 1's storage.
+    const { rows: left } = await pgPool().query<{ n: string }>("SELECT count(*) AS n FROM records");
+    expect(Number(left[0]?.n)).toBe(0);
     const manager2 = await prisma().user.findUniqueOrThrow({
       where: { email: "manager2@outport.local" },
       include: { datasets: true },
@@ -72,9 +83,9 @@ describe("the seeded demo database", () => {
   });
 
   it("stores the text exactly: probes, Unicode, quotes and line breaks survive the round trip", async () => {
+    const courses = await datasetTable("Course Evaluations");
     const { rows } = await pgPool().query<{ v: string }>(
-      `SELECT DISTINCT data->>'comment' AS v FROM records r JOIN datasets d ON d.id = r.dataset_id
-        WHERE d.title = 'Course Evaluations'`,
+      `SELECT DISTINCT ${courses.column("comment")} AS v FROM ${courses.table}`,
     );
     const comments = rows.map((r) => r.v);
     expect(comments).toContain("=cmd|' /C calc'!A0");
@@ -84,21 +95,34 @@ describe("the seeded demo database", () => {
     expect(comments).toContain('The instructor said "read chapter 4" — the best advice I got.');
   });
 
-  it("keeps records in insertion order by id (what keyset export relies on)", async () => {
+  it("keeps rows in insertion order by row id (what the export order relies on)", async () => {
+    const sales = await datasetTable("Q1 Sales");
     const { rows } = await pgPool().query<{ order_id: string }>(
-      `SELECT data->>'order_id' AS order_id FROM records r JOIN datasets d ON d.id = r.dataset_id
-        WHERE d.title = 'Q1 Sales' ORDER BY r.id LIMIT 3`,
+      `SELECT ${sales.column("order_id")} AS order_id FROM ${sales.table} ORDER BY row_id LIMIT 3`,
     );
     expect(rows.map((r) => r.order_id)).toEqual(["SO-2025-00001", "SO-2025-00002", "SO-2025-00003"]);
   });
 
-  it("has the indexes the export path needs", async () => {
-    const { rows } = await pgPool().query<{ indexdef: string }>(
-      `SELECT indexdef FROM pg_indexes WHERE tablename IN ('records', 'export_jobs')`,
+  it("has the indexes the export path needs: each rows table's row id, and its date column", async () => {
+    const { rows: datasets } = await pgPool().query<{ id: number; rows_table: string; date_column: string | null }>(
+      "SELECT id, rows_table, date_column FROM datasets ORDER BY id",
     );
-    const defs = rows.map((r) => r.indexdef);
-    expect(defs.some((d) => /ON public\.records .*\(dataset_id, id\)/.test(d))).toBe(true);
-    expect(defs.some((d) => /ON public\.export_jobs .*\(user_id, status\)/.test(d))).toBe(true);
+    expect(datasets.length).toBe(6);
+    for (const { id, rows_table, date_column } of datasets) {
+      const { rows } = await pgPool().query<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'dataset_rows' AND tablename = $1",
+        [rows_table],
+      );
+      const indexed = rows.map((r) => /USING btree \((.+)\)$/.exec(r.indexdef)?.[1]);
+      const { column } = await datasetTable(id);
+      expect(indexed, rows_table).toContain("row_id");
+      if (date_column)
+        expect(indexed, `${rows_table} ${date_column}`).toContain(column(date_column).replaceAll('"', ""));
+    }
+    const { rows } = await pgPool().query<{ indexdef: string }>(
+      "SELECT indexdef FROM pg_indexes WHERE tablename = 'export_jobs'",
+    );
+    expect(rows.some((r) => /ON public\.export_jobs .*\(user_id, status\)/.test(r.indexdef))).toBe(true);
   });
 
   it("off loopback, flags the demo accounts that still use their published passwords, and only those", async () => {

@@ -6,6 +6,8 @@ import { prisma } from "@/lib/data/prisma";
 import { resetExportRequests } from "@/lib/exports/export-rate-limit";
 import { demoUser, requestAs, routeContext, type DemoWho } from "../helpers/auth";
 import { parseCsv } from "../helpers/csv-parse";
+import { datasetTable, storedRows } from "../helpers/dataset-rows";
+import { waitUntil } from "../helpers/wait";
 
 async function datasetId(title: string) {
   return (await prisma().dataset.findFirstOrThrow({ where: { title } })).id;
@@ -32,15 +34,6 @@ async function csvOf(response: Response): Promise<string[][]> {
   return parseCsv((await response.text()).replace(/^\uFEFF/, ""));
 }
 
-/** Expected rows straight from the database, for comparison. */
-async function recordsOf(title: string): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await pgPool().query<{ data: Record<string, unknown> }>(
-    "SELECT r.data FROM records r JOIN datasets d ON d.id = r.dataset_id WHERE d.title = $1 ORDER BY r.id",
-    [title],
-  );
-  return rows.map((r) => r.data);
-}
-
 beforeEach(async () => {
   for (const who of ["admin", "manager", "manager2", "viewer"] as const)
     await resetExportRequests((await demoUser(who)).id);
@@ -54,7 +47,7 @@ describe("CSV export over the route", () => {
       /^attachment; filename="evaluation-results_\d{8}_\d{6}\.csv"; filename\*=UTF-8''evaluation-results_\d{8}_\d{6}\.csv$/,
     );
     const rows = await csvOf(response);
-    const records = await recordsOf("Evaluation Results");
+    const records = await storedRows("Evaluation Results");
     expect(rows[0]).toEqual([
       "Test ID",
       "Model",
@@ -100,7 +93,7 @@ describe("CSV export over the route", () => {
         bom: false,
       }),
     );
-    const expected = (await recordsOf("Q1 Sales"))
+    const expected = (await storedRows("Q1 Sales"))
       .filter((r) => (r.sale_date as string) >= "2025-02-01" && (r.sale_date as string) <= "2025-02-28")
       .filter((r) => (r.amount as number) < 0 && ["Europe", "APAC"].includes(r.region as string))
       .map((r) => [r.order_id, String(r.amount), r.region, r.sale_date]);
@@ -120,7 +113,7 @@ describe("CSV export over the route", () => {
         filter_mode: "any",
       }),
     );
-    const expected = (await recordsOf("Q1 Sales"))
+    const expected = (await storedRows("Q1 Sales"))
       .filter(
         (r) =>
           String(r.customer).toLowerCase().includes("peña") ||
@@ -300,22 +293,41 @@ describe("streaming", () => {
   });
 
   it("stops reading and releases its connection when the client goes away", async () => {
+    const { table } = await datasetTable("All Students 2024-2025");
+    const pool = pgPool();
+    // Any query on the rows table or any COPY but this check's own, and the pool's
+    // connections checked out or waited for (counted before the check takes one).
+    const busy = async () => {
+      const waiting = pool.waitingCount;
+      const checkedOut = pool.totalCount - pool.idleCount;
+      const { rows } = await pool.query<{ query: string }>(
+        `SELECT query FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+            AND (strpos(query, $1) > 0 OR query ~* '^\\s*copy\\M')`,
+        [table],
+      );
+      return { queries: rows.map((r) => r.query), waiting, checkedOut };
+    };
     const abort = new AbortController();
     const response = await exportAs("admin", "csv", "All Students 2024-2025", undefined, { signal: abort.signal });
     const reader = response.body!.getReader();
-    const first = await reader.read();
-    expect(first.done).toBe(false);
+    // Past the header, into the rows: the COPY is running, held back by the unread stream.
+    let received = 0;
+    while (received < 100_000) {
+      const chunk = await reader.read();
+      expect(chunk.done).toBe(false);
+      received += chunk.value?.length ?? 0;
+    }
+    const reading = await busy();
+    expect(reading.queries).toEqual([expect.stringMatching(/^COPY /)]);
+    expect(reading.checkedOut).toBe(1);
     await reader.cancel();
     abort.abort();
-    // Give the pool a moment to take the connection back.
-    await new Promise((r) => setTimeout(r, 200));
-    const pool = pgPool();
-    expect(pool.waitingCount).toBe(0);
-    expect(pool.idleCount).toBe(pool.totalCount);
-    const { rows } = await pool.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%FROM records%' AND pid <> pg_backend_pid()",
+    // The COPY is cancelled and its connection given back: wait for both, then check them.
+    const settled = (await waitUntil(busy, (b) => b.queries.length === 0 && b.checkedOut === 0 && b.waiting === 0)).at(
+      -1,
     );
-    expect(Number(rows[0]?.n)).toBe(0);
+    expect(settled).toEqual({ queries: [], waiting: 0, checkedOut: 0 });
     const admin = await demoUser("admin");
     const cancelled = await prisma().auditEvent.findFirst({
       where: { actorId: admin.id, action: "export_cancelled" },

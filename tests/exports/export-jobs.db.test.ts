@@ -11,7 +11,6 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { config } from "@/lib/config";
-import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
 import { defineExportJob, exportJob } from "@/lib/exports/export-job";
 import { consumeExportRequest, resetExportRequests } from "@/lib/exports/export-rate-limit";
@@ -399,30 +398,28 @@ describe("with a worker running", () => {
     expect(copy.format).toBe(original.format);
   });
 
-  it("skips a record that cannot be converted, counting it and naming it in the warnings", async () => {
-    const datasetId = await datasetIdOf("Course Evaluations");
-    const { rows } = await pgPool().query<{ id: string }>(
-      `INSERT INTO records (dataset_id, data) VALUES ($1, '"not an object"'::jsonb) RETURNING id`,
-      [datasetId],
-    );
-    try {
-      const job = await createdJob("manager", "Course Evaluations", "csv");
-      const [done] = (
-        await waitUntil(
-          () => jobJson("manager", job.job_id),
-          (j) => j.status === "completed",
-        )
-      ).slice(-1);
-      expect(done).toMatchObject({ skipped_rows: 1, processed_rows: 1200 });
-      expect(done?.warnings).toContainEqual({
-        record_id: Number(rows[0]?.id),
-        message: "The record could not be read and was skipped.",
-      });
-      const csv = parseCsv((await (await downloadAs("manager", job.job_id)).text()).replace(/^\uFEFF/, ""));
-      expect(csv).toHaveLength(1201);
-    } finally {
-      await pgPool().query("DELETE FROM records WHERE id = $1", [rows[0]?.id]);
-    }
+  // Release 1 skipped a record that was not a JSON object, counting it and naming it in
+  // the warnings. Typed storage holds no such record (the move at start-up turns one into
+  // no row and an audit event), so a job's every row is written and nothing is skipped,
+  // through PostgreSQL's CSV and through the parsed rows of the other formats alike.
+  it.each(["csv", "ndjson"])("skips nothing and warns of nothing on typed storage (%s)", async (format) => {
+    const job = await createdJob("manager", "Course Evaluations", format);
+    const [done] = (
+      await waitUntil(
+        () => jobJson("manager", job.job_id),
+        (j) => j.status === "completed" || j.status === "failed",
+      )
+    ).slice(-1);
+    expect(done).toMatchObject({ status: "completed", skipped_rows: 0, processed_rows: 1200, warnings: [] });
+    const text = (await (await downloadAs("manager", job.job_id)).text()).replace(/^\uFEFF/, "");
+    if (format === "csv") expect(parseCsv(text)).toHaveLength(1201);
+    else
+      expect(
+        text
+          .trimEnd()
+          .split("\n")
+          .map((line) => JSON.parse(line) as unknown),
+      ).toHaveLength(1200);
   });
 });
 

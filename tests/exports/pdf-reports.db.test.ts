@@ -12,6 +12,7 @@ import { resetExportRequests } from "@/lib/exports/export-rate-limit";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/run-job";
 import { demoUser } from "../helpers/auth";
+import { datasetTable } from "../helpers/dataset-rows";
 import { chartPng, readPdf } from "../helpers/pdf";
 import { createdJob, createJob, datasetIdOf, downloadAs, jobJson } from "./helpers";
 
@@ -71,9 +72,9 @@ describe("PDF reports", () => {
     expect(first).toContain("Records per month (Submitted at)");
 
     // The statistics are those of the rows, computed by PostgreSQL.
+    const courses = await datasetTable(COURSES);
     const { rows } = await pgPool().query<{ min: string; max: string }>(
-      `SELECT min((data->>'difficulty')::int) AS min, max((data->>'difficulty')::int) AS max FROM records WHERE dataset_id = $1`,
-      [await datasetIdOf(COURSES)],
+      `SELECT min(${courses.column("difficulty")}) AS min, max(${courses.column("difficulty")}) AS max FROM ${courses.table}`,
     );
     expect(first).toMatch(new RegExp(`Difficulty\\s+${rows[0]?.min}\\s+[\\d.]+\\s+${rows[0]?.max}`));
 
@@ -99,9 +100,9 @@ describe("PDF reports", () => {
       include_charts: false,
     };
     const { job, pages } = await finishedPdf("manager", COURSES, options, { "accept-language": "ko-KR,ko;q=0.9" });
+    const courses = await datasetTable(COURSES);
     const { rows } = await pgPool().query<{ n: string }>(
-      `SELECT count(*) AS n FROM records WHERE dataset_id = $1 AND data->>'department' = 'Music'`,
-      [await datasetIdOf(COURSES)],
+      `SELECT count(*) AS n FROM ${courses.table} WHERE ${courses.column("department")} = 'Music'`,
     );
     const count = Number(rows[0]?.n);
     expect(job.total_rows).toBe(count);

@@ -90,7 +90,7 @@ function compileFilter(table: RowsTableRef, filter: PlannedFilter, params: SqlPa
       return `${field} = ANY(${params.add(
         filter.values.map((v) => instantText(v, stored.type)),
         `${cast}[]`,
-      )})`;
+      )}${params.mode === "settings" ? `::${cast}[]` : ""})`; // a bare (SELECT …) in ANY() would be a subquery
     case "between":
       return `(${field} >= ${value(filter.values[0])} AND ${field} <= ${value(filter.values[1])})`;
     case "contains":
