@@ -73,7 +73,7 @@ describe("filters compile to typed, parameterised SQL", () => {
     expect(query.text).not.toContain("Brien");
     expect(query.text).not.toContain("Seoul");
     expect(query.text).toContain(`(SELECT current_setting('outport.p1')::text)`);
-    expect(query.text).toContain(`"c0" = ANY((SELECT current_setting('outport.p2')::text[]))`);
+    expect(query.text).toContain(`"c0" = ANY((SELECT current_setting('outport.p2')::text[])::text[])`);
     expect(query.text).toMatch(/ORDER BY row_id$/);
     expect(query.settings?.values).toEqual(["Asia/Seoul", `{"O'Brien\\"; DROP","b"}`]);
   });

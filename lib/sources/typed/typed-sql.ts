@@ -13,7 +13,17 @@ export type Query = { text: string; values: unknown[] };
 /** How a statement takes its values: bound parameters, or settings a COPY reads. */
 export type ParamMode = "bind" | "settings";
 
-const SQL_CASTS = new Set(["text", "text[]", "numeric", "numeric[]", "bigint", "date", "date[]", "timestamptz", "boolean"]);
+const SQL_CASTS = new Set([
+  "text",
+  "text[]",
+  "numeric",
+  "numeric[]",
+  "bigint",
+  "date",
+  "date[]",
+  "timestamptz",
+  "boolean",
+]);
 
 /** A PostgreSQL array literal of values (each element quoted, `\` and `"` escaped). */
 function arrayLiteral(values: readonly unknown[]): string {
@@ -76,11 +86,15 @@ function compileFilter(table: RowsTableRef, filter: PlannedFilter, params: SqlPa
   switch (filter.op) {
     case "is_null":
       return filter.isNull ? `${field} IS NULL` : `${field} IS NOT NULL`;
-    case "in":
-      return `${field} = ANY(${params.add(
+    case "in": {
+      const list = params.add(
         filter.values.map((v) => instantText(v, stored.type)),
         `${cast}[]`,
-      )})`;
+      );
+      // A setting is read by a subquery, and `= ANY ((SELECT …))` compares with the subquery's
+      // rows (text = text[]: an error), not the array's elements: the cast makes it an array.
+      return `${field} = ANY(${params.mode === "settings" ? `${list}::${cast}[]` : list})`;
+    }
     case "between":
       return `(${field} >= ${value(filter.values[0])} AND ${field} <= ${value(filter.values[1])})`;
     case "contains":
