@@ -22,6 +22,7 @@ import { planExport, type DatasetColumnDef, type ExportPlan } from "@/lib/export
 import type { ColumnType } from "@/lib/export/types";
 import { datasetSource, type ExportSummary, type SourceDataset } from "@/lib/sources";
 import { tableSql } from "@/lib/sources/typed/rows-table";
+import { tableRef } from "@/lib/sources/typed/typed-source";
 import { compileWhere as typedWhere, SqlParams as TypedParams } from "@/lib/sources/typed/typed-sql";
 import * as release1 from "../helpers/release1-filters";
 import { demoUser } from "../helpers/auth";
@@ -463,7 +464,7 @@ async function typedIds(options: TExportOptionsInput) {
   const full = plan(options);
   const ids = plan(options, ["id"]);
   const params = new TypedParams();
-  const where = typedWhere(sourceDataset as { rowsTable: string; columns: DatasetInfo["columns"] }, full, params);
+  const where = typedWhere(tableRef(sourceDataset), full, params);
   const idColumn = dataset.columns.find((c) => c.key === "id")!.position;
   const bound = await pgPool().query<{ id: string }>(
     `SELECT "c${idColumn}" AS id FROM ${tableSql(dataset.rowsTable!)} WHERE ${where} ORDER BY row_id`,
