@@ -127,6 +127,14 @@ const STOPS: Array<[string, (read: Read, reader: DatasetReader) => Promise<void>
     },
   ],
   [
+    "throw() into the read after one chunk",
+    async (read, reader) => {
+      const chunks = read(reader);
+      expect((await chunks.next()).done).toBe(false);
+      await expect(chunks.throw(new Error("stop here"))).rejects.toThrow("stop here");
+    },
+  ],
+  [
     "a consumer that throws",
     async (read, reader) => {
       const failing = async () => {
@@ -256,10 +264,21 @@ describe("an aborted COPY leaves no query in pg_stat_activity and no connection 
     };
 
     it("rejects with PostgreSQL's error and leaves the pool clean", async () => {
-      await expect(drain(datasetSource(timed).csv(timedPlan, BAD_ZONE))).rejects.toMatchObject({
-        code: "22023",
-        message: expect.stringContaining("Mars/Olympus_Mons"),
-      });
+      // How each connection comes back: released as broken, the pool would close it.
+      const releases: unknown[] = [];
+      const onRelease = (error: unknown) => releases.push(error);
+      pgPool().on("release", onRelease);
+      try {
+        await expect(drain(datasetSource(timed).csv(timedPlan, BAD_ZONE))).rejects.toMatchObject({
+          code: "22023",
+          message: expect.stringContaining("Mars/Olympus_Mons"),
+        });
+      } finally {
+        pgPool().off("release", onRelease);
+      }
+      // The COPY ended with its error: the connection is fine and goes back to the pool.
+      expect(releases.length).toBeGreaterThan(0);
+      expect(releases.filter(Boolean)).toEqual([]);
       await expectCleanPool();
     });
 

@@ -58,7 +58,15 @@ export async function* copyOut(
   try {
     for (;;) {
       pending = chunks.next();
-      const next = await Promise.race([pending, abort.promise]);
+      let next: IteratorResult<Buffer> | "aborted";
+      try {
+        next = await Promise.race([pending, abort.promise]);
+      } catch (error) {
+        // Only the stream rejects: the COPY failed on the server and has ended, the
+        // connection is back in pg's hands (nothing to cancel, nothing to drain).
+        finished = true;
+        throw error;
+      }
       if (next === "aborted") signal?.throwIfAborted();
       else {
         pending = null;
@@ -69,10 +77,6 @@ export async function* copyOut(
         yield next.value;
       }
     }
-  } catch (error) {
-    // A COPY that failed on the server has ended: the connection is back in pg's hands.
-    if (pending === null) finished = true;
-    throw error;
   } finally {
     abort.dispose();
     if (!finished) await stopCopy(client, chunks, pending, state);
