@@ -3,9 +3,9 @@
 // returns, throws or its signal aborts — the COPY is cancelled on the server
 // (pg_cancel_backend) and what is still in flight is read and dropped until PostgreSQL
 // confirms the cancel, so the connection is left idle and clean for its owner to release.
-import type pg from "pg";
+import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { pgPool } from "../../data/pg";
+import { databaseUrl } from "../../config";
 
 export type CopyState = {
   /** Set when the connection could not be brought back to a known state: release it as broken. */
@@ -25,11 +25,21 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<"abor
   return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
-/** Sends the cancel for the client's running statement, from another pooled connection. */
+/**
+ * Sends the cancel for the client's running statement, from a connection of its own: not one
+ * of the pool's, which may all be held by reads being stopped, each waiting for this cancel.
+ */
 async function cancelBackend(client: pg.PoolClient): Promise<void> {
   const pid = (client as unknown as { processID?: number }).processID;
   if (typeof pid !== "number") throw new Error("the connection has no backend process id");
-  await pgPool().query("SELECT pg_cancel_backend($1)", [pid]);
+  const canceller = new pg.Client({ connectionString: databaseUrl() });
+  canceller.on("error", () => {}); // a lost canceller must not crash the process; the drain decides
+  await canceller.connect();
+  try {
+    await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+  } finally {
+    await canceller.end().catch(() => {});
+  }
 }
 
 /** `COPY (query) TO STDOUT options` as a stream of chunks (row boundaries fall anywhere). */
@@ -48,7 +58,15 @@ export async function* copyOut(
   try {
     for (;;) {
       pending = chunks.next();
-      const next = await Promise.race([pending, abort.promise]);
+      let next: IteratorResult<Buffer> | "aborted";
+      try {
+        next = await Promise.race([pending, abort.promise]);
+      } catch (error) {
+        // Only the stream rejects: the COPY failed on the server and has ended, the
+        // connection is back in pg's hands (nothing to cancel, nothing to drain).
+        finished = true;
+        throw error;
+      }
       if (next === "aborted") signal?.throwIfAborted();
       else {
         pending = null;
@@ -59,10 +77,6 @@ export async function* copyOut(
         yield next.value;
       }
     }
-  } catch (error) {
-    // A COPY that failed on the server has ended: the connection is back in pg's hands.
-    if (pending === null) finished = true;
-    throw error;
   } finally {
     abort.dispose();
     if (!finished) await stopCopy(client, chunks, pending, state);

@@ -86,11 +86,15 @@ function compileFilter(table: RowsTableRef, filter: PlannedFilter, params: SqlPa
   switch (filter.op) {
     case "is_null":
       return filter.isNull ? `${field} IS NULL` : `${field} IS NOT NULL`;
-    case "in":
-      return `${field} = ANY(${params.add(
+    case "in": {
+      const list = params.add(
         filter.values.map((v) => instantText(v, stored.type)),
         `${cast}[]`,
-      )}${params.mode === "settings" ? `::${cast}[]` : ""})`; // a bare (SELECT …) in ANY() would be a subquery
+      );
+      // A setting is read by a subquery, and `= ANY ((SELECT …))` compares with the subquery's
+      // rows (text = text[]: an error), not the array's elements: the cast makes it an array.
+      return `${field} = ANY(${params.mode === "settings" ? `${list}::${cast}[]` : list})`;
+    }
     case "between":
       return `(${field} >= ${value(filter.values[0])} AND ${field} <= ${value(filter.values[1])})`;
     case "contains":
