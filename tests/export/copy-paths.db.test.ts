@@ -17,7 +17,8 @@ import { datasetSource } from "@/lib/sources";
 import { parseCsv } from "../helpers/csv-parse";
 import { FORMULA_PAYLOADS } from "../helpers/formula-payloads";
 
-process.env.DATABASE_URL = inject("databaseUrl");
+// A database of its own: the dataset it adds must not show in other files' lists.
+process.env.DATABASE_URL = inject("sourcesDatabaseUrl");
 
 const PIECES = [
   "a",

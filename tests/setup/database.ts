@@ -21,6 +21,8 @@ declare module "vitest" {
     historyDatabaseUrl: string;
     /** A copy for the PDF report tests, which run their jobs themselves. */
     pdfDatabaseUrl: string;
+    /** For the files that add datasets of their own (the others count the demo's six). */
+    sourcesDatabaseUrl: string;
   }
 }
 
@@ -110,9 +112,11 @@ export default async function setup(project: TestProject) {
   const jobsUrl = await copyDatabase(db.url, "outport_jobs");
   const historyUrl = await copyDatabase(db.url, "outport_history");
   const pdfUrl = await copyDatabase(db.url, "outport_pdf");
+  const sourcesUrl = await copyDatabase(db.url, "outport_sources");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
   project.provide("historyDatabaseUrl", historyUrl);
   project.provide("pdfDatabaseUrl", pdfUrl);
+  project.provide("sourcesDatabaseUrl", sourcesUrl);
   return db.stop;
 }

@@ -7,7 +7,7 @@
 // (tests/helpers/release1-filters.ts) selects from `records` are the reference; the typed path
 // must select the same ids by count(), by the COPY reads rows() and csv(), and by typed-sql's
 // compileWhere with bound parameters. The summary and the charts are compared the same way.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
 import { loadDatasetRows } from "@/lib/datasets/dataset-rows";
@@ -26,6 +26,9 @@ import { tableRef } from "@/lib/sources/typed/typed-source";
 import { compileWhere as typedWhere, SqlParams as TypedParams } from "@/lib/sources/typed/typed-sql";
 import * as release1 from "../helpers/release1-filters";
 import { demoUser } from "../helpers/auth";
+
+// A database of its own: the dataset it adds must not show in other files' lists.
+process.env.DATABASE_URL = inject("sourcesDatabaseUrl");
 
 const ROWS = 60;
 
