@@ -4,6 +4,7 @@
 import { gzip } from "./compress";
 import { writeCsvFromCopy, type CopyCsvDialect } from "./formats/csv-copy";
 import { writeJsonFromCopy, writeNdjsonFromCopy } from "./formats/json-copy";
+import { writeParquetFromCopy } from "./formats/parquet";
 import { isGzipped, type ExportFormat } from "./formats";
 import { FORMAT_WRITERS, type FormatWriter, type WriterInput } from "./formats/writers";
 import type { TExportOptions } from "./options";
@@ -24,7 +25,7 @@ export type RunExportInput = {
   /**
    * The same rows as PostgreSQL writes them with COPY, for the formats that take them so
    * instead of `source`: its CSV for CSV (formats/csv-copy.ts says what the query writes),
-   * its text format for JSON and NDJSON (formats/json-copy.ts). `redacted` marks the
+   * its text format for JSON, NDJSON (formats/json-copy.ts) and Parquet. `redacted` marks the
    * columns that hold stand-ins.
    */
   copy?: {
@@ -85,13 +86,15 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
           ? writeJsonFromCopy(copy.text(), valueInput)
           : copy && format === "ndjson"
             ? writeNdjsonFromCopy(copy.text(), valueInput)
-            : writer.write(counted(), {
-                context,
-                options: input.options,
-                info: input.info,
-                pdf: input.pdf,
-                onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
-              });
+            : copy && format === "parquet"
+              ? writeParquetFromCopy(copy.text(), { ...context, redacted: copy.redacted, onRows })
+              : writer.write(counted(), {
+                  context,
+                  options: input.options,
+                  info: input.info,
+                  pdf: input.pdf,
+                  onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
+                });
     const out = isGzipped(input.format, input.options) ? gzip(raw) : raw;
     for await (const chunk of out) {
       signal?.throwIfAborted();

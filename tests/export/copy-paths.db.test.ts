@@ -1,5 +1,5 @@
 // The COPY paths write exactly the files the value writers write. Every format that takes
-// PostgreSQL's COPY output as bytes (CSV from its CSV, JSON and NDJSON from its text
+// PostgreSQL's COPY output as bytes (CSV from its CSV; JSON, NDJSON and Parquet from its text
 // format: lib/export/formats/csv-copy.ts, json-copy.ts) is compared byte for byte with the
 // value writers (formats/csv.ts, json.ts) over the same rows, for the whole formula payload
 // corpus and for text built to hit every escape: quotes, every separator, CR/LF, tabs,
@@ -120,7 +120,12 @@ beforeAll(async () => {
   dataset = (await findDataset(created.id))!;
 });
 
-async function exportBytes(format: "csv" | "json" | "ndjson", raw: unknown, viaCopy: boolean, sensitive: boolean) {
+async function exportBytes(
+  format: "csv" | "json" | "ndjson" | "parquet",
+  raw: unknown,
+  viaCopy: boolean,
+  sensitive: boolean,
+) {
   const options = ZExportOptionsSchema.parse(raw);
   const plan = planExport(options, dataset, { mayIncludeSensitive: sensitive });
   const source = datasetSource(dataset);
@@ -154,7 +159,7 @@ const VARIANTS: Array<[string, unknown]> = [
 ];
 
 describe("the COPY paths write the value writers' files", () => {
-  for (const format of ["csv", "json", "ndjson"] as const) {
+  for (const format of ["csv", "json", "ndjson", "parquet"] as const) {
     for (const [name, options] of VARIANTS) {
       for (const sensitive of [true, false]) {
         it(`${format}, ${name}${sensitive ? "" : ", redacted"}`, async () => {
