@@ -54,6 +54,26 @@ function planCopy(table: RowsTableRef, plan: ExportPlan, style: SelectStyle, opt
   };
 }
 
+/**
+ * Runs a COPY inside a snapshot's transaction, under a savepoint: a read stopped half-way
+ * (its COPY cancelled) rolls back to it, so the snapshot's transaction stays usable for
+ * the reads after it and still commits.
+ */
+async function* inSnapshot(client: pg.PoolClient, copier: Copier, state: CopyState): AsyncGenerator<Buffer> {
+  await client.query("SAVEPOINT outport_read");
+  let done = false;
+  try {
+    yield* copier(client, state);
+    done = true;
+  } finally {
+    if (!state.broken) {
+      await client
+        .query(done ? "RELEASE SAVEPOINT outport_read" : "ROLLBACK TO SAVEPOINT outport_read")
+        .catch(() => (state.broken = true));
+    }
+  }
+}
+
 /** Runs a COPY on its own pooled connection, in a read-only transaction ended when it is. */
 async function* onPool(pool: pg.Pool, copier: Copier, signal?: AbortSignal): AsyncGenerator<Buffer> {
   signal?.throwIfAborted();
@@ -217,9 +237,14 @@ export function typedSource(dataset: SourceDataset, pool: pg.Pool = pgPool()): D
         const reader: DatasetReader = {
           count: (plan) => count(client, table, plan),
           rows: (plan, { batchSize, signal }: ReadRowsOptions = {}) =>
-            valueRows(planCopy(table, plan, { kind: "values" }, "", signal)(client, state), plan, batchSize),
-          text: (plan, { signal } = {}) => planCopy(table, plan, { kind: "values" }, "", signal)(client, state),
-          csv: (plan, dialect, { signal } = {}) => csvStyle(table, plan, dialect, signal)(client, state),
+            valueRows(
+              inSnapshot(client, planCopy(table, plan, { kind: "values" }, "", signal), state),
+              plan,
+              batchSize,
+            ),
+          text: (plan, { signal } = {}) =>
+            inSnapshot(client, planCopy(table, plan, { kind: "values" }, "", signal), state),
+          csv: (plan, dialect, { signal } = {}) => inSnapshot(client, csvStyle(table, plan, dialect, signal), state),
           summary: (plan) => summarise(client, dataset, table, plan),
         };
         const result = await work(reader);
