@@ -14,6 +14,7 @@ import { recordAudit } from "../audit/audit";
 import { storedColumns } from "../datasets/dataset-rows";
 import type { ColumnType } from "../export/types";
 import { appendIdentifiedRows, type IdentifiedRow, type UnfitValue } from "../sources/typed/append-rows";
+import { JsonText } from "../sources/typed/row-values";
 import {
   createRowsTable,
   finishLoad,
@@ -68,6 +69,8 @@ function batchQuery(datasetId: number, columns: readonly StoredColumn[], batchSi
  */
 function fieldValue(kind: string | null, text: string | null, type: ColumnType): unknown {
   if (kind === null || kind === "null" || text === null) return null;
+  // A JSON column takes the stored JSON as it is: no number inside it goes through a double.
+  if (type === "json") return new JsonText(kind === "string" ? JSON.stringify(text) : text);
   switch (kind) {
     case "string":
       return text;
@@ -76,8 +79,8 @@ function fieldValue(kind: string | null, text: string | null, type: ColumnType):
     case "number":
       return type === "integer" || type === "number" || type === "string" ? text : Number(text);
     default:
-      // Objects and arrays (a number inside one is read as a double; jsonb keeps the rest).
-      return type === "json" ? (JSON.parse(text) as unknown) : text;
+      // Objects and arrays, in a column that is not JSON: their JSON text.
+      return text;
   }
 }
 

@@ -41,7 +41,8 @@ const CHART_IMAGE_URL_MAX = "data:image/png;base64,".length + Math.ceil((1024 * 
 /** A calendar date `YYYY-MM-DD` that exists (2025-02-30 does not). */
 export const ZIsoDateSchema = z.string({ error: "must be a date (YYYY-MM-DD)" }).refine(
   (text) => {
-    if (!ISO_DATE.test(text)) return false;
+    // Years 0001–9999: the calendar a date column holds (PostgreSQL has no year 0).
+    if (!ISO_DATE.test(text) || text.startsWith("0000")) return false;
     const date = new Date(`${text}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
   },

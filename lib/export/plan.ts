@@ -51,7 +51,10 @@ function normalizeDateTime(text: string): string | null {
   if (!ISO_DATETIME.test(text) && !ZIsoDateSchema.safeParse(text).success) return null;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text);
   const date = new Date(hasZone ? text : `${text.replace(" ", "T")}${text.length === 10 ? "T00:00:00" : ""}Z`);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  if (Number.isNaN(date.getTime())) return null;
+  const iso = date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  // In UTC still within years 0001–9999 (the range a date-time column holds).
+  return /^\d{4}-/.test(iso) && !iso.startsWith("0000") ? iso : null;
 }
 
 /** A filter value of the column's type, or the reason it is not one. */
@@ -76,7 +79,9 @@ function typedValue(
         : { ok: false, reason: "must be a date (YYYY-MM-DD)" };
     case "datetime": {
       const normalized = typeof value === "string" ? normalizeDateTime(value) : null;
-      return normalized ? { ok: true, value: normalized } : { ok: false, reason: "must be a date-time (ISO 8601)" };
+      return normalized
+        ? { ok: true, value: normalized }
+        : { ok: false, reason: "must be a date-time (ISO 8601, years 0001–9999 in UTC)" };
     }
     case "string":
       return typeof value === "string" ? { ok: true, value } : { ok: false, reason: "must be text" };

@@ -77,8 +77,9 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
     const valueInput = { ...fromCopy, timezone: input.options.timezone, onWarning: context.onWarning };
     const raw =
       copy && format === "csv"
-        ? writeCsvFromCopy(copy.csv({ delimiter: input.options.delimiter, timezone: input.options.timezone }), {
+        ? writeCsvFromCopy(copy.csv({ delimiter: input.options.delimiter }), {
             ...fromCopy,
+            timezone: input.options.timezone,
             delimiter: input.options.delimiter,
             bom: input.options.bom,
           })

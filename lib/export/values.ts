@@ -34,6 +34,11 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** A year as four digits (0999), as ISO 8601 and PostgreSQL write it. */
+function pad4(n: number): string {
+  return n >= 1000 ? String(n) : String(n).padStart(4, "0");
+}
+
 const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Wall-clock parts of an instant in a time zone. */
@@ -98,7 +103,7 @@ function toDate(value: unknown): Date | null {
 /** `YYYY-MM-DD HH:MM:SS` in the time zone. */
 export function formatDateTime(date: Date, timezone: string): string {
   const p = zonedParts(date, timezone);
-  return `${p.year}-${pad2(p.month)}-${pad2(p.day)} ${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)} ${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
 }
 
 /** ISO 8601 with the zone's offset, e.g. 2025-05-12T16:28:37+09:00 (Z for UTC). */
@@ -109,7 +114,7 @@ export function isoDateTime(date: Date, timezone: string): string {
   const offsetMinutes = Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
-  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
 function dateOnly(value: unknown, timezone: string, warn: Warn): string | null {
@@ -120,7 +125,7 @@ function dateOnly(value: unknown, timezone: string, warn: Warn): string | null {
     return null;
   }
   const p = zonedParts(date, timezone);
-  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}`;
 }
 
 function describe(value: unknown): string {

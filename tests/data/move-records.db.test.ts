@@ -71,7 +71,7 @@ const RECORDS: Array<{ json: string; unfit?: string[] }> = [
     json: `{"ref": "-minus", "qty": 9007199254740993, "amount": 12345678901234567.25, "day": "1999-12-31", "at": "2024-03-01T12:00:00+09:00", "ok": true, "meta": "just text", "secret": "=HYPERLINK(\\"x\\")"}`,
   },
   {
-    json: `{"ref": "@cmd", "qty": "abc", "amount": 0.1, "day": "2024-06-01", "at": "2024-06-01T00:00:00.000Z", "ok": false, "meta": 12, "secret": "s-four"}`,
+    json: `{"ref": "@cmd", "qty": "abc", "amount": 0.1, "day": "2024-06-01", "at": "2024-06-01T00:00:00.000Z", "ok": false, "meta": {"id": 12345678901234567890, "x": 1.50}, "secret": "s-four"}`,
     unfit: ["qty"],
   },
   {

@@ -111,9 +111,18 @@ beforeAll(async () => {
       at:
         i % 6 === 5
           ? null
-          : new Date(Date.UTC(2024, i % 12, 1 + (i % 28), i % 24, i % 60, i % 60, i % 3 === 0 ? 250 : 0)),
+          : i % 17 === 16
+            ? new Date(Date.UTC(999, 5, 1, 8, 27, 52, i % 2 === 0 ? 500 : 0)) // a year of three digits
+            : new Date(Date.UTC(2024, i % 12, 1 + (i % 28), i % 24, i % 60, i % 60, i % 3 === 0 ? 250 : 0)),
       ok: i % 3 === 2 ? null : i % 2 === 0,
-      doc: i % 4 === 0 ? { text, list: [1, "=2", null] } : i % 4 === 1 ? text : null,
+      doc:
+        i % 4 === 0
+          ? { text, list: [1, "=2", null] }
+          : i % 4 === 1
+            ? text
+            : i % 8 === 2
+              ? { escaped: "\\u0000", lone: "\uDC00", "key\u0000": 12345678901234567890n }
+              : null,
       secret: i % 2 === 0 ? text : null,
     })),
   ]);
@@ -156,6 +165,10 @@ const VARIANTS: Array<[string, unknown]> = [
     "New York, gzip off, a filter",
     { timezone: "America/New_York", filters: [{ column: "ok", op: "ne", value: true }] },
   ],
+  // Zone names PostgreSQL reads otherwise (IST: Israel, not India) or not at all (CTT).
+  ["IST", { timezone: "IST" }],
+  ["PST, a date range to the last day there is", { timezone: "PST", date_range: { end: "9999-12-31" } }],
+  ["CTT, semicolons", { timezone: "CTT", delimiter: ";" }],
 ];
 
 describe("the COPY paths write the value writers' files", () => {

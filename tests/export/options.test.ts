@@ -177,6 +177,23 @@ describe("planExport", () => {
     expect(planErrors({ columns: ["x", "y"], filters: [{ column: "z", op: "eq", value: 1 }] })).toHaveLength(3);
   });
 
+  it("takes dates and date-times within years 0001–9999 only, naming the field", () => {
+    expect(planErrors({ filters: [{ column: "sale_date", op: "eq", value: "0000-01-01" }] })).toEqual([
+      { field: "filters.0.value", message: "must be a date (YYYY-MM-DD)" },
+    ]);
+    expect(planErrors({ date_range: { start: "0000-12-31" } })).toEqual([
+      { field: "date_range.start", message: "must be a date (YYYY-MM-DD)" },
+    ]);
+    // 23:00 at -05:00 on the last day is already year 10000 in UTC.
+    expect(planErrors({ filters: [{ column: "created_at", op: "lt", value: "9999-12-31T23:00:00-05:00" }] })).toEqual([
+      { field: "filters.0.value", message: "must be a date-time (ISO 8601, years 0001–9999 in UTC)" },
+    ]);
+    expect(
+      planErrors({ filters: [{ column: "created_at", op: "gte", value: "0001-01-01T00:30:00+01:00" }] }),
+    ).toHaveLength(1);
+    expect(planErrors({ date_range: { column: "created_at", end: "9999-12-31" } })).toEqual([]);
+  });
+
   it("normalises date-time filter values to UTC and describes the filters", () => {
     const plan = planExport(
       ZExportOptionsSchema.parse({

@@ -25,7 +25,7 @@ process.env.DATABASE_URL = url.toString();
 
 const TITLE = "All Students 2024-2025";
 const ROWS = 75_000;
-const CSV = { delimiter: ",", timezone: "UTC" };
+const CSV = { delimiter: "," };
 // A stopped read that never settles fails its test well before the project's minute.
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -250,18 +250,13 @@ describe("an aborted COPY leaves no query in pg_stat_activity and no connection 
   describe("a COPY that fails on the server", () => {
     let timed: DatasetInfo;
     let timedPlan: ExportPlan;
-    const BAD_ZONE = { delimiter: ",", timezone: "Mars/Olympus_Mons" };
+    const CSV_DIALECT = { delimiter: "," };
 
-    beforeAll(async () => {
-      // A demo dataset with a date-time column: the zone is written into its COPY's SQL.
-      const { rows } = await pgPool().query<{ id: number }>(
-        `SELECT d.id FROM datasets d WHERE d.rows_table IS NOT NULL
-            AND EXISTS (SELECT 1 FROM dataset_columns c WHERE c.dataset_id = d.id AND c.type = 'datetime')
-          ORDER BY d.id LIMIT 1`,
-      );
-      timed = (await findDataset(rows[0]!.id))!;
+    beforeAll(() => {
+      // A dataset whose rows table is not there (a name of the generated shape): PostgreSQL
+      // refuses the COPY itself, after the transaction and its settings have been set up.
+      timed = { ...dataset, rowsTable: "d999999" };
       timedPlan = plan(timed, {});
-      expect(timedPlan.columns.some((c) => c.type === "datetime")).toBe(true);
     });
 
     const drain = async (chunks: AsyncIterable<unknown>) => {
@@ -274,9 +269,9 @@ describe("an aborted COPY leaves no query in pg_stat_activity and no connection 
       const onRelease = (error: unknown) => releases.push(error);
       pgPool().on("release", onRelease);
       try {
-        await expect(drain(datasetSource(timed).csv(timedPlan, BAD_ZONE))).rejects.toMatchObject({
-          code: "22023",
-          message: expect.stringContaining("Mars/Olympus_Mons"),
+        await expect(drain(datasetSource(timed).csv(timedPlan, CSV_DIALECT))).rejects.toMatchObject({
+          code: "42P01",
+          message: expect.stringContaining("d999999"),
         });
       } finally {
         pgPool().off("release", onRelease);
@@ -290,10 +285,10 @@ describe("an aborted COPY leaves no query in pg_stat_activity and no connection 
     it("inside snapshot(): rejects with PostgreSQL's error and leaves the pool clean", async () => {
       await expect(
         datasetSource(timed).snapshot(async (reader) => {
-          await drain(reader.csv(timedPlan, BAD_ZONE));
+          await drain(reader.csv(timedPlan, CSV_DIALECT));
           return "unreachable";
         }),
-      ).rejects.toMatchObject({ code: "22023" });
+      ).rejects.toMatchObject({ code: "42P01" });
       await expectCleanPool();
     });
   });

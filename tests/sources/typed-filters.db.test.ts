@@ -475,7 +475,7 @@ async function typedIds(options: TExportOptionsInput) {
   );
   const batches = await collect(source.rows(ids, { batchSize: 7 }));
   const csv = Buffer.concat(
-    (await collect(source.csv(ids, { delimiter: ",", timezone: "UTC" }))).map((c) => Buffer.from(c)),
+    (await collect(source.csv(ids, { delimiter: "," }))).map((c) => Buffer.from(c)),
   ).toString("utf8");
   return {
     count: await source.count(full),

@@ -1,18 +1,21 @@
 // CSV from PostgreSQL's own CSV output (COPY … TO STDOUT (FORMAT csv)), finished in one
 // pass per chunk to the exact file writeCsv (./csv.ts) makes from values. The query has
 // already written every non-text column as the file holds it (numbers, ISO dates, true/false,
-// date-times as `YYYY-MM-DD HH:MM:SS` in the asked zone, redacted values, empty for null),
-// so those bytes pass through untouched. Only the text and JSON columns are looked at: a
+// date-times as `YYYY-MM-DD HH:MM:SS` in UTC, redacted values, empty for null), so those
+// bytes pass through untouched — but for date-times asked for in another zone, which are
+// moved into it here, as every other writer does (Node's zones, not PostgreSQL's: they do
+// not agree on names such as IST or PST). Only the text and JSON columns are looked at: a
 // field whose every piece starts like plain text (a letter, a digit, common punctuation, a
 // Hangul or CJK character …) and that needs no other quoting is copied as it is; any other
 // goes through the same rule as writeCsv (formula.ts, then csvEscaper) — so no file differs
 // by which path made it. Line ends become CRLF.
 import { neutralizeCsvText } from "../formula";
+import { formatDateTime } from "../values";
 import type { ExportColumn } from "../types";
 import { csvEscaper, csvHeader } from "./csv";
 
 /** What the query that feeds this writer was told. */
-export type CopyCsvDialect = { delimiter: string; timezone: string };
+export type CopyCsvDialect = { delimiter: string };
 
 export type CopyCsvInput = {
   columns: readonly ExportColumn[];
@@ -20,6 +23,8 @@ export type CopyCsvInput = {
   redacted: readonly boolean[];
   delimiter: string;
   bom: boolean;
+  /** The zone the file's date-times are in; the query writes them in UTC. */
+  timezone: string;
   /** Rows written so far, after each chunk. */
   onRows?: (rows: number) => void;
 };
@@ -96,11 +101,16 @@ class CopyCsvRewriter {
   private out: Buffer = Buffer.allocUnsafe(0);
   private length = 0;
   private readonly text: boolean[];
+  /** Date-time columns to move from UTC into the export's zone. */
+  private readonly zoned: boolean[];
+  private readonly timezone: string;
   private readonly delimiter: number;
   private readonly escape: (field: string) => string;
 
   constructor(input: CopyCsvInput) {
     this.text = input.columns.map((c, i) => (c.type === "string" || c.type === "json") && !input.redacted[i]);
+    this.zoned = input.columns.map((c, i) => c.type === "datetime" && !input.redacted[i] && input.timezone !== "UTC");
+    this.timezone = input.timezone;
     this.delimiter = input.delimiter.charCodeAt(0);
     this.escape = csvEscaper(input.delimiter);
   }
@@ -185,6 +195,16 @@ class CopyCsvRewriter {
         } else if (quoted && contentEnd === contentStart) {
           // "" is an empty text, written as an empty field like any other
           this.copy(buf, copyFrom, fieldStart);
+          copyFrom = fieldEnd;
+        }
+      }
+      if (column < width && this.zoned[column] && fieldEnd > fieldStart && !quoted) {
+        // `YYYY-MM-DD HH:MM:SS` in UTC, as the query wrote it
+        const utc = buf.toString("latin1", fieldStart, fieldEnd);
+        const date = new Date(`${utc.replace(" ", "T")}Z`);
+        if (!Number.isNaN(date.getTime())) {
+          this.copy(buf, copyFrom, fieldStart);
+          this.write(formatDateTime(date, this.timezone));
           copyFrom = fieldEnd;
         }
       }

@@ -8,6 +8,11 @@ import type { ColumnType } from "../../export/types";
 
 export type FittedValue = { text: string } | { text: null; reason: string | null };
 
+/** JSON text PostgreSQL already holds as jsonb (it goes in as it is, every digit kept). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 const NULL_VALUE: FittedValue = { text: null, reason: null };
 const INTEGER = /^[-+]?\d+$/;
 const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -18,6 +23,8 @@ const FALSE_WORDS = new Set(["false", "f", "no", "n", "0"]);
 // PostgreSQL's numeric keeps up to 131072 digits before the point and 16383 after; a
 // longer number is refused, so it is refused here first.
 const NUMERIC_MAX_LENGTH = 1000;
+// …and an exponent like 1e-20000 it cannot scale to, even when the digits are few.
+const MAX_EXPONENT = 1000;
 
 /** COPY text escaping: backslash, and the characters that end a field or a row. */
 export function copyText(text: string): string {
@@ -48,15 +55,20 @@ function storable(text: string): string {
   return withoutNul.replace(LONE_SURROGATES, "\uFFFD");
 }
 
+const INTEGRAL_DECIMAL = /^([-+]?\d+)\.0*$/;
+
 function integerText(value: unknown): FittedValue {
   let digits: string | null = null;
   if (typeof value === "number") digits = Number.isInteger(value) ? BigInt(value).toString() : null;
   else if (typeof value === "bigint") digits = value.toString();
   else if (typeof value === "string") {
     const text = value.trim();
+    const integral = INTEGRAL_DECIMAL.exec(text)?.[1];
     if (INTEGER.test(text)) digits = BigInt(text).toString();
-    else if (PLAIN_NUMBER.test(text) && Number.isInteger(Number(text)) && text.length < 40)
-      digits = BigInt(Number(text)).toString();
+    else if (integral !== undefined)
+      digits = BigInt(integral).toString(); // 12.000: exactly 12
+    else if (PLAIN_NUMBER.test(text) && text.length < 40 && Number.isSafeInteger(Number(text)))
+      digits = BigInt(Number(text)).toString(); // 1.2e3; beyond 2^53 a double could not say which
   }
   if (digits === null) return refuse(`not a whole number: ${describe(value)}`);
   const n = BigInt(digits);
@@ -69,7 +81,14 @@ function numberText(value: unknown): FittedValue {
   if (typeof value === "bigint") return { text: value.toString() };
   if (typeof value === "string") {
     const text = value.trim();
-    if (PLAIN_NUMBER.test(text) && text.length <= NUMERIC_MAX_LENGTH && Number.isFinite(Number(text))) return { text };
+    const exponent = /[eE]([-+]?\d+)$/.exec(text)?.[1];
+    if (
+      PLAIN_NUMBER.test(text) &&
+      text.length <= NUMERIC_MAX_LENGTH &&
+      Number.isFinite(Number(text)) &&
+      (exponent === undefined || Math.abs(Number(exponent)) <= MAX_EXPONENT)
+    )
+      return { text };
   }
   return refuse(`not a number: ${describe(value)}`);
 }
@@ -121,10 +140,26 @@ function stringText(value: unknown): FittedValue {
   return { text: copyText(String(value)) };
 }
 
+/** A value as JSON PostgreSQL's jsonb takes: strings and keys without NUL or unpaired surrogates, no cycles. */
+function storableJsonText(value: unknown): string {
+  const seen = new WeakSet<object>();
+  const clean = (v: unknown): unknown => {
+    if (typeof v === "string") return storable(v);
+    if (typeof v === "bigint") return v.toString();
+    if (v === null || typeof v !== "object") return v;
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+    if (seen.has(v)) return "[Circular]";
+    seen.add(v);
+    if (Array.isArray(v)) return v.map(clean);
+    return Object.fromEntries(Object.entries(v).map(([key, inner]) => [storable(key), clean(inner)]));
+  };
+  return JSON.stringify(clean(value)) ?? "";
+}
+
 function jsonText(value: unknown): FittedValue {
-  // safeJson writes no NUL escapes PostgreSQL refuses only for \u0000; such a value keeps its text without it.
-  const text = safeJson(typeof value === "string" ? storable(value) : value).replaceAll("\\u0000", "");
-  return text === "" ? refuse(`not JSON: ${describe(value)}`) : { text: copyText(storable(text)) };
+  if (value instanceof JsonText) return { text: copyText(value.text) };
+  const text = storableJsonText(value);
+  return text === "" ? refuse(`not JSON: ${describe(value)}`) : { text: copyText(text) };
 }
 
 const FITTERS: Readonly<Record<ColumnType, (value: unknown) => FittedValue>> = {

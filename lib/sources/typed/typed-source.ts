@@ -97,13 +97,7 @@ async function* onPool(pool: pg.Pool, copier: Copier, signal?: AbortSignal): Asy
 function csvStyle(table: RowsTableRef, plan: ExportPlan, dialect: CopyCsvDialect, signal?: AbortSignal) {
   const delimiter = COPY_DELIMITERS[dialect.delimiter];
   if (!delimiter) throw new Error(`no COPY delimiter for ${JSON.stringify(dialect.delimiter)}`);
-  return planCopy(
-    table,
-    plan,
-    { kind: "csv", timezone: dialect.timezone },
-    `(FORMAT csv, DELIMITER ${delimiter})`,
-    signal,
-  );
+  return planCopy(table, plan, { kind: "csv" }, `(FORMAT csv, DELIMITER ${delimiter})`, signal);
 }
 
 function valueRows(

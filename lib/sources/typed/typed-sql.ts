@@ -109,12 +109,6 @@ function compileFilter(table: RowsTableRef, filter: PlannedFilter, params: SqlPa
   }
 }
 
-function nextDay(isoDate: string): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
-
 /** The WHERE clause of a plan. An end date is inclusive (a datetime column takes the whole end day, in UTC). */
 export function compileWhere(table: RowsTableRef, plan: ExportPlan | null, params: SqlParams): string {
   const clauses: string[] = [];
@@ -124,7 +118,13 @@ export function compileWhere(table: RowsTableRef, plan: ExportPlan | null, param
     const bound = (day: string) =>
       type === "datetime" ? params.add(`${day}T00:00:00Z`, "timestamptz") : params.add(day, "date");
     if (start) clauses.push(`${field} >= ${bound(start)}`);
-    if (end) clauses.push(type === "datetime" ? `${field} < ${bound(nextDay(end))}` : `${field} <= ${bound(end)}`);
+    // The whole end day: before the next midnight, counted in SQL (9999-12-31 has one too).
+    if (end)
+      clauses.push(
+        type === "datetime"
+          ? `${field} < ((${params.add(end, "date")} + 1)::timestamp AT TIME ZONE 'UTC')`
+          : `${field} <= ${bound(end)}`,
+      );
   }
   if (plan && plan.filters.length > 0) {
     const parts = plan.filters.map((filter) => compileFilter(table, filter, params));
@@ -137,10 +137,13 @@ export function compileWhere(table: RowsTableRef, plan: ExportPlan | null, param
 export type SelectStyle =
   /** As PostgreSQL's text output has them (UTC, ISO dates): for rows parsed in Node. */
   | { kind: "values" }
-  /** As the CSV holds them: true/false, datetimes as `YYYY-MM-DD HH:MM:SS` in the zone. */
-  | { kind: "csv"; timezone: string };
+  /**
+   * As the CSV holds them: true/false, datetimes as `YYYY-MM-DD HH:MM:SS` in UTC (another
+   * time zone is Node's to apply: it knows zones PostgreSQL reads otherwise, or not at all).
+   */
+  | { kind: "csv" };
 
-function selectList(table: RowsTableRef, plan: ExportPlan, style: SelectStyle, params: SqlParams): string {
+function selectList(table: RowsTableRef, plan: ExportPlan, style: SelectStyle): string {
   if (plan.columns.length === 0) return "";
   return plan.columns
     .map((column) => {
@@ -152,9 +155,7 @@ function selectList(table: RowsTableRef, plan: ExportPlan, style: SelectStyle, p
         case "boolean":
           return `${field}::text`;
         case "datetime":
-          return style.timezone === "UTC"
-            ? `date_trunc('second', ${field} AT TIME ZONE 'UTC')`
-            : `date_trunc('second', ${field} AT TIME ZONE ${params.add(style.timezone, "text")})`;
+          return `date_trunc('second', ${field} AT TIME ZONE 'UTC')`;
         default:
           return field;
       }
@@ -169,7 +170,7 @@ export function exportQuery(
   style: SelectStyle,
 ): { text: string; settings: Query | null } {
   const params = new SqlParams("settings");
-  const columns = selectList(table, plan, style, params);
+  const columns = selectList(table, plan, style);
   const where = compileWhere(table, plan, params);
   return {
     // A plan of no columns still has its rows (as empty lines).
