@@ -474,9 +474,9 @@ async function typedIds(options: TExportOptionsInput) {
     params.values,
   );
   const batches = await collect(source.rows(ids, { batchSize: 7 }));
-  const csv = Buffer.concat(
-    (await collect(source.csv(ids, { delimiter: "," }))).map((c) => Buffer.from(c)),
-  ).toString("utf8");
+  const csv = Buffer.concat((await collect(source.csv(ids, { delimiter: "," }))).map((c) => Buffer.from(c))).toString(
+    "utf8",
+  );
   return {
     count: await source.count(full),
     bound: bound.rows.map((r) => Number(r.id)),
