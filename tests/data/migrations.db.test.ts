@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runPrismaCli } from "@/lib/data/migrate";
 import { wipeAllData } from "@/lib/data/seed/seed";
+import { onServer } from "../helpers/server-admin";
 
 const serverUrl = new URL(inject("databaseUrl"));
 const name = `migrations_check_${process.pid}`;
@@ -16,17 +17,7 @@ emptyUrl.pathname = `/${name}`;
 const env = { DATABASE_URL: emptyUrl.toString() };
 let tmp = "";
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const url = new URL(serverUrl);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>) => onServer(serverUrl, work);
 
 /** The live database's schema as Prisma sees it, diffed against the committed schema. */
 async function driftFromSchema(): Promise<number> {

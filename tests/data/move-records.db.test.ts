@@ -12,7 +12,7 @@
 // `records`, and the other files' datasets and audit counts stay untouched.
 import ExcelJS from "exceljs";
 import { parquetReadObjects } from "hyparquet";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { applyMigrations } from "@/lib/data/migrate";
@@ -27,21 +27,12 @@ import { datasetSource } from "@/lib/sources";
 import { createRowsTable, tableSql } from "@/lib/sources/typed/rows-table";
 import { storedColumns } from "@/lib/datasets/dataset-rows";
 import { release1Rows } from "../helpers/release1-rows";
+import { onServer } from "../helpers/server-admin";
 
 const serverUrl = new URL(inject("databaseUrl"));
 const dbName = `move_records_${process.pid}`;
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const url = new URL(serverUrl);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>) => onServer(serverUrl, work);
 
 type ColumnSpec = { key: string; label: string; type: string; sensitive?: boolean };
 const COLUMNS: ColumnSpec[] = [
@@ -308,7 +299,7 @@ describe("moving a release-1 dataset into its typed table", () => {
   });
 
   // Where the text formats differ besides: JSON null in a JSON column, which release 1 wrote
-  // as the text "null" in CSV and Excel, is a null now and written empty (SPEC §2: null empty),
+  // as the text "null" in CSV and Excel, is a null now and written empty (a null is an empty field),
   // as JSON and NDJSON always wrote it (null) and release 1's filters already took it (is_null).
   const JSON_NULL = "5:meta";
   const expectedCells = () => [...unfitCells(), JSON_NULL];
