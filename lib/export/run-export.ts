@@ -2,11 +2,8 @@
 // HTTP response, a file). Counts rows for progress, collects value warnings, stops on
 // an AbortSignal, and — being pull-based — reads the database only as fast as bytes leave.
 import { gzip } from "./compress";
-import { writeCsvFromCopy, type CopyCsvDialect } from "./formats/csv-copy";
-import { writeJsonFromCopy, writeNdjsonFromCopy } from "./formats/json-copy";
-import { writeParquetFromCopy } from "./formats/parquet";
 import { isGzipped, type ExportFormat } from "./formats";
-import { FORMAT_WRITERS, type FormatWriter, type WriterInput } from "./formats/writers";
+import { FORMAT_WRITERS, type CopyRows, type FormatWriter, type WriterInput } from "./formats/writers";
 import type { TExportOptions } from "./options";
 import type { ExportColumn, ExportInfo, RowBatch, ValueWarning, WriterContext } from "./types";
 
@@ -22,17 +19,8 @@ export type RunExportInput = {
   format: ExportFormat;
   columns: readonly ExportColumn[];
   source: AsyncIterable<RowBatch>;
-  /**
-   * The same rows as PostgreSQL writes them with COPY, for the formats that take them so
-   * instead of `source`: its CSV for CSV (formats/csv-copy.ts says what the query writes),
-   * its text format for JSON, NDJSON (formats/json-copy.ts) and Parquet. `redacted` marks the
-   * columns that hold stand-ins.
-   */
-  copy?: {
-    csv: (dialect: CopyCsvDialect) => AsyncIterable<Uint8Array>;
-    text: () => AsyncIterable<Uint8Array>;
-    redacted: readonly boolean[];
-  };
+  /** The same rows as COPY output, taken instead of `source` by the formats that can (FormatWriter.fromCopy). */
+  copy?: CopyRows;
   options: Pick<TExportOptions, "delimiter" | "bom" | "compression" | "timezone">;
   info: ExportInfo;
   signal?: AbortSignal;
@@ -47,7 +35,7 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
   const stats: ExportStats = { rows: 0, bytes: 0, warningCount: 0, warnings: [] };
   const { signal, onProgress } = input;
   const writer: FormatWriter = FORMAT_WRITERS[input.format];
-  const { copy, format } = input;
+  const { copy } = input;
 
   async function* counted(): AsyncGenerator<RowBatch> {
     for await (const batch of input.source) {
@@ -73,29 +61,17 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
       stats.rows = rows;
       onProgress?.(rows);
     };
-    const fromCopy = { columns: input.columns, redacted: copy?.redacted ?? [], onRows };
-    const valueInput = { ...fromCopy, timezone: input.options.timezone, onWarning: context.onWarning };
+    const writerInput: WriterInput = {
+      context,
+      options: input.options,
+      info: input.info,
+      pdf: input.pdf,
+      onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
+    };
     const raw =
-      copy && format === "csv"
-        ? writeCsvFromCopy(copy.csv({ delimiter: input.options.delimiter }), {
-            ...fromCopy,
-            timezone: input.options.timezone,
-            delimiter: input.options.delimiter,
-            bom: input.options.bom,
-          })
-        : copy && format === "json"
-          ? writeJsonFromCopy(copy.text(), valueInput)
-          : copy && format === "ndjson"
-            ? writeNdjsonFromCopy(copy.text(), valueInput)
-            : copy && format === "parquet"
-              ? writeParquetFromCopy(copy.text(), { ...context, redacted: copy.redacted, onRows })
-              : writer.write(counted(), {
-                  context,
-                  options: input.options,
-                  info: input.info,
-                  pdf: input.pdf,
-                  onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
-                });
+      copy && writer.fromCopy
+        ? writer.fromCopy(copy, { ...writerInput, onRows })
+        : writer.write(counted(), writerInput);
     const out = isGzipped(input.format, input.options) ? gzip(raw) : raw;
     for await (const chunk of out) {
       signal?.throwIfAborted();

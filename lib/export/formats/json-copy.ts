@@ -53,6 +53,8 @@ class JsonRewriter {
   private rest: Buffer | null = null;
   private readonly kinds: Kind[];
   private readonly prefixes: Buffer[];
+  /** The bytes of every key prefix together, plus the braces: what a row adds besides its values. */
+  private readonly rowOverhead: number;
   private readonly current: { row: number };
   private readonly options: Array<Required<ValueOptions>>;
 
@@ -80,6 +82,7 @@ class JsonRewriter {
     this.prefixes = input.columns.map((column, i) =>
       Buffer.from(`${i === 0 ? "{" : ","}${JSON.stringify(column.jsonKey ?? column.key)}:`, "utf8"),
     );
+    this.rowOverhead = this.prefixes.reduce((n, p) => n + p.length, 0) + 64;
     const { current, options } = columnValueOptions(input.columns, input);
     this.current = current;
     this.options = options;
@@ -260,7 +263,7 @@ class JsonRewriter {
       this.current.row = this.rows;
       const separator = this.separator(this.rows);
       // every byte may at most become \u00XX (6), plus the keys and the separators
-      this.reserve((lineEnd - pos) * 6 + 64 + separator.length + this.prefixes.reduce((n, p) => n + p.length, 0));
+      this.reserve((lineEnd - pos) * 6 + this.rowOverhead + separator.length);
       this.writeAscii(separator);
       if (width === 0) this.writeAscii("{}");
       let fieldStart = pos;

@@ -146,8 +146,6 @@ function planColumn(type: ColumnType, name: string): ColumnPlan {
 }
 
 const DIGITS = /^-?\d{1,18}$/;
-/** A UTC date-time as the engine has it (`…T…Z`) or as COPY writes it in UTC (`… …+00`). */
-const UTC_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00)$/;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (the civil-calendar formula). */
 function civilDays(year: number, month: number, day: number): number {
@@ -191,14 +189,7 @@ function fastCell(type: ColumnType): (value: unknown) => Cell | undefined {
     case "date":
       return (value) => (typeof value === "string" && value.length === 10 ? dateDays(value, 0) : undefined);
     case "datetime":
-      return (value) => {
-        if (typeof value !== "string" || !UTC_DATETIME.test(value)) return undefined;
-        const zone = value.endsWith("Z") ? 1 : 3;
-        const ms = value.length > 19 + zone ? Number(`${value.slice(20, -zone)}000`.slice(0, 3)) : 0;
-        const days = civilDays(digitsAt(value, 0, 4), digitsAt(value, 5, 2), digitsAt(value, 8, 2));
-        const seconds = digitsAt(value, 11, 2) * 3600 + digitsAt(value, 14, 2) * 60 + digitsAt(value, 17, 2);
-        return days * DAY_MS + seconds * 1000 + ms;
-      };
+      return (value) => (typeof value === "string" ? utcMillis(value, 0, value.length) : undefined);
     case "string":
       return (value) => (typeof value === "string" ? value : undefined);
     default:
@@ -240,21 +231,43 @@ function directCell(type: ColumnType): ((text: string, start: number, end: numbe
         return dateDays(text, start);
       };
     case "datetime":
-      return (text, start, end) => {
-        if (isNull(text, start, end)) return null;
-        // 2024-03-05 12:34:56+00
-        if (end - start !== 22 || text.charCodeAt(start + 19) !== 0x2b || text.charCodeAt(start + 20) !== 0x30)
-          return undefined;
-        const days = dateDays(text, start);
-        const h = digitsAt(text, start + 11, 2);
-        const m = digitsAt(text, start + 14, 2);
-        const sec = digitsAt(text, start + 17, 2);
-        if (days === undefined || h < 0 || m < 0 || sec < 0) return undefined;
-        return days * DAY_MS + (h * 3600 + m * 60 + sec) * 1000;
-      };
+      return (text, start, end) => (isNull(text, start, end) ? null : utcMillis(text, start, end));
     default:
       return (text, start, end) => (isNull(text, start, end) ? null : undefined);
   }
+}
+
+/**
+ * UTC milliseconds of a date-time as the engine has it (`YYYY-MM-DDTHH:MM:SS[.f…]Z`) or as
+ * COPY writes it in UTC (`YYYY-MM-DD HH:MM:SS[.f…]+00`), from `start` to `end`; undefined
+ * for anything else. A fraction is cut to milliseconds, as a Date would.
+ */
+function utcMillis(text: string, start: number, end: number): number | undefined {
+  const zone =
+    text.charCodeAt(end - 1) === 0x5a
+      ? 1
+      : text.charCodeAt(end - 3) === 0x2b && text.charCodeAt(end - 2) === 0x30 && text.charCodeAt(end - 1) === 0x30
+        ? 3
+        : 0;
+  const separator = text.charCodeAt(start + 10);
+  if (zone === 0 || end - start < 19 + zone || (separator !== 0x54 && separator !== 0x20)) return undefined;
+  if (text.charCodeAt(start + 13) !== 0x3a || text.charCodeAt(start + 16) !== 0x3a) return undefined;
+  const days = dateDays(text, start);
+  const hours = digitsAt(text, start + 11, 2);
+  const minutes = digitsAt(text, start + 14, 2);
+  const seconds = digitsAt(text, start + 17, 2);
+  if (days === undefined || hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59)
+    return undefined;
+  let ms = 0;
+  const fractionEnd = end - zone;
+  if (fractionEnd > start + 19) {
+    const digits = fractionEnd - start - 20;
+    if (text.charCodeAt(start + 19) !== 0x2e || digits < 1 || digits > 9 || digitsAt(text, start + 20, digits) < 0)
+      return undefined;
+    const kept = Math.min(3, digits);
+    ms = digitsAt(text, start + 20, kept) * 10 ** (3 - kept);
+  }
+  return days * DAY_MS + (hours * 3600 + minutes * 60 + seconds) * 1000 + ms;
 }
 
 /** Days since the epoch of a valid `YYYY-MM-DD` at `at`, else undefined. */

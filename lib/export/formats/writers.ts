@@ -3,9 +3,11 @@
 import type { TExportOptions } from "../options";
 import type { ExportInfo, RowBatch, WriterContext } from "../types";
 import { writeCsv } from "./csv";
+import { writeCsvFromCopy, type CopyCsvDialect } from "./csv-copy";
+import { writeJsonFromCopy, writeNdjsonFromCopy } from "./json-copy";
 import type { ExportFormat } from "./index";
 import { writeJson, writeNdjson } from "./json";
-import { writeParquet } from "./parquet";
+import { writeParquet, writeParquetFromCopy } from "./parquet";
 import { writePdf, type PdfWriterOptions } from "./pdf";
 import { writeXlsx } from "./xlsx";
 
@@ -19,21 +21,57 @@ export type WriterInput = {
   onRowsLaidOut?: (rows: number) => void;
 };
 
+/**
+ * The same rows as PostgreSQL writes them with COPY: its CSV (csv-copy.ts says what the query
+ * writes), its text format (in UTC, ISO dates); `redacted` marks the columns of stand-ins.
+ */
+export type CopyRows = {
+  csv: (dialect: CopyCsvDialect) => AsyncIterable<Uint8Array>;
+  text: () => AsyncIterable<Uint8Array>;
+  redacted: readonly boolean[];
+};
+
 export type FormatWriter = {
   write: (rows: AsyncIterable<RowBatch>, input: WriterInput) => AsyncIterable<Uint8Array>;
   /** Progress counts rows the writer has laid out (it calls onRowsLaidOut), not rows read. */
   ownProgress?: boolean;
+  /**
+   * The same file from COPY output instead of values, for the formats that can take it so
+   * (a test compares the bytes of both); `onRows` is told the rows written so far.
+   */
+  fromCopy?: (copy: CopyRows, input: WriterInput & { onRows: (rows: number) => void }) => AsyncIterable<Uint8Array>;
 };
 
 export const FORMAT_WRITERS = {
   csv: {
     write: (rows, { context, options }) =>
       writeCsv(rows, { ...context, delimiter: options.delimiter, bom: options.bom }),
+    fromCopy: (copy, { context, options, onRows }) =>
+      writeCsvFromCopy(copy.csv({ delimiter: options.delimiter }), {
+        columns: context.columns,
+        redacted: copy.redacted,
+        delimiter: options.delimiter,
+        bom: options.bom,
+        timezone: context.timezone,
+        onRows,
+      }),
   },
-  json: { write: (rows, { context }) => writeJson(rows, context) },
-  ndjson: { write: (rows, { context }) => writeNdjson(rows, context) },
+  json: {
+    write: (rows, { context }) => writeJson(rows, context),
+    fromCopy: (copy, { context, onRows }) =>
+      writeJsonFromCopy(copy.text(), { ...context, redacted: copy.redacted, onRows }),
+  },
+  ndjson: {
+    write: (rows, { context }) => writeNdjson(rows, context),
+    fromCopy: (copy, { context, onRows }) =>
+      writeNdjsonFromCopy(copy.text(), { ...context, redacted: copy.redacted, onRows }),
+  },
   excel: { write: (rows, { context, info }) => writeXlsx(rows, { ...context, info }) },
-  parquet: { write: (rows, { context }) => writeParquet(rows, context) },
+  parquet: {
+    write: (rows, { context }) => writeParquet(rows, context),
+    fromCopy: (copy, { context, onRows }) =>
+      writeParquetFromCopy(copy.text(), { ...context, redacted: copy.redacted, onRows }),
+  },
   pdf: {
     write: (rows, { context, info, pdf, onRowsLaidOut }) => {
       if (!pdf) throw new Error("a PDF export needs its summary and labels");

@@ -18,7 +18,6 @@ const SQL_CASTS = new Set([
   "text[]",
   "numeric",
   "numeric[]",
-  "bigint",
   "date",
   "date[]",
   "timestamptz",
