@@ -13,16 +13,7 @@ export type Query = { text: string; values: unknown[] };
 /** How a statement takes its values: bound parameters, or settings a COPY reads. */
 export type ParamMode = "bind" | "settings";
 
-const SQL_CASTS = new Set([
-  "text",
-  "text[]",
-  "numeric",
-  "numeric[]",
-  "date",
-  "date[]",
-  "timestamptz",
-  "boolean",
-]);
+const SQL_CASTS = new Set(["text", "text[]", "numeric", "numeric[]", "date", "date[]", "timestamptz", "boolean"]);
 
 /** A PostgreSQL array literal of values (each element quoted, `\` and `"` escaped). */
 function arrayLiteral(values: readonly unknown[]): string {
