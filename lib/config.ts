@@ -25,6 +25,13 @@ export function exportDir(): string {
     : path.join(varDir(), "exports");
 }
 
+/** Where uploaded files wait for their import; never derived from a request. */
+export function uploadDir(): string {
+  return process.env.OUTPORT_UPLOAD_DIR
+    ? path.resolve(/*turbopackIgnore: true*/ process.env.OUTPORT_UPLOAD_DIR)
+    : path.join(varDir(), "uploads");
+}
+
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it.");
@@ -99,6 +106,21 @@ export const config = {
     shutdownGraceMs: intFromEnv("OUTPORT_JOB_SHUTDOWN_GRACE_MS", 5000),
     /** How often idle workers look for new jobs (pg-boss polling; at least 500). */
     pollMs: Math.max(500, intFromEnv("OUTPORT_JOB_POLL_MS", 500)),
+  },
+  /** Datasets from uploaded files (SPEC §12). */
+  imports: {
+    /** The largest file one upload may carry (413 past it). */
+    maxFileBytes: intFromEnv("OUTPORT_IMPORT_MAX_BYTES", 1024 * 1024 * 1024),
+    maxColumns: positiveIntFromEnv("OUTPORT_IMPORT_MAX_COLUMNS", 1000),
+    maxRows: positiveIntFromEnv("OUTPORT_IMPORT_MAX_ROWS", 10_000_000),
+    /** Characters one cell may hold (Excel's own limit by default). */
+    maxCellChars: positiveIntFromEnv("OUTPORT_IMPORT_MAX_CELL_CHARS", 32_767),
+    /** An XLSX whose parts together inflate past this is refused (a zip bomb). */
+    maxUncompressedBytes: intFromEnv("OUTPORT_IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024),
+    /** How much of a text file the upload page sends to be inspected. */
+    inspectSampleBytes: positiveIntFromEnv("OUTPORT_IMPORT_INSPECT_BYTES", 8 * 1024 * 1024),
+    /** Rejected rows listed on an import job (all of them go into its CSV). */
+    listedRejectedRows: 100,
   },
   organisation: process.env.OUTPORT_ORGANISATION ?? "Outport",
 };

@@ -14,6 +14,9 @@ export type Action =
   | "history.own"
   | "exports.manage.any" // download / delete anyone's export
   | "exports.manage.own"
+  | "datasets.create" // upload a file as a new dataset (the uploader owns it)
+  | "datasets.manage.any" // edit, import into, delete any dataset; transfer its ownership
+  | "datasets.manage.own" // edit, import into, delete the datasets one owns
   | "audit.view"
   | "users.manage";
 
@@ -26,6 +29,9 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   "history.own": ["admin", "manager", "viewer"],
   "exports.manage.any": ["admin"],
   "exports.manage.own": ["admin", "manager"],
+  "datasets.create": ["admin", "manager"],
+  "datasets.manage.any": ["admin"],
+  "datasets.manage.own": ["admin", "manager"],
   "audit.view": ["admin"],
   "users.manage": ["admin"],
 };
@@ -77,4 +83,11 @@ export function canManageExport(actor: Actor | null | undefined, job: { userId: 
   if (!actor) return false;
   if (job.userId === actor.id) return can(actor, "exports.manage.own");
   return can(actor, "exports.manage.any");
+}
+
+/** Whether an actor may change a dataset: edit it, import into it, delete it. */
+export function canManageDataset(actor: Actor | null | undefined, dataset: { ownerId: number }): boolean {
+  if (!actor) return false;
+  if (dataset.ownerId === actor.id) return can(actor, "datasets.manage.own");
+  return can(actor, "datasets.manage.any");
 }

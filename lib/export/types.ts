@@ -2,7 +2,8 @@
 // users. Rows arrive in batches of values already in column order; writers turn them
 // into bytes, batch by batch, so no writer ever holds a whole dataset.
 
-export type ColumnType = "string" | "integer" | "number" | "date" | "datetime" | "boolean" | "json";
+export const COLUMN_TYPES = ["string", "integer", "number", "date", "datetime", "boolean", "json"] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export type ExportColumn = {
   key: string;

@@ -1,4 +1,8 @@
 // English messages. Keys are the contract: ko.ts must define exactly the same keys.
+import { importFilesEn } from "./areas/import-files";
+import { importJobsEn } from "./areas/import-jobs";
+import { uploadApiEn } from "./areas/upload-api";
+import { uploadUiEn } from "./areas/upload-ui";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -362,6 +366,11 @@ export const en = {
   "password.error.tooLong": "The new password can have at most {max} characters.",
   "password.error.sameAsCurrent": "The new password must differ from the current one.",
   "password.error.generic": "The password could not be changed. Please try again.",
+  // Issue 17 (datasets from files), one file per area.
+  ...importFilesEn,
+  ...importJobsEn,
+  ...uploadApiEn,
+  ...uploadUiEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

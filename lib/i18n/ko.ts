@@ -1,5 +1,9 @@
 // 한국어 메시지. en.ts와 정확히 같은 키를 가져야 한다 (타입이 이를 강제한다).
 import type { Messages } from "./en";
+import { importFilesKo } from "./areas/import-files";
+import { importJobsKo } from "./areas/import-jobs";
+import { uploadApiKo } from "./areas/upload-api";
+import { uploadUiKo } from "./areas/upload-ui";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -362,4 +366,8 @@ export const ko: Messages = {
   "password.error.tooLong": "새 비밀번호는 {max}자 이하여야 합니다.",
   "password.error.sameAsCurrent": "새 비밀번호는 현재 비밀번호와 달라야 합니다.",
   "password.error.generic": "비밀번호를 변경하지 못했습니다. 다시 시도하세요.",
+  ...importFilesKo,
+  ...importJobsKo,
+  ...uploadApiKo,
+  ...uploadUiKo,
 };
