@@ -134,7 +134,8 @@ describe("XLSX", () => {
     const lie = await importError(
       allRows(liar, { format: "xlsx", encoding: null, delimiter: null, sheet: "S", header: true }, small),
     );
-    expect(["import.error.workbookTooLarge", "import.error.damagedWorkbook"]).toContain(lie.messageKey);
+    // yauzl checks each part against its declared size as it inflates: the lie makes it damaged.
+    expect(lie.messageKey).toBe("import.error.damagedWorkbook");
   });
 
   it("refuses entity declarations in the shared strings", async () => {
