@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { ColumnType } from "../../export/types";
-import { fitValue } from "./row-values";
+import { copyField, NULL_FIELD } from "./row-values";
 import { columnSql, tableSql, type RowsTableRef } from "./rows-table";
 
 export type IncomingRow = Record<string, unknown>;
@@ -52,11 +52,11 @@ async function append<T>(
         for (let i = 0; i < columns.length; i++) {
           const column = columns[i]!;
           const value = data[column.key];
-          const fitted = fitValue(value, column.type);
-          if (fitted.text === null && fitted.reason !== null) {
-            onUnfit?.({ row: count, rowId, column: column.key, value, reason: fitted.reason });
+          let field = copyField(value, column.type);
+          if (typeof field !== "string") {
+            onUnfit?.({ row: count, rowId, column: column.key, value, reason: field.reason });
+            field = NULL_FIELD;
           }
-          const field = fitted.text ?? "\\N";
           line += i === 0 && rowId === null ? field : `\t${field}`;
         }
         chunk += `${line}\n`;
@@ -97,11 +97,9 @@ export function fittedLine(
   let line = "";
   for (let i = 0; i < types.length; i++) {
     const source = sources[i]!;
-    const fitted = fitValue(source < 0 ? null : values[source], types[i]!);
-    if (fitted.text === null) {
-      if (fitted.reason !== null) return { index: i, reason: fitted.reason };
-      line += i === 0 ? "\\N" : "\t\\N";
-    } else line += i === 0 ? fitted.text : `\t${fitted.text}`;
+    const field = copyField(source < 0 ? null : values[source], types[i]!);
+    if (typeof field !== "string") return { index: i, reason: field.reason };
+    line += i === 0 ? field : `\t${field}`;
   }
   return line;
 }
