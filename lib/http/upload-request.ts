@@ -21,21 +21,26 @@ const INTEGER_PARAMS = new Set(["max_rejected_rows"]);
 /** An empty value means "none" for these. */
 const NULLABLE_PARAMS = new Set(["encoding", "delimiter", "sheet", "date_column", "category_column"]);
 
-function jsonText(field: string, text: string): unknown {
+function parseJson(field: string, text: string): unknown {
   try {
-    return assertSafeInput(JSON.parse(text) as unknown, field);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
+    return JSON.parse(text) as unknown;
+  } catch {
     throw new AppError("invalid", "upload.error.metadata", { errors: [{ field, message: "must be valid JSON" }] });
   }
 }
 
+/** A parameter's JSON text (`columns`): unsafe text in it is named from the parameter down (`columns.0.key`). */
+function jsonText(field: string, text: string): unknown {
+  return assertSafeInput({ [field]: parseJson(field, text) })[field];
+}
+
+/** The settings object of `metadata`: its fields are named as the settings they are (`title`). */
 function jsonObject(field: string, text: string): Record<string, unknown> {
-  const value = jsonText(field, text);
+  const value = parseJson(field, text);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new AppError("invalid", "upload.error.metadata", { errors: [{ field, message: "must be a JSON object" }] });
   }
-  return value as Record<string, unknown>;
+  return assertSafeInput(value as Record<string, unknown>);
 }
 
 /**

@@ -75,7 +75,7 @@ async function statusOf(who: DemoWho, jobId: string): Promise<Response> {
 async function created(
   who: DemoWho,
   title: string,
-  rows = ROWS,
+  rows: Array<Record<string, unknown>> = ROWS,
   extra: Record<string, unknown> = {},
 ): Promise<Accepted> {
   const response = await upload(
