@@ -100,12 +100,6 @@ export async function* csvRecords(path: string, options: CsvOptions): AsyncGener
     parser ??= new Papa.Parser({ delimiter: options.delimiter, newline });
     const parsed = parser.parse(text, 0, !last) as ParsedChunk;
     pending = last ? "" : text.slice(parsed.meta.cursor);
-    if (pending.length > longestRecord)
-      throw new ImportFileError(
-        "import.error.recordTooLong",
-        { line, limit: longestRecord },
-        { status: 422, field: "file", line },
-      );
     const lineChar = newline === "\r" ? "\r" : "\n";
     const quoted = text.includes('"');
     const unclosed = new Set(parsed.errors.filter((e) => e.code === "MissingQuotes").map((e) => e.row));
@@ -116,20 +110,28 @@ export async function* csvRecords(path: string, options: CsvOptions): AsyncGener
       const start = line;
       line++;
       if (fields.length > limits.maxColumns) throw tooManyColumns(fields.length, limits);
+      if (fields.length === 1 && fields[0] === "") continue;
       let problem: string | undefined;
+      // The fields array becomes the values in place (an empty field null): no copy per row.
+      const values = fields as (string | null)[];
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i] as string;
-        if (quoted && field.includes(lineChar)) line += field.split(lineChar).length - 1;
-        if (field.length > limits.maxCellChars)
-          problem = `field ${i + 1} has ${field.length} characters, more than the limit of ${limits.maxCellChars}`;
+        if (field === "") values[i] = null;
+        else {
+          if (quoted && field.includes(lineChar)) line += field.split(lineChar).length - 1;
+          if (field.length > limits.maxCellChars)
+            problem = `field ${i + 1} has ${field.length} characters, more than the limit of ${limits.maxCellChars}`;
+        }
       }
-      if (fields.length === 1 && fields[0] === "") continue;
       if (unclosed.has(r)) problem = "a quoted field is not closed";
-      // The fields array becomes the values in place: no copy per row.
-      const values = fields as (string | null)[];
-      for (let i = 0; i < values.length; i++) if (values[i] === "") values[i] = null;
       rows.push(problem === undefined ? { line: start, values } : { line: start, values, problem });
     }
+    if (pending.length > longestRecord)
+      throw new ImportFileError(
+        "import.error.recordTooLong",
+        { line, limit: longestRecord },
+        { status: 422, field: "file", line },
+      );
     return rows;
   };
 

@@ -237,10 +237,13 @@ export async function* readFileRows(path: string, choices: ReadChoices, input: R
     take(sample.rest);
     let pending = sample.done ? null : source.records;
     while (true) {
-      while (batch.length >= batchSize) {
-        signal?.throwIfAborted();
-        yield batch.slice(0, batchSize);
-        batch = batch.slice(batchSize);
+      if (batch.length >= batchSize) {
+        let at = 0;
+        for (; batch.length - at >= batchSize; at += batchSize) {
+          signal?.throwIfAborted();
+          yield batch.slice(at, at + batchSize);
+        }
+        batch = batch.slice(at);
       }
       if (!pending) break;
       const next = await pending.next();
