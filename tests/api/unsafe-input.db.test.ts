@@ -7,7 +7,13 @@
 // surrogate arrives through a JSON escape, `"\ud800"`.)
 import { beforeEach, describe, expect, it } from "vitest";
 import { GET as datasetRecords } from "@/app/api/datasets/[id]/records/route";
-import { GET as datasetOne } from "@/app/api/datasets/[id]/route";
+import { POST as datasetImport } from "@/app/api/datasets/[id]/import/route";
+import { DELETE as datasetDelete, GET as datasetOne, PATCH as datasetPatch } from "@/app/api/datasets/[id]/route";
+import { POST as datasetInspect } from "@/app/api/datasets/inspect/route";
+import { POST as datasetCreate } from "@/app/api/datasets/route";
+import { POST as importCancel } from "@/app/api/imports/[jobId]/cancel/route";
+import { GET as importRejected } from "@/app/api/imports/[jobId]/rejected/route";
+import { GET as importStatus } from "@/app/api/imports/[jobId]/route";
 import { GET as auditList } from "@/app/api/audit/route";
 import { GET as exportGet, POST as exportPost } from "@/app/api/export/[format]/[datasetId]/route";
 import { POST as exportAsync } from "@/app/api/export/async/route";
@@ -35,6 +41,8 @@ type Case = {
   url: string;
   params?: Record<string, string>;
   body?: string;
+  /** The body's type (default JSON); an upload's metadata goes in a multipart body. */
+  contentType?: string;
   field: string;
 };
 
@@ -55,6 +63,38 @@ function queryCases(
     ...fields.map((field) => ({ name: `${name} ?${field}=`, route, url: `${path}?${field}=a%00b`, params, field })),
     { name: `${name} a parameter named with NUL`, route, url: `${path}?a%00b=1`, params, field: "a\\u0000b" },
   ];
+}
+
+/** The settings an upload route takes in its query string (a plain file body). */
+const UPLOAD_QUERY = ["format", "encoding", "delimiter", "sheet", "header", "file_name", "metadata"];
+const CREATE_QUERY = [
+  ...UPLOAD_QUERY,
+  "title",
+  "description",
+  "columns",
+  "date_column",
+  "category_column",
+  "max_rejected_rows",
+];
+const BOUNDARY = "unsafe-input";
+
+/** A multipart upload whose metadata part carries `metadata`, with a small file. */
+function uploadBody(metadata: unknown): { body: string; contentType: string } {
+  const body =
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n` +
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.ndjson"\r\n\r\n{"a":1}\n\r\n--${BOUNDARY}--\r\n`;
+  return { body, contentType: `multipart/form-data; boundary=${BOUNDARY}` };
+}
+
+/** An upload route's query parameters, NUL in each value (POST, no body: refused before one is read). */
+function uploadQueryCases(
+  name: string,
+  route: Route,
+  path: string,
+  params: Record<string, string>,
+  fields: string[],
+): Case[] {
+  return queryCases(name, route, path, params, fields).map((c) => ({ ...c, method: "POST" }));
 }
 
 const EXPORT_QUERY = [
@@ -134,6 +174,92 @@ async function cases(): Promise<Case[]> {
       },
       ["token"],
     ),
+    ...uploadQueryCases("POST /api/datasets/inspect", asRoute(datasetInspect), "/api/datasets/inspect", {}, [
+      ...UPLOAD_QUERY,
+      "partial",
+    ]),
+    ...uploadQueryCases("POST /api/datasets", asRoute(datasetCreate), "/api/datasets", {}, CREATE_QUERY),
+    ...uploadQueryCases("POST /api/datasets/:id/import", asRoute(datasetImport), `/api/datasets/${id}/import`, { id }, [
+      ...UPLOAD_QUERY,
+      "mode",
+      "columns",
+      "max_rejected_rows",
+    ]),
+    ...(
+      [
+        ["POST /api/datasets/inspect", datasetInspect, "/api/datasets/inspect", {}, { format: NUL }, "format"],
+        ["POST /api/datasets", datasetCreate, "/api/datasets", {}, { title: NUL }, "title"],
+        [
+          "POST /api/datasets (a column)",
+          datasetCreate,
+          "/api/datasets",
+          {},
+          { title: "t", columns: [{ source: 0, key: "a", label: LONE, type: "string" }] },
+          "columns.0.label",
+        ],
+        [
+          "POST /api/datasets/:id/import",
+          datasetImport,
+          `/api/datasets/${id}/import`,
+          { id },
+          { columns: [{ source: 0, key: NUL }] },
+          "columns.0.key",
+        ],
+      ] as const
+    ).map(([name, route, url, params, metadata, field]) => ({
+      name: `${name} metadata ${field}`,
+      route: asRoute(route),
+      method: "POST",
+      url,
+      params,
+      ...uploadBody(metadata),
+      field,
+    })),
+    ...(
+      [
+        [{ title: NUL }, "title"],
+        [{ description: LONE }, "description"],
+        [{ columns: [{ key: "region", label: NUL }] }, "columns.0.label"],
+        [{ date_column: NUL }, "date_column"],
+        [{ category_column: LONE }, "category_column"],
+      ] as const
+    ).map(([body, field]) => ({
+      name: `PATCH /api/datasets/:id ${field}`,
+      route: asRoute(datasetPatch),
+      method: "PATCH",
+      url: `/api/datasets/${id}`,
+      params: { id },
+      body: JSON.stringify(body),
+      field,
+    })),
+    ...(
+      [
+        ["PATCH /api/datasets/:id", datasetPatch, "PATCH"],
+        ["DELETE /api/datasets/:id", datasetDelete, "DELETE"],
+        ["POST /api/datasets/:id/import", datasetImport, "POST"],
+      ] as const
+    ).map(([name, route, method]) => ({
+      name: `${name} (path)`,
+      route: asRoute(route),
+      method,
+      url: "/api/datasets/x",
+      params: { id: "1\u0000" },
+      field: "id",
+    })),
+    ...(
+      [
+        ["GET /api/imports/:jobId", importStatus, "GET"],
+        ["POST /api/imports/:jobId/cancel", importCancel, "POST"],
+        ["GET /api/imports/:jobId/rejected", importRejected, "GET"],
+      ] as const
+    ).map(([name, route, method]) => ({
+      name: `${name} (path)`,
+      route: asRoute(route),
+      method,
+      url: "/api/imports/x",
+      params: { jobId: `${SOME_JOB}\u0000` },
+      field: "jobId",
+    })),
     // Path parameters, as the router hands them over (decoded).
     {
       name: "GET /api/datasets/:id",
@@ -238,7 +364,7 @@ describe("text no field may carry, in every input of every API route", async () 
   it("covers every route that reads input", () => {
     const routes = new Set(all.map((c) => c.route));
     // Every handler of app/api but the dataset list and health (no input) and next-auth (its own).
-    expect(routes.size).toBe(12);
+    expect(routes.size).toBe(20);
     expect(all.length).toBeGreaterThan(100);
   });
 
@@ -247,7 +373,9 @@ describe("text no field may carry, in every input of every API route", async () 
     const jobsBefore = await prisma().exportJob.count();
     const req = await requestAs("admin", c.url, {
       method: c.method ?? "GET",
-      ...(c.body !== undefined ? { body: c.body, headers: { "content-type": "application/json" } } : {}),
+      ...(c.body !== undefined
+        ? { body: c.body, headers: { "content-type": c.contentType ?? "application/json" } }
+        : {}),
     });
     const response = await c.route(req, routeContext(c.params ?? {}));
     const body = (await response.json()) as { detail: string; errors?: Array<{ field: string; message: string }> };

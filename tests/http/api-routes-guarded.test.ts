@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS } from "@/lib/auth/permissions";
+import { isUploadRoute } from "@/lib/http/upload-routes";
 
 const PUBLIC_ROUTES = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"]);
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -42,5 +43,25 @@ describe("API route handlers", () => {
       if (PUBLIC_ROUTES.has(file)) expect(access, `${file} ${method}`).toEqual({ public: true });
       else expect(Object.keys(PERMISSIONS), `${file} ${method}`).toContain(access?.can);
     }
+  });
+
+  it("takes file bodies on exactly the routes the edge lets uploads through to", async () => {
+    const uploads: string[] = [];
+    for (const file of files) {
+      const route = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, { upload?: true }>;
+      for (const method of METHODS) if (route[method]?.upload) uploads.push(`${method} ${file}`);
+    }
+    expect(uploads.sort()).toEqual([
+      "POST app/api/datasets/[id]/import/route.ts",
+      "POST app/api/datasets/inspect/route.ts",
+      "POST app/api/datasets/route.ts",
+    ]);
+    // The same routes by the paths the edge sees.
+    expect(
+      ["/api/datasets", "/api/datasets/inspect", "/api/datasets/7/import"].every((p) => isUploadRoute("POST", p)),
+    ).toBe(true);
+    expect(["/api/datasets/7", "/api/datasets/7/records", "/api/imports/x"].some((p) => isUploadRoute("POST", p))).toBe(
+      false,
+    );
   });
 });
