@@ -26,6 +26,11 @@ export const AUDIT_TARGETS = {
   retention_purge: "export_files",
   password_changed: "user",
   row_value_dropped: "dataset",
+  dataset_created: "dataset",
+  dataset_imported: "dataset",
+  dataset_updated: "dataset",
+  dataset_deleted: "dataset",
+  dataset_import_failed: "dataset",
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {

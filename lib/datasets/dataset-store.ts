@@ -1,7 +1,8 @@
 // Reading datasets with their ordered columns: the list and one by id. Plain SQL on the
 // pg pool: these run on every dataset page, API call and export request, where Prisma's
-// query compilation cost more CPU than the query itself.
-import { pgPool } from "../data/pg";
+// query compilation cost more CPU than the query itself. Only ready datasets are seen: one
+// an import is still creating, or one deleted, is invisible to every user-facing path.
+import { pgPool, type Db } from "../data/pg";
 import type { ColumnType } from "../generated/prisma/enums";
 
 export type DatasetColumnInfo = { key: string; label: string; type: ColumnType; sensitive: boolean; position: number };
@@ -31,12 +32,26 @@ const DATASET_SQL = `
                      FROM dataset_columns c WHERE c.dataset_id = d.id), '[]'::json) AS columns
     FROM datasets d JOIN users u ON u.id = d.owner_id`;
 
+const VISIBLE = `d.status = 'ready' AND d.deleted_at IS NULL`;
+
 export async function listDatasets(): Promise<DatasetInfo[]> {
-  const { rows } = await pgPool().query<DatasetInfo>(`${DATASET_SQL} ORDER BY d.title, d.id`);
+  const { rows } = await pgPool().query<DatasetInfo>(`${DATASET_SQL} WHERE ${VISIBLE} ORDER BY d.title, d.id`);
   return rows;
 }
 
 export async function findDataset(id: number): Promise<DatasetInfo | null> {
-  const { rows } = await pgPool().query<DatasetInfo>(`${DATASET_SQL} WHERE d.id = $1`, [id]);
+  const { rows } = await pgPool().query<DatasetInfo>(`${DATASET_SQL} WHERE d.id = $1 AND ${VISIBLE}`, [id]);
+  return rows[0] ?? null;
+}
+
+/** A dataset whatever its state (importing, deleted): for the import job and the sweep only. */
+export async function findDatasetAnyState(
+  id: number,
+  db: Db = pgPool(),
+): Promise<(DatasetInfo & { status: "importing" | "ready"; deletedAt: Date | null }) | null> {
+  const { rows } = await db.query<DatasetInfo & { status: "importing" | "ready"; deletedAt: Date | null }>(
+    `${DATASET_SQL.replace("SELECT d.id,", `SELECT d.status, d.deleted_at AS "deletedAt", d.id,`)} WHERE d.id = $1`,
+    [id],
+  );
   return rows[0] ?? null;
 }

@@ -15,7 +15,7 @@ import { ACTIVE_STATUSES } from "../jobs/job-table";
 export const EXPORT_JOBS_TABLE = "export_jobs";
 export const EXPORT_QUEUE = "export";
 
-export type ExportJobRow = ExportJob & { dataset: { title: string } };
+export type ExportJobRow = ExportJob & { dataset: { title: string; deletedAt: Date | null } };
 export type ExportJobWithUser = ExportJobRow & { user: { id: number; name: string; email: string } };
 
 /** An item of a job's `warnings`: a skipped record, or a value written other than typed. */
@@ -70,7 +70,10 @@ export async function insertExportJob(
 
 /** A job with its dataset's title, deleted or not. */
 export async function findExportJob(id: string): Promise<ExportJobRow | null> {
-  return prisma().exportJob.findUnique({ where: { id }, include: { dataset: { select: { title: true } } } });
+  return prisma().exportJob.findUnique({
+    where: { id },
+    include: { dataset: { select: { title: true, deletedAt: true } } },
+  });
 }
 
 export type ExportJobFilter = {
@@ -103,7 +106,10 @@ export async function listExportJobs(
   const [rows, total, hiddenExpired] = await Promise.all([
     prisma().exportJob.findMany({
       where,
-      include: { dataset: { select: { title: true } }, user: { select: { id: true, name: true, email: true } } },
+      include: {
+        dataset: { select: { title: true, deletedAt: true } },
+        user: { select: { id: true, name: true, email: true } },
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: page.offset,
       take: page.limit,

@@ -62,7 +62,7 @@ export function presentExport(
   now = new Date(),
 ) {
   const stalled = isStalled(job, now);
-  const mayDownload = isDownloadable(job, now) && canManageExport(viewer, job);
+  const mayDownload = isDownloadable(job, now) && canManageExport(viewer, job) && job.dataset.deletedAt === null;
   const signed = mayDownload ? signDownload(job.id, viewer.id, now.getTime()) : null;
   return {
     job_id: job.id,
@@ -70,6 +70,8 @@ export function presentExport(
     format: job.format,
     dataset_id: job.datasetId,
     dataset_title: job.dataset.title,
+    /** The dataset was deleted: the history keeps its title, nothing can be downloaded. */
+    dataset_deleted: job.dataset.deletedAt !== null,
     progress: job.progress,
     processed_rows: job.processedRows,
     total_rows: job.totalRows,

@@ -1,6 +1,7 @@
 // Where a dataset's rows live: a table of its own in the `dataset_rows` schema, one typed
 // column per dataset column and a row id that gives the export order. Names are made here
-// from numbers only (`d<dataset id>`, `c<column position>`), checked again before they are
+// from numbers only (`d<dataset id>`, or `d<dataset id>_<generation>` for the table a
+// replace fills beside the old one, and `c<column position>`), checked again before they are
 // quoted into SQL, so no user text ever reaches a statement. The app creates and drops these
 // tables; Prisma's migrations never see them.
 import type { ColumnType } from "../../export/types";
@@ -25,12 +26,29 @@ export type StoredColumn = { key: string; type: ColumnType; position: number };
 /** What the typed storage needs of a dataset. */
 export type RowsTableRef = { rowsTable: string; columns: readonly StoredColumn[] };
 
-const TABLE_NAME = /^d[1-9]\d{0,9}$/;
+const TABLE_NAME = /^d([1-9]\d{0,9})(?:_([1-9]\d{0,9}))?$/;
 
-/** The generated table name for a dataset. */
-export function rowsTableName(datasetId: number): string {
+/**
+ * The generated table name for a dataset: `d42` for its first table, `d42_3` for the
+ * third that replaced it (a replace fills a new table and switches to it at commit).
+ */
+export function rowsTableName(datasetId: number, generation = 0): string {
   if (!Number.isSafeInteger(datasetId) || datasetId <= 0) throw new Error(`not a dataset id: ${datasetId}`);
-  return `d${datasetId}`;
+  if (!Number.isSafeInteger(generation) || generation < 0) throw new Error(`not a generation: ${generation}`);
+  return generation === 0 ? `d${datasetId}` : `d${datasetId}_${generation}`;
+}
+
+/** The dataset and generation a table name says, or null for a name this module did not make. */
+export function parseRowsTableName(rowsTable: string): { datasetId: number; generation: number } | null {
+  const match = TABLE_NAME.exec(rowsTable);
+  if (!match) return null;
+  return { datasetId: Number(match[1]), generation: match[2] ? Number(match[2]) : 0 };
+}
+
+/** The name of the table that replaces `current` (the next generation). */
+export function nextRowsTableName(current: string | null, datasetId: number): string {
+  const parsed = current === null ? null : parseRowsTableName(current);
+  return rowsTableName(datasetId, parsed && parsed.datasetId === datasetId ? parsed.generation + 1 : 1);
 }
 
 /** `dataset_rows."d42"`, after checking the name is one this module made. */
@@ -45,14 +63,17 @@ export function columnSql(position: number): string {
   return `"c${position}"`;
 }
 
-/** Creates the (empty) table of a dataset's rows, with an index on its date column. */
+/**
+ * Creates the (empty) table of a dataset's rows, with an index on its date column;
+ * `name` (made by rowsTableName or nextRowsTableName) for a table other than its first.
+ */
 export async function createRowsTable(
   db: Db,
   datasetId: number,
   columns: readonly StoredColumn[],
   dateColumn: string | null,
+  name: string = rowsTableName(datasetId),
 ): Promise<string> {
-  const name = rowsTableName(datasetId);
   const table = tableSql(name);
   const definitions = columns.map((c) => `${columnSql(c.position)} ${SQL_TYPES[c.type]}`);
   await db.query(`CREATE SCHEMA IF NOT EXISTS ${ROWS_SCHEMA}`);
@@ -66,6 +87,28 @@ export async function createRowsTable(
 
 export async function dropRowsTable(db: Db, rowsTable: string): Promise<void> {
   await db.query(`DROP TABLE IF EXISTS ${tableSql(rowsTable)}`);
+}
+
+/**
+ * Drops the tables of the rows schema no dataset names (a replace whose worker died
+ * between its commit and the drop of the old table, a dataset deleted mid-drop). A table
+ * an uncommitted import is filling is invisible to this, so it is never taken. Returns the
+ * names dropped.
+ */
+export async function dropOrphanRowsTables(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r'
+        AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.rows_table = c.relname)`,
+    [ROWS_SCHEMA],
+  );
+  const dropped: string[] = [];
+  for (const { name } of rows) {
+    if (!parseRowsTableName(name)) continue; // not one of ours: left alone
+    await dropRowsTable(db, name);
+    dropped.push(name);
+  }
+  return dropped;
 }
 
 /** Drops every dataset's rows (with the datasets themselves gone: a wipe before reseeding). */

@@ -142,6 +142,11 @@ const ACTION_STYLES: Record<AuditAction, string> = {
   retention_purge: "bg-slate-100 text-slate-700",
   password_changed: "bg-sky-100 text-sky-900",
   row_value_dropped: "bg-amber-100 text-amber-900",
+  dataset_created: "bg-green-100 text-green-800",
+  dataset_imported: "bg-green-100 text-green-800",
+  dataset_updated: "bg-sky-100 text-sky-900",
+  dataset_deleted: "bg-slate-100 text-slate-700",
+  dataset_import_failed: "bg-red-100 text-red-800",
 };
 
 const TARGET_LABELS: Readonly<Record<string, MessageKey>> = {
