@@ -25,7 +25,8 @@ export type ManagedDataset = Pick<
 type Owner = { id: number; name: string; email: string };
 
 const BUTTON = "rounded-md border border-slate-300 px-4 py-2 text-sm text-slate-700 hover:bg-slate-50";
-const PRIMARY = "rounded-md bg-brand-500 px-4 py-2 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
+const PRIMARY =
+  "rounded-md bg-brand-500 px-4 py-2 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
 const DANGER = "rounded-md bg-red-600 px-4 py-2 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-60";
 
 export function ManageDataset({

@@ -17,6 +17,7 @@ import {
   ProgressBar,
   ProgressCounts,
   ProgressDialog,
+  useProgressDialog,
 } from "../ui/progress-modal";
 import { errorMessage } from "./download-export";
 import { exportJobQueryKey, isTerminal, useExportJob } from "./use-export-job";
@@ -37,17 +38,8 @@ export function ExportProgressModal({ jobId, warning, onClose, onRetried }: Prop
   const { t } = useI18n();
   return (
     <ProgressDialog title={t("progress.title")} testId="export-progress" onClose={onClose}>
-      {({ polling, close }) => (
-        // Keyed by job: a retry starts from a clean slate (no stale download or error).
-        <JobProgress
-          key={jobId}
-          jobId={jobId}
-          warning={warning}
-          polling={polling}
-          onClose={close}
-          onRetried={onRetried}
-        />
-      )}
+      {/* Keyed by job: a retry starts from a clean slate (no stale download or error). */}
+      <JobProgress key={jobId} jobId={jobId} warning={warning} onRetried={onRetried} />
     </ProgressDialog>
   );
 }
@@ -55,17 +47,14 @@ export function ExportProgressModal({ jobId, warning, onClose, onRetried }: Prop
 function JobProgress({
   jobId,
   warning,
-  polling,
-  onClose,
   onRetried,
 }: {
   jobId: string;
   warning?: string;
-  polling: boolean;
-  onClose: () => void;
   onRetried: Props["onRetried"];
 }) {
   const { locale, t } = useI18n();
+  const { polling, close: onClose } = useProgressDialog();
   const queryClient = useQueryClient();
   const { data: job, error } = useExportJob(jobId, { enabled: polling, fallbackError: t("error.internal") });
   const [pending, setPending] = useState<"cancel" | "retry" | null>(null);

@@ -17,6 +17,7 @@ import {
   ProgressBar,
   ProgressCounts,
   ProgressDialog,
+  useProgressDialog,
 } from "../ui/progress-modal";
 import { importJobQueryKey, importStatusUrl, isImportDone, useImportJob } from "./use-import-job";
 
@@ -36,28 +37,14 @@ export function ImportProgressModal({ jobId, onClose, onCompleted, onBack }: Pro
   const { t } = useI18n();
   return (
     <ProgressDialog title={t("upload.job.title")} testId="import-progress" onClose={onClose}>
-      {({ polling, close }) => (
-        <ImportProgress
-          key={jobId}
-          jobId={jobId}
-          polling={polling}
-          onClose={close}
-          onCompleted={onCompleted}
-          onBack={onBack}
-        />
-      )}
+      <ImportProgress key={jobId} jobId={jobId} onCompleted={onCompleted} onBack={onBack} />
     </ProgressDialog>
   );
 }
 
-function ImportProgress({
-  jobId,
-  polling,
-  onClose,
-  onCompleted,
-  onBack,
-}: Omit<Props, "onClose"> & { polling: boolean; onClose: () => void }) {
+function ImportProgress({ jobId, onCompleted, onBack }: Omit<Props, "onClose">) {
   const { locale, t } = useI18n();
+  const { polling, close: onClose } = useProgressDialog();
   const queryClient = useQueryClient();
   const { data: job, error } = useImportJob(jobId, { enabled: polling, fallbackError: t("error.internal") });
   const [cancelling, setCancelling] = useState(false);

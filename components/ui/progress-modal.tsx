@@ -3,11 +3,21 @@
 // that takes focus and gives it back, closes once on Escape, and tells its content when it
 // was closed so polling stops even if the parent keeps it mounted; and the parts inside —
 // the bar, the "N of M" line with the time left, and the time-left wording.
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import { formatNumber, type Locale } from "@/lib/i18n";
 import type { useI18n } from "../i18n/i18n-provider";
 
 type Translate = ReturnType<typeof useI18n>["t"];
+
+type DialogState = { polling: boolean; close: () => void };
+const DialogStateContext = createContext<DialogState | null>(null);
+
+/** Inside a ProgressDialog: `polling` turns false once it is closed; `close` closes it (once). */
+export function useProgressDialog(): DialogState {
+  const state = useContext(DialogStateContext);
+  if (!state) throw new Error("useProgressDialog() needs a <ProgressDialog> above it");
+  return state;
+}
 
 export function ProgressDialog({
   title,
@@ -18,8 +28,8 @@ export function ProgressDialog({
   title: string;
   testId: string;
   onClose: () => void;
-  /** `polling` turns false once the dialog is closed; `close` closes it (once). */
-  children: (state: { polling: boolean; close: () => void }) => ReactNode;
+  /** The content reads `useProgressDialog()` for whether to poll and how to close. */
+  children: ReactNode;
 }) {
   const titleId = useId();
   const ref = useRef<HTMLDialogElement>(null);
@@ -27,12 +37,23 @@ export function ProgressDialog({
   const closing = useRef(false);
 
   // Escape may arrive both as a keydown and as the dialog's cancel event: close once.
-  const requestClose = () => {
-    if (closing.current) return;
-    closing.current = true;
-    setClosed(true); // stops the polling even if the parent keeps the modal mounted
-    onClose();
-  };
+  const onCloseRef = useRef(onClose);
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  });
+  const state = useMemo<DialogState>(
+    () => ({
+      polling: !closed,
+      close: () => {
+        if (closing.current) return;
+        closing.current = true;
+        setClosed(true); // stops the polling even if the parent keeps the modal mounted
+        onCloseRef.current();
+      },
+    }),
+    [closed],
+  );
+  const requestClose = state.close;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -77,7 +98,7 @@ export function ProgressDialog({
         <h2 id={titleId} className="border-b border-slate-200 px-6 py-4 text-lg font-semibold">
           {title}
         </h2>
-        {children({ polling: !closed, close: requestClose })}
+        <DialogStateContext.Provider value={state}>{children}</DialogStateContext.Provider>
       </div>
     </dialog>
   );
@@ -117,7 +138,15 @@ export function ProgressBar({
 }
 
 /** The counts line under the bar, with the time left on the right when there is one. */
-export function ProgressCounts({ counts, eta, testIdPrefix }: { counts: string; eta: string | null; testIdPrefix: string }) {
+export function ProgressCounts({
+  counts,
+  eta,
+  testIdPrefix,
+}: {
+  counts: string;
+  eta: string | null;
+  testIdPrefix: string;
+}) {
   return (
     <div className="flex flex-wrap items-baseline justify-between gap-2 text-slate-700">
       <span data-testid={`${testIdPrefix}-records`}>{counts}</span>

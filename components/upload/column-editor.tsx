@@ -6,12 +6,7 @@
 import { useId } from "react";
 import { COLUMN_TYPES, type ColumnType } from "@/lib/export/types";
 import { useI18n } from "../i18n/i18n-provider";
-import {
-  categoryColumnChoices,
-  dateColumnChoices,
-  type ColumnDraft,
-  type ColumnProblems,
-} from "./column-draft";
+import { categoryColumnChoices, dateColumnChoices, type ColumnDraft, type ColumnProblems } from "./column-draft";
 
 export function ColumnEditor({
   columns,

@@ -88,9 +88,7 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
     form.append("file", body, chosen.name);
     form.append("metadata", JSON.stringify({ ...overrides, ...(cut ? { partial: true } : {}) }));
     setPhase("inspecting");
-    const result = (await send("/api/datasets/inspect", form, body.size, "inspect")) as
-      | InspectAnswer
-      | null;
+    const result = (await send("/api/datasets/inspect", form, body.size, "inspect")) as InspectAnswer | null;
     setPhase("idle");
     if (!result) return;
     const drafts = draftsFrom(result.columns);
@@ -115,7 +113,8 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
     const before = columns[index];
     // A date or category column follows its key when renamed, and is let go when its new
     // type can no longer be one.
-    const follow = (key: string | null) => (before && key === before.key && change.key !== undefined ? change.key : key);
+    const follow = (key: string | null) =>
+      before && key === before.key && change.key !== undefined ? change.key : key;
     setColumns(next);
     setDateColumn((current) => keepChoice(follow(current), dateColumnChoices(next)));
     setCategoryColumn((current) => keepChoice(follow(current), categoryColumnChoices(next)));
@@ -159,7 +158,9 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
           <li
             key={name}
             aria-current={index === step ? "step" : undefined}
-            className={index === step ? "font-semibold text-brand-700" : index < step ? "text-slate-700" : "text-slate-400"}
+            className={
+              index === step ? "font-semibold text-brand-700" : index < step ? "text-slate-700" : "text-slate-400"
+            }
           >
             {index + 1}. {t(`upload.step.${name}`)}
           </li>

@@ -25,7 +25,10 @@ export function typedCell(value: unknown, type: ColumnType, locale: Locale): Typ
     case "number": {
       const n = Number(fitted.text);
       // Digits past 2^53 read as the file has them rather than rounded by a double.
-      return { ok: true, text: Number.isSafeInteger(n) || type === "number" ? formatCell(n, type, locale) : fitted.text };
+      return {
+        ok: true,
+        text: Number.isSafeInteger(n) || type === "number" ? formatCell(n, type, locale) : fitted.text,
+      };
     }
     case "boolean":
       return { ok: true, text: formatCell(fitted.text === "t", type, locale) };

@@ -164,7 +164,8 @@ export const uploadUiKo: Record<keyof typeof uploadUiEn, string> = {
   "upload.drop.change": "다른 파일 선택",
   "upload.drop.selected": "{name} ({size})",
   "upload.drop.tooLarge": "{name}의 크기는 {size}입니다. 파일은 최대 {limit}까지 올릴 수 있습니다.",
-  "upload.drop.badType": "{name}은(는) Outport가 읽을 수 있는 파일이 아닙니다 (CSV, TSV, TXT, XLSX, JSON, NDJSON, Parquet).",
+  "upload.drop.badType":
+    "{name}은(는) Outport가 읽을 수 있는 파일이 아닙니다 (CSV, TSV, TXT, XLSX, JSON, NDJSON, Parquet).",
   "upload.drop.empty": "{name}은(는) 빈 파일입니다.",
 
   "upload.progress.label": "업로드 진행률",
@@ -281,8 +282,10 @@ export const uploadUiKo: Record<keyof typeof uploadUiEn, string> = {
   "upload.manage.import.done": "데이터셋에 {count}행을 가져왔습니다.",
   "upload.manage.delete.title": "이 데이터셋을 삭제할까요?",
   "upload.manage.delete.body": "“{title}”과(와) {rows}개 행이 삭제됩니다. 되돌릴 수 없습니다.",
-  "upload.manage.delete.exports": "이 데이터셋의 내보내기 {count}개가 삭제됩니다. 기록은 “데이터셋 삭제됨”으로 표시되어 남습니다.",
-  "upload.manage.delete.oneExport": "이 데이터셋의 내보내기 1개가 삭제됩니다. 기록은 “데이터셋 삭제됨”으로 표시되어 남습니다.",
+  "upload.manage.delete.exports":
+    "이 데이터셋의 내보내기 {count}개가 삭제됩니다. 기록은 “데이터셋 삭제됨”으로 표시되어 남습니다.",
+  "upload.manage.delete.oneExport":
+    "이 데이터셋의 내보내기 1개가 삭제됩니다. 기록은 “데이터셋 삭제됨”으로 표시되어 남습니다.",
   "upload.manage.delete.noExports": "이 데이터셋의 내보내기는 없습니다.",
   "upload.manage.delete.confirm": "데이터셋 삭제",
   "upload.manage.delete.deleting": "삭제 중...",
