@@ -84,7 +84,8 @@ export const uploadUiEn = {
   "upload.preview.heading": "Preview with the chosen types",
   "upload.preview.caption": "The first {count} rows of the file",
   "upload.preview.empty": "The file has no rows to preview.",
-  "upload.preview.bad": "Values in the preview that do not fit their column's type: {count}. Their rows would be rejected.",
+  "upload.preview.bad":
+    "Values in the preview that do not fit their column's type: {count}. Their rows would be rejected.",
   "upload.preview.notFit.string": "not text",
   "upload.preview.notFit.integer": "not a whole number",
   "upload.preview.notFit.number": "not a number",
