@@ -1,6 +1,7 @@
 // The registry of background work: every job type and every schedule the workers run.
 // A new job type is one definition (lib/jobs/job-definition.ts) added here; the runtime
 // in lib/jobs needs no change.
+import { importJob } from "./datasets/import-job";
 import { exportJob } from "./exports/export-job";
 import { retentionSchedule } from "./exports/retention";
 import type { JobDefinition } from "./jobs/job-definition";
@@ -8,6 +9,7 @@ import type { ScheduledTask } from "./jobs/schedules";
 
 export const JOB_TYPES = {
   export: exportJob,
+  import: importJob,
 } as const satisfies Record<string, JobDefinition<unknown>>;
 
 export function jobTypes(): Array<JobDefinition<unknown>> {

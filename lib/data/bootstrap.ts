@@ -1,11 +1,13 @@
 // Brings a database up for a process that owns it (the launcher, `npm run db:seed`,
 // benchmarks): the server at DATABASE_URL when set, otherwise the embedded PostgreSQL
 // under var/; then applies the committed migrations and moves any release-1 rows into
-// their typed tables (move-records.ts).
+// their typed tables (move-records.ts), then sweeps what imports that never committed left
+// (lib/datasets/import-cleanup.ts).
 import path from "node:path";
 import { varDir } from "../config";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { applyMigrations } from "./migrate";
+import { sweepImports } from "../datasets/import-cleanup";
 import { moveRecordsToTypedTables } from "./move-records";
 
 export type OpenDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
@@ -29,6 +31,13 @@ export async function openDatabase(log: (line: string) => void): Promise<OpenDat
     if (applied) log("Database migrations applied.");
     // Release 1's rows, if any are left, into their typed tables (resumes an interrupted move).
     await moveRecordsToTypedTables(log);
+    // Tables no dataset names, datasets of imports that are over, and their uploads.
+    const swept = await sweepImports();
+    if (swept.tables.length || swept.datasets.length || swept.uploads) {
+      log(
+        `Swept what unfinished imports left: ${swept.tables.length} tables, ${swept.datasets.length} datasets, ${swept.uploads} uploads.`,
+      );
+    }
   } catch (error) {
     await db.stop();
     throw error;

@@ -3,7 +3,8 @@
 import { ZodError } from "zod";
 import { AppError, fieldErrorsFromZod, type ErrorCode, type FieldError } from "../errors";
 import { ExportOptionsError } from "../export/plan";
-import { translate, type Locale } from "../i18n";
+import { isMessageKey, translate, type Locale } from "../i18n";
+import { ImportFileError } from "../imports/types";
 
 export const STATUS_BY_CODE = {
   unauthenticated: 401,
@@ -30,6 +31,14 @@ export function mapError(error: unknown, locale: Locale): MappedError {
   }
   if (error instanceof ExportOptionsError) {
     return { status: 422, body: { detail: translate(locale, "error.invalid"), errors: error.errors } };
+  }
+  if (error instanceof ImportFileError) {
+    // A file that cannot be read as asked: 413 for a limit of size, 422 for the rest, with
+    // the setting to change (the file itself when there is none to name).
+    const key = isMessageKey(error.messageKey) ? error.messageKey : "upload.error.invalidFile";
+    const detail = translate(locale, key, error.params);
+    const status = error.options.status ?? 422;
+    return { status, body: { detail, errors: [{ field: error.options.field ?? "file", message: detail }] } };
   }
   if (error instanceof AppError) {
     const { params, errors, retryAfterSeconds } = error.options;

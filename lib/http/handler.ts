@@ -4,10 +4,14 @@
 // every error to a status in one place. Finer rules (whose dataset, whose export) are the
 // use case's. For a state-changing call it also refuses other sites (403), bodies that are
 // not JSON (415) and bodies past the route's size (413) — see lib/http/request-guards.ts.
+// An upload route (`body: "upload"`) takes a file instead: any body type, up to the import
+// limit; its receiver (lib/uploads/receive-upload.ts) checks the rest as it reads.
 import { can, type Action } from "../auth/permissions";
 import { getRequestUser, type CurrentUser } from "../auth/session";
+import { config } from "../config";
 import { AppError } from "../errors";
 import type { Locale } from "../i18n";
+import { uploadTooLarge } from "../uploads/receive-upload";
 import { errorResponse } from "./error-response";
 import { allowedMethods, HTTP_METHODS, methodNotAllowed, optionsResponse, type HttpMethod } from "./methods";
 import { requestLocale } from "./request";
@@ -19,6 +23,7 @@ import {
   isStateChanging,
   limitBody,
 } from "./request-guards";
+import { UPLOAD_OVERHEAD_BYTES } from "./upload-routes";
 
 export type HandlerArgs<P, U = CurrentUser> = { req: Request; user: U; params: P; locale: Locale };
 type RouteContext<P> = { params: Promise<P> };
@@ -36,11 +41,19 @@ export type RouteHandler<P> = ((req: Request, context: RouteContext<P>) => Promi
   access: RouteAccess;
   /** A GET that counts or records something: HEAD is refused rather than run it. */
   sideEffects?: boolean;
+  /** The route takes a file as its body (lib/http/upload-routes.ts names these routes). */
+  upload?: true;
 };
 
 type CommonOptions = {
-  /** The largest request body this route reads (default 64 KiB). */
+  /** The largest request body this route reads (default 64 KiB; an upload's: its largest file). */
   maxBodyBytes?: number;
+  /**
+   * `upload`: the body is a file, multipart or plain, read by the route's receiver — no
+   * JSON-only check and no body counting here (the receiver counts the file); the origin
+   * check stays.
+   */
+  body?: "json" | "upload";
   /** This GET counts or records something (a rate-limit point, an audit event). */
   sideEffects?: boolean;
 };
@@ -60,20 +73,28 @@ export function withUser<P>(
   // Only a public route's handler (the second overload) is ever given no user.
   const publicHandler = handler as (args: HandlerArgs<P, CurrentUser | null>) => Promise<Response>;
   const access: RouteAccess = options.public ? { public: true } : { can: options.can as Action };
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const upload = options.body === "upload";
+  const maxBodyBytes = options.maxBodyBytes ?? (upload ? config.imports.maxFileBytes : DEFAULT_MAX_BODY_BYTES);
   const route = async (incoming: Request, context: RouteContext<P>): Promise<Response> => {
     const locale = requestLocale(incoming.headers);
     try {
       const params = await context.params;
-      checkDeclaredLength(incoming, maxBodyBytes);
+      if (upload) {
+        // The form around a file may add a little to the file's own size.
+        checkDeclaredLength(incoming, maxBodyBytes + UPLOAD_OVERHEAD_BYTES, () => uploadTooLarge(maxBodyBytes));
+      } else {
+        checkDeclaredLength(incoming, maxBodyBytes);
+      }
       // A public route (next-auth's, with its own CSRF token and form bodies) gets its
       // request as Next made it.
       if ("public" in access) return await publicHandler({ req: incoming, user: null, params, locale });
       let req = incoming;
       if (isStateChanging(incoming.method)) {
         checkSameOrigin(incoming);
-        checkJsonBody(incoming);
-        req = limitBody(incoming, maxBodyBytes);
+        if (!upload) {
+          checkJsonBody(incoming);
+          req = limitBody(incoming, maxBodyBytes);
+        }
       }
       const user = (await options.authenticate?.(req, params)) ?? (await getRequestUser(req));
       if (!user) throw new AppError("unauthenticated");
@@ -86,7 +107,11 @@ export function withUser<P>(
       return errorResponse(error, locale);
     }
   };
-  return Object.assign(route, { access, ...(options.sideEffects ? { sideEffects: true } : {}) });
+  return Object.assign(route, {
+    access,
+    ...(options.sideEffects ? { sideEffects: true } : {}),
+    ...(upload ? { upload: true as const } : {}),
+  });
 }
 
 function clientGone(error: unknown, req: Request): boolean {

@@ -74,11 +74,15 @@ export function bodyTooLarge(limit: number): AppError {
 }
 
 /** 413 when the declared Content-Length is past the limit (or not a length at all: 400). */
-export function checkDeclaredLength(req: Request, limit: number): void {
+export function checkDeclaredLength(
+  req: Request,
+  limit: number,
+  tooLarge: (limit: number) => AppError = bodyTooLarge,
+): void {
   const declared = req.headers.get("content-length");
   if (declared === null) return;
   if (!/^\s*\d+\s*$/.test(declared)) throw new AppError("bad_request", "error.http.badRequest");
-  if (Number(declared) > limit) throw bodyTooLarge(limit);
+  if (Number(declared) > limit) throw tooLarge(limit);
 }
 
 /**

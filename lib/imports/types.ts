@@ -79,6 +79,12 @@ export type SourceRow = {
   /** CSV/NDJSON: the 1-based line the row starts on; XLSX: the sheet row; JSON array/Parquet: the 1-based record. */
   line: number;
   values: SourceValue[];
+  /**
+   * Set when the row cannot be imported as it stands (not an object, not JSON, a cell over
+   * the length limit, a field the parser could not close): the job rejects the row with
+   * this reason and goes on. Its values are then whatever could be read, possibly none.
+   */
+  problem?: string;
 };
 
 /** A message for a person: a catalogue key (lib/i18n) and its parameters. */

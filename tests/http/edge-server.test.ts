@@ -60,6 +60,45 @@ describe("edgeRefusal", () => {
     expect(edgeRefusal(head("POST", "/datasets/1", { "content-type": "text/plain" }))).toBeNull();
   });
 
+  it("lets multipart and large bodies through to the upload routes only", () => {
+    const multipart = { "content-type": "multipart/form-data; boundary=x" };
+    for (const url of ["/api/datasets", "/api/datasets/inspect", "/api/datasets/12/import?mode=replace"]) {
+      expect(edgeRefusal(head("POST", url, multipart)), url).toBeNull();
+      expect(
+        edgeRefusal(head("POST", url, { ...multipart, "content-length": String(300 * 1024 * 1024) })),
+        url,
+      ).toBeNull();
+      expect(
+        edgeRefusal(head("POST", url, { "content-type": "text/csv", "content-length": "500000000" })),
+        url,
+      ).toBeNull();
+    }
+    for (const [method, url] of [
+      ["POST", "/api/datasets/12"],
+      ["POST", "/api/datasets/x/import"],
+      ["POST", "/api/datasets/inspect/more"],
+      ["PUT", "/api/datasets"],
+      ["POST", "/datasets"],
+      ["POST", "/api/export/async"],
+    ] as const) {
+      expect(edgeRefusal(head(method, url, multipart))?.status, `${method} ${url}`).toBe(
+        method === "POST" ? 415 : undefined,
+      );
+      const large = { "content-type": "text/csv", "content-length": String(EDGE_DEFAULTS.maxBodyBytes + 1) };
+      expect(edgeRefusal(head(method, url, large))?.status, `${method} ${url}`).toBe(413);
+    }
+  });
+
+  it("refuses an upload declared past the import limit with 413 naming it in MB", () => {
+    const options = { ...EDGE_DEFAULTS, maxUploadBytes: 10 * 1024 * 1024 };
+    const refusal = edgeRefusal(head("POST", "/api/datasets", { "content-length": String(12 * 1024 * 1024) }), options);
+    expect(refusal).toMatchObject({ status: 413, key: "upload.error.tooLarge", params: { limit: 10 } });
+    // The form around a file at the limit still fits.
+    expect(
+      edgeRefusal(head("POST", "/api/datasets", { "content-length": String(10 * 1024 * 1024 + 2000) }), options),
+    ).toBeNull();
+  });
+
   it("refuses a declared body past the largest any route accepts with 413", () => {
     const over = String(EDGE_DEFAULTS.maxBodyBytes + 1);
     expect(edgeRefusal(head("POST", "/datasets/1", { "content-length": over }))?.status).toBe(413);
@@ -76,6 +115,8 @@ describe("the edge server", () => {
       maxBodyBytes: 1024,
       requestTimeoutMs: 1500,
       headersTimeoutMs: 1000,
+      maxUploadBytes: 4 * 1024 * 1024,
+      uploadIdleTimeoutMs: 1000,
     });
     setHandler(async (req, res) => {
       let body = "";
@@ -131,5 +172,61 @@ describe("the edge server", () => {
     const slow = await raw(`POST /api/x HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n{"a":`);
     expect(slow.text).toMatch(/^HTTP\/1\.1 408/);
     expect(slow.seconds).toBeLessThan(4);
+  });
+
+  /** Sends `head` and then `chunks` pieces of the body, one every `everyMs`, and reads the answer. */
+  function trickle(head: string, chunks: string[], everyMs: number): Promise<{ text: string; seconds: number }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.write(head);
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (sent === chunks.length || socket.destroyed) return clearInterval(timer);
+          socket.write(chunks[sent++] ?? "");
+        }, everyMs);
+        socket.on("close", () => clearInterval(timer));
+      });
+      let text = "";
+      socket.on("data", (chunk) => (text += String(chunk)));
+      socket.on("close", () => resolve({ text, seconds: (Date.now() - started) / 1000 }));
+      socket.on("error", reject);
+      socket.setTimeout(10_000, () => socket.destroy());
+    });
+  }
+
+  it("lets an upload take longer than the body timeout while bytes keep coming", async () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => `row ${i}\n`);
+    const body = chunks.join("");
+    const answer = await trickle(
+      `POST /api/datasets/inspect HTTP/1.1\r\nHost: a\r\nContent-Type: text/csv\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      chunks,
+      300,
+    );
+    expect(answer.seconds).toBeGreaterThan(2.5); // past the 1.5 s a whole request may take
+    expect(answer.text).toMatch(/^HTTP\/1\.1 200/);
+    expect(JSON.parse(answer.text.slice(answer.text.indexOf("\r\n\r\n") + 4)).body).toBe(body);
+  });
+
+  it("answers 408 to an upload that stops sending, after the idle time", async () => {
+    const answer = await trickle(
+      `POST /api/datasets HTTP/1.1\r\nHost: a\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\n`,
+      ["a,b\n", "1,2\n"],
+      200,
+    );
+    expect(answer.text).toMatch(/^HTTP\/1\.1 408[^]*"detail":"No data arrived for 1 seconds/);
+    expect(answer.seconds).toBeGreaterThan(1);
+    expect(answer.seconds).toBeLessThan(3);
+  });
+
+  it("still times ordinary requests as a whole, even when bytes keep coming", async () => {
+    const chunks = Array.from({ length: 10 }, () => "x");
+    const answer = await trickle(
+      `POST /api/export/async HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n`,
+      chunks,
+      300,
+    );
+    expect(answer.text).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer.seconds).toBeLessThan(2.5);
   });
 });

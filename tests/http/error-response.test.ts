@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/error-response";
+import { ImportFileError } from "@/lib/imports/types";
 
 describe("errorResponse", () => {
   it("maps each error code to its status with a translated detail", async () => {
@@ -17,6 +18,25 @@ describe("errorResponse", () => {
     }
     const korean = errorResponse(new AppError("forbidden", "export.denied.role"), "ko");
     expect(await korean.json()).toEqual({ detail: "내보내기 권한이 없습니다" });
+  });
+
+  it("answers a file that cannot be read with its status, a translated detail and the field to change", async () => {
+    const large = errorResponse(new ImportFileError("upload.error.tooLarge", { limit: 5 }, { status: 413 }), "en");
+    expect(large.status).toBe(413);
+    expect(await large.json()).toEqual({
+      detail: "The file is too large: at most 5 MB.",
+      errors: [{ field: "file", message: "The file is too large: at most 5 MB." }],
+    });
+    const korean = errorResponse(new ImportFileError("upload.error.empty", {}, { field: "encoding" }), "ko");
+    expect(korean.status).toBe(422);
+    expect(await korean.json()).toEqual({
+      detail: "파일이 비어 있습니다.",
+      errors: [{ field: "encoding", message: "파일이 비어 있습니다." }],
+    });
+    // A key the catalogue does not have is never shown as it is.
+    const unknown = errorResponse(new ImportFileError("import.error.noSuchKey"), "en");
+    expect(unknown.status).toBe(422);
+    expect(((await unknown.json()) as { detail: string }).detail).toBe("The file cannot be imported as it is.");
   });
 
   it("answers 429 with Retry-After", async () => {
