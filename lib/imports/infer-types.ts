@@ -65,7 +65,12 @@ export function valueFits(value: SourceValue, type: ColumnType): boolean {
       return typeof value === "string" && ISO_DATE.test(value.trim());
     case "datetime":
       if (value instanceof Date) return true;
-      return typeof value === "string" && (ISO_DATE_TIME.test(value.trim()) || ISO_DATE.test(value.trim()));
+      // JavaScript rolls 2024-02-30 over to March: the calendar date is checked on its own.
+      return (
+        typeof value === "string" &&
+        (ISO_DATE_TIME.test(value.trim()) || ISO_DATE.test(value.trim())) &&
+        fitValue(value.trim().slice(0, 10), "date").text !== null
+      );
     case "json":
       return isObjectLike(value) || (typeof value === "string" && parsesToContainer(value));
   }
