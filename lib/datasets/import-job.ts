@@ -206,6 +206,11 @@ async function run(payload: TImportJobPayload, helpers: JobHelpers, options: Imp
   let committed: { target: Target; rejectedKey: string | null };
   try {
     committed = await inTransaction(async (client) => {
+      // A connection that dies mid-COPY fails the COPY (and the attempt); without a listener
+      // its error event would also be thrown at the process.
+      const onLost = (error: Error) => console.error(`import job ${job.id}: its connection failed:`, error.message);
+      client.on("error", onLost);
+      signal.addEventListener("abort", () => client.off("error", onLost), { once: true });
       const target = await prepareTarget(client, payload, settings);
       helpers.progress(0, null);
       await helpers.beat();
