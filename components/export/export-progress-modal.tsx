@@ -2,13 +2,23 @@
 // The progress modal of a background export: polls the job every 2 s, shows the
 // percent, the records processed and the time left, starts the download once the file is
 // ready and closes itself 2 s later; a failed job can be retried in place, a running one
-// cancelled. Closing the modal only stops the polling, never the export.
+// cancelled. Closing the modal only stops the polling, never the export. The frame and
+// the bar are the ones the import modal uses too (components/ui/progress-modal).
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { cancelExport, retryExport } from "@/app/actions/export";
 import { formatNumber } from "@/lib/i18n";
 import type { ExportJobJson } from "@/lib/exports/present-export";
 import { useI18n } from "../i18n/i18n-provider";
+import {
+  etaText,
+  PROGRESS_BUTTON,
+  PROGRESS_PRIMARY_BUTTON,
+  ProgressBar,
+  ProgressCounts,
+  ProgressDialog,
+  useProgressDialog,
+} from "../ui/progress-modal";
 import { errorMessage } from "./download-export";
 import { exportJobQueryKey, isTerminal, useExportJob } from "./use-export-job";
 
@@ -26,90 +36,25 @@ type Props = {
 
 export function ExportProgressModal({ jobId, warning, onClose, onRetried }: Props) {
   const { t } = useI18n();
-  const titleId = useId();
-  const ref = useRef<HTMLDialogElement>(null);
-  const [closed, setClosed] = useState(false);
-  const closing = useRef(false);
-
-  // Escape may arrive both as a keydown and as the dialog's cancel event: close once.
-  const requestClose = () => {
-    if (closing.current) return;
-    closing.current = true;
-    setClosed(true); // stops the polling even if the parent keeps the modal mounted
-    onClose();
-  };
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) {
-      if (typeof dialog.showModal === "function") dialog.showModal();
-      else dialog.setAttribute("open", "");
-    }
-    dialog.focus();
-    return () => {
-      if (dialog.open) {
-        if (typeof dialog.close === "function") dialog.close();
-        else dialog.removeAttribute("open");
-      }
-      if (previous?.isConnected) previous.focus();
-    };
-  }, []);
-
   return (
-    <dialog
-      ref={ref}
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby={titleId}
-      tabIndex={-1}
-      data-testid="export-progress"
-      onCancel={(event) => {
-        // The browser's own Escape handling: keep React in charge of unmounting.
-        event.preventDefault();
-        requestClose();
-      }}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          event.preventDefault();
-          requestClose();
-        }
-      }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl p-0 shadow-2xl outline-none backdrop:bg-slate-900/50"
-    >
-      <div className="flex flex-col">
-        <h2 id={titleId} className="border-b border-slate-200 px-6 py-4 text-lg font-semibold">
-          {t("progress.title")}
-        </h2>
-        {/* Keyed by job: a retry starts from a clean slate (no stale download or error). */}
-        <JobProgress
-          key={jobId}
-          jobId={jobId}
-          warning={warning}
-          polling={!closed}
-          onClose={requestClose}
-          onRetried={onRetried}
-        />
-      </div>
-    </dialog>
+    <ProgressDialog title={t("progress.title")} testId="export-progress" onClose={onClose}>
+      {/* Keyed by job: a retry starts from a clean slate (no stale download or error). */}
+      <JobProgress key={jobId} jobId={jobId} warning={warning} onRetried={onRetried} />
+    </ProgressDialog>
   );
 }
 
 function JobProgress({
   jobId,
   warning,
-  polling,
-  onClose,
   onRetried,
 }: {
   jobId: string;
   warning?: string;
-  polling: boolean;
-  onClose: () => void;
   onRetried: Props["onRetried"];
 }) {
   const { locale, t } = useI18n();
+  const { polling, close: onClose } = useProgressDialog();
   const queryClient = useQueryClient();
   const { data: job, error } = useExportJob(jobId, { enabled: polling, fallbackError: t("error.internal") });
   const [pending, setPending] = useState<"cancel" | "retry" | null>(null);
@@ -193,9 +138,8 @@ function JobProgress({
   const stalled = status === "processing" && job?.stalled === true;
   const eta = status === "processing" && !stalled ? etaText(job?.eta_seconds ?? null, locale, t) : null;
 
-  const buttonClass = "rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60";
-  const primaryClass =
-    "rounded-md bg-brand-500 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-60";
+  const buttonClass = PROGRESS_BUTTON;
+  const primaryClass = PROGRESS_PRIMARY_BUTTON;
 
   return (
     <>
@@ -209,29 +153,14 @@ function JobProgress({
           </p>
         ) : null}
 
-        <div className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200">
-          <div
-            role="progressbar"
-            aria-label={t("progress.label")}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={progress}
-            aria-valuetext={`${progress}% – ${records}`}
-            style={{ width: `${progress}%` }}
-            className={`h-full rounded-full transition-[width] duration-500 ${
-              status === "failed" ? "bg-red-500" : completed ? "bg-green-500" : "bg-brand-500"
-            }`}
-          />
-        </div>
+        <ProgressBar
+          percent={progress}
+          label={t("progress.label")}
+          detail={records}
+          tone={status === "failed" ? "failed" : completed ? "done" : "running"}
+        />
 
-        <div className="flex flex-wrap items-baseline justify-between gap-2 text-slate-700">
-          <span data-testid="export-records">{records}</span>
-          {eta ? (
-            <span className="text-slate-500" data-testid="export-eta">
-              {eta}
-            </span>
-          ) : null}
-        </div>
+        <ProgressCounts counts={records} eta={eta} testIdPrefix="export" />
 
         {stalled ? (
           <p
@@ -310,14 +239,4 @@ function JobProgress({
       </div>
     </>
   );
-}
-
-function etaText(
-  seconds: number | null,
-  locale: Parameters<typeof formatNumber>[0],
-  t: ReturnType<typeof useI18n>["t"],
-): string {
-  if (seconds === null || !Number.isFinite(seconds)) return t("progress.etaUnknown");
-  if (seconds < 60) return t("progress.etaSeconds", { seconds: formatNumber(locale, Math.max(1, Math.ceil(seconds))) });
-  return t("progress.etaMinutes", { minutes: formatNumber(locale, Math.ceil(seconds / 60)) });
 }

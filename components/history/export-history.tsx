@@ -281,12 +281,22 @@ export function ExportHistory({
                     className="align-top"
                   >
                     <td className="px-4 py-3">
-                      <Link
-                        href={`/datasets/${item.dataset_id}`}
-                        className={`font-medium hover:underline ${expired ? "text-slate-500" : "text-brand-700"}`}
-                      >
-                        {item.dataset_title}
-                      </Link>
+                      {item.dataset_deleted ? (
+                        // Its page is gone: the title stays, as plain text, with the marker.
+                        <span className="font-medium text-slate-500">{item.dataset_title}</span>
+                      ) : (
+                        <Link
+                          href={`/datasets/${item.dataset_id}`}
+                          className={`font-medium hover:underline ${expired ? "text-slate-500" : "text-brand-700"}`}
+                        >
+                          {item.dataset_title}
+                        </Link>
+                      )}
+                      {item.dataset_deleted ? (
+                        <span className="ml-1.5 text-xs text-slate-500" data-testid="history-dataset-deleted">
+                          {t("upload.historyDeleted")}
+                        </span>
+                      ) : null}
                       {item.total_rows !== null ? (
                         <p className="mt-0.5 text-xs text-slate-500">
                           {t("history.rows", { count: formatNumber(locale, item.total_rows) })}

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { DatasetsTable } from "@/components/datasets/datasets-table";
+import { NewDatasetButton } from "@/components/datasets/new-dataset-button";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listDatasets } from "@/lib/datasets/dataset-store";
 import { presentDataset } from "@/lib/datasets/present-dataset";
@@ -12,9 +14,12 @@ export default async function DatasetsPage() {
   const datasets = (await listDatasets()).map((dataset) => presentDataset(dataset, user));
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{t("datasets.title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("datasets.subtitle")}</p>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{t("datasets.title")}</h1>
+          <p className="mt-1 text-sm text-slate-600">{t("datasets.subtitle")}</p>
+        </div>
+        <NewDatasetButton allowed={can(user, "datasets.create")} />
       </div>
       <DatasetsTable datasets={datasets} />
     </div>

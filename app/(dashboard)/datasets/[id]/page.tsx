@@ -5,8 +5,13 @@ import { cache } from "react";
 import { DatasetCharts } from "@/components/datasets/dataset-charts";
 import { DatasetColumns } from "@/components/datasets/dataset-columns";
 import { ExportButtons } from "@/components/export/export-buttons";
+import { ManageDataset } from "@/components/datasets/manage-dataset";
 import { PreviewTable } from "@/components/datasets/preview-table";
+import { possibleDatasetOwners } from "@/lib/auth/dataset-owners";
+import { can, canManageDataset } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
+import { config } from "@/lib/config";
+import { datasetDeletionSummary } from "@/lib/datasets/manage-dataset";
 import { datasetForViewer } from "@/lib/datasets/view-dataset";
 import { datasetCharts } from "@/lib/datasets/dataset-charts";
 import { presentDataset } from "@/lib/datasets/present-dataset";
@@ -34,7 +39,13 @@ export async function generateMetadata({ params }: PageProps<"/datasets/[id]">):
 
 export default async function DatasetPage({ params }: PageProps<"/datasets/[id]">) {
   const [{ user, dataset }, { locale, t }] = await Promise.all([loadDataset((await params).id), getTranslator()]);
-  const charts = await datasetCharts(dataset, user);
+  const manages = canManageDataset(user, dataset);
+  const [charts, summary, owners] = await Promise.all([
+    datasetCharts(dataset, user),
+    manages ? datasetDeletionSummary(user, dataset.id) : null,
+    // Only admins may hand a dataset to someone else.
+    manages && can(user, "datasets.manage.any") ? possibleDatasetOwners() : [],
+  ]);
   const json = presentDataset(dataset, user);
   const categoryLabel = dataset.columns.find((c) => c.key === dataset.categoryColumn)?.label ?? "";
   return (
@@ -62,6 +73,14 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
       />
       <PreviewTable dataset={json} />
       <DatasetColumns columns={json.columns} />
+      {manages && summary ? (
+        <ManageDataset
+          dataset={json}
+          owners={owners}
+          exportCount={summary.exports}
+          maxFileBytes={config.imports.maxFileBytes}
+        />
+      ) : null}
     </div>
   );
 }
