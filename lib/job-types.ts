@@ -3,6 +3,7 @@
 // in lib/jobs needs no change.
 import { importJob } from "./datasets/import-job";
 import { exportJob } from "./exports/export-job";
+import { importSweepSchedule } from "./datasets/import-cleanup";
 import { retentionSchedule } from "./exports/retention";
 import type { JobDefinition } from "./jobs/job-definition";
 import type { ScheduledTask } from "./jobs/schedules";
@@ -17,5 +18,5 @@ export function jobTypes(): Array<JobDefinition<unknown>> {
 }
 
 export function schedules(log?: (line: string) => void): ScheduledTask[] {
-  return [retentionSchedule(log)];
+  return [retentionSchedule(log), importSweepSchedule(log)];
 }

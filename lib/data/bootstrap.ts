@@ -33,9 +33,9 @@ export async function openDatabase(log: (line: string) => void): Promise<OpenDat
     await moveRecordsToTypedTables(log);
     // Tables no dataset names, datasets of imports that are over, and their uploads.
     const swept = await sweepImports();
-    if (swept.tables.length || swept.datasets.length || swept.uploads) {
+    if (swept.tables.length || swept.datasets.length || swept.uploads || swept.rejectedFiles) {
       log(
-        `Swept what unfinished imports left: ${swept.tables.length} tables, ${swept.datasets.length} datasets, ${swept.uploads} uploads.`,
+        `Swept what unfinished imports left: ${swept.tables.length} tables, ${swept.datasets.length} datasets, ${swept.uploads} uploads, ${swept.rejectedFiles} rejected-rows files.`,
       );
     }
   } catch (error) {

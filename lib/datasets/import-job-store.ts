@@ -236,6 +236,35 @@ export async function finishedUploadKeys(keys: readonly string[]): Promise<Set<s
   return new Set(rows.map((row) => row.upload_key));
 }
 
+/**
+ * Of these rejected-rows files, the ones to keep: named by an import that is still active
+ * or finished after `finishedAfter`. The rest (kept long enough, or named by no import: a
+ * killed attempt's) may go.
+ */
+export async function rejectedFilesToKeep(keys: readonly string[], finishedAfter: Date): Promise<Set<string>> {
+  const { rows } = await pgPool().query<{ rejected_file: string }>(
+    `SELECT rejected_file FROM import_jobs
+      WHERE rejected_file = ANY($1::text[]) AND (finished_at IS NULL OR finished_at > $2)`,
+    [keys, finishedAfter],
+  );
+  return new Set(rows.map((row) => row.rejected_file));
+}
+
+/** The rejected-rows files of a dataset's imports (its deletion removes them). */
+export async function rejectedFilesOfDataset(datasetId: number, db: Db = pgPool()): Promise<string[]> {
+  const { rows } = await db.query<{ rejected_file: string }>(
+    `SELECT rejected_file FROM import_jobs WHERE dataset_id = $1 AND rejected_file IS NOT NULL`,
+    [datasetId],
+  );
+  return rows.map((row) => row.rejected_file);
+}
+
+/** Forgets rejected-rows files that were removed, so no status offers a link to them. */
+export async function forgetRejectedFiles(keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await pgPool().query(`UPDATE import_jobs SET rejected_file = NULL WHERE rejected_file = ANY($1::text[])`, [keys]);
+}
+
 /** Export jobs of a dataset still in the history (what its deletion takes with it). */
 export async function exportsOfDataset(
   datasetId: number,

@@ -10,7 +10,14 @@ import { inTransaction, pgPool } from "../data/pg";
 import { AppError, invalidFields, type FieldError } from "../errors";
 import { exportStore } from "../files/export-store";
 import type { Prisma } from "../generated/prisma/client";
-import { cancelImportJob, activeImportsOf, exportsOfDataset } from "./import-job-store";
+import {
+  activeImportsOf,
+  cancelImportJob,
+  exportsOfDataset,
+  forgetRejectedFiles,
+  rejectedFilesOfDataset,
+} from "./import-job-store";
+import { removeRejectedRows } from "./rejected-rows";
 import { dropRowsTable } from "../sources/typed/rows-table";
 import { removeUpload } from "../uploads/upload-files";
 import type { TUpdateDataset } from "./dataset-schemas";
@@ -152,6 +159,7 @@ export async function deleteDataset(caller: ImportCaller, id: number): Promise<{
     );
     if (!rows[0]) return null;
     const exports = await exportsOfDataset(id, client);
+    const rejectedFiles = await rejectedFilesOfDataset(id, client);
     const cancelled: Array<{ id: string; uploadKey: string; was: string }> = [];
     for (const jobId of await activeImportsOf(id, client)) {
       const job = await cancelImportJob(jobId, client);
@@ -172,11 +180,18 @@ export async function deleteDataset(caller: ImportCaller, id: number): Promise<{
       },
       client,
     );
-    return { rowsTable: rows[0].rows_table, exports, cancelled };
+    return { rowsTable: rows[0].rows_table, exports, cancelled, rejectedFiles };
   });
   if (!result) throw new AppError("not_found", "error.notFound");
   // A waiting import of it will never run; a running one stops and cleans up after itself.
   for (const job of result.cancelled) if (job.was === "pending") await removeUpload(job.uploadKey);
+  // The uploader's rejected rows go with the data they came for.
+  for (const key of result.rejectedFiles) {
+    await removeRejectedRows(key).catch((error: unknown) =>
+      console.error(`dataset ${id}: rejected rows file ${key} not removed:`, error),
+    );
+  }
+  await forgetRejectedFiles(result.rejectedFiles);
   const store = exportStore();
   for (const job of result.exports) {
     if (!job.storageKey) continue;
