@@ -12,6 +12,7 @@ import {
   type ChartOptions,
 } from "chart.js";
 import { Bar, Line } from "react-chartjs-2";
+import type { MessageKey } from "@/lib/i18n";
 import type { ChartSeries } from "@/lib/sources";
 import { useI18n } from "../i18n/i18n-provider";
 
@@ -34,12 +35,15 @@ export function DatasetCharts({
   byMonth,
   hidden = { category: false, month: false },
   categoryLabel,
+  unset = { category: false, month: false },
 }: {
   byCategory: ChartSeries & { otherCount: number };
   byMonth: ChartSeries;
   /** Charts whose column is sensitive and not the viewer's to see: a note instead, no bars. */
   hidden?: { category: boolean; month: boolean };
   categoryLabel: string;
+  /** The dataset names no column for a chart (an imported one may not): said so, no bars. */
+  unset?: { category: boolean; month: boolean };
 }) {
   const { t } = useI18n();
   const categoryLabels = byCategory.otherCount ? [...byCategory.labels, t("dataset.chart.other")] : byCategory.labels;
@@ -48,10 +52,13 @@ export function DatasetCharts({
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <ChartCard
-        title={t("dataset.chart.byCategory", { column: categoryLabel })}
+        title={
+          unset.category ? t("dataset.chart.byCategoryUnset") : t("dataset.chart.byCategory", { column: categoryLabel })
+        }
         testId="chart-category"
         empty={categoryCounts.length === 0}
         hidden={hidden.category}
+        unset={unset.category ? "dataset.chart.noCategoryColumn" : null}
       >
         <Bar
           options={baseOptions as ChartOptions<"bar">}
@@ -66,6 +73,7 @@ export function DatasetCharts({
         testId="chart-month"
         empty={byMonth.counts.length === 0}
         hidden={hidden.month}
+        unset={unset.month ? "dataset.chart.noDateColumn" : null}
       >
         {byMonth.labels.length <= FEW_MONTHS ? (
           <Bar
@@ -104,17 +112,19 @@ function ChartCard({
   testId,
   empty,
   hidden,
+  unset,
   children,
 }: {
   title: string;
   testId: string;
   empty: boolean;
   hidden: boolean;
+  unset: MessageKey | null;
   children: React.ReactNode;
 }) {
   const { t } = useI18n();
   // Neither an empty nor a hidden chart is offered to a PDF report (data-export-chart).
-  const drawn = !empty && !hidden;
+  const drawn = !empty && !hidden && !unset;
   return (
     <section
       className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
@@ -128,7 +138,7 @@ function ChartCard({
           children
         ) : (
           <p className="pt-24 text-center text-sm text-slate-500">
-            {t(hidden ? "dataset.chart.hiddenSensitive" : "dataset.chart.none")}
+            {t(unset ?? (hidden ? "dataset.chart.hiddenSensitive" : "dataset.chart.none"))}
           </p>
         )}
       </div>

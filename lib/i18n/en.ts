@@ -52,6 +52,9 @@ export const en = {
   "dataset.chart.byMonth": "Records per month",
   "dataset.chart.records": "Records",
   "dataset.chart.none": "No data to chart.",
+  "dataset.chart.byCategoryUnset": "Records per category",
+  "dataset.chart.noCategoryColumn": "No category column is set for this dataset.",
+  "dataset.chart.noDateColumn": "No date column is set for this dataset.",
   "dataset.chart.other": "Other",
   // Issue 15 (sensitive columns): a chart left out because its column is sensitive.
   "dataset.chart.hiddenSensitive": "Not shown: this column holds sensitive data, which only administrators may see.",

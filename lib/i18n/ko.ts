@@ -54,6 +54,9 @@ export const ko: Messages = {
   "dataset.chart.byMonth": "월별 레코드 수",
   "dataset.chart.records": "레코드",
   "dataset.chart.none": "차트로 표시할 데이터가 없습니다.",
+  "dataset.chart.byCategoryUnset": "범주별 레코드 수",
+  "dataset.chart.noCategoryColumn": "이 데이터셋에는 범주 열이 지정되지 않았습니다.",
+  "dataset.chart.noDateColumn": "이 데이터셋에는 날짜 열이 지정되지 않았습니다.",
   "dataset.chart.other": "기타",
   // Issue 15 (sensitive columns): a chart left out because its column is sensitive.
   "dataset.chart.hiddenSensitive": "표시되지 않음: 이 열에는 관리자만 볼 수 있는 민감한 데이터가 있습니다.",

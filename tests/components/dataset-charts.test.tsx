@@ -28,4 +28,20 @@ describe("DatasetCharts", () => {
     expect(screen.getByTestId("chart-category").textContent).toContain("No data to chart.");
     expect(screen.getByTestId("chart-category").hasAttribute("data-hidden")).toBe(false);
   });
+
+  it("says which column is missing when the dataset names none for a chart, instead of a title cut short", () => {
+    renderWithProviders(
+      <DatasetCharts
+        byCategory={{ ...none, otherCount: 0 }}
+        byMonth={none}
+        categoryLabel=""
+        unset={{ category: true, month: true }}
+      />,
+    );
+    const category = screen.getByTestId("chart-category");
+    expect(category.querySelector("h2")?.textContent).toBe("Records per category");
+    expect(category.textContent).toContain("No category column is set for this dataset.");
+    expect(category.hasAttribute("data-export-chart")).toBe(false);
+    expect(screen.getByTestId("chart-month").textContent).toContain("No date column is set for this dataset.");
+  });
 });

@@ -70,6 +70,7 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
         byMonth={charts.byMonth}
         hidden={charts.hidden}
         categoryLabel={categoryLabel}
+        unset={{ category: !dataset.categoryColumn, month: !dataset.dateColumn }}
       />
       <PreviewTable dataset={json} />
       <DatasetColumns columns={json.columns} />
