@@ -33,7 +33,6 @@ import {
   parquetBytes,
   truthRows,
   workbookBytes,
-  workbookParts,
   zipBomb,
   type TruthRow,
 } from "../helpers/import-fixtures";
@@ -69,7 +68,7 @@ type Status = {
 async function post(
   route: (req: Request, context: { params: Promise<never> }) => Promise<Response>,
   url: string,
-  { body, type }: { body: Uint8Array; type: string },
+  { body, type }: { body: Uint8Array<ArrayBuffer>; type: string },
 ): Promise<Response> {
   const req = await requestAs("manager", url, { method: "POST", body, headers: { "content-type": type } });
   return route(req, routeContext({} as never));
@@ -345,5 +344,254 @@ describe("each format and encoding imports to the right types and values, and ex
       rows: truthRows(UTF8_NAMES),
       keys: ["name", "code", "qty", "price", "day", "at", "ok"],
     });
+  });
+});
+
+describe("type inference, end to end", () => {
+  it("keeps leading zeros as text, reads decimals, yes/no, ISO dates and date-times, JSON; mixed is text", async () => {
+    const csv = [
+      "zip,amount,flag,day,at,doc,mixed",
+      '00501,1.50,Yes,2024-02-29,2025-01-02T03:04:05+09:00,"{""k"":[1,{""n"":null}]}",12',
+      '01234,-0.125,NO,1999-12-31,2025-06-30 12:00,"[""a""]",2025-01-02',
+      "98765,7,yes,2000-01-01,2025-06-30T12:00:00.5Z,{},true",
+      "",
+    ].join("\n");
+    const bytes = encoded(csv, "utf-8");
+    const inspected = await json<Inspection>(
+      await post(inspect, "/api/datasets/inspect", multipartBody(bytes, "types.csv")),
+    );
+    expect(inspected.columns.map((c) => [c.key, c.type])).toEqual([
+      ["zip", "string"],
+      ["amount", "number"],
+      ["flag", "boolean"],
+      ["day", "date"],
+      ["at", "datetime"],
+      ["doc", "json"],
+      ["mixed", "string"],
+    ]);
+    const response = await post(
+      createDataset,
+      "/api/datasets",
+      multipartBody(bytes, "types.csv", { title: "Import files: inference" }),
+    );
+    expect(response.status).toBe(202);
+    const accepted = await json<Accepted>(response);
+    expect(await runJob(job, accepted.job_id, RUN)).toBe("completed");
+    expect(await storedRows(accepted.dataset_id)).toEqual([
+      {
+        zip: "00501",
+        amount: 1.5,
+        flag: true,
+        day: "2024-02-29",
+        at: "2025-01-01T18:04:05Z",
+        doc: { k: [1, { n: null }] },
+        mixed: "12",
+      },
+      {
+        zip: "01234",
+        amount: -0.125,
+        flag: false,
+        day: "1999-12-31",
+        at: "2025-06-30T12:00:00Z",
+        doc: ["a"],
+        mixed: "2025-01-02",
+      },
+      { zip: "98765", amount: 7, flag: true, day: "2000-01-01", at: "2025-06-30T12:00:00.5Z", doc: {}, mixed: "true" },
+    ]);
+    const dataset = await prisma().dataset.findUniqueOrThrow({ where: { id: accepted.dataset_id } });
+    expect(dataset.dateColumn).toBe("day");
+  });
+});
+
+describe("bad files: a 4xx naming the field, never a 500, and nothing left behind", () => {
+  type Refusal = { status: number; field: string; detail: RegExp };
+
+  /** The file through inspect and create: both refuse it the same way, and leave nothing. */
+  async function refused(
+    bytes: Uint8Array | string,
+    fileName: string,
+    expected: Refusal,
+    settings: Record<string, unknown> = {},
+  ): Promise<void> {
+    const tables = await rowsTableCount();
+    const title = `Import files: refused ${fileName}`;
+    for (const [route, url, metadata] of [
+      [inspect, "/api/datasets/inspect", settings],
+      [createDataset, "/api/datasets", { title, ...settings }],
+    ] as const) {
+      const response = await post(route, url, multipartBody(bytes, fileName, metadata));
+      const problem = await json<Problem>(response);
+      expect([response.status, problem.detail]).toEqual([expected.status, expect.stringMatching(expected.detail)]);
+      expect(problem.errors?.map((e) => e.field)).toContain(expected.field);
+    }
+    expect(await datasetsTitled(title)).toBe(0);
+    expect(await rowsTableCount()).toBe(tables);
+    expect(uploadsLeft()).toEqual([]);
+  }
+
+  /** Runs `fn` with some import limits lowered. */
+  async function withLimits<T>(limits: Partial<typeof config.imports>, fn: () => Promise<T>): Promise<T> {
+    const saved = { ...config.imports };
+    Object.assign(config.imports, limits);
+    try {
+      return await fn();
+    } finally {
+      Object.assign(config.imports, saved);
+    }
+  }
+
+  it("a CSV with a header only", async () => {
+    await refused("name,amount\n", "header.csv", { status: 422, field: "file", detail: /only a header/ });
+  });
+
+  it("an empty file", async () => {
+    await refused("", "empty.csv", { status: 422, field: "file", detail: /empty/ });
+  });
+
+  it("a binary file named .csv", async () => {
+    const binary = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
+    await refused(binary, "photo.csv", { status: 422, field: "file", detail: /binary/ });
+  });
+
+  it("a truncated XLSX", async () => {
+    const bytes = await workbookBytes(truthRows(UTF8_NAMES));
+    await refused(bytes.subarray(0, Math.floor(bytes.length / 2)), "cut.xlsx", {
+      status: 422,
+      field: "file",
+      detail: /damaged or incomplete/,
+    });
+  });
+
+  it("invalid UTF-8 in a file declared UTF-8", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("name,amount\nKim,1\n"),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from(",2\n"),
+    ]);
+    await refused(
+      new Uint8Array(bytes),
+      "bad.csv",
+      { status: 422, field: "encoding", detail: /Line 3 is not valid UTF-8/ },
+      { encoding: "utf-8" },
+    );
+  });
+
+  it("duplicate header names", async () => {
+    // Said to have a header: without that, a first row that names no unique columns reads as data.
+    await refused(
+      "name,amount,name\nKim,1,Lee\n",
+      "dupes.csv",
+      { status: 422, field: "header", detail: /name.*#1, #3/ },
+      { header: true },
+    );
+  });
+
+  it("empty header names", async () => {
+    await refused(
+      "name,,amount\nKim,x,1\n",
+      "blank.csv",
+      { status: 422, field: "header", detail: /#2/ },
+      { header: true },
+    );
+  });
+
+  it("10,000 columns", async () => {
+    const header = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(",");
+    const row = Array.from({ length: 10_000 }, (_, i) => String(i)).join(",");
+    await refused(`${header}\n${row}\n`, "wide.csv", { status: 422, field: "file", detail: /1,?000/ });
+  });
+
+  it("an XLSX zip bomb: uncompressed past the configured limit", async () => {
+    const bomb = await zipBomb(8 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    await withLimits({ maxUncompressedBytes: 1024 * 1024 }, () =>
+      refused(bomb, "bomb.xlsx", { status: 422, field: "file", detail: /inflates past 1048576 bytes/ }),
+    );
+  });
+
+  it("an XLSX with an XML entity declaration", async () => {
+    await refused(await entityWorkbook(), "entities.xlsx", {
+      status: 422,
+      field: "file",
+      detail: /declares XML entities/,
+    });
+  });
+
+  it("a file over the size limit: 413", async () => {
+    await withLimits({ maxFileBytes: 1000 }, () =>
+      refused(delimitedText(truthRows(UTF8_NAMES)).repeat(20), "big.csv", {
+        status: 413,
+        field: "file",
+        detail: /too large/,
+      }),
+    );
+  });
+
+  /** A create the route accepts (the file's start is fine) whose job fails: no dataset, table or file after. */
+  async function failedJob(bytes: Uint8Array | string, fileName: string, settings: Record<string, unknown> = {}) {
+    const title = `Import files: failed ${fileName}`;
+    const response = await post(createDataset, "/api/datasets", multipartBody(bytes, fileName, { title, ...settings }));
+    expect(response.status, await response.clone().text()).toBe(202);
+    const accepted = await json<Accepted>(response);
+    expect(await runJob(job, accepted.job_id, RUN)).toBe("failed");
+    const status = await statusOf(accepted.job_id);
+    expect(status.status).toBe("failed");
+    expect(await datasetsTitled(title)).toBe(0);
+    expect(await prisma().dataset.findUnique({ where: { id: accepted.dataset_id } })).toBeNull();
+    expect(await rowsTablesOf(accepted.dataset_id)).toBe(0);
+    expect(uploadsLeft()).toEqual([]);
+    return status;
+  }
+
+  it("invalid UTF-8 past what inspect reads: the job fails naming the line", async () => {
+    let text = "name,amount\n";
+    for (let i = 1; i <= 30_000; i++) text += `row ${i},${i}\n`;
+    const bytes = Buffer.concat([Buffer.from(text), Buffer.from([0xff, 0xfe, 0x2c, 0x31, 0x0a])]);
+    const status = await failedJob(new Uint8Array(bytes), "late.csv", { encoding: "utf-8" });
+    expect(status.error_message).toMatch(/^Line 30002 is not valid UTF-8/);
+  });
+
+  it("more rows than the row limit: the job fails naming the limit", async () => {
+    let text = "name,amount\n";
+    for (let i = 1; i <= 50; i++) text += `row ${i},${i}\n`;
+    await withLimits({ maxRows: 40 }, async () => {
+      const status = await failedJob(text, "long.csv");
+      expect(status.error_message).toMatch(/more than 40 rows/);
+    });
+  });
+
+  it("a cell over the cell limit: that row is rejected, naming the limit, the others import", async () => {
+    const text = `name,amount\nshort,1\n${"x".repeat(200)},2\nalso short,3\n`;
+    await withLimits({ maxCellChars: 100 }, async () => {
+      const title = "Import files: a long cell";
+      const response = await post(
+        createDataset,
+        "/api/datasets",
+        multipartBody(text, "cells.csv", { title, max_rejected_rows: 5 }),
+      );
+      expect(response.status, await response.clone().text()).toBe(202);
+      const accepted = await json<Accepted>(response);
+      expect(await runJob(job, accepted.job_id, RUN)).toBe("completed");
+      const status = await statusOf(accepted.job_id);
+      expect(status.rejected_rows).toBe(1);
+      expect(status.rejected[0]).toMatchObject({ line: 3, reason: expect.stringMatching(/100/) });
+      expect(await storedRows(accepted.dataset_id)).toEqual([
+        { name: "short", amount: 1 },
+        { name: "also short", amount: 3 },
+      ]);
+      expect(uploadsLeft()).toEqual([]);
+    });
+  });
+
+  it("more rejected rows than max_rejected_rows: the job fails, nothing is committed", async () => {
+    const text = "name,amount\na,1\nb,lots\nc,2\nd,many\ne,few\n";
+    const columns = [
+      { source: 0, key: "name", label: "Name", type: "string" },
+      { source: 1, key: "amount", label: "Amount", type: "integer" },
+    ];
+    const status = await failedJob(text, "rejects.csv", { columns, max_rejected_rows: 2 });
+    expect(status.rejected_rows).toBe(3);
+    expect(status.error_message).toMatch(/More than 2 rows were rejected \(the import stopped at line 6\)/);
+    expect(status.rejected.map((r) => r.line)).toEqual([3, 5, 6]);
   });
 });

@@ -171,7 +171,7 @@ export function multipartBody(
   file: Uint8Array | string,
   fileName: string,
   metadata?: unknown,
-): { body: Uint8Array; type: string } {
+): { body: Uint8Array<ArrayBuffer>; type: string } {
   const boundary = "----outport-import-files";
   const parts: Uint8Array[] = [];
   if (metadata !== undefined) {
@@ -188,5 +188,5 @@ export function multipartBody(
   );
   parts.push(typeof file === "string" ? strToU8(file) : file);
   parts.push(strToU8(`\r\n--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+  return { body: new Uint8Array(Buffer.concat(parts)), type: `multipart/form-data; boundary=${boundary}` };
 }
