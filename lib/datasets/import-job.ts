@@ -126,6 +126,23 @@ async function prepareTarget(
 /** A row the reader could read only in part says why (`problem`): it is rejected. */
 type ReadRow = SourceRow & { problem?: string };
 
+/**
+ * Formats whose cells are only ever text (or numbers, dates, booleans): a JSON column's
+ * cell there holds JSON text, as inspect read it when it proposed json. JSON, NDJSON and
+ * Parquet give objects as objects, and a string there is a string.
+ */
+const TEXT_CELL_FORMATS: ReadonlySet<string> = new Set(["csv", "xlsx"]);
+
+/** The JSON a text cell holds (parsed, so jsonb takes it as fitValue cleans it), or the cell as it is. */
+function jsonCell(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 type Counts = { imported: number; rejected: number; listed: RejectedRow[] };
 
 /**
@@ -146,6 +163,9 @@ async function* copyChunks(
     Object.hasOwn(settings.sources, column.key) ? settings.sources[column.key]! : -1,
   );
   const width = settings.fileColumns;
+  const jsonSources = TEXT_CELL_FORMATS.has(settings.choices.format)
+    ? sources.filter((source, i) => source >= 0 && types[i] === "json")
+    : [];
   const reject = async (row: ReadRow, reason: string) => {
     counts.rejected++;
     if (counts.listed.length < config.imports.listedRejectedRows) counts.listed.push({ line: row.line, reason });
@@ -172,7 +192,13 @@ async function* copyChunks(
         await reject(row, `${row.values.length} values, more than the file's ${width} columns`);
         continue;
       }
-      const line = fittedLine(row.values, sources, types);
+      let values: readonly unknown[] = row.values;
+      if (jsonSources.length > 0) {
+        const parsed: unknown[] = [...row.values];
+        for (const source of jsonSources) parsed[source] = jsonCell(parsed[source]);
+        values = parsed;
+      }
+      const line = fittedLine(values, sources, types);
       if (typeof line === "string") {
         chunk += `${line}\n`;
         counts.imported++;
