@@ -55,22 +55,30 @@ export function fitWidth(row: SourceRow, width: number): SourceRow {
 }
 
 /**
- * Whether the first row looks like a header: all of it non-empty distinct text (no numbers,
+ * Whether the first row looks like a header: its non-empty values all text (no numbers,
  * dates, booleans), and either some column's data is not text, or — every column being
- * text — none of the first row's values comes back in its column below.
+ * text — its values are all there, distinct, and none comes back in its column below. A
+ * first row with empty or repeated names over typed data is still taken for a header, so
+ * the file is refused with the names to fix instead of importing its header as a row.
  */
 export function looksLikeHeader(first: SourceRow, data: readonly SourceRow[]): { header: boolean; guess: boolean } {
   const names = first.values;
-  if (names.length === 0) return { header: false, guess: false };
   const seen = new Set<string>();
+  let complete = true;
   for (const value of names) {
-    if (typeof value !== "string" || value.trim() === "" || inferType([value]) !== "string" || hasLeadingZero(value))
+    if (value === null || (typeof value === "string" && value.trim() === "")) {
+      complete = false;
+      continue;
+    }
+    if (typeof value !== "string" || inferType([value]) !== "string" || hasLeadingZero(value))
       return { header: false, guess: false };
-    if (seen.has(value.trim())) return { header: false, guess: false };
+    if (seen.has(value.trim())) complete = false;
     seen.add(value.trim());
   }
+  if (seen.size === 0) return { header: false, guess: false };
   const typed = names.some((_, index) => inferType(data.map((row) => row.values[index] ?? null)) !== "string");
-  if (typed || data.length === 0) return { header: true, guess: false };
+  if (typed || (data.length === 0 && complete)) return { header: true, guess: false };
+  if (!complete) return { header: false, guess: false };
   const repeats = names.some((name, index) => data.some((row) => row.values[index] === name));
   return { header: !repeats, guess: true };
 }

@@ -476,17 +476,19 @@ describe("bad files: a 4xx naming the field, never a 500, and nothing left behin
     );
   });
 
-  it("duplicate header names", async () => {
-    // Said to have a header: without that, a first row that names no unique columns reads as data.
-    await refused(
-      "name,amount,name\nKim,1,Lee\n",
-      "dupes.csv",
-      { status: 422, field: "header", detail: /name.*#1, #3/ },
-      { header: true },
-    );
+  it("duplicate header names, detected as a header over typed data", async () => {
+    await refused("name,amount,name\nKim,1,Lee\n", "dupes.csv", {
+      status: 422,
+      field: "header",
+      detail: /name.*#1, #3/,
+    });
   });
 
-  it("empty header names", async () => {
+  it("empty header names, detected as a header (a spreadsheet's unnamed index column)", async () => {
+    await refused(",name,amount\n0,Kim,1\n1,Lee,2\n", "blank.csv", { status: 422, field: "header", detail: /#1/ });
+  });
+
+  it("empty header names when the file is said to have a header", async () => {
     await refused(
       "name,,amount\nKim,x,1\n",
       "blank.csv",
