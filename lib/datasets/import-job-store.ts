@@ -236,6 +236,23 @@ export async function finishedUploadKeys(keys: readonly string[]): Promise<Set<s
   return new Set(rows.map((row) => row.upload_key));
 }
 
+/**
+ * Forgets the rejected rows' files of a dataset's imports that are over (a deleted
+ * dataset's rows go with it, those it rejected too); returns their keys, for the caller to
+ * remove the files once its transaction commits. A running import discards its own.
+ */
+export async function takeRejectedFilesOf(datasetId: number, db: Db = pgPool()): Promise<string[]> {
+  const { rows } = await db.query<{ rejected_file: string }>(
+    `UPDATE import_jobs j SET rejected_file = NULL
+       FROM import_jobs old
+      WHERE j.dataset_id = $1 AND old.id = j.id AND j.rejected_file IS NOT NULL
+        AND j.status <> ALL($2::"ImportStatus"[])
+      RETURNING old.rejected_file`,
+    [datasetId, [...ACTIVE_STATUSES]],
+  );
+  return rows.map((row) => row.rejected_file);
+}
+
 /** Export jobs of a dataset still in the history (what its deletion takes with it). */
 export async function exportsOfDataset(
   datasetId: number,

@@ -2,7 +2,8 @@
 // column labels and sensitivity, date and category columns, and — admins only — who owns
 // it; and deleting it. A deleted dataset keeps its row (the export history shows its
 // title, marked deleted) and is invisible everywhere else; its rows table is dropped and
-// its export files removed. Every change is audited with what it was and what it became.
+// its export files and the rejected rows of its imports removed. Every change is audited
+// with what it was and what it became.
 import { recordAudit } from "../audit/audit";
 import type { CurrentUser } from "../auth/current-user";
 import { canManageDataset } from "../auth/permissions";
@@ -10,7 +11,8 @@ import { inTransaction, pgPool } from "../data/pg";
 import { AppError, invalidFields, type FieldError } from "../errors";
 import { exportStore } from "../files/export-store";
 import type { Prisma } from "../generated/prisma/client";
-import { cancelImportJob, activeImportsOf, exportsOfDataset } from "./import-job-store";
+import { cancelImportJob, activeImportsOf, exportsOfDataset, takeRejectedFilesOf } from "./import-job-store";
+import { removeRejectedRows } from "./rejected-rows";
 import { dropRowsTable } from "../sources/typed/rows-table";
 import { removeUpload } from "../uploads/upload-files";
 import type { TUpdateDataset } from "./dataset-schemas";
@@ -157,6 +159,8 @@ export async function deleteDataset(caller: ImportCaller, id: number): Promise<{
       const job = await cancelImportJob(jobId, client);
       if (job) cancelled.push({ id: jobId, uploadKey: job.uploadKey, was: job.was });
     }
+    // Cancelled ones are over now, so their files (if any) are taken too.
+    const rejectedFiles = await takeRejectedFilesOf(id, client);
     await recordAudit(
       {
         action: "dataset_deleted",
@@ -172,11 +176,16 @@ export async function deleteDataset(caller: ImportCaller, id: number): Promise<{
       },
       client,
     );
-    return { rowsTable: rows[0].rows_table, exports, cancelled };
+    return { rowsTable: rows[0].rows_table, exports, cancelled, rejectedFiles };
   });
   if (!result) throw new AppError("not_found", "error.notFound");
   // A waiting import of it will never run; a running one stops and cleans up after itself.
   for (const job of result.cancelled) if (job.was === "pending") await removeUpload(job.uploadKey);
+  for (const key of result.rejectedFiles) {
+    await removeRejectedRows(key).catch((error: unknown) =>
+      console.error(`dataset ${id}: rejected rows file ${key} not removed:`, error),
+    );
+  }
   const store = exportStore();
   for (const job of result.exports) {
     if (!job.storageKey) continue;
