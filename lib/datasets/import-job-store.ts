@@ -250,11 +250,19 @@ export async function rejectedFilesToKeep(keys: readonly string[], finishedAfter
   return new Set(rows.map((row) => row.rejected_file));
 }
 
-/** The rejected-rows files of a dataset's imports (its deletion removes them). */
-export async function rejectedFilesOfDataset(datasetId: number, db: Db = pgPool()): Promise<string[]> {
+/**
+ * Forgets the rejected rows' files of a dataset's imports that are over (a deleted
+ * dataset's rows go with it, those it rejected too); returns their keys, for the caller to
+ * remove the files once its transaction commits. A running import discards its own.
+ */
+export async function takeRejectedFilesOf(datasetId: number, db: Db = pgPool()): Promise<string[]> {
   const { rows } = await db.query<{ rejected_file: string }>(
-    `SELECT rejected_file FROM import_jobs WHERE dataset_id = $1 AND rejected_file IS NOT NULL`,
-    [datasetId],
+    `UPDATE import_jobs j SET rejected_file = NULL
+       FROM import_jobs old
+      WHERE j.dataset_id = $1 AND old.id = j.id AND j.rejected_file IS NOT NULL
+        AND j.status <> ALL($2::"ImportStatus"[])
+      RETURNING old.rejected_file`,
+    [datasetId, [...ACTIVE_STATUSES]],
   );
   return rows.map((row) => row.rejected_file);
 }

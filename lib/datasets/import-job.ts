@@ -312,7 +312,10 @@ async function run(payload: TImportJobPayload, helpers: JobHelpers, options: Imp
   } catch (error) {
     const failure =
       error instanceof ImportFileError ? readerFailure(error) : error instanceof ImportFailure ? error : null;
-    if (failure?.keepRejected && !signal.aborted) {
+    // Asked of the job, not of the signal: a cancel that lands just before the commit's fence
+    // stops the attempt before any heartbeat has aborted its signal.
+    const cancelled = (await importStatusOf(job.id).catch(() => null)) === "cancelled";
+    if (failure?.keepRejected && !signal.aborted && !cancelled) {
       const key = await rejectedFile.close().catch(() => null);
       await recordImportFailure(job, {
         rejectedRows: counts.rejected,
@@ -331,7 +334,7 @@ async function run(payload: TImportJobPayload, helpers: JobHelpers, options: Imp
         });
       }
     }
-    if (signal.aborted && (await importStatusOf(job.id)) === "cancelled") await cleanUp(payload, dir);
+    if (cancelled) await cleanUp(payload, dir);
     throw failure ?? error;
   }
   const { target } = committed;

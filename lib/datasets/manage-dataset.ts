@@ -2,7 +2,8 @@
 // column labels and sensitivity, date and category columns, and — admins only — who owns
 // it; and deleting it. A deleted dataset keeps its row (the export history shows its
 // title, marked deleted) and is invisible everywhere else; its rows table is dropped and
-// its export files removed. Every change is audited with what it was and what it became.
+// its export files and the rejected rows of its imports removed. Every change is audited
+// with what it was and what it became.
 import { recordAudit } from "../audit/audit";
 import type { CurrentUser } from "../auth/current-user";
 import { canManageDataset } from "../auth/permissions";
@@ -10,13 +11,7 @@ import { inTransaction, pgPool } from "../data/pg";
 import { AppError, invalidFields, type FieldError } from "../errors";
 import { exportStore } from "../files/export-store";
 import type { Prisma } from "../generated/prisma/client";
-import {
-  activeImportsOf,
-  cancelImportJob,
-  exportsOfDataset,
-  forgetRejectedFiles,
-  rejectedFilesOfDataset,
-} from "./import-job-store";
+import { cancelImportJob, activeImportsOf, exportsOfDataset, takeRejectedFilesOf } from "./import-job-store";
 import { removeRejectedRows } from "./rejected-rows";
 import { dropRowsTable } from "../sources/typed/rows-table";
 import { removeUpload } from "../uploads/upload-files";
@@ -159,12 +154,13 @@ export async function deleteDataset(caller: ImportCaller, id: number): Promise<{
     );
     if (!rows[0]) return null;
     const exports = await exportsOfDataset(id, client);
-    const rejectedFiles = await rejectedFilesOfDataset(id, client);
     const cancelled: Array<{ id: string; uploadKey: string; was: string }> = [];
     for (const jobId of await activeImportsOf(id, client)) {
       const job = await cancelImportJob(jobId, client);
       if (job) cancelled.push({ id: jobId, uploadKey: job.uploadKey, was: job.was });
     }
+    // Cancelled ones are over now, so their files (if any) are taken too.
+    const rejectedFiles = await takeRejectedFilesOf(id, client);
     await recordAudit(
       {
         action: "dataset_deleted",
@@ -191,7 +187,6 @@ export async function deleteDataset(caller: ImportCaller, id: number): Promise<{
       console.error(`dataset ${id}: rejected rows file ${key} not removed:`, error),
     );
   }
-  await forgetRejectedFiles(result.rejectedFiles);
   const store = exportStore();
   for (const job of result.exports) {
     if (!job.storageKey) continue;

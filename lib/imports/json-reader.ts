@@ -95,10 +95,22 @@ export async function* ndjsonRecords(
       );
     return records;
   };
+  // A chunk without a line end only adds to the line still open: it waits (its length
+  // checked) instead of the open line being copied and searched again with every chunk,
+  // which made a long line cost O(n²).
+  let waiting: string[] = [];
+  let waitingLength = 0;
   for await (const chunk of decodedText(path, encoding, options)) {
-    const records = lines(pending + chunk);
+    waiting.push(chunk);
+    waitingLength += chunk.length;
+    if (!chunk.includes("\n") && pending.length + waitingLength <= longest) continue;
+    const text = pending + (waiting.length === 1 ? chunk : waiting.join(""));
+    waiting = [];
+    waitingLength = 0;
+    const records = lines(text);
     if (records.length) yield records;
   }
+  if (waiting.length) pending += waiting.join("");
   // A partial file's last line may be cut: it is dropped.
   if (!options.partial && pending.trim() !== "") yield [parseLine(pending.trim(), line + 1, options.limits)];
 }

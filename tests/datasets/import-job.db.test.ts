@@ -18,6 +18,8 @@ import { pgPool } from "@/lib/data/pg";
 import type { TCreateDataset, TImportRows } from "@/lib/datasets/dataset-schemas";
 import { findDataset, listDatasets } from "@/lib/datasets/dataset-store";
 import { defineImportJob } from "@/lib/datasets/import-job";
+import { deleteDataset } from "@/lib/datasets/manage-dataset";
+import { rejectedRowsPath } from "@/lib/datasets/rejected-rows";
 import { IMPORT_JOBS_TABLE } from "@/lib/datasets/import-job-store";
 import { cancelImport, findImport, openRejectedRows, presentImport } from "@/lib/datasets/import-status";
 import { requestDatasetCreation, requestImport, type ImportCaller } from "@/lib/datasets/request-import";
@@ -251,6 +253,27 @@ describe("creating a dataset from a file", () => {
     } finally {
       config.imports.maxRows = saved;
     }
+  });
+});
+
+describe("deleting a dataset", () => {
+  it("takes the rejected rows of its imports with it: their file goes and the download is a 404", async () => {
+    const manager = await caller("manager");
+    const columns = [{ source: 0, key: "n", label: "N", type: "integer" as const, sensitive: false }];
+    const file = await upload(ndjson([{ n: 1 }, { n: "secret value" }]));
+    const { jobId, datasetId } = await requestDatasetCreation(
+      manager,
+      file,
+      create("Deleted with rejects", { columns, max_rejected_rows: 5 }),
+    );
+    expect(await runJob(job(), jobId, RUN)).toBe("completed");
+    const rejectedFile = (await findImport(manager.user, jobId)).rejectedFile!;
+    expect(existsSync(rejectedRowsPath(rejectedFile, dir))).toBe(true);
+
+    await deleteDataset(manager, datasetId);
+    expect(existsSync(rejectedRowsPath(rejectedFile, dir))).toBe(false);
+    expect(presentImport(await findImport(manager.user, jobId)).rejected_url).toBeNull();
+    await expect(openRejectedRows(manager.user, jobId)).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

@@ -221,6 +221,30 @@ describe("CSV refusals and limits", () => {
     expect(rows[0]?.problem).toBe("a quoted field is not closed");
   });
 
+  it("reads a quoted field that spans many chunks, and the rows after it, numbered right", async () => {
+    const long = `${"x".repeat(99)}\n`.repeat(30_000); // 3 MB, about 46 chunks
+    const path = file("long.csv", `a,b\n1,"${long}"\n2,after\n`);
+    const rows = await allRows(
+      path,
+      { format: "csv", encoding: "utf-8", delimiter: ",", sheet: null, header: true },
+      { ...LIMITS, maxCellChars: 4_000_000 },
+    );
+    expect(rows.map((row) => row.line)).toEqual([2, 30_003]);
+    expect(rows[0]?.values[1]).toBe(long);
+    expect(rows[0]?.problem).toBeUndefined();
+    expect(rows[1]?.values).toEqual(["2", "after"]);
+  });
+
+  it("refuses a quote left open in a large file soon, without parsing the open record again per chunk", async () => {
+    // 40 MB after an open quote: past the longest record the default limits allow.
+    const path = file("open.csv", `a,b\n1,2\n3,"x${`${"y".repeat(99)}\n`.repeat(420_000)}`);
+    const started = Date.now();
+    const error = await importError(inspect(path, "open.csv"));
+    expect(error.messageKey).toBe("import.error.recordTooLong");
+    // Parsed again from its start with every 64 KiB chunk, this took about 10 s (and 700 MB).
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it("drops the cut last record of a partial file", async () => {
     const path = file("part.csv", 'a,b\n1,x\n2,y\n3,"cut in the mid');
     const result = await inspect(path, "part.csv", { partial: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allRows, fixtures, importError, inspect } from "./helpers";
+import { allRows, fixtures, importError, inspect, LIMITS } from "./helpers";
 
 const { file } = fixtures();
 
@@ -67,6 +67,32 @@ describe("NDJSON", () => {
     expect(rows.map((r) => r.line)).toEqual([1, 3, 4, 5]);
     expect(rows[2]?.problem).toMatch(/^not JSON/);
     expect(rows[3]?.values).toEqual([3, "y"]);
+  });
+
+  it("reads a line that spans many chunks, and the lines after it, numbered right", async () => {
+    const long = "x".repeat(3_000_000); // about 46 chunks
+    const path = file("long.ndjson", `{"id":1,"text":"${long}"}\n{"id":2,"text":"after"}\n\n{"id":3}`);
+    const rows = await allRows(
+      path,
+      { format: "ndjson", encoding: "utf-8", delimiter: null, sheet: null, header: true },
+      { ...LIMITS, maxCellChars: 4_000_000 },
+    );
+    expect(rows.map((row) => [row.line, row.values[0]])).toEqual([
+      [1, 1],
+      [2, 2],
+      [4, 3],
+    ]);
+    expect(rows[0]?.values[1]).toBe(long);
+    expect(rows[1]?.values[1]).toBe("after");
+  });
+
+  it("refuses a line past the longest record soon, without searching it again per chunk", async () => {
+    const path = file("endless.ndjson", `{"id":1}\n{"text":"${"y".repeat(40 * 1024 * 1024)}"}\n`);
+    const started = Date.now();
+    const error = await importError(inspect(path, "endless.ndjson"));
+    expect(error.messageKey).toBe("import.error.recordTooLong");
+    // Copied and searched again with every 64 KiB chunk, this took several seconds.
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it("drops the cut last line of a partial file", async () => {
