@@ -117,8 +117,15 @@ export const config = {
     maxCellChars: positiveIntFromEnv("OUTPORT_IMPORT_MAX_CELL_CHARS", 32_767),
     /** An XLSX whose parts together inflate past this is refused (a zip bomb). */
     maxUncompressedBytes: intFromEnv("OUTPORT_IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024),
+    /** A Parquet row group is read whole: one that inflates past this is refused. */
+    maxRowGroupBytes: positiveIntFromEnv("OUTPORT_IMPORT_MAX_ROW_GROUP_BYTES", 256 * 1024 * 1024),
     /** How much of a text file the upload page sends to be inspected. */
     inspectSampleBytes: positiveIntFromEnv("OUTPORT_IMPORT_INSPECT_BYTES", 8 * 1024 * 1024),
+    /**
+     * After a replace commits, its old rows table is dropped this much later: a reader that
+     * looked up the table just before the commit (a page, an export starting) still finds it.
+     */
+    replaceDropDelayMs: intFromEnv("OUTPORT_IMPORT_REPLACE_DROP_DELAY_MS", 10_000),
     /** Rejected rows listed on an import job (all of them go into its CSV). */
     listedRejectedRows: 100,
   },

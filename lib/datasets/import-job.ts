@@ -8,6 +8,7 @@
 // it at commit, so an export already reading the old one reads it to its end, and the old
 // table is dropped after. Cancel, a failure or a dead worker roll back: no table is left,
 // a `create`'s dataset is deleted, and the upload is removed once the job is over.
+import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit";
 import { loadActiveUser } from "../auth/current-user";
@@ -59,7 +60,7 @@ export const ZImportJobPayload = z.object({
 export type TImportJobPayload = z.infer<typeof ZImportJobPayload>;
 
 /** Where uploads are; tests point it at a folder of their own. Rows per batch read from the file. */
-export type ImportJobSettings = { dir?: string; batchSize?: number };
+export type ImportJobSettings = { dir?: string; batchSize?: number; dropDelayMs?: number };
 
 // Namespace of the per-dataset advisory locks an import holds for its transaction: two
 // imports into one dataset take turns (a replace's next table name must be its own).
@@ -344,8 +345,14 @@ async function run(payload: TImportJobPayload, helpers: JobHelpers, options: Imp
   });
   await removeUpload(payload.upload_key, dir);
   await finishLoad(pgPool(), target.table);
-  // Waits for exports still reading the old rows; if the worker dies first, the sweep drops it.
-  if (target.oldTable) await dropRowsTable(pgPool(), target.oldTable);
+  if (target.oldTable) {
+    // A reader that took the old name just before the commit still finds its table; the
+    // drop then waits for exports still reading it. Not on the job's signal, which the
+    // completed job no longer holds: a process that stops first leaves the table to the
+    // sweep at its next start.
+    await delay(options.dropDelayMs ?? config.imports.replaceDropDelayMs);
+    await dropRowsTable(pgPool(), target.oldTable);
+  }
 }
 
 /** What an import that is over without its rows leaves: a `create`'s dataset, and the upload. */

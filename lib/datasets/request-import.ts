@@ -29,8 +29,8 @@ const DATE_TYPES: ReadonlySet<ColumnType> = new Set(["date", "datetime"]);
 
 /** The limits every read of an upload keeps (inspect and the job alike). */
 export function importLimits() {
-  const { maxColumns, maxRows, maxCellChars, maxUncompressedBytes } = config.imports;
-  return { maxColumns, maxRows, maxCellChars, maxUncompressedBytes };
+  const { maxColumns, maxRows, maxCellChars, maxUncompressedBytes, maxRowGroupBytes } = config.imports;
+  return { maxColumns, maxRows, maxCellChars, maxUncompressedBytes, maxRowGroupBytes };
 }
 
 function overridesOf(body: TReadOverrides): TReadOverrides {

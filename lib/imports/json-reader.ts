@@ -45,10 +45,22 @@ export async function* jsonArrayRecords(
   parser.onError = (error) => {
     failure = error;
   };
+  // The parser holds an element until it is complete: one that never ends (or a single
+  // value of hundreds of MB) must not grow past what any valid record can be.
+  const longest = options.limits.maxColumns * (options.limits.maxCellChars + 8);
+  let sinceRecord = 0;
   for await (const chunk of decodedText(path, encoding, options)) {
     parser.write(chunk);
     if (failure) throw invalidJson(read, (failure as Error).message);
     read += chunk.length;
+    sinceRecord = records.length ? 0 : sinceRecord + chunk.length;
+    if (sinceRecord > longest) {
+      throw new ImportFileError(
+        "import.error.recordTooLong",
+        { line: index + 1, limit: longest },
+        { status: 422, field: "file" },
+      );
+    }
     if (records.length) {
       yield records;
       records = [];

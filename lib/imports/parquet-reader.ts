@@ -36,6 +36,30 @@ async function metadataOf(file: AsyncBuffer): Promise<FileMetaData> {
   }
 }
 
+const DEFAULT_ROW_GROUP_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Refuses a file whose row groups would inflate past the limits, before any is read: a row
+ * group is decoded whole, so its size is what reading it costs (the Parquet zip bomb). A
+ * dictionary-encoded column counts its dictionary, which its decoded values only refer to.
+ */
+function checkSizes(metadata: FileMetaData, limits: ImportLimits): void {
+  const perGroup = limits.maxRowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
+  let total = 0;
+  for (const group of metadata.row_groups) {
+    const bytes = Number(group.total_byte_size);
+    total += bytes;
+    if (bytes > perGroup || total > limits.maxUncompressedBytes) {
+      const limit = bytes > perGroup ? perGroup : limits.maxUncompressedBytes;
+      throw new ImportFileError(
+        "import.error.parquetTooLarge",
+        { limit: Math.round(limit / (1024 * 1024)) },
+        { status: 422, field: "file" },
+      );
+    }
+  }
+}
+
 function topColumns(metadata: FileMetaData): string[] {
   return parquetSchema(metadata).children.map((child) => child.element.name);
 }
@@ -67,6 +91,7 @@ export async function* parquetRecords(path: string, options: Options): AsyncGene
       }
     });
     const metadata = await metadataOf(buffer);
+    checkSizes(metadata, options.limits);
     const columns = topColumns(metadata);
     let rowStart = 0;
     for (const group of metadata.row_groups) {

@@ -37,8 +37,10 @@ export type ImportLimits = {
   maxRows: number;
   /** Characters in one cell. */
   maxCellChars: number;
-  /** XLSX: uncompressed bytes of all its parts together (zip bombs). */
+  /** XLSX: uncompressed bytes of all its parts together (zip bombs); Parquet: of all its row groups. */
   maxUncompressedBytes: number;
+  /** Parquet: uncompressed bytes of one row group, which is read whole (default 256 MiB). */
+  maxRowGroupBytes?: number;
 };
 
 /** A column as inspect proposes it. `key` is a unique slug of the header. */

@@ -24,7 +24,7 @@ import { requestAs, routeContext, type DemoWho } from "../helpers/auth";
 process.env.DATABASE_URL = inject("sourcesDatabaseUrl");
 const uploadDir = mkdtempSync(path.join(os.tmpdir(), "outport-uploads-"));
 process.env.OUTPORT_UPLOAD_DIR = uploadDir;
-const job = defineImportJob({ dir: uploadDir });
+const job = defineImportJob({ dir: uploadDir, dropDelayMs: 0 });
 
 const BOUNDARY = "----outport-routes";
 const SOME_JOB = "00000000-0000-4000-8000-000000000000";

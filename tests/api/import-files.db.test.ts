@@ -43,7 +43,7 @@ const uploadDir = mkdtempSync(path.join(os.tmpdir(), "outport-import-files-"));
 process.env.OUTPORT_UPLOAD_DIR = uploadDir;
 const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-import-files-exports-"));
 process.env.OUTPORT_EXPORT_DIR = exportDir;
-const job = defineImportJob({ dir: uploadDir });
+const job = defineImportJob({ dir: uploadDir, dropDelayMs: 0 });
 const RUN = { heartbeatMs: 50, retryDelaySeconds: 0, maxAttempts: 1 } as const;
 
 type Problem = { status: number; detail: string; errors?: Array<{ field: string; message: string }> };

@@ -37,7 +37,7 @@ import { waitUntil } from "../helpers/wait";
 process.env.DATABASE_URL = inject("sourcesDatabaseUrl");
 
 let dir = "";
-const job = () => defineImportJob({ dir, batchSize: 100 });
+const job = () => defineImportJob({ dir, batchSize: 100, dropDelayMs: 0 });
 const RUN = { heartbeatMs: 50, retryDelaySeconds: 0, maxAttempts: 3 } as const;
 
 async function caller(who: DemoWho): Promise<ImportCaller> {
@@ -341,6 +341,22 @@ describe("importing into a dataset", () => {
     } finally {
       reader.release();
     }
+  });
+
+  it("keeps the old table a while after a replace, for a reader that took its name just before the commit", async () => {
+    const manager = await caller("manager");
+    const before = (await datasetRow(datasetId))!.rows_table!;
+    const { jobId } = await requestImport(manager, datasetId, "replace", await upload(bigFile(3)), rowsMetadata());
+    const running = runJob(defineImportJob({ dir, dropDelayMs: 1500 }), jobId, RUN);
+    await waitUntil(
+      async () => (await jobRow(jobId)).status,
+      (status) => status === "completed",
+    );
+    // The reader that looked the name up before the commit queries it now: still there.
+    const late = await pgPool().query(`SELECT count(*)::int AS n FROM dataset_rows."${before}"`);
+    expect(late.rows[0].n).toBe(2);
+    expect(await running).toBe("completed");
+    expect(await rowsTables(datasetId)).toEqual([(await datasetRow(datasetId))!.rows_table]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
-import { allRows, fixtures, importError, inspect } from "./helpers";
+import { allRows, fixtures, importError, inspect, LIMITS } from "./helpers";
 
 const { file } = fixtures();
 
@@ -48,5 +48,28 @@ describe("Parquet", () => {
     );
     expect(error.messageKey).toBe("import.error.invalidParquet");
     expect(error.options.field).toBe("file");
+  });
+
+  it("refuses row groups that would inflate past the limits before reading any (a Parquet bomb)", async () => {
+    const count = 20_000;
+    // Highly compressible: long texts that differ only at the end.
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: "pad", data: Array.from({ length: count }, (_, i) => `${"x".repeat(100)}${i}`), type: "STRING" },
+      ],
+      rowGroupSize: 10_000,
+    });
+    const path = file("bomb.parquet", new Uint8Array(buffer));
+    const perGroup = await importError(
+      inspect(path, "bomb.parquet", { limits: { ...LIMITS, maxRowGroupBytes: 500_000 } }),
+    );
+    expect(perGroup.messageKey).toBe("import.error.parquetTooLarge");
+    expect(perGroup.options).toMatchObject({ status: 422, field: "file" });
+    const total = await importError(
+      inspect(path, "bomb.parquet", { limits: { ...LIMITS, maxUncompressedBytes: 1_500_000 } }),
+    );
+    expect(total.messageKey).toBe("import.error.parquetTooLarge");
+    // Within the limits the same file reads.
+    expect((await inspect(path, "bomb.parquet")).columns.map((c) => c.name)).toEqual(["pad"]);
   });
 });

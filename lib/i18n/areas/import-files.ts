@@ -26,6 +26,8 @@ export const importFilesEn = {
   "import.error.noSheets": "The workbook has no sheets.",
   "import.error.invalidJson": "The file is not valid JSON near character {position}: {reason}",
   "import.error.invalidParquet": "The Parquet file is damaged or cannot be read: {reason}",
+  "import.error.parquetTooLarge":
+    "The Parquet file's row groups inflate past the limit of {limit} MB. Write it with smaller row groups.",
   "import.warning.leadingZeros":
     "Column “{column}” has values with leading zeros (like {example}); it is kept as text so they are not lost.",
   "import.warning.fieldCount":
@@ -61,6 +63,8 @@ export const importFilesKo: Record<keyof typeof importFilesEn, string> = {
   "import.error.noSheets": "통합 문서에 시트가 없습니다.",
   "import.error.invalidJson": "{position}번째 문자 근처가 올바른 JSON이 아닙니다: {reason}",
   "import.error.invalidParquet": "Parquet 파일이 손상되었거나 읽을 수 없습니다: {reason}",
+  "import.error.parquetTooLarge":
+    "Parquet 파일의 행 그룹이 압축을 풀면 한도 {limit}MB를 넘습니다. 더 작은 행 그룹으로 저장하세요.",
   "import.warning.leadingZeros":
     "“{column}” 열에 앞자리가 0인 값({example} 등)이 있어 값이 사라지지 않도록 텍스트로 둡니다.",
   "import.warning.fieldCount":
