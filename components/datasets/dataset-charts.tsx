@@ -11,6 +11,7 @@ import {
   Tooltip,
   type ChartOptions,
 } from "chart.js";
+import { useEffect, useState } from "react";
 import { Bar, Line } from "react-chartjs-2";
 import type { MessageKey } from "@/lib/i18n";
 import type { ChartSeries } from "@/lib/sources";
@@ -29,6 +30,35 @@ const baseOptions: ChartOptions<"bar" | "line"> = {
   plugins: { legend: { display: false } },
   scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
 };
+
+/**
+ * The page's font stack for the text drawn on the canvas, once the glyphs of `text` have
+ * loaded (null before). Chart.js draws with Helvetica/Arial by default, which have no
+ * Korean or Chinese glyphs: a Korean category came out as empty boxes, on the page and in
+ * the PDF report that copies the canvas. The web fonts load per script (unicode-range),
+ * so the labels' own characters are asked for before the charts are drawn with them.
+ */
+function usePageFont(text: string): string | null {
+  const [family, setFamily] = useState<string | null>(null);
+  useEffect(() => {
+    const found = getComputedStyle(document.body).fontFamily;
+    // Without a font loading API (jsdom) the default font stays.
+    if (!found || typeof document.fonts?.load !== "function") return;
+    let live = true;
+    void document.fonts
+      .load(`12px ${found}`, text)
+      .catch(() => [])
+      .then(() => {
+        if (!live) return;
+        ChartJS.defaults.font.family = found;
+        setFamily(found);
+      });
+    return () => {
+      live = false;
+    };
+  }, [text]);
+  return family;
+}
 
 export function DatasetCharts({
   byCategory,
@@ -49,8 +79,10 @@ export function DatasetCharts({
   const categoryLabels = byCategory.otherCount ? [...byCategory.labels, t("dataset.chart.other")] : byCategory.labels;
   const categoryCounts = byCategory.otherCount ? [...byCategory.counts, byCategory.otherCount] : byCategory.counts;
   const records = t("dataset.chart.records");
+  const font = usePageFont([...categoryLabels, ...byMonth.labels, records].join(""));
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    // A new font draws the charts anew (Chart.js reads its default font when it starts).
+    <div key={font ?? "default"} className="grid gap-6 lg:grid-cols-2">
       <ChartCard
         title={
           unset.category ? t("dataset.chart.byCategoryUnset") : t("dataset.chart.byCategory", { column: categoryLabel })
@@ -127,7 +159,9 @@ function ChartCard({
   const drawn = !empty && !hidden && !unset;
   return (
     <section
-      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+      // min-w-0: a grid item is otherwise as wide as the canvas drawn for a wider window,
+      // and Chart.js never gets the narrower size to redraw at (the window made narrow).
+      className="min-w-0 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
       data-testid={testId}
       data-export-chart={drawn ? "" : undefined}
       data-hidden={hidden ? "sensitive" : undefined}

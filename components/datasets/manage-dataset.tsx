@@ -43,8 +43,16 @@ export function ManageDataset({
   maxFileBytes: number;
 }) {
   const { t } = useI18n();
+  const router = useRouter();
   const [open, setOpen] = useState<"edit" | "import" | "delete" | null>(null);
   const close = () => setOpen(null);
+  function confirmDelete() {
+    setOpen("delete");
+    // The export count came with the page: an export job started since (a large export
+    // from the buttons above, or one from another tab) must be in the sentence that says
+    // which exports go with the dataset.
+    router.refresh();
+  }
   return (
     <section aria-labelledby="manage-heading" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
       <h2 id="manage-heading" className="text-lg font-semibold">
@@ -61,7 +69,7 @@ export function ManageDataset({
         <button
           type="button"
           className="rounded-md border border-red-300 px-4 py-2 text-sm text-red-700 hover:bg-red-50"
-          onClick={() => setOpen("delete")}
+          onClick={confirmDelete}
         >
           {t("upload.manage.delete")}
         </button>

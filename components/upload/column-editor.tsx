@@ -44,7 +44,7 @@ export function ColumnEditor({
         className="max-w-full overflow-x-auto rounded-md border border-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
       >
         <table className="w-full text-left text-sm" data-testid="column-editor">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+          <thead className="whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th scope="col" className="px-3 py-2">
                 {t("upload.columns.name")}
@@ -70,7 +70,13 @@ export function ColumnEditor({
               const keyError = problem?.key ? t(`upload.columns.${problem.key}`) : null;
               return (
                 <tr key={column.source} className="align-top" data-testid="column-row">
-                  <th scope="row" className="max-w-48 break-words px-3 py-2 font-normal text-slate-600">
+                  <th
+                    scope="row"
+                    // keep-all: Korean names break between words, not after every syllable,
+                    // when the table is squeezed on a phone. pt-3 lines the name up with the
+                    // text of the inputs beside it.
+                    className="min-w-24 max-w-48 break-words break-keep px-3 pb-2 pt-3 font-normal text-slate-600"
+                  >
                     {column.name}
                   </th>
                   <td className="px-3 py-2">
@@ -121,7 +127,7 @@ export function ColumnEditor({
                       ))}
                     </select>
                   </td>
-                  <td className="px-3 py-2 text-center">
+                  <td className="px-3 pb-2 pt-3.5 text-center">
                     <input
                       type="checkbox"
                       checked={column.sensitive}

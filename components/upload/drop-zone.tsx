@@ -62,15 +62,15 @@ export function DropZone({
       <p id={hintId} className="mt-1 text-sm text-slate-500">
         {t("upload.drop.hint", { size: formatFileSize(maxBytes) })}
       </p>
-      <label htmlFor={inputId} className="sr-only">
-        {t("upload.drop.choose")}
-      </label>
+      {/* Out of the accessibility tree (display: none): Chromium exposes a file input as a
+          second "Choose file" button; the visible button below is the one to use. */}
       <input
         ref={input}
         id={inputId}
         type="file"
         accept={ACCEPTED_EXTENSIONS.join(",")}
-        className="sr-only"
+        aria-label={t("upload.drop.choose")}
+        className="hidden"
         tabIndex={-1}
         disabled={disabled}
         onChange={(event) => {

@@ -59,7 +59,7 @@ export function TypedPreview({ columns, rows }: { columns: ColumnDraft[]; rows: 
                       title={reason ?? (cell.text.length > 40 ? cell.text : undefined)}
                       data-bad={cell.ok ? undefined : "true"}
                       className={`max-w-xs truncate px-3 py-1.5 ${isNumericType(column.type) ? "text-right tabular-nums" : ""} ${
-                        cell.ok ? "" : "bg-red-50 font-medium text-red-700 underline decoration-wavy"
+                        cell.ok ? "" : "bg-red-50 font-medium text-red-700 underline decoration-wavy underline-offset-4"
                       }`}
                     >
                       {cell.text}

@@ -106,9 +106,14 @@ async function head<T>(records: AsyncGenerator<T[]>, count: number): Promise<{ f
   return { first, rest, done: false };
 }
 
-function trimmedWidth(row: SourceRow): number {
+/**
+ * How many fields a row has, measured against the header's `width`: empty fields past the
+ * header do not count as extra ("1,2,3," under three names is fine), but an empty last
+ * field within it is still a field ("1,2," under three names is not short).
+ */
+function fieldWidth(row: SourceRow, width: number): number {
   let length = row.values.length;
-  while (length > 0 && row.values[length - 1] === null) length--;
+  while (length > width && row.values[length - 1] === null) length--;
   return length;
 }
 
@@ -156,7 +161,7 @@ export async function inspectFile(path: string, input: InspectInput): Promise<In
       const header = overrides.header ?? guess.header;
       const layout = tabularLayout(first, header);
       const records = header ? first.slice(1) : first.slice(0, SAMPLE_ROWS);
-      const rawWidths = records.map(trimmedWidth);
+      const rawWidths = records.map((row) => fieldWidth(row, layout.names.length));
       const rows = records.map((row) => fitWidth(row, layout.names.length));
       const described = describeSample(layout.names, rows, { partial: input.partial, rawWidths });
       if (guess.guess && overrides.header === undefined) described.warnings.push({ key: "import.warning.headerGuess" });

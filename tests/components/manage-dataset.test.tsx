@@ -43,6 +43,16 @@ beforeEach(() => {
 afterEach(() => vi.unstubAllGlobals());
 
 describe("deleting a dataset", () => {
+  it("reads the page again when the confirmation opens, so an export made since is counted", () => {
+    renderManage();
+    fireEvent.click(screen.getByRole("button", { name: "Edit details" }));
+    expect(refresh).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    fireEvent.click(screen.getByRole("button", { name: "Delete dataset" }));
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId("delete-confirmation")).toBeInTheDocument();
+  });
+
   it("says how many exports go with it, deletes on confirmation and returns to the list", async () => {
     renderManage();
     fireEvent.click(screen.getByRole("button", { name: "Delete dataset" }));

@@ -89,6 +89,11 @@ describe("CSV inspect", () => {
     expect(result.columns.map((c) => c.sensitive)).toEqual([true, true, false, false, false, false]);
   });
 
+  it("does not count an empty last field as a missing one", async () => {
+    const result = await inspect(file("e.csv", "a,b,c\n1,2,\n3,4,x\n5,,\n"), "e.csv");
+    expect(result.warnings.filter((w) => typeof w !== "string" && w.key === "import.warning.fieldCount")).toEqual([]);
+  });
+
   it("pads short rows and marks rows with extra fields", async () => {
     const path = file("w.csv", "a,b,c\n1,2\n1,2,3,4\n1,2,3,\n");
     const result = await inspect(path, "w.csv");
