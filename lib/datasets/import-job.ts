@@ -89,6 +89,8 @@ function readerFailure(error: ImportFileError): ImportFailure {
 type Target = {
   datasetId: number;
   columns: StoredColumn[];
+  /** Each column's label, as the rejected rows' reasons name it. */
+  labels: string[];
   /** The table the rows go to, and the one a replace leaves behind. */
   table: string;
   oldTable: string | null;
@@ -114,14 +116,16 @@ async function prepareTarget(
   } else if (!canManageDataset(user, dataset)) throw new ImportFailure("import.job.error.notAllowed");
 
   const columns = await storedColumns(client, datasetId);
+  const labelOf = new Map(dataset.columns.map((column) => [column.key, column.label]));
+  const labels = columns.map((column) => labelOf.get(column.key) ?? column.key);
   const keys = new Set(columns.map((column) => column.key));
   if (Object.keys(settings.sources).some((key) => !keys.has(key))) {
     throw new ImportFailure("import.job.error.columnsChanged");
   }
-  if (payload.mode === "append") return { datasetId, columns, table: dataset.rowsTable!, oldTable: null };
+  if (payload.mode === "append") return { datasetId, columns, labels, table: dataset.rowsTable!, oldTable: null };
   const name = payload.mode === "create" ? undefined : nextRowsTableName(dataset.rowsTable, datasetId);
   const table = await createRowsTable(client, datasetId, columns, dataset.dateColumn, name);
-  return { datasetId, columns, table, oldTable: payload.mode === "replace" ? dataset.rowsTable : null };
+  return { datasetId, columns, labels, table, oldTable: payload.mode === "replace" ? dataset.rowsTable : null };
 }
 
 /** A row the reader could read only in part says why (`problem`): it is rejected. */
@@ -203,7 +207,7 @@ async function* copyChunks(
       if (typeof line === "string") {
         chunk += `${line}\n`;
         counts.imported++;
-      } else await reject(row, `${target.columns[line.index]!.key}: ${line.reason}`);
+      } else await reject(row, `${target.labels[line.index]!}: ${line.reason}`);
     }
     progress(counts.imported + counts.rejected);
     if (chunk) yield chunk;

@@ -202,16 +202,16 @@ describe("creating a dataset from a file", () => {
     const status = presentImport(await findImport(manager.user, jobId));
     expect(status.rejected_rows).toBe(2);
     expect(status.rejected).toEqual([
-      { line: 4, reason: 'n: not a whole number: "four"' },
-      { line: 6, reason: "n: not a whole number: 1.5" },
+      { line: 4, reason: 'N: not a whole number: "four"' },
+      { line: 6, reason: "N: not a whole number: 1.5" },
     ]);
     expect(status.rejected_url).toBe(`/api/imports/${jobId}/rejected`);
     const { stream, fileName } = await openRejectedRows(manager.user, jobId);
     expect(fileName).toBe("rows-rejected-rows.csv");
     expect(parseCsv(await readAll(stream))).toEqual([
       ["line", "reason", "n", "label"],
-      ["4", 'n: not a whole number: "four"', "four", 'bad, "quoted"'],
-      ["6", "n: not a whole number: 1.5", "1.5", "x"],
+      ["4", 'N: not a whole number: "four"', "four", 'bad, "quoted"'],
+      ["6", "N: not a whole number: 1.5", "1.5", "x"],
     ]);
   });
 
