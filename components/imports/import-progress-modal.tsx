@@ -4,7 +4,7 @@
 // hands the dataset's page to the parent after a moment; on failure it shows the reason,
 // the first rejected rows with their lines, the rejected-rows CSV, and "Back" to change the
 // choices.
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent, useState } from "react";
 import type { TImportStatusResponse } from "@/lib/datasets/dataset-schemas";
 import { formatNumber } from "@/lib/i18n";
@@ -33,10 +33,21 @@ type Props = {
   onBack?: () => void;
 };
 
+const TITLES = {
+  completed: "upload.job.titleCompleted",
+  failed: "upload.job.titleFailed",
+  cancelled: "upload.job.titleCancelled",
+} as const;
+
 export function ImportProgressModal({ jobId, onClose, onCompleted, onBack }: Props) {
   const { t } = useI18n();
+  // The title follows the job's status as the polling below caches it (this reads, never fetches).
+  const { data: job } = useQuery<TImportStatusResponse>({ queryKey: importJobQueryKey(jobId), enabled: false });
+  const status = job?.status;
+  const title =
+    status === "completed" || status === "failed" || status === "cancelled" ? t(TITLES[status]) : t("upload.job.title");
   return (
-    <ProgressDialog title={t("upload.job.title")} testId="import-progress" onClose={onClose}>
+    <ProgressDialog title={title} testId="import-progress" onClose={onClose}>
       <ImportProgress key={jobId} jobId={jobId} onCompleted={onCompleted} onBack={onBack} />
     </ProgressDialog>
   );

@@ -16,12 +16,13 @@ export function TopBar({
 }) {
   return (
     <header className="bg-slate-900 text-white">
-      <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+      {/* On a phone the bar wraps onto a second line instead of making the page scroll sideways. */}
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
         <Link href="/datasets" className="flex items-center gap-2 font-semibold tracking-tight">
           <Image src="/logo.svg" alt="" width={28} height={28} priority />
           <span>{t("app.name")}</span>
         </Link>
-        <nav aria-label={t("nav.main")} className="flex items-center gap-4 text-sm">
+        <nav aria-label={t("nav.main")} className="flex items-center gap-4 whitespace-nowrap text-sm">
           <Link href="/datasets" className="text-slate-300 hover:text-white">
             {t("nav.datasets")}
           </Link>
@@ -34,7 +35,7 @@ export function TopBar({
             </Link>
           ) : null}
         </nav>
-        <div className="ml-auto flex items-center gap-4">
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-x-4 gap-y-2 whitespace-nowrap">
           <LanguageSwitch />
           <div className="flex items-center gap-2 text-sm" aria-label={t("topbar.signedInAs", { name: user.name })}>
             <span className="font-medium" data-testid="user-name">

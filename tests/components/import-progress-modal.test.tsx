@@ -102,6 +102,7 @@ describe("ImportProgressModal", () => {
     const { onCompleted } = renderModal();
     await advance();
     expect(screen.getByRole("status")).toHaveTextContent("Import complete: 9,998 rows (2 rejected)");
+    expect(screen.getByRole("dialog", { name: "Import complete" })).toBeInTheDocument();
     expect(onCompleted).not.toHaveBeenCalled();
     await advance(OPEN_DATASET_AFTER_MS);
     expect(onCompleted).toHaveBeenCalledWith(expect.objectContaining({ dataset_url: "/datasets/7" }));
@@ -123,6 +124,7 @@ describe("ImportProgressModal", () => {
     const { onBack } = renderModal();
     await advance();
     expect(screen.getByRole("alert")).toHaveTextContent("The import failed");
+    expect(screen.getByRole("dialog", { name: "Import failed" })).toBeInTheDocument();
     expect(screen.getByRole("alert")).toHaveTextContent("Too many rejected rows (3, at most 0 allowed).");
     const rejected = screen.getByTestId("import-rejected");
     expect(

@@ -99,6 +99,9 @@ export const uploadUiEn = {
   "upload.import.failed": "The import could not start",
 
   "upload.job.title": "Importing…",
+  "upload.job.titleCompleted": "Import complete",
+  "upload.job.titleFailed": "Import failed",
+  "upload.job.titleCancelled": "Import cancelled",
   "upload.job.rows": "{count} rows imported",
   "upload.job.rowsOf": "{done} / {total} rows imported",
   "upload.job.rejectedSoFar": "{count} rows rejected so far",
@@ -246,6 +249,9 @@ export const uploadUiKo: Record<keyof typeof uploadUiEn, string> = {
   "upload.import.failed": "가져오기를 시작할 수 없습니다",
 
   "upload.job.title": "가져오는 중...",
+  "upload.job.titleCompleted": "가져오기 완료",
+  "upload.job.titleFailed": "가져오기 실패",
+  "upload.job.titleCancelled": "가져오기 취소됨",
   "upload.job.rows": "{count}행 가져옴",
   "upload.job.rowsOf": "{done} / {total}행 가져옴",
   "upload.job.rejectedSoFar": "지금까지 {count}행 거부됨",
