@@ -1,4 +1,4 @@
-// `npm run bench:import` – importing files into datasets (SPEC §11, §12), as tables:
+// `npm run bench:import` – importing files into datasets, as tables:
 //  - a 1,000,000-row, 10-column CSV (~115 MB): seconds from the request to the committed
 //    dataset, rows/s, and the importing process's RSS growth over its idle RSS; beside it
 //    the yardstick of the same run — PostgreSQL's own `COPY … FROM STDIN (FORMAT csv)` of

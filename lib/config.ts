@@ -107,7 +107,7 @@ export const config = {
     /** How often idle workers look for new jobs (pg-boss polling; at least 500). */
     pollMs: Math.max(500, intFromEnv("OUTPORT_JOB_POLL_MS", 500)),
   },
-  /** Datasets from uploaded files (SPEC §12). */
+  /** Datasets from uploaded files (docs/product.md, "Your own datasets"). */
   imports: {
     /** The largest file one upload may carry (413 past it). */
     maxFileBytes: intFromEnv("OUTPORT_IMPORT_MAX_BYTES", 1024 * 1024 * 1024),

@@ -14,6 +14,7 @@ import { ImportProgressModal } from "../imports/import-progress-modal";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
 import { isDateType, parseMaxRejected } from "../upload/column-draft";
+import { DatasetDetailsFields } from "../upload/dataset-details-fields";
 import { DropZone, UploadProgressBar } from "../upload/drop-zone";
 import { refusalLines, uploadForm, UploadFailedError, type UploadProgress } from "../upload/upload-request";
 
@@ -149,7 +150,7 @@ function EditDialog({ dataset, owners, onClose }: { dataset: ManagedDataset; own
   const { t } = useI18n();
   const toast = useToast();
   const router = useRouter();
-  const ids = { title: useId(), description: useId(), date: useId(), category: useId(), owner: useId() };
+  const ids = { date: useId(), category: useId(), owner: useId() };
   const [title, setTitle] = useState(dataset.title);
   const [description, setDescription] = useState(dataset.description ?? "");
   const [labels, setLabels] = useState<Record<string, string>>({});
@@ -201,33 +202,13 @@ function EditDialog({ dataset, owners, onClose }: { dataset: ManagedDataset; own
       }
     >
       <div className="space-y-4">
-        <div>
-          <label htmlFor={ids.title} className="text-sm font-medium text-slate-700">
-            {t("upload.details.title")}
-          </label>
-          <input
-            id={ids.title}
-            value={title}
-            maxLength={200}
-            onChange={(e) => setTitle(e.target.value)}
-            aria-invalid={title.trim() === "" ? true : undefined}
-            className={inputClass}
-          />
-          {title.trim() === "" ? <p className="mt-1 text-xs text-red-700">{t("upload.details.titleEmpty")}</p> : null}
-        </div>
-        <div>
-          <label htmlFor={ids.description} className="text-sm font-medium text-slate-700">
-            {t("upload.details.description")}
-          </label>
-          <textarea
-            id={ids.description}
-            value={description}
-            maxLength={2000}
-            rows={3}
-            onChange={(e) => setDescription(e.target.value)}
-            className={inputClass}
-          />
-        </div>
+        <DatasetDetailsFields
+          title={title}
+          description={description}
+          onTitle={setTitle}
+          onDescription={setDescription}
+          descriptionRows={3}
+        />
         <fieldset>
           <legend className="text-sm font-medium text-slate-700">{t("upload.columns.heading")}</legend>
           <ul className="mt-2 space-y-2">

@@ -29,10 +29,11 @@ export function exportJobQueryKey(jobId: string | null) {
   return ["export-job", jobId] as const;
 }
 
-async function fetchJob(jobId: string, fallbackError: string, signal: AbortSignal): Promise<ExportJobJson> {
+/** A job's status JSON from `url`; a failure as a JobStatusError with the server's words (shared by imports). */
+export async function fetchJobStatus<T>(url: string, fallbackError: string, signal: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`/api/export/status/${encodeURIComponent(jobId)}`, {
+    response = await fetch(url, {
       headers: { Accept: "application/json" },
       cache: "no-store",
       signal,
@@ -45,11 +46,15 @@ async function fetchJob(jobId: string, fallbackError: string, signal: AbortSigna
     const body = (await response.json().catch(() => null)) as { detail?: string } | null;
     throw new JobStatusError(body?.detail ?? fallbackError, response.status);
   }
-  return (await response.json()) as ExportJobJson;
+  return (await response.json()) as T;
+}
+
+function fetchJob(jobId: string, fallbackError: string, signal: AbortSignal): Promise<ExportJobJson> {
+  return fetchJobStatus<ExportJobJson>(`/api/export/status/${encodeURIComponent(jobId)}`, fallbackError, signal);
 }
 
 /** Network hiccups and 5xx are tried twice more; a 4xx (404: no such job) stops at once. */
-function shouldRetry(failureCount: number, error: Error): boolean {
+export function shouldRetry(failureCount: number, error: Error): boolean {
   const status = error instanceof JobStatusError ? error.status : 0;
   return (status === 0 || status >= 500) && failureCount < 2;
 }

@@ -11,6 +11,7 @@ import { formatFileSize } from "../history/format-size";
 import { ImportProgressModal } from "../imports/import-progress-modal";
 import { Spinner } from "../ui/spinner";
 import { ColumnEditor } from "./column-editor";
+import { DatasetDetailsFields } from "./dataset-details-fields";
 import {
   categoryColumnChoices,
   columnProblems,
@@ -38,7 +39,7 @@ const STEPS = ["file", "inspect", "columns", "import"] as const;
 export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
   const { t } = useI18n();
   const router = useRouter();
-  const ids = { title: useId(), description: useId(), maxRejected: useId(), maxRejectedHint: useId() };
+  const ids = { maxRejected: useId(), maxRejectedHint: useId() };
   const [file, setFile] = useState<File | null>(null);
   const [answer, setAnswer] = useState<InspectAnswer | null>(null);
   const [partial, setPartial] = useState(false);
@@ -227,34 +228,12 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
           </h2>
           <div className="space-y-6">
             <div className="grid gap-4 lg:grid-cols-2">
-              <div>
-                <label htmlFor={ids.title} className="text-sm font-medium text-slate-700">
-                  {t("upload.details.title")}
-                </label>
-                <input
-                  id={ids.title}
-                  type="text"
-                  value={title}
-                  maxLength={200}
-                  aria-invalid={titleEmpty ? true : undefined}
-                  onChange={(event) => setTitle(event.target.value)}
-                  className={`mt-1 block w-full rounded-md border px-2 py-1.5 text-sm ${titleEmpty ? "border-red-500" : "border-slate-300"}`}
-                />
-                {titleEmpty ? <p className="mt-1 text-xs text-red-700">{t("upload.details.titleEmpty")}</p> : null}
-              </div>
-              <div>
-                <label htmlFor={ids.description} className="text-sm font-medium text-slate-700">
-                  {t("upload.details.description")}
-                </label>
-                <textarea
-                  id={ids.description}
-                  value={description}
-                  maxLength={2000}
-                  rows={2}
-                  onChange={(event) => setDescription(event.target.value)}
-                  className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-                />
-              </div>
+              <DatasetDetailsFields
+                title={title}
+                description={description}
+                onTitle={setTitle}
+                onDescription={setDescription}
+              />
             </div>
             <ColumnEditor
               columns={columns}

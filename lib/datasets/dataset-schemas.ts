@@ -1,4 +1,4 @@
-// The shapes of the dataset API (SPEC §12): what inspect answers, what an import and a
+// The shapes of the dataset API (docs/http-api.md): what inspect answers, what an import and a
 // change of a dataset ask for, and what an import's status says. One zod schema per body,
 // shared by the routes, the use cases and the UI (and, later, the API document). JSON is
 // snake_case.
