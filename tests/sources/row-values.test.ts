@@ -49,4 +49,10 @@ describe("fitValue", () => {
   it("escapes what ends a COPY field or row", () => {
     expect(text("a\tb\nc\\d\re", "string")).toBe("a\\tb\\nc\\\\d\\re");
   });
+
+  it("reads an ISO date-time without a zone as UTC, whatever zone the server runs in", () => {
+    expect(text("2024-01-01 10:00", "datetime")).toBe("2024-01-01T10:00:00.000Z");
+    expect(text("2024-06-30T23:59:59.5", "datetime")).toBe("2024-06-30T23:59:59.500Z");
+    expect(text("2024-01-01T10:00:00+09:00", "datetime")).toBe("2024-01-01T01:00:00.000Z");
+  });
 });

@@ -139,11 +139,17 @@ function dateText(value: unknown): CopyField {
 }
 
 /** The instant a value names, within years 1–9999, or null. */
+// An ISO date-time that names no zone (`2024-01-01 10:00`): read as UTC, as the rest of
+// Outport shows date-times, never in whatever zone the server happens to run in.
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
 function instant(value: unknown): Date | null {
   let date: Date | null = null;
   if (value instanceof Date) date = value;
-  else if (typeof value === "string" && value.trim() !== "") date = new Date(value.trim());
-  else if (typeof value === "number" && Number.isFinite(value)) date = new Date(value);
+  else if (typeof value === "string" && value.trim() !== "") {
+    const text = value.trim();
+    date = new Date(ZONELESS.test(text) ? `${text.replace(" ", "T")}Z` : text);
+  } else if (typeof value === "number" && Number.isFinite(value)) date = new Date(value);
   if (!date || Number.isNaN(date.getTime())) return null;
   const year = date.getUTCFullYear();
   return year >= 1 && year <= 9999 ? date : null;
