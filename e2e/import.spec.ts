@@ -113,8 +113,9 @@ test("a manager imports a Korean CSV, fixes a column type, exports it as Excel a
   await page.getByRole("button", { name: "Import", exact: true }).click();
   const modal = page.getByTestId("import-progress");
   await expect(modal).toBeVisible();
-  await expect(modal.getByRole("heading", { name: "Importing…" })).toBeVisible();
   await expect(modal.getByRole("status")).toHaveText(`Import complete: ${ROWS} rows (0 rejected)`);
+  // The title says how it ended, not "Importing…".
+  await expect(modal.getByRole("heading", { name: "Import complete" })).toBeVisible();
   // Stop time so "Opening the dataset…" stays up for both screenshots.
   await page.clock.pauseAt(await page.evaluate(() => Date.now() + 300));
   await expect(modal.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
@@ -227,6 +228,7 @@ test("an import with more rejected rows than allowed fails, lists the lines and 
   const modal = page.getByTestId("import-progress");
   const failure = modal.getByRole("alert");
   await expect(failure).toContainText("The import failed");
+  await expect(modal.getByRole("heading", { name: "Import failed" })).toBeVisible();
   await expect(failure).toContainText("More than 2 rows were rejected (the import stopped at line 13)");
   const rejected = modal.getByTestId("import-rejected");
   await expect(rejected.getByRole("listitem")).toHaveCount(3);
