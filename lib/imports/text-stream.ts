@@ -21,8 +21,28 @@ export type TextStreamOptions = {
   partial?: boolean;
 };
 
+/**
+ * Whether every byte past ASCII is part of a Hangul syllable of KS X 1001 (lead 0xB0–0xC8,
+ * trail 0xA1–0xFE), and there is one: Korean text as EUC-KR and CP949 write it. chardet
+ * needs more text than a short file of Korean names gives it to tell this from Latin-1.
+ */
+function allHangulPairs(bytes: Uint8Array): boolean {
+  let pairs = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) continue;
+    const trail = bytes[i + 1];
+    // A pair cut at the end of the sample still counts.
+    if (b < 0xb0 || b > 0xc8 || (trail !== undefined && (trail < 0xa1 || trail > 0xfe))) return false;
+    pairs++;
+    i++;
+  }
+  return pairs > 0;
+}
+
 /** The encoding chardet guesses for bytes, as one Outport reads (the Korean family or the Western one). */
 export function guessLegacyEncoding(bytes: Uint8Array): TextEncoding {
+  if (allHangulPairs(bytes)) return "cp949";
   const guess = (chardet.detect(bytes) ?? "").toUpperCase();
   return guess === "EUC-KR" || guess === "ISO-2022-KR" || guess.includes("949") ? "cp949" : "windows-1252";
 }

@@ -119,6 +119,21 @@ describe("CSV encodings", () => {
     ]);
   });
 
+  it("detects CP949 in a file too short for a statistical guess (two Korean words)", async () => {
+    const path = file("short.csv", iconv.encode("region,amount\n서울,12.5\n부산,-3\n", "cp949"));
+    const result = await inspect(path, "short.csv");
+    expect(result.encoding).toBe("cp949");
+    expect(result.sampleRows).toEqual([
+      ["서울", "12.5"],
+      ["부산", "-3"],
+    ]);
+  });
+
+  it("keeps short Western text Western, accented letters beside each other included", async () => {
+    const path = file("short-eu.csv", iconv.encode("name,price\nCafé,€5\nÀÉ,€1\n", "windows-1252"));
+    expect((await inspect(path, "short-eu.csv")).encoding).toBe("windows-1252");
+  });
+
   it("detects Windows-1252 with the euro sign", async () => {
     const path = file("eu.csv", iconv.encode("item,price\nCafé,€5\nCrème brûlée,€7\nNaïve,€3\n", "windows-1252"));
     const result = await inspect(path, "eu.csv");
