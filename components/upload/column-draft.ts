@@ -12,32 +12,57 @@ export type ColumnDraft = {
   label: string;
   type: ColumnType;
   sensitive: boolean;
+  /** Imported (a column left out is not a column of the dataset). */
+  include: boolean;
+  /** The type inspect proposed: a type the person chose differs from it. */
+  proposed: ColumnType;
 };
 
 export type ColumnProblem = "keyInvalid" | "keyDuplicate" | "labelEmpty";
 export type ColumnProblems = { key?: ColumnProblem; label?: ColumnProblem };
 
-export function draftsFrom(columns: readonly InspectColumn[]): ColumnDraft[] {
-  return columns.map((c) => ({
-    source: c.source,
-    name: c.name ?? c.label,
-    key: c.key,
-    label: c.label,
-    type: c.type,
-    sensitive: c.sensitive,
-  }));
+/**
+ * The editor's columns from an inspection. After the file was read again (another
+ * encoding, delimiter or sheet), a column the file still has at the same place under the
+ * same name keeps what the person set: label, key, sensitive, left out, and a type they
+ * chose themselves (a type inspect proposed follows the new proposal).
+ */
+export function draftsFrom(columns: readonly InspectColumn[], before: readonly ColumnDraft[] = []): ColumnDraft[] {
+  return columns.map((c) => {
+    const name = c.name ?? c.label;
+    const fresh: ColumnDraft = {
+      source: c.source,
+      name,
+      key: c.key,
+      label: c.label,
+      type: c.type,
+      sensitive: c.sensitive,
+      include: true,
+      proposed: c.type,
+    };
+    const kept = before.find((d) => d.source === c.source && d.name === name);
+    if (!kept) return fresh;
+    const { label, key, sensitive, include } = kept;
+    return { ...fresh, label, key, sensitive, include, type: kept.type !== kept.proposed ? kept.type : c.type };
+  });
+}
+
+/** The columns that will be imported. */
+export function includedColumns(columns: readonly ColumnDraft[]): ColumnDraft[] {
+  return columns.filter((c) => c.include);
 }
 
 export function isDateType(type: ColumnType): boolean {
   return type === "date" || type === "datetime";
 }
 
-/** The problems of each column, by its index in the editor (absent: none). */
+/** The problems of each column, by its index in the editor (absent: none); a column left out has none. */
 export function columnProblems(columns: readonly ColumnDraft[]): Map<number, ColumnProblems> {
   const count = new Map<string, number>();
-  for (const column of columns) count.set(column.key, (count.get(column.key) ?? 0) + 1);
+  for (const column of includedColumns(columns)) count.set(column.key, (count.get(column.key) ?? 0) + 1);
   const problems = new Map<number, ColumnProblems>();
   columns.forEach((column, index) => {
+    if (!column.include) return;
     const found: ColumnProblems = {};
     if (!COLUMN_KEY.test(column.key)) found.key = "keyInvalid";
     else if ((count.get(column.key) ?? 0) > 1) found.key = "keyDuplicate";
@@ -49,12 +74,12 @@ export function columnProblems(columns: readonly ColumnDraft[]): Map<number, Col
 
 /** The columns that may be the date column: date and date-time ones. */
 export function dateColumnChoices(columns: readonly ColumnDraft[]): ColumnDraft[] {
-  return columns.filter((c) => isDateType(c.type));
+  return columns.filter((c) => c.include && isDateType(c.type));
 }
 
 /** The columns a chart may count by: anything but JSON. */
 export function categoryColumnChoices(columns: readonly ColumnDraft[]): ColumnDraft[] {
-  return columns.filter((c) => c.type !== "json");
+  return columns.filter((c) => c.include && c.type !== "json");
 }
 
 /** A chosen column that is still a valid choice, else null (its type changed, or its key). */
@@ -68,7 +93,7 @@ export function firstDateColumn(columns: readonly ColumnDraft[]): string | null 
 }
 
 export function toImportColumns(columns: readonly ColumnDraft[]): TImportColumn[] {
-  return columns.map((c) => ({
+  return includedColumns(columns).map((c) => ({
     source: c.source,
     key: c.key,
     label: c.label.trim(),

@@ -1,5 +1,5 @@
 "use client";
-// The column editor: per column its label, key, type and whether it is sensitive, with the
+// The column editor: per column whether it is imported, its label, key, type and whether it is sensitive, with the
 // reason next to a field that cannot be imported; then which column is the date column
 // (only date and date-time columns are offered) and which the category column. The table
 // scrolls inside its own box, which the keyboard can focus, so the page never does.
@@ -47,6 +47,9 @@ export function ColumnEditor({
           <thead className="whitespace-nowrap bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th scope="col" className="px-3 py-2">
+                {t("upload.columns.include")}
+              </th>
+              <th scope="col" className="px-3 py-2">
                 {t("upload.columns.name")}
               </th>
               <th scope="col" className="px-3 py-2">
@@ -69,7 +72,20 @@ export function ColumnEditor({
               const labelError = problem?.label ? t(`upload.columns.${problem.label}`) : null;
               const keyError = problem?.key ? t(`upload.columns.${problem.key}`) : null;
               return (
-                <tr key={column.source} className="align-top" data-testid="column-row">
+                <tr
+                  key={column.source}
+                  className={`align-top ${column.include ? "" : "bg-slate-50 text-slate-400"}`}
+                  data-testid="column-row"
+                >
+                  <td className="px-3 pb-2 pt-3.5 text-center">
+                    <input
+                      type="checkbox"
+                      checked={column.include}
+                      aria-label={t("upload.columns.includeFor", { name: column.name })}
+                      onChange={(event) => onColumn(index, { include: event.target.checked })}
+                      className="size-4 rounded border-slate-300"
+                    />
+                  </td>
                   <th
                     scope="row"
                     // keep-all: Korean names break between words, not after every syllable,
@@ -86,6 +102,7 @@ export function ColumnEditor({
                       aria-label={t("upload.columns.labelFor", { name: column.name })}
                       aria-invalid={labelError ? true : undefined}
                       aria-describedby={labelError ? `${errorId}-label-${index}` : undefined}
+                      disabled={!column.include}
                       onChange={(event) => onColumn(index, { label: event.target.value })}
                       className={`${inputClass} ${labelError ? "border-red-500" : "border-slate-300"}`}
                     />
@@ -104,6 +121,7 @@ export function ColumnEditor({
                       aria-label={t("upload.columns.keyFor", { name: column.name })}
                       aria-invalid={keyError ? true : undefined}
                       aria-describedby={keyError ? `${errorId}-key-${index}` : undefined}
+                      disabled={!column.include}
                       onChange={(event) => onColumn(index, { key: event.target.value })}
                       className={`${inputClass} font-mono ${keyError ? "border-red-500" : "border-slate-300"}`}
                     />
@@ -117,6 +135,7 @@ export function ColumnEditor({
                     <select
                       value={column.type}
                       aria-label={t("upload.columns.typeFor", { name: column.name })}
+                      disabled={!column.include}
                       onChange={(event) => onColumn(index, { type: event.target.value as ColumnType })}
                       className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
                     >
@@ -132,6 +151,7 @@ export function ColumnEditor({
                       type="checkbox"
                       checked={column.sensitive}
                       aria-label={t("upload.columns.sensitiveFor", { name: column.name })}
+                      disabled={!column.include}
                       onChange={(event) => onColumn(index, { sensitive: event.target.checked })}
                       className="size-4 rounded border-slate-300"
                     />

@@ -18,6 +18,7 @@ import {
   dateColumnChoices,
   draftsFrom,
   firstDateColumn,
+  includedColumns,
   keepChoice,
   parseMaxRejected,
   toImportColumns,
@@ -58,7 +59,9 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
   const problems = useMemo(() => columnProblems(columns), [columns]);
   const maxRejected = parseMaxRejected(maxRejectedText);
   const titleEmpty = title.trim() === "";
-  const canImport = answer !== null && problems.size === 0 && maxRejected !== null && !titleEmpty && phase === "idle";
+  const noColumns = answer !== null && includedColumns(columns).length === 0;
+  const canImport =
+    answer !== null && problems.size === 0 && !noColumns && maxRejected !== null && !titleEmpty && phase === "idle";
   const step = !file ? 0 : !answer ? 1 : job ? 3 : 2;
 
   async function send(url: string, form: FormData, size: number, where: "inspect" | "import") {
@@ -92,12 +95,14 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
     const result = (await send("/api/datasets/inspect", form, body.size, "inspect")) as InspectAnswer | null;
     setPhase("idle");
     if (!result) return;
-    const drafts = draftsFrom(result.columns);
+    // The same file read again keeps the person's edits; a new file starts afresh.
+    const again = result.columns.length > 0 && columns.length > 0 && file === chosen;
+    const drafts = draftsFrom(result.columns, again ? columns : []);
     setAnswer(result);
     setPartial(cut);
     setColumns(drafts);
-    setDateColumn(firstDateColumn(drafts));
-    setCategoryColumn(null);
+    setDateColumn((current) => (again ? keepChoice(current, dateColumnChoices(drafts)) : firstDateColumn(drafts)));
+    setCategoryColumn((current) => (again ? keepChoice(current, categoryColumnChoices(drafts)) : null));
   }
 
   function choose(chosen: File) {
@@ -246,7 +251,7 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
             />
             <div>
               <h3 className="mb-2 font-medium text-slate-800">{t("upload.preview.heading")}</h3>
-              <TypedPreview columns={columns} rows={answer.sample_rows} />
+              <TypedPreview columns={includedColumns(columns)} rows={answer.sample_rows} />
             </div>
           </div>
         </section>
@@ -310,6 +315,7 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
               </button>
             ) : null}
             {problems.size > 0 ? <p className="text-sm text-red-700">{t("upload.columns.fix")}</p> : null}
+            {noColumns ? <p className="text-sm text-red-700">{t("upload.columns.noneIncluded")}</p> : null}
           </div>
         </section>
       ) : null}

@@ -233,6 +233,41 @@ describe("the column editor", () => {
     expect(flag).not.toBeChecked();
   });
 
+  it("leaves a column out: not sent, not previewed, not offered as the date column; none left is refused", async () => {
+    renderFlow();
+    await inspected();
+    fireEvent.click(screen.getByLabelText("Import the column Day"));
+    expect(screen.getByLabelText("Type of column Day")).toBeDisabled();
+    expect(screen.getByLabelText("Date column")).toHaveValue("");
+    expect(within(screen.getByLabelText("Date column")).queryByRole("option", { name: "Day" })).toBeNull();
+    expect(within(screen.getByTestId("typed-preview")).queryByRole("columnheader", { name: "Day" })).toBeNull();
+    const all = ["이름", "Amount", "password"];
+    for (const name of all) fireEvent.click(screen.getByLabelText(`Import the column ${name}`));
+    expect(screen.getByText("Choose at least one column to import.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Import" })).toBeDisabled();
+    for (const name of all) fireEvent.click(screen.getByLabelText(`Import the column ${name}`));
+    fireEvent.click(screen.getByRole("button", { name: "Import" }));
+    const sent = (FakeXhr.sent.at(-1) as FakeXhr).metadata() as { columns: Array<{ key: string }> };
+    expect(sent.columns.map((c) => c.key)).toEqual(["name", "amount", "password"]);
+  });
+
+  it("keeps the person's edits when the file is read again with another encoding", async () => {
+    renderFlow();
+    await inspected();
+    fireEvent.change(screen.getByLabelText("Label of column Amount"), { target: { value: "Amount (KRW)" } });
+    fireEvent.change(screen.getByLabelText("Type of column Amount"), { target: { value: "number" } });
+    fireEvent.click(screen.getByLabelText("Import the column password"));
+    fireEvent.change(screen.getByLabelText("Encoding"), { target: { value: "utf-8" } });
+    // Read again, inspect now proposes text for Day: a type nobody chose follows the new proposal.
+    const columns = answer().columns.map((c) => (c.key === "day" ? { ...c, type: "string" as const } : c));
+    act(() => (FakeXhr.sent.at(-1) as FakeXhr).respond(200, answer({ encoding: "utf-8", columns })));
+    await waitFor(() => expect(screen.getByLabelText("Encoding")).toHaveValue("utf-8"));
+    expect(screen.getByLabelText("Label of column Amount")).toHaveValue("Amount (KRW)");
+    expect(screen.getByLabelText("Type of column Amount")).toHaveValue("number");
+    expect(screen.getByLabelText("Type of column Day")).toHaveValue("string");
+    expect(screen.getByLabelText("Import the column password")).not.toBeChecked();
+  });
+
   it("sits in a labelled, focusable box that scrolls by itself", async () => {
     renderFlow();
     await inspected();
