@@ -4,7 +4,17 @@ import { pgPool } from "../data/pg";
 import { AppError } from "../errors";
 import type { Role } from "../generated/prisma/enums";
 
-export type CurrentUser = { id: number; email: string; name: string; role: Role };
+/** How a request proved who it is: the browser session, or a personal access token. */
+export type Credential = { kind: "session" } | { kind: "token"; tokenId: string; scope: "read" | "export" };
+
+export type CurrentUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  /** Set by route handlers' authentication; absent for pages, actions and jobs (a session or none). */
+  credential?: Credential;
+};
 
 /** A signed-in user as stored, with whether they must change their password before anything else. */
 export type SignedInUser = CurrentUser & { mustChangePassword: boolean };
