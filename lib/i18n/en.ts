@@ -1,6 +1,7 @@
 // English messages. Keys are the contract: ko.ts must define exactly the same keys.
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
+import { tokensEn } from "./areas/tokens";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 export const en = {
@@ -374,6 +375,7 @@ export const en = {
   ...importJobsEn,
   ...uploadApiEn,
   ...uploadUiEn,
+  ...tokensEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@
 import type { Messages } from "./en";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
+import { tokensKo } from "./areas/tokens";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 
@@ -373,4 +374,5 @@ export const ko: Messages = {
   ...importJobsKo,
   ...uploadApiKo,
   ...uploadUiKo,
+  ...tokensKo,
 };
