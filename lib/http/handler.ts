@@ -9,7 +9,7 @@
 // A caller proves who it is with the session cookie or, from a script, `Authorization:
 // Bearer <personal access token>` — then the token alone decides (the cookie is not looked
 // at), the same-origin check is skipped (a cross-site page cannot set that header, and no
-// cookie is involved), and a `read` token is refused anything but GET and HEAD (403).
+// cookie is involved), and a `read` token is refused anything but a GET or HEAD without side effects (403).
 import { can, type Action } from "../auth/permissions";
 import { runWithRequestContext } from "../auth/request-context";
 import { getRequestUser, type CurrentUser } from "../auth/session";
@@ -108,7 +108,7 @@ export function withUser<P>(
       if (!user) throw new AppError("unauthenticated");
       if (!can(user, access.can)) throw new AppError("forbidden");
       const credential = user.credential;
-      if (credential?.kind === "token" && credential.scope === "read" && !SAFE_METHODS.has(req.method.toUpperCase())) {
+      if (credential?.kind === "token" && credential.scope === "read" && !readOnly(req.method, options.sideEffects)) {
         throw new AppError("forbidden", "error.token.readOnly", { reason: "read_scope" });
       }
       return await runWithRequestContext({ credential }, () => handler({ req, user, params, locale }));
@@ -126,7 +126,14 @@ export function withUser<P>(
   });
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD"]);
+/**
+ * Whether a call only reads, as a `read` token may make it: GET or HEAD, and not a GET
+ * declared to have side effects (a direct export: it is counted, audited and makes a file).
+ */
+function readOnly(method: string, sideEffects: boolean | undefined): boolean {
+  const upper = method.toUpperCase();
+  return (upper === "GET" || upper === "HEAD") && sideEffects !== true;
+}
 
 /**
  * Who the request is from: the route's own way (a signed URL) when it uses it, else the

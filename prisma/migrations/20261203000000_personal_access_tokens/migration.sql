@@ -1,6 +1,6 @@
--- Personal access tokens: a script's credential, standing for its user. Only the SHA-256 of
--- the whole secret is kept (the secret is shown once, at creation); the hint tells tokens
--- apart in the list. A revoked token keeps its row, for the list and the audit trail.
+-- Personal access tokens, the credential of a script standing for its user. Only the
+-- SHA-256 of the whole secret is kept, as the secret is shown once, at creation. The hint
+-- tells tokens apart in the list. A revoked token keeps its row, for the list and the audit.
 CREATE TYPE "TokenScope" AS ENUM ('read', 'export');
 
 ALTER TYPE "AuditAction" ADD VALUE 'token_created';
