@@ -29,6 +29,9 @@ export function TopBar({
           <Link href="/export/history" className="text-slate-300 hover:text-white">
             {t("nav.history")}
           </Link>
+          <Link href="/settings/tokens" className="text-slate-300 hover:text-white">
+            {t("tokens.nav")}
+          </Link>
           {can(user, "audit.view") ? (
             <Link href="/admin/audit" className="text-slate-300 hover:text-white">
               {t("nav.audit")}
