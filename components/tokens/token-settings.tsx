@@ -238,7 +238,7 @@ export function TokenSettings({
         ) : tokens.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t("tokens.list.empty")}</p>
         ) : (
-          <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <div className="relative mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="min-w-full text-left text-sm">
               <thead className="bg-slate-50 text-slate-600">
                 <tr>
