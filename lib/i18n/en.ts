@@ -3,6 +3,7 @@ import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
+import { apiDocEn } from "./areas/api-doc";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -374,6 +375,7 @@ export const en = {
   ...importJobsEn,
   ...uploadApiEn,
   ...uploadUiEn,
+  ...apiDocEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

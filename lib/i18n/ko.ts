@@ -4,6 +4,7 @@ import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
+import { apiDocKo } from "./areas/api-doc";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -373,4 +374,5 @@ export const ko: Messages = {
   ...importJobsKo,
   ...uploadApiKo,
   ...uploadUiKo,
+  ...apiDocKo,
 };
