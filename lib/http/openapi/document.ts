@@ -531,7 +531,8 @@ from the app's own site.
 
 **Errors.** Every error is JSON, \`{detail, errors?}\`: \`detail\` in the caller's language,
 \`errors\` naming each bad field. A method a path does not implement answers 405 with \`Allow\`;
-OPTIONS answers 204 with \`Allow\`.`;
+OPTIONS answers 204 with \`Allow\`. HEAD on a GET path answers as the GET would, without the body
+(except where the GET counts or records something: there it is a 405).`;
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
 
