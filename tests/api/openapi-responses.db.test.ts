@@ -27,7 +27,11 @@ const json = (body: unknown): RequestInit => ({
 
 describe("answers as the API document describes them", () => {
   it("GET /api/health", async () => {
-    await expectDocumented(await health(new Request("http://127.0.0.1:3000/api/health"), routeContext({})), "GET", "/api/health");
+    await expectDocumented(
+      await health(new Request("http://127.0.0.1:3000/api/health"), routeContext({})),
+      "GET",
+      "/api/health",
+    );
   });
 
   it("GET /api/datasets: 200, and 401 without a caller", async () => {
@@ -52,10 +56,16 @@ describe("answers as the API document describes them", () => {
 
   it("GET /api/datasets/{id}/records: 200 and a 422 for a bad limit", async () => {
     const id = String(await datasetId("Q1 Sales"));
-    const ok = await getRecords(await requestAs("manager", `/api/datasets/${id}/records?limit=5`), routeContext({ id }));
+    const ok = await getRecords(
+      await requestAs("manager", `/api/datasets/${id}/records?limit=5`),
+      routeContext({ id }),
+    );
     expect(ok.status).toBe(200);
     await expectDocumented(ok, "GET", "/api/datasets/{id}/records");
-    const bad = await getRecords(await requestAs("manager", `/api/datasets/${id}/records?limit=x`), routeContext({ id }));
+    const bad = await getRecords(
+      await requestAs("manager", `/api/datasets/${id}/records?limit=x`),
+      routeContext({ id }),
+    );
     expect(bad.status).toBe(422);
     const body = (await expectDocumented(bad, "GET", "/api/datasets/{id}/records")) as { errors: unknown[] };
     expect(body.errors.length).toBeGreaterThan(0);
@@ -69,10 +79,16 @@ describe("answers as the API document describes them", () => {
     expect(accepted.status).toBe(202);
     const { job_id: jobId } = (await expectDocumented(accepted, "POST", "/api/export/async")) as { job_id: string };
 
-    const status = await exportStatus(await requestAs("manager", `/api/export/status/${jobId}`), routeContext({ jobId }));
+    const status = await exportStatus(
+      await requestAs("manager", `/api/export/status/${jobId}`),
+      routeContext({ jobId }),
+    );
     expect(status.status).toBe(200);
     await expectDocumented(status, "GET", "/api/export/status/{jobId}");
-    const elsewhere = await exportStatus(await requestAs("manager2", `/api/export/status/${jobId}`), routeContext({ jobId }));
+    const elsewhere = await exportStatus(
+      await requestAs("manager2", `/api/export/status/${jobId}`),
+      routeContext({ jobId }),
+    );
     expect(elsewhere.status).toBe(404);
     await expectDocumented(elsewhere, "GET", "/api/export/status/{jobId}");
 

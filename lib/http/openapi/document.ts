@@ -135,7 +135,10 @@ const exportOptionsQuery = z.object({
   start: z.string().optional().meta({ description: "First date of the date range (YYYY-MM-DD)." }),
   end: z.string().optional().meta({ description: "Last date of the date range (YYYY-MM-DD)." }),
   date_column: z.string().optional().meta({ description: "The date column the range applies to." }),
-  date_range: z.string().optional().meta({ description: "JSON `{column?, start?, end?}`, instead of the three above." }),
+  date_range: z
+    .string()
+    .optional()
+    .meta({ description: "JSON `{column?, start?, end?}`, instead of the three above." }),
   filters: z.string().optional().meta({ description: 'JSON list: `[{"column":"region","op":"eq","value":"APAC"}]`.' }),
   filter_mode: ZExportOptionsSchema.shape.filter_mode,
   include_sensitive: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
@@ -202,7 +205,10 @@ function registerPaths(registry: OpenAPIRegistry): void {
     summary: "This document",
     security: PUBLIC,
     responses: {
-      200: { description: "The OpenAPI 3.1 document.", content: { "application/json": { schema: z.object({}).loose() } } },
+      200: {
+        description: "The OpenAPI 3.1 document.",
+        content: { "application/json": { schema: z.object({}).loose() } },
+      },
     },
   });
 
@@ -217,7 +223,9 @@ function registerPaths(registry: OpenAPIRegistry): void {
         "may have more than one segment. A sign-in posts a form (`csrfToken`, `email`, `password`) and is " +
         "throttled per address and account (429).",
       security: PUBLIC,
-      request: { params: z.object({ nextauth: z.string().meta({ description: "e.g. `csrf`, `callback/credentials`" }) }) },
+      request: {
+        params: z.object({ nextauth: z.string().meta({ description: "e.g. `csrf`, `callback/credentials`" }) }),
+      },
       responses: {
         200: { description: "next-auth's answer.", content: { "application/json": { schema: z.object({}).loose() } } },
         302: { description: "A redirect (sign-in, sign-out)." },
@@ -429,7 +437,11 @@ function registerPaths(registry: OpenAPIRegistry): void {
       token: z.string().optional().meta({ description: "A signed link's token, in place of the session." }),
     }),
   };
-  const downloadSecurity: RouteConfig["security"] = [{ [SECURITY.session]: [] }, { [SECURITY.token]: [] }, { [SECURITY.signedLink]: [] }];
+  const downloadSecurity: RouteConfig["security"] = [
+    { [SECURITY.session]: [] },
+    { [SECURITY.token]: [] },
+    { [SECURITY.signedLink]: [] },
+  ];
   add({
     method: "get",
     path: "/api/export/download/{jobId}",
@@ -498,7 +510,9 @@ function registerPaths(registry: OpenAPIRegistry): void {
     summary: "Create a personal access token",
     description: `Signed in only: a token cannot make another (403). The secret starts with \`${TOKEN_PREFIX}\` and is shown once.`,
     security: SESSION_ONLY,
-    request: { body: { required: true, content: { "application/json": { schema: named("CreateToken", ZCreateToken) } } } },
+    request: {
+      body: { required: true, content: { "application/json": { schema: named("CreateToken", ZCreateToken) } } },
+    },
     responses: { 201: json(TokenCreated, "The token, with its secret."), ...errors(401, 403, 413, 415, 422) },
   });
   add({

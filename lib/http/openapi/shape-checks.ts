@@ -9,11 +9,22 @@ import type { DatasetJson, ZDatasetResponse } from "../../datasets/present-datas
 import type { TImportStatusResponse } from "../../datasets/dataset-schemas";
 import type { presentImport } from "../../datasets/import-status";
 import type { HistoryPage, ZHistoryPage } from "../../exports/list-exports";
-import type { AcceptedExportJson, ExportJobJson, ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
+import type {
+  AcceptedExportJson,
+  ExportJobJson,
+  ZExportAccepted,
+  ZExportJobResponse,
+} from "../../exports/present-export";
 import type { InspectResponse, ZInspectResponse } from "../inspect-response";
 
 /** `true` when A and B have the same keys and A's values fit B's. */
-type Describes<A, B> = [A] extends [B] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false;
+type Describes<A, B> = [A] extends [B]
+  ? [keyof A] extends [keyof B]
+    ? [keyof B] extends [keyof A]
+      ? true
+      : false
+    : false
+  : false;
 
 type Check<T extends true> = T;
 
