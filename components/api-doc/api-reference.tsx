@@ -24,6 +24,8 @@ export function ApiReference({ document, loading }: { document: string; loading:
     () => ({
       content: document,
       withDefaultFonts: false,
+      // Scripts use a personal access token: the examples show it rather than the cookie.
+      authentication: { preferredSecurityScheme: "bearerToken" },
       telemetry: false,
       hideClientButton: true,
       showDeveloperTools: "never" as const,
