@@ -114,6 +114,29 @@ export type AuditEventJson = {
 
 export type AuditPage = { items: AuditEventJson[]; total: number; page: number; page_size: number };
 
+/** The page of `GET /api/audit` as a zod schema, for the API document (lib/http/openapi). */
+export const ZAuditPage = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      action: z.enum(AuditAction),
+      actor_id: z.number().int().nullable(),
+      actor_name: z.string().nullable(),
+      actor_email: z.string().nullable(),
+      actor_role: z.string().nullable(),
+      target_type: z.string().nullable(),
+      target_id: z.string().nullable(),
+      /** What the event records, by action (never a secret). */
+      details: z.unknown(),
+      ip: z.string().nullable(),
+      created_at: z.string(),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  page_size: z.number().int(),
+});
+
 type AuditRow = Omit<AuditEventJson, "created_at"> & { created_at: Date };
 
 /** The WHERE clause of a query: only `$n` placeholders are written into the SQL text. */

@@ -19,6 +19,18 @@ export const ZPreviewQuerySchema = z
     path: ["before"],
   });
 
+/** The answer of `GET /api/datasets/{id}/records` (the route names the page's fields so). */
+export const ZRecordsPage = z.object({
+  dataset_id: z.number().int(),
+  total: z.number().int(),
+  /** 1-based position of the first row on this page within the dataset. */
+  first_position: z.number().int(),
+  has_previous: z.boolean(),
+  has_next: z.boolean(),
+  /** Values by column key; a sensitive value the caller may not see is hidden. */
+  rows: z.array(z.object({ id: z.number().int(), values: z.record(z.string(), z.unknown()) })),
+});
+
 export type PreviewPage = {
   rows: Array<{ id: number; values: Record<string, unknown> }>;
   /** 1-based position of the first row on this page within the dataset. */

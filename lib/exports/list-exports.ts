@@ -10,7 +10,7 @@ import { ExportStatus } from "../generated/prisma/enums";
 import type { Locale } from "../i18n";
 import { MAX_ID, wholeNumber } from "../params";
 import { exportingUsers, listExportJobs } from "./export-job-store";
-import { presentExport } from "./present-export";
+import { presentExport, ZExportJobResponse } from "./present-export";
 
 const flag = z
   .enum(["true", "false", "1", "0"], { error: "must be true or false" })
@@ -65,6 +65,18 @@ export async function listExports(user: CurrentUser, query: THistoryQuery, local
     hidden_expired: hiddenExpired,
   };
 }
+
+/** `listExports` as a zod schema, for the API document (lib/http/openapi). */
+export const ZHistoryPage = z.object({
+  items: z.array(
+    ZExportJobResponse.extend({ user_id: z.number().int(), user_name: z.string(), user_email: z.string() }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  page_size: z.number().int(),
+  pages: z.number().int(),
+  hidden_expired: z.number().int(),
+});
 
 export type HistoryPage = Awaited<ReturnType<typeof listExports>>;
 export type HistoryItem = HistoryPage["items"][number];

@@ -1,10 +1,13 @@
 // An export job as the API, the progress modal and the history show it (snake_case), in
 // the viewer's language; and the 202 answer of a queued export.
+import { z } from "zod";
 import type { CurrentUser } from "../auth/current-user";
 import { canManageExport } from "../auth/permissions";
 import { config } from "../config";
 import { signDownload } from "../files/signed-url";
+import { EXPORT_FORMATS } from "../export/formats";
 import type { ExportJob } from "../generated/prisma/client";
+import { ExportStatus } from "../generated/prisma/enums";
 import { formatNumber, translate, translateStored, type Locale } from "../i18n";
 import type { ExportJobRow, JobWarning } from "./export-job-store";
 import type { ExportRequestResult } from "./request-export";
@@ -120,3 +123,55 @@ export function presentAccepted(result: Extract<ExportRequestResult, { delivery:
 }
 
 export type AcceptedExportJson = ReturnType<typeof presentAccepted>;
+
+// The same shapes as zod schemas, for the API document (lib/http/openapi): the presenters
+// above are what the routes answer; lib/http/openapi/shape-checks.ts keeps the two in step.
+
+const ZJobWarning = z.object({
+  record_id: z.number().int().optional(),
+  row: z.number().int().optional(),
+  column: z.string().optional(),
+  message: z.string(),
+});
+
+/** `GET /api/export/status/{jobId}`, the cancel answer, and each item of the history. */
+export const ZExportJobResponse = z.object({
+  job_id: z.string(),
+  status: z.enum(Object.values(ExportStatus) as [ExportStatus, ...ExportStatus[]]),
+  format: z.enum(EXPORT_FORMATS),
+  dataset_id: z.number().int(),
+  dataset_title: z.string(),
+  dataset_deleted: z.boolean(),
+  progress: z.number(),
+  processed_rows: z.number().int(),
+  total_rows: z.number().int().nullable(),
+  skipped_rows: z.number().int(),
+  eta_seconds: z.number().nullable(),
+  stalled: z.boolean(),
+  download_url: z.string().nullable(),
+  signed_download_url: z.string().nullable(),
+  signed_url_expires_at: z.string().nullable(),
+  error_message: z.string().nullable(),
+  warnings: z.array(ZJobWarning),
+  file_name: z.string().nullable(),
+  file_size: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  attempts: z.number().int(),
+  download_count: z.number().int(),
+  retry_of: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  expired: z.boolean(),
+});
+
+/** The 202 of a queued export (`Location` names `status_url` too). */
+export const ZExportAccepted = z.object({
+  job_id: z.string(),
+  status: z.literal("pending"),
+  status_url: z.string(),
+  total_rows: z.number().int().nullable(),
+  warning: z.string().optional(),
+});

@@ -1,8 +1,10 @@
 // What `POST /api/datasets/inspect` answers: the inspection of a file in the API's
 // snake_case, its warnings in the caller's language (with their key, for a client that
 // reacts to one), and sample values as JSON can carry them.
+import { z } from "zod";
+import { COLUMN_TYPES, type ColumnType } from "../export/types";
 import { isMessageKey, translate, type Locale } from "../i18n";
-import type { ImportMessage, InspectResult } from "../imports/types";
+import { DELIMITERS, FILE_FORMATS, TEXT_ENCODINGS, type ImportMessage, type InspectResult } from "../imports/types";
 
 export type InspectResponse = {
   format: InspectResult["format"];
@@ -12,10 +14,37 @@ export type InspectResponse = {
   sheets: string[];
   header: boolean;
   detected: InspectResult["detected"];
-  columns: { source: number; name: string; key: string; label: string; type: string; sensitive: boolean }[];
+  columns: { source: number; name: string; key: string; label: string; type: ColumnType; sensitive: boolean }[];
   sample_rows: unknown[][];
   warnings: { code: string; message: string }[];
 };
+
+/** `InspectResponse` as a zod schema, for the API document (lib/http/openapi). */
+export const ZInspectResponse = z.object({
+  format: z.enum(FILE_FORMATS),
+  encoding: z.enum(TEXT_ENCODINGS).nullable(),
+  delimiter: z.enum(DELIMITERS).nullable(),
+  sheet: z.string().nullable(),
+  sheets: z.array(z.string()),
+  header: z.boolean(),
+  detected: z.object({
+    format: z.enum(FILE_FORMATS),
+    encoding: z.enum(TEXT_ENCODINGS).nullable(),
+    delimiter: z.enum(DELIMITERS).nullable(),
+  }),
+  columns: z.array(
+    z.object({
+      source: z.number().int(),
+      name: z.string(),
+      key: z.string(),
+      label: z.string(),
+      type: z.enum(COLUMN_TYPES),
+      sensitive: z.boolean(),
+    }),
+  ),
+  sample_rows: z.array(z.array(z.unknown())),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+});
 
 /**
  * A value read from a file, as JSON: a date becomes its ISO text (an invalid one null), a

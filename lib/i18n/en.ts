@@ -4,6 +4,7 @@ import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
+import { apiDocEn } from "./areas/api-doc";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -376,6 +377,7 @@ export const en = {
   ...uploadApiEn,
   ...uploadUiEn,
   ...tokensEn,
+  ...apiDocEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
+import { apiDocKo } from "./areas/api-doc";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -375,4 +376,5 @@ export const ko: Messages = {
   ...uploadApiKo,
   ...uploadUiKo,
   ...tokensKo,
+  ...apiDocKo,
 };

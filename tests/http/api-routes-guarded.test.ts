@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import { PERMISSIONS } from "@/lib/auth/permissions";
 import { isUploadRoute } from "@/lib/http/upload-routes";
 
-const PUBLIC_ROUTES = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"]);
+const PUBLIC_ROUTES = new Set([
+  "app/api/auth/[...nextauth]/route.ts",
+  "app/api/health/route.ts",
+  "app/api/openapi.json/route.ts",
+]);
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 function routeFiles(dir: string): string[] {

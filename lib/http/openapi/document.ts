@@ -1,0 +1,593 @@
+// The API document: OpenAPI 3.1, built from the same zod schemas the routes parse their
+// input with and the presenters' schemas of what they answer. `GET /api/openapi.json`
+// serves it and `/docs/api` shows it. Every route module's implemented methods are here
+// (tests/api/openapi.test.ts walks app/api and fails on one left out).
+//
+// Schemas are named with zod's own `.meta({ id })` (read by zod-to-openapi since its v8),
+// so nothing depends on zod's prototype being extended before the schemas are made.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { ZAuditPage, ZAuditQuerySchema } from "../../audit/list";
+import {
+  IMPORT_MODES,
+  ZCreateDataset,
+  ZImportAccepted,
+  ZImportModeQuery,
+  ZImportRows,
+  ZImportStatusResponse,
+  ZInspectRequest,
+  ZUpdateDataset,
+} from "../../datasets/dataset-schemas";
+import { ZDatasetDeleted, ZDatasetResponse } from "../../datasets/present-dataset";
+import { ZPreviewQuerySchema, ZRecordsPage } from "../../datasets/preview-dataset";
+import { EXPORT_FORMATS } from "../../export/formats";
+import { ZExportOptionsSchema, ZExportRequestSchema } from "../../export/options";
+import { ZHistoryPage, ZHistoryQuerySchema } from "../../exports/list-exports";
+import { ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
+import { ZInspectResponse } from "../inspect-response";
+import { TOKEN_PREFIX, ZCreateToken, ZTokenCreated, ZTokenList } from "../../tokens/token-schemas";
+import { PLAIN_UPLOAD_TYPES } from "../../uploads/receive-upload";
+
+/** The security schemes, by the names the document gives them. */
+export const SECURITY = { session: "sessionCookie", token: "bearerToken", signedLink: "signedLink" } as const;
+
+const ZFieldError = z
+  .object({
+    field: z.string().meta({ description: "A dotted path into the request (`filters.0.op`), or `file`, `(body)`." }),
+    message: z.string(),
+  })
+  .meta({ id: "FieldError" });
+
+/** Every error answer: `detail` for a person, in the caller's language; `errors` per field. */
+export const ZErrorBody = z
+  .object({ detail: z.string(), errors: z.array(ZFieldError).optional() })
+  .meta({ id: "Error", description: "Every error answer. `errors` lists each bad field on a validation failure." });
+
+const named = <T extends z.ZodType>(id: string, schema: T, description?: string): T =>
+  schema.meta(description ? { id, description } : { id }) as T;
+
+const Dataset = named("Dataset", ZDatasetResponse, "A dataset with its ordered columns and what the caller may do.");
+const ExportJob = named("ExportJob", ZExportJobResponse, "An export job: status, progress, the links to its file.");
+const ExportAccepted = named("ExportAccepted", ZExportAccepted, "A queued export; poll `status_url`.");
+const ImportStatus = named("ImportStatus", ZImportStatusResponse, "An import job: status, progress, rejected rows.");
+const ImportAccepted = named("ImportAccepted", ZImportAccepted, "A queued import; poll `status_url`.");
+const ExportOptions = named("ExportOptions", ZExportOptionsSchema, "How to export: columns, filters, format settings.");
+const ExportRequest = named("ExportRequest", ZExportRequestSchema);
+const TokenCreated = named("TokenCreated", ZTokenCreated, "The new token: `token` is shown this once only.");
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "The body was malformed or cut short.",
+  401: "Not signed in, or the bearer token is unknown, revoked, expired or malformed.",
+  403: "The caller's role (or token scope) does not allow it, or the request came from another site.",
+  404: "No such resource, or not one the caller may see.",
+  405: "The method is not one this path implements (`Allow` lists those it does).",
+  409: "The resource is not in a state that allows it.",
+  410: "The export's file has expired or is gone.",
+  413: "The body is larger than this route accepts.",
+  415: "The body's Content-Type is not one this route accepts.",
+  422: "A parameter or a field of the body is invalid; `errors` names each.",
+  429: "Too many requests, or too many jobs running at once; `Retry-After` says when to try again.",
+};
+
+/** The error answers of an operation: the shared `Error` body, with the headers some carry. */
+function errors(...statuses: number[]): RouteConfig["responses"] {
+  const responses: RouteConfig["responses"] = {};
+  for (const status of statuses) {
+    const headers =
+      status === 401
+        ? z.object({
+            "WWW-Authenticate": z
+              .string()
+              .optional()
+              .meta({ description: 'For a bad bearer token: `Bearer error="invalid_token"`.' }),
+          })
+        : status === 429
+          ? z.object({ "Retry-After": z.string().optional().meta({ description: "Seconds to wait." }) })
+          : status === 405
+            ? z.object({ Allow: z.string().meta({ description: "The methods this path implements." }) })
+            : undefined;
+    responses[status] = {
+      description: ERROR_DESCRIPTIONS[status] ?? "An error.",
+      ...(headers ? { headers } : {}),
+      content: { "application/json": { schema: ZErrorBody } },
+    };
+  }
+  return responses;
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** Path parameters as the routes take them: text, checked by the use case (404 when no such one). */
+const datasetIdParam = z.object({ id: z.string().regex(/^\d+$/).meta({ description: "The dataset's id." }) });
+const jobIdParam = z.object({ jobId: z.string().meta({ description: "The job's id." }) });
+
+const fileBody = (settings: z.ZodType, what: string) => ({
+  required: true,
+  description:
+    `The file, as \`multipart/form-data\` (one \`file\` part and an optional \`metadata\` part: ${what} as JSON ` +
+    "text) or as the whole body under the file's own Content-Type (the settings then go in the query string, " +
+    "`columns` and `metadata` as JSON text, the file's name in `file_name`).",
+  content: {
+    "multipart/form-data": {
+      schema: z.object({
+        file: z.string().meta({ format: "binary", description: "The file." }),
+        metadata: settings.optional(),
+      }),
+      encoding: { metadata: { contentType: "application/json" } },
+    },
+    ...Object.fromEntries(
+      PLAIN_UPLOAD_TYPES.map((type) => [type, { schema: z.string().meta({ format: "binary" }) }] as const),
+    ),
+  },
+});
+
+const fileNameQuery = z.object({
+  file_name: z.string().optional().meta({ description: "The file's name, for a plain body." }),
+});
+
+/** The export options a GET carries in its query string (lib/export/options.ts `optionsFromQuery`). */
+const exportOptionsQuery = z.object({
+  columns: z.string().optional().meta({ description: "Column keys, comma-separated." }),
+  rename: z.string().optional().meta({ description: 'JSON: column key → header, e.g. `{"a":"A"}`.' }),
+  start: z.string().optional().meta({ description: "First date of the date range (YYYY-MM-DD)." }),
+  end: z.string().optional().meta({ description: "Last date of the date range (YYYY-MM-DD)." }),
+  date_column: z.string().optional().meta({ description: "The date column the range applies to." }),
+  date_range: z
+    .string()
+    .optional()
+    .meta({ description: "JSON `{column?, start?, end?}`, instead of the three above." }),
+  filters: z.string().optional().meta({ description: 'JSON list: `[{"column":"region","op":"eq","value":"APAC"}]`.' }),
+  filter_mode: ZExportOptionsSchema.shape.filter_mode,
+  include_sensitive: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+  include_charts: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+  delimiter: z.enum([",", ";", "tab", "comma", "semicolon"]).optional(),
+  bom: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+  compression: ZExportOptionsSchema.shape.compression,
+  timezone: z.string().optional().meta({ description: "An IANA time zone (UTC by default)." }),
+  landscape: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+});
+
+const EXPORT_FILE_TYPES = [
+  "text/csv",
+  "application/json",
+  "application/x-ndjson",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.apache.parquet",
+  "application/pdf",
+  "application/gzip",
+] as const;
+
+const fileResponse = (description: string, types: readonly string[], headers?: Record<string, string>) => ({
+  description,
+  ...(headers
+    ? {
+        headers: z.object(
+          Object.fromEntries(
+            Object.entries(headers).map(([name, text]) => [name, z.string().optional().meta({ description: text })]),
+          ),
+        ),
+      }
+    : {}),
+  content: Object.fromEntries(types.map((type) => [type, { schema: z.string().meta({ format: "binary" }) }])),
+});
+
+const PUBLIC: RouteConfig["security"] = [];
+const SESSION_ONLY: RouteConfig["security"] = [{ [SECURITY.session]: [] }];
+
+function registerPaths(registry: OpenAPIRegistry): void {
+  const add = (route: RouteConfig) => registry.registerPath(route);
+
+  add({
+    method: "get",
+    path: "/api/health",
+    tags: ["System"],
+    summary: "Liveness and database reachability",
+    security: PUBLIC,
+    responses: {
+      200: json(
+        z.object({ status: z.literal("ok"), database: z.literal("ok"), database_ms: z.number().int() }),
+        "Up, and the database answers.",
+      ),
+      503: json(
+        z.object({ status: z.literal("error"), database: z.literal("unreachable") }),
+        "The database does not answer.",
+      ),
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/openapi.json",
+    tags: ["System"],
+    summary: "This document",
+    security: PUBLIC,
+    responses: {
+      200: {
+        description: "The OpenAPI 3.1 document.",
+        content: { "application/json": { schema: z.object({}).loose() } },
+      },
+    },
+  });
+
+  for (const method of ["get", "post"] as const) {
+    add({
+      method,
+      path: "/api/auth/{nextauth}",
+      tags: ["Sign-in"],
+      summary: method === "get" ? "next-auth: session, CSRF token, providers" : "next-auth: sign in, sign out",
+      description:
+        "next-auth's own endpoints (`csrf`, `session`, `providers`, `callback/credentials`, `signout`); the path " +
+        "may have more than one segment. A sign-in posts a form (`csrfToken`, `email`, `password`) and is " +
+        "throttled per address and account (429).",
+      security: PUBLIC,
+      request: {
+        params: z.object({ nextauth: z.string().meta({ description: "e.g. `csrf`, `callback/credentials`" }) }),
+      },
+      responses: {
+        200: { description: "next-auth's answer.", content: { "application/json": { schema: z.object({}).loose() } } },
+        302: { description: "A redirect (sign-in, sign-out)." },
+        ...(method === "post" ? errors(429) : {}),
+      },
+    });
+  }
+
+  // Datasets.
+  add({
+    method: "get",
+    path: "/api/datasets",
+    tags: ["Datasets"],
+    summary: "Every dataset the caller can see",
+    responses: { 200: json(z.array(Dataset), "The datasets, with `can_export` for the caller."), ...errors(401, 403) },
+  });
+  add({
+    method: "post",
+    path: "/api/datasets",
+    tags: ["Datasets"],
+    summary: "A new dataset from an uploaded file",
+    description: "Queues an import that commits the rows; the dataset appears then. `Location` names the status URL.",
+    request: { query: fileNameQuery, body: fileBody(named("CreateDataset", ZCreateDataset), "the settings") },
+    responses: {
+      202: json(ImportAccepted, "The import is queued."),
+      ...errors(400, 401, 403, 413, 415, 422, 429),
+    },
+  });
+  add({
+    method: "post",
+    path: "/api/datasets/inspect",
+    tags: ["Datasets"],
+    summary: "What an uploaded file looks like",
+    description: "Format, encoding and delimiter detected, columns proposed, sample rows. Nothing is kept.",
+    request: { query: fileNameQuery, body: fileBody(named("InspectRequest", ZInspectRequest), "the overrides") },
+    responses: {
+      200: json(named("Inspection", ZInspectResponse), "The inspection."),
+      ...errors(400, 401, 403, 413, 415, 422),
+    },
+  });
+  add({
+    method: "get",
+    path: "/api/datasets/{id}",
+    tags: ["Datasets"],
+    summary: "One dataset",
+    request: { params: datasetIdParam },
+    responses: { 200: json(Dataset, "The dataset."), ...errors(401, 403, 404, 422) },
+  });
+  add({
+    method: "patch",
+    path: "/api/datasets/{id}",
+    tags: ["Datasets"],
+    summary: "Change a dataset's title, description, columns or owner",
+    request: {
+      params: datasetIdParam,
+      body: { required: true, content: { "application/json": { schema: named("UpdateDataset", ZUpdateDataset) } } },
+    },
+    responses: { 200: json(Dataset, "The dataset as changed."), ...errors(401, 403, 404, 413, 415, 422) },
+  });
+  add({
+    method: "delete",
+    path: "/api/datasets/{id}",
+    tags: ["Datasets"],
+    summary: "Delete a dataset (its export history stays)",
+    request: { params: datasetIdParam },
+    responses: {
+      200: json(ZDatasetDeleted, "Deleted; `exports` is how many of its exports lost their files."),
+      ...errors(401, 403, 404, 413, 415, 422),
+    },
+  });
+  add({
+    method: "get",
+    path: "/api/datasets/{id}/records",
+    tags: ["Datasets"],
+    summary: "A keyset-paged preview of a dataset's records",
+    request: { params: datasetIdParam, query: ZPreviewQuerySchema },
+    responses: { 200: json(ZRecordsPage, "A page of records."), ...errors(401, 403, 404, 422) },
+  });
+  add({
+    method: "post",
+    path: "/api/datasets/{id}/import",
+    tags: ["Datasets"],
+    summary: "Rows from an uploaded file into a dataset",
+    description: `\`mode\`: ${IMPORT_MODES.join(" or ")}. A replace is atomic: readers see the old rows until the new ones commit.`,
+    request: {
+      params: datasetIdParam,
+      query: ZImportModeQuery.extend(fileNameQuery.shape),
+      body: fileBody(named("ImportRows", ZImportRows), "the settings"),
+    },
+    responses: {
+      202: json(ImportAccepted, "The import is queued."),
+      ...errors(400, 401, 403, 404, 413, 415, 422, 429),
+    },
+  });
+
+  // Imports.
+  add({
+    method: "get",
+    path: "/api/imports/{jobId}",
+    tags: ["Imports"],
+    summary: "An import job's status",
+    request: { params: jobIdParam },
+    responses: { 200: json(ImportStatus, "The import job."), ...errors(401, 403, 404, 422) },
+  });
+  add({
+    method: "post",
+    path: "/api/imports/{jobId}/cancel",
+    tags: ["Imports"],
+    summary: "Cancel a waiting or running import",
+    request: { params: jobIdParam },
+    responses: { 200: json(ImportStatus, "The import job, cancelled."), ...errors(401, 403, 404, 409, 413, 415, 422) },
+  });
+  add({
+    method: "get",
+    path: "/api/imports/{jobId}/rejected",
+    tags: ["Imports"],
+    summary: "The CSV of every row the import rejected",
+    request: { params: jobIdParam },
+    responses: {
+      200: fileResponse("line, reason, the row's values as read.", ["text/csv"]),
+      ...errors(401, 403, 404, 422),
+    },
+  });
+
+  // Exports.
+  const exportParams = z.object({
+    format: z.enum(EXPORT_FORMATS).meta({ description: "Any other value is a 404." }),
+    datasetId: z.string().regex(/^\d+$/).meta({ description: "The dataset's id." }),
+  });
+  const preferHeader = z.object({
+    Prefer: z
+      .string()
+      .optional()
+      .meta({ description: "`respond-async`: a large export is queued (202) rather than streamed." }),
+  });
+  const streamed = fileResponse("The file, streamed while it is written.", EXPORT_FILE_TYPES, {
+    "Content-Disposition": "The file's name.",
+    "X-Export-Rows": "The number of rows, when the server counted them.",
+  });
+  add({
+    method: "get",
+    path: "/api/export/{format}/{datasetId}",
+    tags: ["Exports"],
+    summary: "Download a dataset (options in the query)",
+    description:
+      "Streams CSV, JSON, NDJSON, Excel or Parquet. Excel past the direct limit and PDF run as a job instead " +
+      "(202). Counted against the rate limit and audited; HEAD is refused (405).",
+    request: { params: exportParams, query: exportOptionsQuery, headers: preferHeader },
+    responses: {
+      200: streamed,
+      202: json(ExportAccepted, "Queued as a job."),
+      ...errors(401, 403, 404, 422, 429),
+    },
+  });
+  add({
+    method: "post",
+    path: "/api/export/{format}/{datasetId}",
+    tags: ["Exports"],
+    summary: "Download a dataset (options in the JSON body)",
+    request: {
+      params: exportParams,
+      headers: preferHeader,
+      body: { content: { "application/json": { schema: ExportOptions } } },
+    },
+    responses: {
+      200: streamed,
+      202: json(ExportAccepted, "Queued as a job."),
+      ...errors(401, 403, 404, 413, 415, 422, 429),
+    },
+  });
+  add({
+    method: "post",
+    path: "/api/export/async",
+    tags: ["Exports"],
+    summary: "Queue an export as a background job",
+    request: { body: { required: true, content: { "application/json": { schema: ExportRequest } } } },
+    responses: { 202: json(ExportAccepted, "Queued."), ...errors(401, 403, 404, 413, 415, 422, 429) },
+  });
+  add({
+    method: "get",
+    path: "/api/export/status/{jobId}",
+    tags: ["Exports"],
+    summary: "Poll an export job",
+    request: { params: jobIdParam },
+    responses: { 200: json(ExportJob, "The export job."), ...errors(401, 403, 404, 422) },
+  });
+  add({
+    method: "post",
+    path: "/api/export/jobs/{jobId}/cancel",
+    tags: ["Exports"],
+    summary: "Cancel a waiting or running export",
+    request: { params: jobIdParam },
+    responses: { 200: json(ExportJob, "The export job, cancelled."), ...errors(401, 403, 404, 409, 413, 415, 422) },
+  });
+  add({
+    method: "post",
+    path: "/api/export/jobs/{jobId}/retry",
+    tags: ["Exports"],
+    summary: "Run a failed or cancelled export again",
+    request: { params: jobIdParam },
+    responses: {
+      202: json(ExportAccepted, "A new job with the same options."),
+      ...errors(401, 403, 404, 409, 413, 415, 422, 429),
+    },
+  });
+  const downloadRequest = {
+    params: jobIdParam,
+    query: z.object({
+      token: z.string().optional().meta({ description: "A signed link's token, in place of the session." }),
+    }),
+  };
+  const downloadSecurity: RouteConfig["security"] = [
+    { [SECURITY.session]: [] },
+    { [SECURITY.token]: [] },
+    { [SECURITY.signedLink]: [] },
+  ];
+  add({
+    method: "get",
+    path: "/api/export/download/{jobId}",
+    tags: ["Exports"],
+    summary: "The finished file of an export job",
+    description: "Its SHA-256 is verified before the first byte. A signed link that has expired or was altered: 403.",
+    security: downloadSecurity,
+    request: downloadRequest,
+    responses: {
+      200: fileResponse("The file.", EXPORT_FILE_TYPES, {
+        "X-Checksum-SHA256": "The file's SHA-256, hex.",
+        "Repr-Digest": "The same, as `sha-256=:base64:`.",
+      }),
+      ...errors(401, 403, 404, 409, 410, 422),
+    },
+  });
+  add({
+    method: "head",
+    path: "/api/export/download/{jobId}",
+    tags: ["Exports"],
+    summary: "The same checks as the download, without the file",
+    security: downloadSecurity,
+    request: downloadRequest,
+    responses: {
+      200: { description: "The file is there and may be downloaded." },
+      401: { description: ERROR_DESCRIPTIONS[401] },
+      403: { description: ERROR_DESCRIPTIONS[403] },
+      404: { description: ERROR_DESCRIPTIONS[404] },
+      409: { description: ERROR_DESCRIPTIONS[409] },
+      410: { description: ERROR_DESCRIPTIONS[410] },
+      422: { description: ERROR_DESCRIPTIONS[422] },
+    },
+  });
+  add({
+    method: "get",
+    path: "/api/export/history",
+    tags: ["Exports"],
+    summary: "The caller's exports (an admin's: everyone's), newest first",
+    request: { query: ZHistoryQuerySchema },
+    responses: { 200: json(named("HistoryPage", ZHistoryPage), "A page of the history."), ...errors(401, 403, 422) },
+  });
+  add({
+    method: "delete",
+    path: "/api/export/history/{jobId}",
+    tags: ["Exports"],
+    summary: "Remove an export and its file",
+    request: { params: jobIdParam },
+    responses: { 204: { description: "Removed." }, ...errors(401, 403, 404, 409, 413, 415, 422) },
+  });
+
+  // Audit.
+  add({
+    method: "get",
+    path: "/api/audit",
+    tags: ["Audit"],
+    summary: "The audit trail, newest first (admins)",
+    request: { query: ZAuditQuerySchema },
+    responses: { 200: json(named("AuditPage", ZAuditPage), "A page of audit events."), ...errors(401, 403, 422) },
+  });
+
+  // Tokens.
+  add({
+    method: "post",
+    path: "/api/tokens",
+    tags: ["Tokens"],
+    summary: "Create a personal access token",
+    description: `Signed in only: a token cannot make another (403). The secret starts with \`${TOKEN_PREFIX}\` and is shown once.`,
+    security: SESSION_ONLY,
+    request: {
+      body: { required: true, content: { "application/json": { schema: named("CreateToken", ZCreateToken) } } },
+    },
+    responses: { 201: json(TokenCreated, "The token, with its secret."), ...errors(401, 403, 413, 415, 422) },
+  });
+  add({
+    method: "get",
+    path: "/api/tokens",
+    tags: ["Tokens"],
+    summary: "The caller's tokens (an admin's: everyone's)",
+    responses: {
+      200: json(named("TokenList", ZTokenList), "The tokens, never their secrets."),
+      ...errors(401, 403),
+    },
+  });
+  add({
+    method: "delete",
+    path: "/api/tokens/{id}",
+    tags: ["Tokens"],
+    summary: "Revoke a token",
+    request: { params: z.object({ id: z.string().meta({ description: "The token's id." }) }) },
+    responses: { 204: { description: "Revoked." }, ...errors(401, 403, 404, 413, 415, 422) },
+  });
+}
+
+const DESCRIPTION = `The HTTP API of Outport: the same endpoints the web pages use.
+
+**Authentication.** Either the session cookie of a signed-in browser (\`next-auth.session-token\`),
+or a personal access token: \`Authorization: Bearer ${TOKEN_PREFIX}…\`, made on the settings page.
+A \`read\` token may only GET and HEAD; anything else answers 403. A bad token answers 401 with
+\`WWW-Authenticate: Bearer error="invalid_token"\`. State-changing calls with the cookie must come
+from the app's own site.
+
+**Errors.** Every error is JSON, \`{detail, errors?}\`: \`detail\` in the caller's language,
+\`errors\` naming each bad field. A method a path does not implement answers 405 with \`Allow\`;
+OPTIONS answers 204 with \`Allow\`. HEAD on a GET path answers as the GET would, without the body
+(except where the GET counts or records something: there it is a 405).`;
+
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+
+let built: OpenApiDocument | undefined;
+
+/** The document (built once per process: the schemas do not change while it runs). */
+export function openApiDocument(): OpenApiDocument {
+  if (built) return built;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", SECURITY.session, {
+    type: "apiKey",
+    in: "cookie",
+    name: "next-auth.session-token",
+    description: "The session of a signed-in browser (`__Secure-next-auth.session-token` over HTTPS).",
+  });
+  registry.registerComponent("securitySchemes", SECURITY.token, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: `${TOKEN_PREFIX}…`,
+    description: "A personal access token, scoped `read` (GET and HEAD only) or `export`.",
+  });
+  registry.registerComponent("securitySchemes", SECURITY.signedLink, {
+    type: "apiKey",
+    in: "query",
+    name: "token",
+    description: "A signed download link's token (`signed_download_url` of an export job).",
+  });
+  registerPaths(registry);
+  built = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: { title: "Outport API", version: "1", description: DESCRIPTION },
+    security: [{ [SECURITY.session]: [] }, { [SECURITY.token]: [] }],
+    tags: [
+      { name: "Datasets" },
+      { name: "Imports" },
+      { name: "Exports" },
+      { name: "Audit" },
+      { name: "Tokens" },
+      { name: "Sign-in" },
+      { name: "System" },
+    ],
+  });
+  return built;
+}
