@@ -1,4 +1,5 @@
 // English messages. Keys are the contract: ko.ts must define exactly the same keys.
+import { cliEn } from "./areas/cli";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { uploadApiEn } from "./areas/upload-api";
@@ -374,6 +375,8 @@ export const en = {
   ...importJobsEn,
   ...uploadApiEn,
   ...uploadUiEn,
+  // Issue 18: the outport CLI.
+  ...cliEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
