@@ -30,7 +30,13 @@ export type JobStatus = {
   completed_at: string | null;
 };
 
-export type Accepted = { job_id: string; status: string; status_url: string; total_rows: number | null; warning?: string };
+export type Accepted = {
+  job_id: string;
+  status: string;
+  status_url: string;
+  total_rows: number | null;
+  warning?: string;
+};
 
 export type HistoryPage = { items: JobStatus[]; total: number; page: number; page_size: number; pages: number };
 

@@ -4,7 +4,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { CliError, EXIT } from "./errors";
+import { CliError, EXIT, type Env } from "./errors";
 import { t } from "./messages";
 
 export const DEFAULT_URL = "http://127.0.0.1:3000";
@@ -12,7 +12,7 @@ export const DEFAULT_URL = "http://127.0.0.1:3000";
 export type SavedConfig = { url?: string; token?: string };
 export type Settings = { url: string; token: string | undefined; path: string };
 
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+export function configPath(env: Env = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : undefined;
   return path.join(base ?? path.join(env.HOME || os.homedir(), ".config"), "outport", "config.json");
 }
@@ -61,7 +61,7 @@ export function normalizeUrl(text: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+export async function loadSettings(env: Env = process.env): Promise<Settings> {
   const file = configPath(env);
   const saved = await readConfig(file);
   return {

@@ -1,13 +1,14 @@
 // What every command is given: the API client for the saved (or overriding) settings, the
 // streams to write to, and helpers to print results and tables.
 import { loadSettings, type Settings } from "./config";
+import type { Env } from "./errors";
 import { Api } from "./http";
 
 export type Io = {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
+  env: Env;
   fetch: typeof fetch;
   /** Where Ctrl-C is heard (the process; a test may pass its own emitter). */
   signals: Pick<NodeJS.EventEmitter, "once" | "off">;
@@ -72,8 +73,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** How often jobs are polled (OUTPORT_POLL_MS, default 1 s). */
-export function pollMs(env: NodeJS.ProcessEnv): number {
+export function pollMs(env: Env): number {
   const value = Number(env.OUTPORT_POLL_MS);
   return Number.isFinite(value) && value >= 50 ? value : 1000;
 }
-

@@ -8,6 +8,7 @@ import { rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { CliError, EXIT } from "./errors";
 import { t } from "./messages";
 
@@ -47,7 +48,6 @@ export function fileNameFrom(disposition: string | null, fallback: string): stri
 
 function safeName(name: string | undefined | null): string | undefined {
   if (!name) return undefined;
-  // eslint-disable-next-line no-control-regex -- control characters have no place in a file name
   const base = path.basename(name.replace(/\\/g, "/")).replace(/[\u0000-\u001f]/g, "");
   return base && base !== "." && base !== ".." ? base : undefined;
 }
@@ -89,8 +89,7 @@ export async function saveResponse(response: Response, options: SaveOptions): Pr
   ];
   const name = fileNameFrom(response.headers.get("content-disposition"), options.fallbackName);
   const { target } = options;
-  const finalPath =
-    target.kind === "file" ? target.file : target.kind === "dir" ? path.join(target.dir, name) : "-";
+  const finalPath = target.kind === "file" ? target.file : target.kind === "dir" ? path.join(target.dir, name) : "-";
   const hash = createHash("sha256");
   let size = 0;
   const meter = new Transform({
@@ -102,7 +101,7 @@ export async function saveResponse(response: Response, options: SaveOptions): Pr
     },
   });
   if (!response.body) throw new CliError(t("cli.error.truncated", { reason: "no body" }), EXIT.failed);
-  const source = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   if (target.kind === "stdout") {
     const out = options.stdout ?? process.stdout;
     try {

@@ -1,6 +1,9 @@
 // What a command's failure means to a script: the exit codes of the CLI, and the error
 // that carries one (with the message already written for a person).
 
+/** The environment as the CLI reads it (process.env, or a test's own). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export const EXIT = {
   ok: 0,
   usage: 1,

@@ -50,7 +50,8 @@ export function parseFilter(text: string, columns: readonly ColumnInfo[] = []): 
   const generic = /^([^:<>=!~^\s]+):([a-z_]+)(?::(.*))?$/s.exec(text.trim());
   if (generic) {
     const [, column = "", opText = "", raw] = generic;
-    if (!(OPS as readonly string[]).includes(opText)) throw new CliError(t("cli.error.badOp", { op: opText }), EXIT.usage);
+    if (!(OPS as readonly string[]).includes(opText))
+      throw new CliError(t("cli.error.badOp", { op: opText }), EXIT.usage);
     const op = opText as Op;
     const type = columns.find((c) => c.key === column)?.type;
     if (op === "is_null") return raw === undefined ? { column, op } : { column, op, value: toBoolean(raw) ?? raw };

@@ -14,8 +14,16 @@ import { whoami } from "./commands/whoami";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildProgram(run: (work: (ctx: Context) => Promise<number>) => Promise<void>): Command {
+export function buildProgram(
+  run: (work: (ctx: Context) => Promise<number>) => Promise<void>,
+  io: Pick<Io, "stdout" | "stderr">,
+): Command {
+  // Set before the commands are added: each command copies these settings.
   const program = new Command("outport")
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
     .description(t("cli.description"))
     .version(process.env.npm_package_version ?? "0.1.0")
     .showHelpAfterError(t("cli.help.more"))
@@ -131,12 +139,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       code = report(io, error);
     }
   };
-  const program = buildProgram(run);
-  program.configureOutput({
-    writeOut: (text) => void io.stdout.write(text),
-    writeErr: (text) => void io.stderr.write(text),
-  });
-  for (const command of program.commands) command.exitOverride();
+  const program = buildProgram(run, io);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

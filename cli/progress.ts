@@ -5,7 +5,12 @@
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import { t } from "./messages";
 
-export type ProgressState = { status: string; progress?: number | null; processed?: number | null; total?: number | null };
+export type ProgressState = {
+  status: string;
+  progress?: number | null;
+  processed?: number | null;
+  total?: number | null;
+};
 
 export interface ProgressHandle {
   update(state: ProgressState): void;

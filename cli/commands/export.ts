@@ -57,7 +57,11 @@ export function exportRequests(
   datasetArgs: readonly string[],
   flags: ExportCommandFlags,
   list: readonly Dataset[],
-): Array<{ dataset: Dataset; format: Format; body: { dataset_id: number; format: Format; options: Record<string, unknown> } }> {
+): Array<{
+  dataset: Dataset;
+  format: Format;
+  body: { dataset_id: number; format: Format; options: Record<string, unknown> };
+}> {
   const formats = parseFormats(flags.format);
   const datasets = [...new Map(datasetArgs.map((arg) => resolveDataset(arg, list)).map((d) => [d.id, d])).values()];
   return datasets.flatMap((dataset) =>
@@ -201,11 +205,20 @@ export async function exportCommand(ctx: Context, datasetArgs: string[], flags: 
 
   const report = flags.out === "-" ? ctx.warn : ctx.print;
   if (flags.json) {
-    report(JSON.stringify(results.map(({ exitCode, ...result }) => (void exitCode, result)), null, 2));
+    report(
+      JSON.stringify(
+        results.map(({ exitCode, ...result }) => (void exitCode, result)),
+        null,
+        2,
+      ),
+    );
   } else {
     for (const result of results) {
       const label = `${result.dataset_title} (${result.format})`;
-      if (result.path) report(t("cli.export.saved", { label, path: result.path, size: result.size ?? 0, sha256: result.sha256 ?? "" }));
+      if (result.path)
+        report(
+          t("cli.export.saved", { label, path: result.path, size: result.size ?? 0, sha256: result.sha256 ?? "" }),
+        );
       else if (result.exitCode === EXIT.ok && result.job_id) report(result.job_id);
       else if (flags.quiet && result.error) {
         ctx.warn(t("cli.export.failed", { label, status: result.status, reason: result.error }));

@@ -9,7 +9,8 @@ export async function whoami(ctx: Context, flags: { json?: boolean }): Promise<n
   if (response.status === 404) {
     const datasets = await ctx.api.json<Dataset[]>("GET", "/api/datasets");
     if (flags.json) ctx.print(JSON.stringify({ url: ctx.settings.url, datasets: datasets.length }));
-    else ctx.print(t("cli.login.savedNoUser", { url: ctx.settings.url, count: datasets.length, path: ctx.settings.path }));
+    else
+      ctx.print(t("cli.login.savedNoUser", { url: ctx.settings.url, count: datasets.length, path: ctx.settings.path }));
     return EXIT.ok;
   }
   const me = (await response.json()) as Me;
@@ -18,7 +19,8 @@ export async function whoami(ctx: Context, flags: { json?: boolean }): Promise<n
     return EXIT.ok;
   }
   ctx.print(t("cli.whoami.line", { email: me.email, name: me.name, role: me.role }));
-  if (me.credential.kind === "token") ctx.print(t("cli.whoami.token", { id: me.credential.token_id, scope: me.credential.scope }));
+  if (me.credential.kind === "token")
+    ctx.print(t("cli.whoami.token", { id: me.credential.token_id, scope: me.credential.scope }));
   ctx.print(t("cli.whoami.url", { url: ctx.settings.url }));
   return EXIT.ok;
 }

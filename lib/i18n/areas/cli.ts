@@ -57,7 +57,8 @@ export const cliEn = {
   "cli.error.noDataset": "No dataset is called “{name}”.",
   "cli.error.ambiguous": "“{name}” matches several datasets; give one of these ids:",
   "cli.error.badFormat": "Unknown format “{format}”: use csv, excel, pdf, json, ndjson or parquet.",
-  "cli.error.badFilter": "Cannot read the filter “{filter}”: write it as column<value, column=value or column:op:value.",
+  "cli.error.badFilter":
+    "Cannot read the filter “{filter}”: write it as column<value, column=value or column:op:value.",
   "cli.error.badOp": "Unknown filter operator “{op}”.",
   "cli.error.badRename": "Cannot read --rename “{rename}”: write it as key=Header.",
   "cli.error.badNumber": "{option} must be a whole number.",
@@ -140,7 +141,8 @@ export const cliKo: Record<keyof typeof cliEn, string> = {
   "cli.help.export.noWait": "작업을 대기열에 넣고 id를 출력한 뒤 종료",
   "cli.help.export.detach": "Ctrl-C를 누르면 작업을 취소하지 않고 계속 실행",
   "cli.login.saved": "{url}에 {email}({role})(으)로 로그인했습니다. {path}에 저장했습니다.",
-  "cli.login.savedNoUser": "{url}에 로그인했습니다. 이 토큰으로 데이터셋 {count}개를 볼 수 있습니다. {path}에 저장했습니다.",
+  "cli.login.savedNoUser":
+    "{url}에 로그인했습니다. 이 토큰으로 데이터셋 {count}개를 볼 수 있습니다. {path}에 저장했습니다.",
   "cli.login.noToken": "토큰이 없습니다: --token으로 주거나 표준 입력으로 넘기세요.",
   "cli.login.prompt": "개인 액세스 토큰을 붙여 넣으세요 ({url}/settings/tokens에서 만들 수 있습니다):",
   "cli.whoami.line": "{email} ({name}), 역할 {role}",
@@ -156,7 +158,8 @@ export const cliKo: Record<keyof typeof cliEn, string> = {
   "cli.error.noDataset": "“{name}”(이)라는 데이터셋이 없습니다.",
   "cli.error.ambiguous": "“{name}”에 맞는 데이터셋이 여러 개입니다. 다음 id 중 하나를 주세요:",
   "cli.error.badFormat": "알 수 없는 형식 “{format}”: csv, excel, pdf, json, ndjson, parquet 중 하나를 쓰세요.",
-  "cli.error.badFilter": "필터 “{filter}”를 읽을 수 없습니다: column<value, column=value 또는 column:op:value로 쓰세요.",
+  "cli.error.badFilter":
+    "필터 “{filter}”를 읽을 수 없습니다: column<value, column=value 또는 column:op:value로 쓰세요.",
   "cli.error.badOp": "알 수 없는 필터 연산자 “{op}”.",
   "cli.error.badRename": "--rename “{rename}”를 읽을 수 없습니다: key=Header로 쓰세요.",
   "cli.error.badNumber": "{option}은(는) 정수여야 합니다.",
