@@ -3,15 +3,18 @@
 // a download streamed at once and for one run as a job. Whatever an event carries is made
 // storable first, so PostgreSQL does not refuse it. On its own an audit write never breaks
 // the action it records (a failure is logged as an error); inside a caller's transaction
-// it is part of it, and fails with it (logged, then thrown).
+// it is part of it, and fails with it (logged, then thrown). An event recorded during a
+// request authenticated by a personal access token carries the token's id (`token_id` in
+// its details), read from the request's context — so no caller has to pass it.
+import { currentTokenId } from "../auth/request-context";
 import { pgPool, type Db } from "../data/pg";
 import type { Prisma } from "../generated/prisma/client";
 import type { AuditAction } from "../generated/prisma/enums";
 import { storableJson, storableText } from "../text";
 
-export type AuditTargetType = "dataset" | "export_job" | "export_files" | "user";
+export type AuditTargetType = "dataset" | "export_job" | "export_files" | "user" | "token";
 
-/** What each action is about: a dataset asked for, a stored export acted on, the files, a person. */
+/** What each action is about: a dataset asked for, a stored export acted on, the files, a person, a personal access token. */
 export const AUDIT_TARGETS = {
   export_requested: "dataset",
   export_completed: "dataset",
@@ -31,6 +34,8 @@ export const AUDIT_TARGETS = {
   dataset_updated: "dataset",
   dataset_deleted: "dataset",
   dataset_import_failed: "dataset",
+  token_created: "token",
+  token_revoked: "token",
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {
@@ -55,13 +60,15 @@ const TARGET_ID_MAX = 200;
  * replaced and its length capped (lib/text.ts). An event is never lost to what was asked.
  */
 function values(event: AuditInput): unknown[] {
+  const tokenId = currentTokenId();
+  const details = tokenId === undefined ? (event.details ?? {}) : { ...event.details, token_id: tokenId };
   const targetId = event.targetId === undefined || event.targetId === null ? null : String(event.targetId);
   return [
     event.action,
     event.actorId ?? null,
     AUDIT_TARGETS[event.action],
     targetId === null ? null : storableText(targetId, TARGET_ID_MAX),
-    JSON.stringify(storableJson(event.details ?? {})),
+    JSON.stringify(storableJson(details)),
     event.ip === undefined || event.ip === null ? null : storableText(event.ip, IP_MAX),
   ];
 }

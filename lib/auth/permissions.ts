@@ -18,7 +18,9 @@ export type Action =
   | "datasets.manage.any" // edit, import into, delete any dataset; transfer its ownership
   | "datasets.manage.own" // edit, import into, delete the datasets one owns
   | "audit.view"
-  | "users.manage";
+  | "users.manage"
+  | "tokens.own" // create, list and revoke one's own personal access tokens
+  | "tokens.any"; // see and revoke anyone's
 
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   "datasets.view": ["admin", "manager", "viewer"],
@@ -34,6 +36,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   "datasets.manage.own": ["admin", "manager"],
   "audit.view": ["admin"],
   "users.manage": ["admin"],
+  "tokens.own": ["admin", "manager", "viewer"],
+  "tokens.any": ["admin"],
 };
 
 export type Actor = { id: number; role: Role };

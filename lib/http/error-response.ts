@@ -22,7 +22,10 @@ export const STATUS_BY_CODE = {
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorBody = { detail: string; errors?: FieldError[] };
-export type MappedError = { status: number; body: ErrorBody; retryAfterSeconds?: number };
+export type MappedError = { status: number; body: ErrorBody; retryAfterSeconds?: number; wwwAuthenticate?: string };
+
+/** The challenge of a 401 for a bearer token that is malformed, unknown, revoked or expired (RFC 6750). */
+export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 /** The one mapping from an error to a status and a body a person can read. */
 export function mapError(error: unknown, locale: Locale): MappedError {
@@ -43,7 +46,12 @@ export function mapError(error: unknown, locale: Locale): MappedError {
   if (error instanceof AppError) {
     const { params, errors, retryAfterSeconds } = error.options;
     const detail = translate(locale, error.messageKey, { seconds: retryAfterSeconds ?? "", ...params });
-    return { status: STATUS_BY_CODE[error.code], body: errors ? { detail, errors } : { detail }, retryAfterSeconds };
+    const status = STATUS_BY_CODE[error.code];
+    const body = errors ? { detail, errors } : { detail };
+    if (error.code === "unauthenticated" && error.messageKey === "error.token.invalid") {
+      return { status, body, wwwAuthenticate: INVALID_TOKEN_CHALLENGE };
+    }
+    return { status, body, retryAfterSeconds };
   }
   // Unexpected: logged with its stack here, answered without internals.
   console.error("Unhandled error in a request:", error);
@@ -51,9 +59,10 @@ export function mapError(error: unknown, locale: Locale): MappedError {
 }
 
 export function errorResponse(error: unknown, locale: Locale): Response {
-  const { status, body, retryAfterSeconds } = mapError(error, locale);
+  const { status, body, retryAfterSeconds, wwwAuthenticate } = mapError(error, locale);
   const headers = new Headers();
   if (retryAfterSeconds !== undefined) headers.set("Retry-After", String(retryAfterSeconds));
+  if (wwwAuthenticate !== undefined) headers.set("WWW-Authenticate", wwwAuthenticate);
   return Response.json(body, { status, headers });
 }
 

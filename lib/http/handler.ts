@@ -6,11 +6,17 @@
 // not JSON (415) and bodies past the route's size (413) — see lib/http/request-guards.ts.
 // An upload route (`body: "upload"`) takes a file instead: any body type, up to the import
 // limit; its receiver (lib/uploads/receive-upload.ts) checks the rest as it reads.
+// A caller proves who it is with the session cookie or, from a script, `Authorization:
+// Bearer <personal access token>` — then the token alone decides (the cookie is not looked
+// at), the same-origin check is skipped (a cross-site page cannot set that header, and no
+// cookie is involved), and a `read` token is refused anything but a GET or HEAD without side effects (403).
 import { can, type Action } from "../auth/permissions";
+import { runWithRequestContext } from "../auth/request-context";
 import { getRequestUser, type CurrentUser } from "../auth/session";
 import { config } from "../config";
 import { AppError } from "../errors";
 import type { Locale } from "../i18n";
+import { isBearerHeader, verifyBearer } from "../tokens/tokens";
 import { uploadTooLarge } from "../uploads/receive-upload";
 import { errorResponse } from "./error-response";
 import { allowedMethods, HTTP_METHODS, methodNotAllowed, optionsResponse, type HttpMethod } from "./methods";
@@ -88,18 +94,24 @@ export function withUser<P>(
       // A public route (next-auth's, with its own CSRF token and form bodies) gets its
       // request as Next made it.
       if ("public" in access) return await publicHandler({ req: incoming, user: null, params, locale });
+      const authorization = incoming.headers.get("authorization");
+      const bearer = isBearerHeader(authorization) ? authorization : null;
       let req = incoming;
       if (isStateChanging(incoming.method)) {
-        checkSameOrigin(incoming);
+        if (bearer === null) checkSameOrigin(incoming);
         if (!upload) {
           checkJsonBody(incoming);
           req = limitBody(incoming, maxBodyBytes);
         }
       }
-      const user = (await options.authenticate?.(req, params)) ?? (await getRequestUser(req));
+      const user = await authenticateRequest(req, params, bearer, options.authenticate);
       if (!user) throw new AppError("unauthenticated");
       if (!can(user, access.can)) throw new AppError("forbidden");
-      return await handler({ req, user, params, locale });
+      const credential = user.credential;
+      if (credential?.kind === "token" && credential.scope === "read" && !readOnly(req.method, options.sideEffects)) {
+        throw new AppError("forbidden", "error.token.readOnly", { reason: "read_scope" });
+      }
+      return await runWithRequestContext({ credential }, () => handler({ req, user, params, locale }));
     } catch (error) {
       // The client went away while its body was read (or the server's body timeout cut
       // it off): nobody is left to read an answer, and it is no fault of ours to log.
@@ -112,6 +124,32 @@ export function withUser<P>(
     ...(options.sideEffects ? { sideEffects: true } : {}),
     ...(upload ? { upload: true as const } : {}),
   });
+}
+
+/**
+ * Whether a call only reads, as a `read` token may make it: GET or HEAD, and not a GET
+ * declared to have side effects (a direct export: it is counted, audited and makes a file).
+ */
+function readOnly(method: string, sideEffects: boolean | undefined): boolean {
+  const upper = method.toUpperCase();
+  return (upper === "GET" || upper === "HEAD") && sideEffects !== true;
+}
+
+/**
+ * Who the request is from: the route's own way (a signed URL) when it uses it, else the
+ * bearer token when the request sends one (never the cookie then), else the session.
+ */
+async function authenticateRequest<P>(
+  req: Request,
+  params: P,
+  bearer: string | null,
+  authenticate: Authenticate<P> | undefined,
+): Promise<CurrentUser | null> {
+  const own = await authenticate?.(req, params);
+  if (own) return own;
+  if (bearer !== null) return verifyBearer(bearer);
+  const user = await getRequestUser(req);
+  return user && { ...user, credential: { kind: "session" } };
 }
 
 function clientGone(error: unknown, req: Request): boolean {

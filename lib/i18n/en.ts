@@ -2,6 +2,7 @@
 import { cliEn } from "./areas/cli";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
+import { tokensEn } from "./areas/tokens";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 export const en = {
@@ -375,6 +376,7 @@ export const en = {
   ...importJobsEn,
   ...uploadApiEn,
   ...uploadUiEn,
+  ...tokensEn,
   // Issue 18: the outport CLI.
   ...cliEn,
 } as const;

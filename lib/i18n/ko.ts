@@ -3,6 +3,7 @@ import type { Messages } from "./en";
 import { cliKo } from "./areas/cli";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
+import { tokensKo } from "./areas/tokens";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 
@@ -374,6 +375,7 @@ export const ko: Messages = {
   ...importJobsKo,
   ...uploadApiKo,
   ...uploadUiKo,
+  ...tokensKo,
   // Issue 18: the outport CLI.
   ...cliKo,
 };

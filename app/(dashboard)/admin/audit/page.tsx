@@ -147,12 +147,15 @@ const ACTION_STYLES: Record<AuditAction, string> = {
   dataset_updated: "bg-sky-100 text-sky-900",
   dataset_deleted: "bg-slate-100 text-slate-700",
   dataset_import_failed: "bg-red-100 text-red-800",
+  token_created: "bg-green-100 text-green-800",
+  token_revoked: "bg-slate-100 text-slate-700",
 };
 
 const TARGET_LABELS: Readonly<Record<string, MessageKey>> = {
   dataset: "audit.target.dataset",
   export_job: "audit.target.export_job",
   user: "audit.target.user",
+  token: "audit.target.token",
 };
 
 function Target({ event, t }: { event: AuditEventJson; t: Translate }) {
