@@ -90,7 +90,8 @@ export async function errorFrom(response: Response): Promise<CliError> {
     // not JSON: the status line says enough
   }
   const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
-  const message = status === 401 ? t("cli.error.auth") : t("cli.error.status", { status, detail });
+  let message = status === 401 ? t("cli.error.auth") : t("cli.error.status", { status, detail });
+  if (status === 429 && retryAfter !== undefined) message += ` ${t("cli.error.retryIn", { seconds: retryAfter })}`;
   return new CliError(message, exitCodeForStatus(status), fields, status, retryAfter);
 }
 

@@ -118,14 +118,14 @@ export async function exportCommand(ctx: Context, datasetArgs: string[], flags: 
           continue;
         }
         if (response.status === 200) {
-          bar.update({ status: "streaming", processed: 0, total: numberHeader(response, "x-export-rows") });
+          bar.log(t("cli.export.streaming", { label }));
           const saved = await saveResponse(response, {
             target: target as Target,
             fallbackName: `${dataset.title.replace(/[^\p{L}\p{N}]+/gu, "-").toLowerCase()}.${EXTENSIONS[format]}`,
             stdout: ctx.stdout,
           });
           const rows = numberHeader(response, "x-export-rows");
-          bar.update({ status: "completed", progress: 100, processed: rows ?? 0, total: rows ?? null });
+          if (rows !== null) bar.update({ status: "completed", progress: 100, processed: rows, total: rows });
           return { ...base, job_id: null, status: "completed", ...saved, exitCode: EXIT.ok };
         }
         const accepted = (await response.json()) as Accepted;

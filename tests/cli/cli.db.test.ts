@@ -5,9 +5,10 @@
 // file on the server (exit 4, no file left), Ctrl-C (the job is cancelled), a bad token
 // (exit 2), and one run under a real pseudo-terminal (script) redrawing its bar.
 import { execFile } from "node:child_process";
-import { appendFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { rm } from "node:fs/promises";
 import Papa from "papaparse";
 import pg from "pg";
 import { inject } from "vitest";
@@ -19,7 +20,7 @@ import { seedDemoData } from "@/lib/data/seed/seed";
 import { createToken } from "@/lib/tokens/tokens";
 import { spawnCli, tempDir, waitFor, type Run } from "./run-cli";
 
-const PORT = Number(process.env.CLI_TEST_PORT ?? 31_87);
+const PORT = Number(process.env.CLI_TEST_PORT ?? 3163);
 const exportDir = tempDir("outport-cli-exports-");
 let app: RunningApp;
 let databaseName: string;
@@ -73,6 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await rm(exportDir, { recursive: true, force: true });
   await closePgPool();
   await disconnectPrisma();
   const admin = new pg.Client({ connectionString: adminUrl() });
@@ -81,8 +83,19 @@ afterAll(async () => {
   await admin.end();
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return spawnCli(args, { XDG_CONFIG_HOME: xdg, OUTPORT_POLL_MS: "200", ...env }).done;
+/** With CLI_TRANSCRIPT=FILE, every command and what it printed is appended to FILE. */
+async function cli(args: string[], env: Record<string, string> = {}, input = ""): Promise<Run> {
+  const run = await spawnCli(args, { XDG_CONFIG_HOME: xdg, OUTPORT_POLL_MS: "200", ...env }, input).done;
+  if (process.env.CLI_TRANSCRIPT) {
+    const shown = args.map((a) =>
+      a === managerToken || a === adminToken ? "$TOKEN" : /[\s<>*']/.test(a) ? `'${a}'` : a,
+    );
+    appendFileSync(
+      process.env.CLI_TRANSCRIPT,
+      `$ outport ${shown.join(" ")}\n${run.stdout}${run.stderr}[exit ${run.code}]\n\n`,
+    );
+  }
+  return run;
 }
 
 const asManager = () => ({ OUTPORT_URL: app.base, OUTPORT_TOKEN: managerToken });
@@ -94,11 +107,9 @@ function parseCsv(file: string): string[][] {
 
 describe("outport against the built app", () => {
   it("login with a token on stdin, whoami, datasets", async () => {
-    const child = spawnCli(["login", "--url", app.base], { XDG_CONFIG_HOME: xdg });
-    // spawnCli closes stdin at once: give the token with --token the second time.
-    const empty = await child.done;
-    expect(empty.code).toBe(1);
-    const login = await cli(["login", "--url", app.base, "--token", managerToken]);
+    const empty = await cli(["login", "--url", app.base]);
+    expect(empty.code).toBe(1); // nothing on stdin
+    const login = await cli(["login", "--url", app.base], {}, `${managerToken}\n`);
     expect(login.code, login.stderr).toBe(0);
     expect(login.stdout).toContain("as manager@outport.local (manager)");
     expect(statSync(path.join(xdg, "outport", "config.json")).mode & 0o777).toBe(0o600);
@@ -205,17 +216,13 @@ describe("outport against the built app", () => {
       fileName = (JSON.parse(run.stdout) as { file_name: string | null; status: string }).file_name;
       if (!fileName) await new Promise((r) => setTimeout(r, 200));
     }
-    const onDisk = (function find(dir: string): string | undefined {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          const found = find(full);
-          if (found) return found;
-        } else if (full.includes(id) || entry.name === fileName) return full;
-      }
-      return undefined;
-    })(exportDir);
-    expect(onDisk).toBeTruthy();
+    expect(fileName).toBeTruthy();
+    const { rows } = await pgPool().query<{ storage_key: string }>(
+      "SELECT storage_key FROM export_jobs WHERE id = $1",
+      [id],
+    );
+    const onDisk = path.join(exportDir, rows[0]?.storage_key ?? "missing");
+    expect(statSync(onDisk).isFile()).toBe(true);
     appendFileSync(onDisk as string, "tampered\n");
     const dir = tempDir();
     const run = await cli(["download", id, "--out", dir], asManager());
@@ -240,6 +247,25 @@ describe("outport against the built app", () => {
     const status = await cli(["status", id, "--json"], { OUTPORT_URL: app.base, OUTPORT_TOKEN: adminToken });
     expect((JSON.parse(status.stdout) as { status: string }).status).toBe("cancelled");
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("upload: a CSV becomes a dataset, then exports like any other", async () => {
+    const file = path.join(tempDir(), "cli-upload.csv");
+    writeFileSync(file, "region,amount\nNorth,-3\nSouth,4\nEast,5\n");
+    const run = await cli(["upload", file, "--title", "CLI upload"], asManager());
+    expect(run.code, run.stderr).toBe(0);
+    const id = /Dataset (\d+) imported: 3 rows/.exec(run.stdout)?.[1];
+    expect(id).toBeTruthy();
+    const out = path.join(tempDir(), "back.csv");
+    const back = await cli(
+      ["export", "CLI upload", "--format", "csv", "--filter", "amount<0", "--out", out],
+      asManager(),
+    );
+    expect(back.code, back.stderr).toBe(0);
+    expect(parseCsv(out)).toEqual([
+      ["region", "amount"],
+      ["North", "-3"],
+    ]);
   });
 
   it("under a pseudo-terminal the bar redraws in place", async () => {
@@ -267,6 +293,12 @@ describe("outport against the built app", () => {
       },
       maxBuffer: 16 * 1024 * 1024,
     });
+    if (process.env.CLI_TRANSCRIPT) {
+      appendFileSync(
+        process.env.CLI_TRANSCRIPT,
+        `$ script -qec 'outport export "All Students" --format csv --job --out DIR'\n${JSON.stringify(stdout.slice(0, 1500))}\n\n`,
+      );
+    }
     // cli-progress moves the cursor back over its lines (ESC [ … G / ESC [ … A) to redraw.
     expect(stdout).toMatch(/\u001b\[\d*[AG]/);
     expect(stdout).toMatch(/All Students 2024-2025 \(csv\) \|[█░]+\| 100%/);

@@ -46,7 +46,7 @@ export type Child = {
 };
 
 /** The real command (bin/outport.mjs) as a child process. */
-export function spawnCli(args: string[], env: Record<string, string>): Child {
+export function spawnCli(args: string[], env: Record<string, string>, input = ""): Child {
   const child = spawn(process.execPath, [path.resolve("bin/outport.mjs"), ...args], {
     env: {
       ...process.env,
@@ -63,7 +63,7 @@ export function spawnCli(args: string[], env: Record<string, string>): Child {
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end();
+  child.stdin.end(input);
   const done = new Promise<Run>((resolve) =>
     child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })),
   );
