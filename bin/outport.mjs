@@ -5,4 +5,7 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../cli/main.ts");
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Exit once what was written has been handed over: a request that Ctrl-C aborted must not
+// keep the process alive (or leave it to end with Node's own code).
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

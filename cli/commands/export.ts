@@ -169,11 +169,13 @@ export async function exportCommand(ctx: Context, datasetArgs: string[], flags: 
     }
   };
 
-  // Ctrl-C: stop polling and downloading, cancel what was started (unless --detach), exit 130.
-  const stopped: { done: Promise<number> | null } = { done: null };
+  // Ctrl-C: stop polling and downloading, cancel what was started (unless --detach), exit
+  // 130 once that is done, without waiting for whatever the abort left hanging.
+  let interrupted!: (code: number) => void;
+  const whenInterrupted = new Promise<number>((resolve) => (interrupted = resolve));
   const onInterrupt = () => {
     controller.abort();
-    stopped.done = (async () => {
+    void (async () => {
       progress.stop();
       const ids = [...running];
       await Promise.all([...pendingFiles].map((file) => rm(file, { force: true })));
@@ -190,18 +192,21 @@ export async function exportCommand(ctx: Context, datasetArgs: string[], flags: 
           ),
         );
       }
-      return EXIT.interrupted;
+      interrupted(EXIT.interrupted);
     })();
   };
   ctx.signals.once("SIGINT", onInterrupt);
   let results: Result[];
   try {
-    results = await pool(requests, CONCURRENCY, runOne);
+    const outcome = await Promise.race([pool(requests, CONCURRENCY, runOne), whenInterrupted]);
+    if (typeof outcome === "number") return outcome;
+    // The work may end just as Ctrl-C comes: the cancelling still finishes first.
+    if (signal.aborted) return await whenInterrupted;
+    results = outcome;
   } finally {
     ctx.signals.off("SIGINT", onInterrupt);
     progress.stop();
   }
-  if (stopped.done) return await stopped.done;
 
   const report = flags.out === "-" ? ctx.warn : ctx.print;
   if (flags.json) {

@@ -230,24 +230,27 @@ describe("outport against the built app", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("Ctrl-C cancels the job it started, exit 130", async () => {
-    const dir = tempDir();
-    const child = spawnCli(["export", "All Students", "--format", "excel", "--job", "--out", dir], {
-      XDG_CONFIG_HOME: xdg,
-      OUTPORT_URL: app.base,
-      OUTPORT_TOKEN: adminToken,
-      OUTPORT_POLL_MS: "200",
-    });
-    await waitFor(() => /queued as job/.test(child.output().stderr), 30_000);
-    const id = /queued as job ([0-9a-f-]+)/.exec(child.output().stderr)?.[1] ?? "";
-    child.kill("SIGINT");
-    const run = await child.done;
-    expect(run.code).toBe(130);
-    expect(run.stderr).toContain(`Cancelled ${id}.`);
-    const status = await cli(["status", id, "--json"], { OUTPORT_URL: app.base, OUTPORT_TOKEN: adminToken });
-    expect((JSON.parse(status.stdout) as { status: string }).status).toBe("cancelled");
-    expect(readdirSync(dir)).toEqual([]);
-  });
+  it.each(Array.from({ length: Number(process.env.CLI_SIGINT_REPEAT ?? 1) }, (_, i) => i))(
+    "Ctrl-C cancels the job it started, exit 130 (%i)",
+    async () => {
+      const dir = tempDir();
+      const child = spawnCli(["export", "All Students", "--format", "excel", "--job", "--out", dir], {
+        XDG_CONFIG_HOME: xdg,
+        OUTPORT_URL: app.base,
+        OUTPORT_TOKEN: adminToken,
+        OUTPORT_POLL_MS: "200",
+      });
+      await waitFor(() => /queued as job/.test(child.output().stderr), 30_000);
+      const id = /queued as job ([0-9a-f-]+)/.exec(child.output().stderr)?.[1] ?? "";
+      child.kill("SIGINT");
+      const run = await child.done;
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toContain(`Cancelled ${id}.`);
+      const status = await cli(["status", id, "--json"], { OUTPORT_URL: app.base, OUTPORT_TOKEN: adminToken });
+      expect((JSON.parse(status.stdout) as { status: string }).status).toBe("cancelled");
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
 
   it("upload: a CSV becomes a dataset, then exports like any other", async () => {
     const file = path.join(tempDir(), "cli-upload.csv");
