@@ -12,6 +12,13 @@ import { login } from "./commands/login";
 import { upload, type UploadFlags } from "./commands/upload";
 import { whoami } from "./commands/whoami";
 
+const HELP_TITLES: Record<string, () => string> = {
+  "Usage:": () => t("cli.help.title.usage"),
+  "Options:": () => t("cli.help.title.options"),
+  "Commands:": () => t("cli.help.title.commands"),
+  "Arguments:": () => t("cli.help.title.arguments"),
+};
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function buildProgram(
@@ -24,8 +31,12 @@ export function buildProgram(
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
     })
+    // Commander's own words, in the CLI's language too.
+    .configureHelp({ styleTitle: (title) => HELP_TITLES[title]?.() ?? title })
+    .helpOption("-h, --help", t("cli.help.help"))
+    .helpCommand("help [command]", t("cli.help.help"))
     .description(t("cli.description"))
-    .version(process.env.npm_package_version ?? "0.1.0")
+    .version(process.env.npm_package_version ?? "0.1.0", "-V, --version", t("cli.help.version"))
     .showHelpAfterError(t("cli.help.more"))
     .exitOverride();
 

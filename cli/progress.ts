@@ -10,6 +10,8 @@ export type ProgressState = {
   progress?: number | null;
   processed?: number | null;
   total?: number | null;
+  /** The server's estimate of the time left, in seconds. */
+  eta?: number | null;
 };
 
 export interface ProgressHandle {
@@ -86,10 +88,10 @@ function barProgress(stream: Stream): Progress {
     },
     Presets.shades_classic,
   );
-  const started = Date.now();
   return {
     add(label) {
-      const bar: SingleBar = multibar.create(1, 0, { label, status: "pending", speed: 0 });
+      const started = Date.now();
+      const bar: SingleBar = multibar.create(1, 0, { label, status: "pending", speed: 0, time_left: "" });
       return {
         update(state) {
           const total = Math.max(1, state.total ?? state.processed ?? 1);
@@ -100,6 +102,7 @@ function barProgress(stream: Stream): Progress {
             label,
             status: state.status,
             speed: Math.round(processed / seconds),
+            time_left: formatEta(state.eta),
           });
         },
         log: (line) => multibar.log(`${line}\n`),
@@ -109,4 +112,12 @@ function barProgress(stream: Stream): Progress {
     log: (line) => multibar.log(`${line}\n`),
     stop: () => multibar.stop(),
   };
+}
+
+/** `1m 05s left`, `12s left`; nothing when the server has no estimate. */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return "";
+  const whole = Math.round(seconds);
+  const text = whole >= 60 ? `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, "0")}s` : `${whole}s`;
+  return t("cli.export.timeLeft", { time: text });
 }

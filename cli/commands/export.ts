@@ -243,7 +243,13 @@ async function follow(
 ): Promise<JobStatus> {
   for (;;) {
     const job = await ctx.api.json<JobStatus>("GET", `/api/export/status/${encodeURIComponent(id)}`, { signal });
-    bar.update({ status: job.status, progress: job.progress, processed: job.processed_rows, total: job.total_rows });
+    bar.update({
+      status: job.status,
+      progress: job.progress,
+      processed: job.processed_rows,
+      total: job.total_rows,
+      eta: job.eta_seconds,
+    });
     if (FINISHED.has(job.status)) return job;
     await sleep(poll, signal);
     if (signal.aborted) throw new CliError("", EXIT.interrupted);
