@@ -77,7 +77,7 @@ function barProgress(stream: Stream): Progress {
   const multibar = new MultiBar(
     {
       stream: stream as NodeJS.WritableStream,
-      format: " {label} |{bar}| {percentage}% | {value}/{total} rows | {status} | ETA {eta_formatted} | {speed} rows/s",
+      format: t("cli.export.bar"),
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,

@@ -224,6 +224,26 @@ describe("messages and progress", () => {
     ko.update({ status: "processing", progress: 10, processed: 1, total: 10 });
     expect(text).toBe("Q1: processing 10% (1/10행)\n");
   });
+  it("draws a bar per export on a terminal, redrawn in place", async () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 160 });
+    let text = "";
+    stream.on("data", (c: Buffer) => (text += c.toString()));
+    const progress = createProgress({ stream });
+    const a = progress.add("Q1 Sales (csv)");
+    const b = progress.add("Q2 Sales (excel)");
+    a.update({ status: "processing", progress: 50, processed: 2, total: 4, eta: 65 });
+    b.update({ status: "pending", processed: 0, total: null });
+    await new Promise((r) => setTimeout(r, 150));
+    a.update({ status: "completed", progress: 100, processed: 4, total: 4, eta: 0 });
+    await new Promise((r) => setTimeout(r, 150));
+    progress.stop();
+    expect(text).toContain("Q1 Sales (csv) |");
+    expect(text).toMatch(/50% \| 2\/4 rows \| processing \| 1m 05s left \| \d+ rows\/s/);
+    expect(text).toMatch(/100% \| 4\/4 rows \| completed \| 0s left/);
+    expect(text).toContain("Q2 Sales (excel) |");
+    expect(text).toContain("\u001b["); // cursor movements: the lines are redrawn, not appended
+  });
+
   it("prints nothing with --quiet", () => {
     const stream = new PassThrough();
     let text = "";

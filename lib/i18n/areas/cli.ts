@@ -81,6 +81,8 @@ export const cliEn = {
   "cli.export.progressUnknown": "{label}: {status} ({processed} rows)",
   "cli.export.streaming": "{label}: downloading",
   "cli.export.timeLeft": "{time} left",
+  // cli-progress's template: {label} {bar} {percentage} {value} {total} {status} {time_left} {speed} are filled in by the bar.
+  "cli.export.bar": " {label} |{bar}| {percentage}% | {value}/{total} rows | {status} | {time_left} | {speed} rows/s",
   "cli.export.saved": "{label}: saved {path} ({size} bytes, sha256 {sha256})",
   "cli.export.failed": "{label}: {status}: {reason}",
   "cli.export.interrupted": "Interrupted: cancelling {count} export(s) started here.",
@@ -190,6 +192,7 @@ export const cliKo: Record<keyof typeof cliEn, string> = {
   "cli.export.progressUnknown": "{label}: {status} ({processed}행)",
   "cli.export.streaming": "{label}: 내려받는 중",
   "cli.export.timeLeft": "{time} 남음",
+  "cli.export.bar": " {label} |{bar}| {percentage}% | {value}/{total}행 | {status} | {time_left} | 초당 {speed}행",
   "cli.export.saved": "{label}: {path} 저장 ({size}바이트, sha256 {sha256})",
   "cli.export.failed": "{label}: {status}: {reason}",
   "cli.export.interrupted": "중단됨: 여기서 시작한 내보내기 {count}개를 취소합니다.",
