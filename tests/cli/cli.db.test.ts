@@ -18,7 +18,7 @@ import { closePgPool, pgPool } from "@/lib/data/pg";
 import { disconnectPrisma, prisma } from "@/lib/data/prisma";
 import { seedDemoData } from "@/lib/data/seed/seed";
 import { createToken } from "@/lib/tokens/tokens";
-import { spawnCli, tempDir, waitFor, type Run } from "./run-cli";
+import { removeTempDirs, spawnCli, tempDir, waitFor, type Run } from "./run-cli";
 
 const PORT = Number(process.env.CLI_TEST_PORT ?? 3163);
 const exportDir = tempDir("outport-cli-exports-");
@@ -75,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await rm(exportDir, { recursive: true, force: true });
+  removeTempDirs();
   await closePgPool();
   await disconnectPrisma();
   const admin = new pg.Client({ connectionString: adminUrl() });

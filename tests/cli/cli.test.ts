@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { configPath, readConfig, writeConfig } from "@/cli/config";
 import { startFake, TOKEN, type Fake } from "./fake-server";
-import { runCli, spawnCli, tempDir, waitFor } from "./run-cli";
+import { removeTempDirs, runCli, spawnCli, tempDir, waitFor } from "./run-cli";
 
 let fake: Fake;
 let env: Record<string, string>;
@@ -15,6 +15,7 @@ beforeEach(async () => {
   env = { OUTPORT_URL: fake.url, OUTPORT_TOKEN: TOKEN, XDG_CONFIG_HOME: tempDir("outport-xdg-") };
 });
 afterEach(() => fake.close());
+afterAll(() => removeTempDirs());
 
 describe("config", () => {
   it("lives under XDG_CONFIG_HOME, else ~/.config, and is written 0600", async () => {

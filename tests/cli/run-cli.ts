@@ -2,7 +2,7 @@
 // emitter) or as a child process through bin/outport.mjs, and collects what it printed.
 import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -10,8 +10,17 @@ import { main } from "@/cli/main";
 
 export type Run = { code: number; stdout: string; stderr: string };
 
+const made: string[] = [];
+
 export function tempDir(prefix = "outport-cli-"): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made (call it in afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function runCli(
