@@ -1,4 +1,5 @@
 // English messages. Keys are the contract: ko.ts must define exactly the same keys.
+import { cliEn } from "./areas/cli";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
@@ -378,6 +379,8 @@ export const en = {
   ...uploadUiEn,
   ...tokensEn,
   ...apiDocEn,
+  // Issue 18: the outport CLI.
+  ...cliEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // 한국어 메시지. en.ts와 정확히 같은 키를 가져야 한다 (타입이 이를 강제한다).
 import type { Messages } from "./en";
+import { cliKo } from "./areas/cli";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
@@ -377,4 +378,6 @@ export const ko: Messages = {
   ...uploadUiKo,
   ...tokensKo,
   ...apiDocKo,
+  // Issue 18: the outport CLI.
+  ...cliKo,
 };
