@@ -52,3 +52,16 @@ export const ZTokenListItem = z.object({
   revoked_at: z.string().nullable(),
 });
 export const ZTokenList = z.array(ZTokenListItem);
+
+/** `GET /api/me`: who the caller is, and how the request proved it. */
+export const ZMe = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "manager", "viewer"]),
+  credential: z.union([
+    z.object({ kind: z.literal("session") }),
+    z.object({ kind: z.literal("token"), token_id: z.string(), scope: z.enum(TOKEN_SCOPES) }),
+  ]),
+});
+export type TMe = z.infer<typeof ZMe>;

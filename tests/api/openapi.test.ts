@@ -12,7 +12,6 @@ import { routeContext } from "../helpers/auth";
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /** Routes the document already describes whose module another change adds. */
-const NOT_YET_ROUTES = new Set(["/api/tokens", "/api/tokens/{id}"]);
 
 function routeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -74,7 +73,7 @@ describe("the API document", () => {
 
   it("documents no path without a route module (except the ones on their way)", () => {
     const routed = new Set(files.map(documentPath));
-    const orphans = Object.keys(paths).filter((p) => !routed.has(p) && !NOT_YET_ROUTES.has(p));
+    const orphans = Object.keys(paths).filter((p) => !routed.has(p));
     expect(orphans).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ import { ZExportOptionsSchema, ZExportRequestSchema } from "../../export/options
 import { ZHistoryPage, ZHistoryQuerySchema } from "../../exports/list-exports";
 import { ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
 import { ZInspectResponse } from "../inspect-response";
-import { TOKEN_PREFIX, ZCreateToken, ZTokenCreated, ZTokenList } from "../../tokens/token-schemas";
+import { TOKEN_PREFIX, ZCreateToken, ZMe, ZTokenCreated, ZTokenList } from "../../tokens/token-schemas";
 import { PLAIN_UPLOAD_TYPES } from "../../uploads/receive-upload";
 
 /** The security schemes, by the names the document gives them. */
@@ -233,6 +233,15 @@ function registerPaths(registry: OpenAPIRegistry): void {
       },
     });
   }
+
+  add({
+    method: "get",
+    path: "/api/me",
+    tags: ["Tokens"],
+    summary: "Who the caller is",
+    description: "The user, and how the request proved it: the session, or a token with its id and scope.",
+    responses: { 200: json(named("Me", ZMe), "The caller."), ...errors(401, 403) },
+  });
 
   // Datasets.
   add({
