@@ -55,10 +55,25 @@ export default defineConfig({
           name: "db",
           environment: "node",
           include: ["tests/**/*.db.test.ts"],
+          exclude: ["tests/cli/**"],
           globalSetup: ["tests/setup/database.ts"],
           setupFiles: ["tests/setup/database-env.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The real CLI against the built app (npm run test:cli, after the build): a
+        // database like the db project's, the app started on a port of its own.
+        extends: true,
+        test: {
+          name: "cli",
+          environment: "node",
+          include: ["tests/cli/**/*.db.test.ts"],
+          globalSetup: ["tests/setup/database.ts"],
+          setupFiles: ["tests/setup/database-env.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -23,6 +23,8 @@ declare module "vitest" {
     pdfDatabaseUrl: string;
     /** For the files that add datasets of their own (the others count the demo's six). */
     sourcesDatabaseUrl: string;
+    /** For the token tests, which spend a user's export rate limit on purpose. */
+    tokensDatabaseUrl: string;
   }
 }
 
@@ -40,8 +42,9 @@ async function externalDatabase(serverUrl: string) {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.query(`DROP DATABASE IF EXISTS "${name}_outport_jobs" WITH (FORCE)`);
-      await client.query(`DROP DATABASE IF EXISTS "${name}_outport_history" WITH (FORCE)`);
+      for (const copy of ["jobs", "history", "pdf", "sources", "tokens"]) {
+        await client.query(`DROP DATABASE IF EXISTS "${name}_outport_${copy}" WITH (FORCE)`);
+      }
       await client.end();
     },
   };
@@ -113,10 +116,12 @@ export default async function setup(project: TestProject) {
   const historyUrl = await copyDatabase(db.url, "outport_history");
   const pdfUrl = await copyDatabase(db.url, "outport_pdf");
   const sourcesUrl = await copyDatabase(db.url, "outport_sources");
+  const tokensUrl = await copyDatabase(db.url, "outport_tokens");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
   project.provide("historyDatabaseUrl", historyUrl);
   project.provide("pdfDatabaseUrl", pdfUrl);
   project.provide("sourcesDatabaseUrl", sourcesUrl);
+  project.provide("tokensDatabaseUrl", tokensUrl);
   return db.stop;
 }

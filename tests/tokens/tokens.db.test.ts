@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { GET as listDatasets } from "@/app/api/datasets/route";
 import { POST as exportAsync } from "@/app/api/export/async/route";
 import { GET as exportGet, POST as exportPost } from "@/app/api/export/[format]/[datasetId]/route";
@@ -27,6 +27,8 @@ import { waitUntil } from "../helpers/wait";
 
 const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-tokens-"));
 process.env.OUTPORT_EXPORT_DIR = exportDir;
+// A database of its own: these tests spend the manager's export rate limit on purpose.
+process.env.DATABASE_URL = inject("tokensDatabaseUrl");
 
 const APP = "http://127.0.0.1:3000";
 const CHALLENGE = 'Bearer error="invalid_token"';
