@@ -3,6 +3,7 @@
 // attempts, heartbeat, progress — are written by the job runtime (lib/jobs/job-table.ts)
 // for the table named here; everything else about an export is read and written below.
 import type pg from "pg";
+import { currentTokenId } from "../auth/request-context";
 import { pgPool, type Db } from "../data/pg";
 import { prisma } from "../data/prisma";
 import type { ExportFormat } from "../export/formats";
@@ -48,8 +49,8 @@ export async function insertExportJob(
   // committed by a request that held the lock before us.
   await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CREATE_LOCK, job.userId]);
   const { rows } = await client.query<{ id: string; created_at: Date }>(
-    `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale)
-     SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7
+    `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale, token_id)
+     SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7, $10::uuid
       WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status = ANY($9::"ExportStatus"[])) < $8
      RETURNING id, created_at`,
     [
@@ -62,6 +63,7 @@ export async function insertExportJob(
       job.locale,
       activeLimit,
       [...ACTIVE_STATUSES],
+      currentTokenId() ?? null,
     ],
   );
   const row = rows[0];

@@ -5,7 +5,8 @@
 // a shutdown gives it `graceMs` to finish, then aborts it and hands the job back.
 import { config } from "../config";
 import { JobFailure, type Attempt, type JobDefinition, type JobHelpers } from "./job-definition";
-import { claimJob, completeJob, failJob, releaseJob, reportProgress, updateJob } from "./job-table";
+import { runWithRequestContext } from "../auth/request-context";
+import { claimJob, completeJob, failJob, releaseJob, reportProgress, updateJob, type ClaimedRow } from "./job-table";
 
 export type RunJobOptions = {
   /** Aborts when the worker shuts down: the job gets `graceMs` to finish, then is handed back. */
@@ -33,6 +34,23 @@ export async function runJob<P>(
 ): Promise<RunOutcome> {
   const claimed = await claimJob(definition.table, jobId);
   if (!claimed) return "not_claimed";
+  // A job asked for with a personal access token runs as that request did: every audit
+  // event it records carries the token's id (a job exists only because its scope allowed it).
+  const tokenId = (claimed.row as { token_id?: unknown } | null)?.token_id;
+  if (typeof tokenId === "string") {
+    return runWithRequestContext({ credential: { kind: "token", tokenId, scope: "export" } }, () =>
+      runClaimed(definition, jobId, claimed, options),
+    );
+  }
+  return runClaimed(definition, jobId, claimed, options);
+}
+
+async function runClaimed<P>(
+  definition: JobDefinition<P>,
+  jobId: string,
+  claimed: ClaimedRow,
+  options: RunJobOptions,
+): Promise<RunOutcome> {
   const attempt: Attempt = { id: claimed.id, attempt: claimed.attempt };
   const started = Date.now();
   const failFor = async (payload: P | null, message: string, done: number): Promise<RunOutcome> => {

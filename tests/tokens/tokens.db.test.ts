@@ -288,6 +288,11 @@ describe("a bearer token on the API", () => {
     }
     const polled = await status(bearer(token.token, `/api/export/status/${jobId}`), routeContext({ jobId }));
     expect(JSON.parse(await read(polled))).toMatchObject({ status: "completed" });
+    // The worker records the job's completion with the token it was asked for with.
+    const completed = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: "export_completed", details: { path: ["job_id"], equals: jobId } },
+    });
+    expect(completed.details).toMatchObject({ token_id: token.id });
     const listed = JSON.parse(
       await read(await history(bearer(token.token, "/api/export/history"), routeContext({}))),
     ) as {
