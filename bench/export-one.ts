@@ -2,13 +2,13 @@
 // benchmark dataset in a format, from the database to bytes (discarded), and prints one
 // JSON line of results. Run by bench/export.ts: `export-one.ts <format> <rows> <dataset id>`;
 // fewer rows than the dataset has are taken by a filter on its reference column.
-import { readFileSync, writeFileSync } from "node:fs";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { findDataset } from "../lib/datasets/dataset-store";
 import { ZExportOptionsSchema } from "../lib/export/options";
 import { planExport } from "../lib/export/plan";
 import { runExport } from "../lib/export/run-export";
 import { datasetSource } from "../lib/sources";
+import { startPeakRss } from "./peak-rss";
 
 /** What bench/export.ts reads back from the last line of stdout. */
 export type OneRun = {
@@ -21,7 +21,6 @@ export type OneRun = {
   peakRssMb: number;
 };
 
-const MB = 1024 * 1024;
 const [format = "", rowsArg, datasetIdArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
 const dataset = await findDataset(Number(datasetIdArg));
@@ -35,32 +34,10 @@ const options = ZExportOptionsSchema.parse(
 const plan = planExport(options, { columns: dataset.columns, dateColumn: "day" }, { mayIncludeSensitive: true });
 const source = datasetSource(dataset);
 
-/** The kernel's peak RSS of this process since the last reset (Linux), in MB. */
-function kernelPeakMb(): number | null {
-  try {
-    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-    return kb ? Number(kb) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 // Idle: everything imported and the pool's connection open, before the export starts.
 await pgPool().query("SELECT 1");
-const idleRssMb = process.memoryUsage.rss() / MB;
-// Restart the kernel's peak from here (writing 5 to clear_refs resets VmHWM), so it is the
-// export's peak; where that is not possible, only the samples below count.
-let kernelPeakReset = false;
-try {
-  writeFileSync("/proc/self/clear_refs", "5");
-  kernelPeakReset = true;
-} catch {
-  // not Linux, or not allowed
-}
-let sampledPeakMb = idleRssMb;
-const sampler = setInterval(() => {
-  sampledPeakMb = Math.max(sampledPeakMb, process.memoryUsage.rss() / MB);
-}, 20);
+const meter = startPeakRss();
+const { idleRssMb } = meter;
 
 const started = performance.now();
 const { bytes, stats } = runExport({
@@ -80,11 +57,7 @@ for await (const chunk of bytes) {
   if (!firstByteMs && chunk.byteLength > 0) firstByteMs = performance.now() - started;
 }
 const seconds = (performance.now() - started) / 1000;
-clearInterval(sampler);
-sampledPeakMb = Math.max(sampledPeakMb, process.memoryUsage.rss() / MB);
-// The timer cannot fire while a long synchronous step runs; the kernel's peak sees those too.
-const kernelPeak = kernelPeakReset ? kernelPeakMb() : null;
-const peakRssMb = Math.max(sampledPeakMb, kernelPeak ?? 0);
+const peakRssMb = meter.stop();
 await closePgPool();
 
 const result: OneRun = {

@@ -2,8 +2,8 @@
 // becomes a dataset the way the API makes one — the request (which inspects the file),
 // then the import job run by a worker in this process — and is deleted again. Prints one
 // JSON line. Run by bench/import.ts: `import-one.ts <file> <file name>`.
+import { statSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
-import { readFileSync, writeFileSync } from "node:fs";
 import { loadActiveUser } from "../lib/auth/current-user";
 import { uploadDir } from "../lib/config";
 import { closePgPool, pgPool } from "../lib/data/pg";
@@ -13,6 +13,7 @@ import { requestDatasetCreation } from "../lib/datasets/request-import";
 import { stopJobQueue } from "../lib/jobs/queue";
 import { startWorker } from "../lib/jobs/worker";
 import { newUploadKey, uploadPath } from "../lib/uploads/upload-files";
+import { startPeakRss } from "./peak-rss";
 
 /** What bench/import.ts reads back from the last line of stdout. */
 export type ImportRun = {
@@ -27,17 +28,7 @@ export type ImportRun = {
   peakRssMb: number;
 };
 
-const MB = 1024 * 1024;
 const [file = "", fileName = "upload"] = process.argv.slice(2);
-
-function kernelPeakMb(): number | null {
-  try {
-    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-    return kb ? Number(kb) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 const { rows: admins } = await pgPool().query<{ id: number }>(
   `SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id LIMIT 1`,
@@ -48,22 +39,11 @@ const worker = await startWorker([importJob], { concurrency: 1 });
 const key = newUploadKey();
 await mkdir(uploadDir(), { recursive: true });
 await copyFile(file, uploadPath(key));
-const { size } = await import("node:fs").then((fs) => fs.statSync(file));
+const { size } = statSync(file);
 
 // Idle: the worker running, the pool open, the upload in place; nothing read yet.
 await new Promise((r) => setTimeout(r, 300));
-const idleRssMb = process.memoryUsage.rss() / MB;
-let kernelPeakReset = false;
-try {
-  writeFileSync("/proc/self/clear_refs", "5");
-  kernelPeakReset = true;
-} catch {
-  // not Linux, or not allowed
-}
-let sampledPeakMb = idleRssMb;
-const sampler = setInterval(() => {
-  sampledPeakMb = Math.max(sampledPeakMb, process.memoryUsage.rss() / MB);
-}, 20);
+const meter = startPeakRss();
 
 const started = performance.now();
 const caller = { user, ip: null, locale: "en" as const };
@@ -92,8 +72,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 25));
 }
 const seconds = (performance.now() - started) / 1000;
-clearInterval(sampler);
-const kernelPeak = kernelPeakReset ? kernelPeakMb() : null;
+const peakRssMb = meter.stop();
 if (job.status !== "completed") throw new Error(`import ${jobId} ended ${job.status}: ${job.error_message}`);
 
 await deleteDataset(caller, datasetId);
@@ -106,8 +85,8 @@ const run: ImportRun = {
   rejected: Number(job.rejected_rows),
   seconds,
   jobSeconds: Number(job.job_ms) / 1000,
-  idleRssMb,
-  peakRssMb: Math.max(sampledPeakMb, kernelPeak ?? 0),
+  idleRssMb: meter.idleRssMb,
+  peakRssMb,
 };
 console.log(JSON.stringify(run));
 process.exit(0);
