@@ -27,6 +27,8 @@ export type RunExportInput = {
   onProgress?: (rowsDone: number) => void;
   /** The report's summary, words and images: required for PDF, ignored otherwise. */
   pdf?: WriterInput["pdf"];
+  /** The workbook's info-sheet words and column measure: Excel only. */
+  excel?: WriterInput["excel"];
 };
 
 const KEPT_WARNINGS = 20;
@@ -66,6 +68,7 @@ export function runExport(input: RunExportInput): { bytes: AsyncIterable<Uint8Ar
       options: input.options,
       info: input.info,
       pdf: input.pdf,
+      excel: input.excel,
       onRowsLaidOut: writer.ownProgress ? onProgress : undefined,
     };
     const raw =

@@ -33,6 +33,20 @@ export type WriterContext = {
   onWarning: (warning: ValueWarning) => void;
 };
 
+/**
+ * What the source measured of one column's values across the whole export, before the
+ * rows are read (an Excel sheet states its column widths before its first row).
+ */
+export type ColumnExtent = {
+  /** Whether the export holds any non-null value in the column. */
+  hasValues: boolean;
+  /** The longest value's length in characters, for text (and JSON as text); else null. */
+  chars: number | null;
+  /** The smallest and largest value of a numeric column; else null. */
+  min: number | null;
+  max: number | null;
+};
+
 /** Facts for the "Export info" sheet (and PDF summary): all plain text. */
 export type ExportInfo = {
   datasetTitle: string;

@@ -4,7 +4,7 @@
 // picks the implementation for a dataset.
 import type { CopyCsvDialect } from "../export/formats/csv-copy";
 import type { ExportPlan } from "../export/plan";
-import type { ColumnType, RowBatch } from "../export/types";
+import type { ColumnExtent, ColumnType, RowBatch } from "../export/types";
 
 /** What a source needs to know of its dataset. */
 export type SourceDataset = {
@@ -58,6 +58,8 @@ export type DatasetReader = {
   csv(plan: ExportPlan, dialect: CopyCsvDialect, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array>;
   /** Figures of exactly the rows a plan selects: count, numeric statistics, charts. */
   summary(plan: ExportPlan): Promise<ExportSummary>;
+  /** Per plan column, the measure of the values the plan selects (longest text, smallest and largest number). */
+  extents(plan: ExportPlan): Promise<ColumnExtent[]>;
 };
 
 export type DatasetSource = DatasetReader & {

@@ -1,7 +1,7 @@
 // Which writer turns batches of rows into each format's bytes; keyed by the registry
 // (./index.ts), so a format without a writer does not compile.
 import type { TExportOptions } from "../options";
-import type { ExportInfo, RowBatch, WriterContext } from "../types";
+import type { ColumnExtent, ExportInfo, RowBatch, WriterContext } from "../types";
 import { writeCsv } from "./csv";
 import { writeCsvFromCopy, type CopyCsvDialect } from "./csv-copy";
 import { writeJsonFromCopy, writeNdjsonFromCopy } from "./json-copy";
@@ -9,7 +9,7 @@ import type { ExportFormat } from "./index";
 import { writeJson, writeNdjson } from "./json";
 import { writeParquet, writeParquetFromCopy } from "./parquet";
 import { writePdf, type PdfWriterOptions } from "./pdf";
-import { writeXlsx } from "./xlsx";
+import { writeXlsx, type XlsxInfoSheet } from "./xlsx";
 
 export type WriterInput = {
   context: WriterContext;
@@ -17,8 +17,17 @@ export type WriterInput = {
   info: ExportInfo;
   /** The report's summary, words and images: required for PDF, ignored otherwise. */
   pdf?: Omit<PdfWriterOptions, "info" | "onRowsLaidOut">;
+  /** The workbook's "Export info" words and the source's measure of the columns: Excel only. */
+  excel?: ExcelInput;
   /** Rows laid out so far, for the writers that report it themselves (PDF). */
   onRowsLaidOut?: (rows: number) => void;
+};
+
+export type ExcelInput = {
+  /** The "Export info" sheet in the requester's language (English when absent). */
+  infoSheet?: XlsxInfoSheet;
+  /** Each column's measure over every row of the export, for exact widths (lib/export/types.ts). */
+  extents?: () => Promise<readonly ColumnExtent[]>;
 };
 
 /**
@@ -66,7 +75,10 @@ export const FORMAT_WRITERS = {
     fromCopy: (copy, { context, onRows }) =>
       writeNdjsonFromCopy(copy.text(), { ...context, redacted: copy.redacted, onRows }),
   },
-  excel: { write: (rows, { context, info }) => writeXlsx(rows, { ...context, info }) },
+  excel: {
+    write: (rows, { context, info, excel }) =>
+      writeXlsx(rows, { ...context, info, infoSheet: excel?.infoSheet, extents: excel?.extents }),
+  },
   parquet: {
     write: (rows, { context }) => writeParquet(rows, context),
     fromCopy: (copy, { context, onRows }) =>
