@@ -1,12 +1,14 @@
 // The COPY paths write exactly the files the value writers write. Every format that takes
 // PostgreSQL's COPY output as bytes (CSV from its CSV; JSON, NDJSON and Parquet from its text
 // format: lib/export/formats/csv-copy.ts, json-copy.ts) is compared byte for byte with the
-// value writers (formats/csv.ts, json.ts) over the same rows, for the whole formula payload
+// value writers (formats/csv.ts, json.ts) over the same rows — Excel (formats/xlsx-copy.ts)
+// entry by entry, its parts uncompressed — for the whole formula payload
 // corpus and for text built to hit every escape: quotes, every separator, CR/LF, tabs,
 // backslashes, control characters, invisible and full-width characters, 한글 and emoji.
 // The value writers are the ones the engine tests read back and the OWASP tests check, so
 // equal bytes carry those proofs over to the COPY paths.
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import yauzl from "yauzl";
 import { prisma } from "@/lib/data/prisma";
 import { loadDatasetRows } from "@/lib/datasets/dataset-rows";
 import { findDataset, type DatasetInfo } from "@/lib/datasets/dataset-store";
@@ -130,7 +132,7 @@ beforeAll(async () => {
 });
 
 async function exportBytes(
-  format: "csv" | "json" | "ndjson" | "parquet",
+  format: "csv" | "json" | "ndjson" | "parquet" | "excel",
   raw: unknown,
   viaCopy: boolean,
   sensitive: boolean,
@@ -151,6 +153,9 @@ async function exportBytes(
       : undefined,
     options,
     info: { datasetTitle: "COPY", filters: "", user: "test", generatedAt: new Date(0) },
+    // The same widths for both paths: the value writer's first batch and the COPY writer's
+    // first run hold different rows.
+    excel: { extents: () => source.extents(plan) },
   });
   const parts: Buffer[] = [];
   for await (const chunk of bytes) parts.push(Buffer.from(chunk));
@@ -170,6 +175,58 @@ const VARIANTS: Array<[string, unknown]> = [
   ["PST, a date range to the last day there is", { timezone: "PST", date_range: { end: "9999-12-31" } }],
   ["CTT, semicolons", { timezone: "CTT", delimiter: ";" }],
 ];
+
+/** A workbook's entries, uncompressed: the same parts hold the same bytes however deflate cut them. */
+async function entries(zip: Buffer): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  const file = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, opened) => (error ? reject(error) : resolve(opened))),
+  );
+  await new Promise<void>((resolve, reject) => {
+    file.on("entry", (entry: yauzl.Entry) => {
+      file.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        const parts: Buffer[] = [];
+        stream.on("data", (part: Buffer) => parts.push(part));
+        stream.on("end", () => {
+          found.set(entry.fileName, Buffer.concat(parts));
+          file.readEntry();
+        });
+        stream.on("error", reject);
+      });
+    });
+    file.on("end", resolve);
+    file.on("error", reject);
+    file.readEntry();
+  });
+  return found;
+}
+
+function expectSameBytes(copied: Buffer, values: Buffer, what: string) {
+  if (!copied.equals(values)) {
+    let at = 0;
+    while (copied[at] === values[at]) at++;
+    const around = (b: Buffer) => JSON.stringify(b.subarray(Math.max(0, at - 80), at + 80).toString());
+    expect(around(copied), what).toBe(around(values));
+  }
+  expect(copied.equals(values), what).toBe(true);
+}
+
+describe("the COPY path writes the value writer's workbook", () => {
+  for (const [name, options] of VARIANTS) {
+    for (const sensitive of [true, false]) {
+      it(`excel, ${name}${sensitive ? "" : ", redacted"}`, async () => {
+        const values = await exportBytes("excel", options, false, sensitive);
+        const copied = await exportBytes("excel", options, true, sensitive);
+        expect(values.stats.rows).toBeGreaterThan(0);
+        expect(copied.stats.rows).toBe(values.stats.rows);
+        const [fromValues, fromCopy] = [await entries(values.bytes), await entries(copied.bytes)];
+        expect([...fromCopy.keys()]).toEqual([...fromValues.keys()]);
+        for (const [part, bytes] of fromValues) expectSameBytes(fromCopy.get(part)!, bytes, part);
+      });
+    }
+  }
+});
 
 describe("the COPY paths write the value writers' files", () => {
   for (const format of ["csv", "json", "ndjson", "parquet"] as const) {

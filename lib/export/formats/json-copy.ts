@@ -7,7 +7,7 @@
 // escapes, so only `"`, `\v` and raw control characters change. Any field outside those
 // shapes (a long or unusual number, a date-time with a fraction or in another zone, JSON)
 // goes through jsonValue, like the value writer, and warns the same way.
-import type { ExportColumn, ValueWarning } from "../types";
+import type { ColumnType, ExportColumn, ValueWarning } from "../types";
 import { jsonValue, type ValueOptions } from "../values";
 import { columnValueOptions } from "../warnings";
 
@@ -44,6 +44,27 @@ export function unescapeCopyText(field: string): string {
 /** `2024-03-05 12:34:56.5+00` (COPY in UTC) → `2024-03-05T12:34:56.5Z`; anything else as it is. */
 export function utcDateTimeText(field: string): string {
   return field.endsWith("+00") && field[10] === " " ? `${field.slice(0, 10)}T${field.slice(11, -3)}Z` : field;
+}
+
+/**
+ * How a COPY text field (not `\N`) becomes the value the engine reads (lib/export/values.ts):
+ * text unescaped, numbers as their digits, true and false, dates `YYYY-MM-DD`, date-times
+ * `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the session is in UTC). The typed source's value rows and
+ * the writers that read COPY text themselves both go by it.
+ */
+export function copyTextConverter(type: ColumnType | "redacted"): (field: string) => unknown {
+  switch (type) {
+    case "boolean":
+      return (field) => (field === "t" ? true : field === "f" ? false : field);
+    case "datetime":
+      return utcDateTimeText;
+    case "string":
+    case "json":
+    case "redacted":
+      return unescapeCopyText;
+    default:
+      return (field) => field;
+  }
 }
 
 class JsonRewriter {

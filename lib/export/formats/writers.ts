@@ -9,7 +9,7 @@ import type { ExportFormat } from "./index";
 import { writeJson, writeNdjson } from "./json";
 import { writeParquet, writeParquetFromCopy } from "./parquet";
 import { writePdf, type PdfWriterOptions } from "./pdf";
-import { writeXlsx, type XlsxInfoSheet } from "./xlsx";
+import { writeXlsx, writeXlsxFromCopy, type XlsxInfoSheet } from "./xlsx";
 
 export type WriterInput = {
   context: WriterContext;
@@ -78,6 +78,15 @@ export const FORMAT_WRITERS = {
   excel: {
     write: (rows, { context, info, excel }) =>
       writeXlsx(rows, { ...context, info, infoSheet: excel?.infoSheet, extents: excel?.extents }),
+    fromCopy: (copy, { context, info, excel, onRows }) =>
+      writeXlsxFromCopy(copy.text(), {
+        ...context,
+        info,
+        infoSheet: excel?.infoSheet,
+        extents: excel?.extents,
+        redacted: copy.redacted,
+        onRows,
+      }),
   },
   parquet: {
     write: (rows, { context }) => writeParquet(rows, context),

@@ -50,7 +50,11 @@ export function xmlEscape(text: string): string {
 }
 
 function xf(numFmtId: number, fontId: number, fillId: number): string {
-  const apply = [numFmtId ? ' applyNumberFormat="1"' : "", fontId ? ' applyFont="1"' : "", fillId ? ' applyFill="1"' : ""];
+  const apply = [
+    numFmtId ? ' applyNumberFormat="1"' : "",
+    fontId ? ' applyFont="1"' : "",
+    fillId ? ' applyFill="1"' : "",
+  ];
   return `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="0" xfId="0"${apply.join("")}/>`;
 }
 
@@ -132,8 +136,7 @@ export function workbookXml(sheets: readonly SheetEntry[]): string {
 export function workbookRelsXml(sheetCount: number): string {
   const sheets = Array.from(
     { length: sheetCount },
-    (_, i) =>
-      `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+    (_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
   );
   return (
     XML_HEAD +
@@ -151,7 +154,7 @@ export function contentTypesXml(sheetCount: number): string {
   return (
     XML_HEAD +
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
     '<Default Extension="xml" ContentType="application/xml"/>' +
     `<Override PartName="/xl/workbook.xml" ContentType="${type}.spreadsheetml.sheet.main+xml"/>` +
     sheets.join("") +

@@ -26,7 +26,8 @@ type Warn = (message: string) => void;
 /** 0 → A, 25 → Z, 26 → AA … 16,383 → XFD. */
 export function columnLetters(index: number): string {
   let letters = "";
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
@@ -100,26 +101,42 @@ const FIRST_SERIAL_MS = Date.UTC(1900, 2, 1);
 const AFTER_LAST_DAY_MS = Date.UTC(10_000, 0, 1);
 export const EXCEL_DATE_RANGE = "1900-03-01 to 9999-12-31";
 
-/** The Excel serial of a wall-clock instant (as UTC milliseconds), or null outside EXCEL_DATE_RANGE. */
-export function excelSerial(ms: number): number | null {
+/** Each second of a day as a fraction of it (`.5` for noon), made when first needed. */
+const DAY_FRACTIONS: Array<string | undefined> = new Array<string | undefined>(86_400);
+
+/**
+ * The Excel serial of a wall-clock instant (UTC milliseconds, to the second), as the text
+ * of a cell's value, or null outside EXCEL_DATE_RANGE: whole days, then the second of the
+ * day to ten decimals (a thousandth of a millisecond), which every reader rounds back to
+ * the same second — and far cheaper to write than the shortest form of a double.
+ */
+export function excelSerialText(ms: number): string | null {
   if (!(ms >= FIRST_SERIAL_MS && ms < AFTER_LAST_DAY_MS)) return null;
-  return ms / MS_PER_DAY + UNIX_EPOCH_SERIAL;
+  const days = Math.floor(ms / MS_PER_DAY);
+  const second = Math.floor((ms - days * MS_PER_DAY) / 1000);
+  const whole = String(days + UNIX_EPOCH_SERIAL);
+  if (second === 0) return whole;
+  return whole + (DAY_FRACTIONS[second] ??= (second / 86_400).toFixed(10).replace(/0+$/, "").slice(1));
 }
 
 const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
 const twoDigits = (text: string, at: number) => digit(text, at) * 10 + digit(text, at + 1);
 const fourDigits = (text: string, at: number) => twoDigits(text, at) * 100 + twoDigits(text, at + 2);
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
 /** `YYYY-MM-DD` as UTC milliseconds, or NaN for another shape. */
 function isoDateMs(text: string): number {
-  if (text.length !== 10 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return NaN;
+  if (text.length !== 10 || !ISO_DAY.test(text)) return NaN;
   return Date.UTC(fourDigits(text, 0), twoDigits(text, 5) - 1, twoDigits(text, 8));
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.fff]Z` as UTC milliseconds to the second, or NaN for another shape. */
 function isoUtcMs(text: string): number {
-  if (text.length < 20 || text.charCodeAt(10) !== 0x54 || text.charCodeAt(text.length - 1) !== 0x5a) return NaN;
-  if (text.length > 20 && text.charCodeAt(19) !== 0x2e) return NaN;
+  if (!ISO_UTC.test(text)) return NaN;
+  // Hours past 23 and the like never come from the database; Date.UTC would roll them over.
+  if (twoDigits(text, 11) > 23 || twoDigits(text, 14) > 59 || twoDigits(text, 17) > 59) return NaN;
   return Date.UTC(
     fourDigits(text, 0),
     twoDigits(text, 5) - 1,
@@ -133,7 +150,7 @@ function isoUtcMs(text: string): number {
 // ---- Cells --------------------------------------------------------------------------
 
 /** A column's two styles: for odd sheet rows and for even (zebra) ones. */
-type Styles = readonly [odd: number, even: number];
+export type Styles = readonly [odd: number, even: number];
 
 const NUMERIC_STYLES: Partial<Record<ColumnType, Styles>> = {
   number: [STYLE.number, STYLE.numberZebra],
@@ -159,14 +176,17 @@ function emptyCell(ref: string, style: number): string {
   return style === 0 ? "" : `<c r="${ref}" s="${style}"/>`;
 }
 
-const numberCell = (ref: string, style: number, number: string) => `<c r="${ref}"${styleAttribute(style)}><v>${number}</v></c>`;
+const numberCell = (ref: string, style: number, number: string) =>
+  `<c r="${ref}"${styleAttribute(style)}><v>${number}</v></c>`;
 const booleanCell = (ref: string, style: number, value: boolean) =>
   `<c r="${ref}"${styleAttribute(style)} t="b"><v>${value ? 1 : 0}</v></c>`;
 
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+/** Longer digits go through excelValue (a double, as Excel keeps it). */
+export const MAX_DECIMAL_TEXT = 32;
 const INTEGER = /^-?\d{1,15}$/;
 
-type Encoder = (value: unknown, ref: string, even: 0 | 1) => string;
+export type Encoder = (value: unknown, ref: string, even: 0 | 1) => string;
 
 /**
  * Per column, how a value becomes a cell: the common shapes directly, the rest through
@@ -196,10 +216,9 @@ function encoder(type: ColumnType, options: Required<ValueOptions>): Encoder {
             : general(value, ref, even);
     case "number":
       return (value, ref, even) => {
-        if (typeof value === "string" && DECIMAL.test(value)) {
-          const n = Number(value);
-          if (Number.isFinite(n)) return numberCell(ref, styles[even], String(n));
-        }
+        // Digits as the database wrote them (`1234.50`): a number to every reader, as it is.
+        if (typeof value === "string" && value.length <= MAX_DECIMAL_TEXT && DECIMAL.test(value))
+          return numberCell(ref, styles[even], value);
         return value === null || value === undefined ? emptyCell(ref, styles[even]) : general(value, ref, even);
       };
     case "boolean":
@@ -211,15 +230,15 @@ function encoder(type: ColumnType, options: Required<ValueOptions>): Encoder {
             : general(value, ref, even);
     case "date":
       return (value, ref, even) => {
-        const serial = typeof value === "string" ? excelSerial(isoDateMs(value)) : null;
-        if (serial !== null) return numberCell(ref, styles[even], String(serial));
+        const serial = typeof value === "string" ? excelSerialText(isoDateMs(value)) : null;
+        if (serial !== null) return numberCell(ref, styles[even], serial);
         return value === null || value === undefined ? emptyCell(ref, styles[even]) : general(value, ref, even);
       };
     case "datetime": {
       const utc = options.timezone === "UTC";
       return (value, ref, even) => {
-        const serial = utc && typeof value === "string" ? excelSerial(isoUtcMs(value)) : null;
-        if (serial !== null) return numberCell(ref, styles[even], String(serial));
+        const serial = utc && typeof value === "string" ? excelSerialText(isoUtcMs(value)) : null;
+        if (serial !== null) return numberCell(ref, styles[even], serial);
         return value === null || value === undefined ? emptyCell(ref, styles[even]) : general(value, ref, even);
       };
     }
@@ -243,8 +262,8 @@ function excelCell(
     return emptyCell(ref, styles[even]);
   }
   if (value instanceof Date) {
-    const serial = excelSerial(value.getTime());
-    if (serial !== null) return numberCell(ref, styles[even], String(serial));
+    const serial = excelSerialText(value.getTime());
+    if (serial !== null) return numberCell(ref, styles[even], serial);
     const text = displayText(value, type === "date" ? "date" : "datetime", { timezone: "UTC" });
     options.warn(`${text} is outside the dates Excel files hold alike (${EXCEL_DATE_RANGE}): written as text`);
     return textCell(ref, cellText(text, options.warn), even);
@@ -289,7 +308,8 @@ const quiet: Required<ValueOptions> = { timezone: "UTC", warn: () => {} };
 export function widthsFromRows(columns: readonly ExportColumn[], rows: readonly ExportRow[]): number[] {
   return columns.map((column, i) => {
     let longest = textLength(column.header);
-    for (const row of rows) longest = Math.max(longest, displayLength(excelValue(row[i], column.type, quiet), column.type));
+    for (const row of rows)
+      longest = Math.max(longest, displayLength(excelValue(row[i], column.type, quiet), column.type));
     return clampWidth(longest);
   });
 }
@@ -331,7 +351,8 @@ function sheetViews(frozenHeader: boolean, selected: boolean): string {
   return `<sheetViews><sheetView workbookViewId="0"${tab}>${pane}</sheetView></sheetViews>`;
 }
 
-const SHEET_TAIL = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+const SHEET_TAIL =
+  '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
 
 export type SheetOptions = {
   columns: readonly ExportColumn[];
@@ -343,17 +364,22 @@ export type SheetOptions = {
 
 /** A data sheet: header, rows as they come, and the autofilter over what was written. */
 export class DataSheet {
-  private readonly letters: string[];
-  private readonly encoders: Encoder[];
+  /** Per column: its letters, its encoder, its styles (./xlsx-copy.ts writes the same cells). */
+  readonly letters: string[];
+  readonly encoders: Encoder[];
+  readonly styles: Styles[];
+  /** The styles of text that is not formula-like. */
+  readonly generalStyles = GENERAL;
   /** Data rows written to this sheet so far. */
   rows = 0;
   private buffer = Buffer.allocUnsafe(1024 * 1024);
 
-  constructor(private readonly options: SheetOptions) {
+  constructor(readonly options: SheetOptions) {
     if (options.columns.length > EXCEL_MAX_COLUMNS)
       throw new RangeError(`Excel has at most ${EXCEL_MAX_COLUMNS} columns, not ${options.columns.length}`);
     this.letters = options.columns.map((_, i) => columnLetters(i));
     this.encoders = options.columns.map((column, i) => encoder(column.type, options.valueOptions[i]!));
+    this.styles = options.columns.map((column) => NUMERIC_STYLES[column.type] ?? GENERAL);
   }
 
   /** Everything before the first data row. */
@@ -404,9 +430,9 @@ export class DataSheet {
       length += out.write(xml, length);
       this.rows += 1;
     }
-    this.buffer = out;
-    // A copy: the buffer is reused for the next batch while this one is still being compressed.
-    return { xml: Buffer.from(out.subarray(0, length)), taken: end - from };
+    // Handed over as it is (the zip compresses it later); the next batch writes into a new one.
+    this.buffer = Buffer.allocUnsafe(out.length);
+    return { xml: out.subarray(0, length), taken: end - from };
   }
 
   /** The autofilter's range: the header and every row written. */
@@ -427,13 +453,17 @@ export function infoSheetXml(entries: ReadonlyArray<readonly [string, string | n
   const warn = () => {};
   const keyWidth = clampWidth(Math.max(...entries.map(([key]) => textLength(key))));
   const valueWidth = clampWidth(
-    Math.max(...entries.map(([, value]) => (typeof value === "number" ? wholeNumber.format(value).length : textLength(value)))),
+    Math.max(
+      ...entries.map(([, value]) => (typeof value === "number" ? wholeNumber.format(value).length : textLength(value))),
+    ),
   );
   const rows = entries.map(([key, value], i) => {
     const n = i + 1;
     const keyCell = `<c r="A${n}" s="${STYLE.infoKey}" t="inlineStr"><is>${textElement(cellText(key, warn))}</is></c>`;
     const valueCell =
-      typeof value === "number" ? numberCell(`B${n}`, STYLE.integer, String(value)) : textCell(`B${n}`, cellText(value, warn), 0);
+      typeof value === "number"
+        ? numberCell(`B${n}`, STYLE.integer, String(value))
+        : textCell(`B${n}`, cellText(value, warn), 0);
     return `<row r="${n}">${keyCell}${valueCell}</row>`;
   });
   return (

@@ -10,9 +10,10 @@
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import ZipStream from "zip-stream";
-import type { ColumnExtent, ExportInfo, FormatWriter, RowBatch } from "../types";
+import type { ColumnExtent, ExportInfo, ExportRow, FormatWriter, RowBatch, WriterContext } from "../types";
 import { formatDateTime } from "../values";
 import { columnValueOptions } from "../warnings";
+import { CopyRowWriter } from "./xlsx-copy";
 import {
   APP_XML,
   contentTypesXml,
@@ -129,7 +130,87 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   );
 }
 
-export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(batches, context) {
+/** Rows on their way into sheets: a batch of values, or a run of COPY text lines. */
+type RowRun = {
+  /** Writes up to `room` of the rows not written yet; `exportRow` is the first one's position in the export. */
+  write(sheet: DataSheet, room: number, exportRow: number): { xml: Buffer; taken: number };
+  done(): boolean;
+  /** The rows as values: widths from a first run when the source measured nothing. */
+  values(): readonly ExportRow[];
+};
+
+async function* valueRuns(batches: AsyncIterable<RowBatch>): AsyncGenerator<RowRun> {
+  for await (const batch of batches) {
+    let from = 0;
+    yield {
+      write(sheet, room, exportRow) {
+        const written = sheet.write(batch, from, room, exportRow);
+        from += written.taken;
+        return written;
+      },
+      done: () => from >= batch.length,
+      values: () => batch,
+    };
+  }
+}
+
+/** COPY text gathered into runs of whole lines of about this many bytes. */
+const COPY_RUN_BYTES = 256 * 1024;
+const LF = 0x0a;
+
+async function* copyRuns(chunks: AsyncIterable<Uint8Array>, writer: CopyRowWriter): AsyncGenerator<RowRun> {
+  const run = (buf: Buffer, end: number): RowRun => {
+    let at = 0;
+    return {
+      write(sheet, room, exportRow) {
+        const written = writer.write(sheet, buf, at, end, room, exportRow);
+        at = written.next;
+        return written;
+      },
+      done: () => at >= end,
+      values: () => writer.values(buf, at, end),
+    };
+  };
+  let pending: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    size += chunk.byteLength;
+    if (size < COPY_RUN_BYTES) continue;
+    const joined = Buffer.concat(pending);
+    const end = joined.lastIndexOf(LF) + 1;
+    // The part of a line that has not ended yet waits for the next chunks.
+    pending = end < joined.length ? [joined.subarray(end)] : [];
+    size = joined.length - end;
+    if (end > 0) yield run(joined, end);
+  }
+  const last = Buffer.concat(pending);
+  if (last.length > 0) yield run(last, last.length);
+}
+
+export type XlsxCopyOptions = XlsxOptions & {
+  /** Which columns hold a redacted stand-in. */
+  redacted: readonly boolean[];
+  /** Rows written so far, after each run. */
+  onRows?: (rows: number) => void;
+};
+
+/** The same workbook as writeXlsx, from the rows' COPY text (lib/export/formats/xlsx-copy.ts). */
+export function writeXlsxFromCopy(
+  chunks: AsyncIterable<Uint8Array>,
+  context: WriterContext & XlsxCopyOptions,
+): AsyncGenerator<Uint8Array> {
+  const writer = new CopyRowWriter(context.columns, context.redacted, context.timezone);
+  return workbook(copyRuns(chunks, writer), context, context.onRows);
+}
+
+export const writeXlsx: FormatWriter<XlsxOptions> = (batches, context) => workbook(valueRuns(batches), context);
+
+async function* workbook(
+  runs: AsyncIterable<RowRun>,
+  context: WriterContext & XlsxOptions,
+  onRows?: (rows: number) => void,
+): AsyncGenerator<Uint8Array> {
   const { columns, info } = context;
   const maxRows = rowLimit(context.maxRowsPerSheet);
   const infoSheet = context.infoSheet ?? englishInfoSheet(info);
@@ -173,10 +254,10 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
     let sheet: { xml: DataSheet; stream: PassThrough; done: Promise<void> } | undefined;
     let rowsWritten = 0;
 
-    const decideWidths = async (firstBatch: RowBatch): Promise<number[]> => {
+    const decideWidths = async (first: RowRun | null): Promise<number[]> => {
       const result = measured ? await measured : null;
       if (result && !result.ok) throw result.error;
-      return result ? widthsFromExtents(columns, result.value) : widthsFromRows(columns, firstBatch);
+      return result ? widthsFromExtents(columns, result.value) : widthsFromRows(columns, first?.values() ?? []);
     };
     const openSheet = async () => {
       const xml = new DataSheet({ columns, widths: widths ?? [], valueOptions, current });
@@ -199,23 +280,22 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
     };
 
     try {
-      for await (const batch of batches) {
+      for await (const run of runs) {
         stop.signal.throwIfAborted();
-        widths ??= await decideWidths(batch);
-        let from = 0;
-        while (from < batch.length) {
+        widths ??= await decideWidths(run);
+        while (!run.done()) {
           if (!sheet || sheet.xml.rows >= maxRows) {
             await closeSheet();
             await openSheet();
           }
           const open = sheet!;
-          const { xml, taken } = open.xml.write(batch, from, maxRows - open.xml.rows, rowsWritten + 1);
-          from += taken;
+          const { xml, taken } = run.write(open.xml, maxRows - open.xml.rows, rowsWritten + 1);
           rowsWritten += taken;
           await write(open.stream, xml);
         }
+        onRows?.(rowsWritten);
       }
-      widths ??= await decideWidths([]);
+      widths ??= await decideWidths(null);
       if (!sheet) await openSheet();
       await closeSheet();
     } finally {
@@ -255,4 +335,4 @@ export const writeXlsx: FormatWriter<XlsxOptions> = async function* writeXlsx(ba
     zip.destroy();
     await production;
   }
-};
+}

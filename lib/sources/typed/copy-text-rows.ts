@@ -3,25 +3,8 @@
 // and split, instead of the driver's one string per value. The values take the shapes the
 // export engine reads (lib/export/values.ts): text as text, numbers as their digits, true and
 // false, dates `YYYY-MM-DD`, date-times `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the session is in UTC).
-import { unescapeCopyText, utcDateTimeText } from "../../export/formats/json-copy";
+import { copyTextConverter } from "../../export/formats/json-copy";
 import type { ColumnType, RowBatch } from "../../export/types";
-
-type Convert = (field: string) => unknown;
-
-function converter(type: ColumnType | "redacted"): Convert {
-  switch (type) {
-    case "boolean":
-      return (field) => (field === "t" ? true : field === "f" ? false : field);
-    case "datetime":
-      return utcDateTimeText;
-    case "string":
-    case "json":
-    case "redacted":
-      return unescapeCopyText;
-    default:
-      return (field) => field;
-  }
-}
 
 /**
  * Turns COPY text chunks into batches of about `batchSize` rows (row boundaries may fall
@@ -32,7 +15,7 @@ export async function* copyTextRows(
   types: ReadonlyArray<ColumnType | "redacted">,
   batchSize: number,
 ): AsyncGenerator<RowBatch> {
-  const converters = types.map(converter);
+  const converters = types.map(copyTextConverter);
   const width = types.length;
   let rest: Buffer | null = null;
   let batch: unknown[][] = [];
