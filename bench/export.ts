@@ -6,6 +6,9 @@
 //     process's RSS growth over its idle RSS.
 //  3. The whole dataset as CSV over HTTP from the built app on port 3200: first byte, total,
 //     ratio to the yardstick, growth of the server's RSS.
+//  4. `widths`: for each demo dataset and the benchmark one, the Excel column widths the header
+//     and the first batch of 5,000 rows give against the exact ones from the source's extents
+//     (every row): how many columns differ, by how much at most, and the extents query's time.
 // Goals are printed beside the numbers, checked only on cases run at their full size.
 // Arguments: case names to run only those (`csv`, `excel:25000`, `http`), `--runs=N` (best
 // of N, default 3; Excel at 1,000,000 rows runs once). BENCH_ROWS_OVERRIDE=50000 uses a
@@ -17,6 +20,13 @@ import { to as copyTo } from "pg-copy-streams";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
+import { findDataset } from "../lib/datasets/dataset-store";
+import { DEMO_DATASETS } from "../lib/data/seed/demo-datasets";
+import { widthsFromExtents, widthsFromRows } from "../lib/export/formats/xlsx-sheet";
+import { ZExportOptionsSchema } from "../lib/export/options";
+import { planExport } from "../lib/export/plan";
+import type { RowBatch } from "../lib/export/types";
+import { datasetSource } from "../lib/sources";
 import { tableSql } from "../lib/sources/typed/rows-table";
 import { BENCH_ROWS, ensureBenchDataset } from "./bench-dataset";
 import type { OneRun } from "./export-one";
@@ -150,9 +160,56 @@ async function overHttp(datasetId: number, adminId: number, url: string): Promis
   }
 }
 
+type WidthsRow = {
+  title: string;
+  rows: number;
+  columns: number;
+  differing: string[];
+  largest: number;
+  extentsMs: number;
+};
+
+/**
+ * A dataset's default Excel export (sensitive columns redacted): widths from the header and
+ * the first batch against widths from the extents of every row, and the extents' time.
+ */
+async function widthsOf(datasetId: number): Promise<WidthsRow> {
+  const dataset = await findDataset(datasetId);
+  if (!dataset) throw new Error(`dataset ${datasetId} is gone`);
+  const plan = planExport(ZExportOptionsSchema.parse({}), dataset, { mayIncludeSensitive: false });
+  const source = datasetSource(dataset);
+  let first: RowBatch = [];
+  for await (const batch of source.rows(plan)) {
+    first = batch; // the writer's first batch (DEFAULT_BATCH_SIZE rows); return() ends the read
+    break;
+  }
+  const fromRows = widthsFromRows(plan.columns, first);
+  let extentsMs = Infinity;
+  let exact: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    const extents = await source.extents(plan);
+    extentsMs = Math.min(extentsMs, performance.now() - started);
+    exact = widthsFromExtents(plan.columns, extents);
+  }
+  const differing = plan.columns.flatMap((column, i) =>
+    fromRows[i] === exact[i] ? [] : [`${column.key} ${fromRows[i]}→${exact[i]}`],
+  );
+  const largest = Math.max(0, ...exact.map((width, i) => Math.abs(width - fromRows[i]!)));
+  return {
+    title: dataset.title,
+    rows: dataset.recordCount,
+    columns: plan.columns.length,
+    differing,
+    largest,
+    extentsMs,
+  };
+}
+
 const wanted = (format: string, rows: number) =>
   only.length === 0 || only.includes(format) || only.includes(`${format}:${rows}`);
 const wantHttp = only.length === 0 || only.includes("http");
+const wantWidths = only.length === 0 || only.includes("widths");
 if (wantHttp) requireBuild(); // before minutes of other cases
 
 const db = await openBenchDatabase(log);
@@ -164,19 +221,23 @@ try {
   const full = ROWS === BENCH_ROWS;
   const goalNote = full ? "" : ` (goals are for ${count(BENCH_ROWS)} rows: checked only on cases at their full size)`;
 
-  log(`Yardstick: PostgreSQL's COPY of ${count(ROWS)} rows, best of ${RUNS} …`);
-  const copy = await yardstick(dataset.rowsTable, ROWS);
-  console.log(`\nYardstick, ${count(ROWS)} rows (best of ${RUNS}, bytes read in Node):`);
-  console.log(`  ${copy.sql}`);
-  console.log(
-    `  ${copy.best.toFixed(2)} s, ${copy.megabytes.toFixed(1)} MB (runs: ${copy.seconds.map((s) => s.toFixed(2)).join(", ")} s)`,
-  );
-  const ratioOf = (rows: number, seconds: number) => (rows === copy.rows ? seconds / copy.best : null);
-
   // Against a smaller dataset a case takes at most its rows; the same case twice runs once.
   const cases = CASES.filter((c) => wanted(c.format, c.rows))
     .map((c) => ({ ...c, nominal: c.rows, atFullSize: c.rows <= ROWS, rows: Math.min(c.rows, ROWS) }))
     .filter((c, i, all) => all.findIndex((o) => o.format === c.format && o.rows === c.rows) === i);
+
+  // The yardstick only when a case is compared with it (`widths` alone is not).
+  let copy: Yardstick | null = null;
+  if (cases.length > 0 || wantHttp) {
+    log(`Yardstick: PostgreSQL's COPY of ${count(ROWS)} rows, best of ${RUNS} …`);
+    copy = await yardstick(dataset.rowsTable, ROWS);
+    console.log(`\nYardstick, ${count(ROWS)} rows (best of ${RUNS}, bytes read in Node):`);
+    console.log(`  ${copy.sql}`);
+    console.log(
+      `  ${copy.best.toFixed(2)} s, ${copy.megabytes.toFixed(1)} MB (runs: ${copy.seconds.map((s) => s.toFixed(2)).join(", ")} s)`,
+    );
+  }
+  const ratioOf = (rows: number, seconds: number) => (copy && rows === copy.rows ? seconds / copy.best : null);
   const results: Array<{
     format: string;
     rows: number;
@@ -264,7 +325,7 @@ try {
     row(`best (run ${runs.indexOf(best) + 1}, fastest warm run)`, best);
     // Memory the first request takes and keeps counts too: the growth goal is checked on the largest.
     const largest = runs.reduce((a, b) => (b.growthMb > a.growthMb ? b : a));
-    const ratio = best.seconds / copy.best;
+    const ratio = best.seconds / copy!.best;
     console.log("\n| goal | measured | on | met |");
     console.log("|---|---:|---|---|");
     const goal = (text: string, measured: string, on: string, met: boolean) =>
@@ -283,6 +344,31 @@ try {
       `run ${runs.indexOf(largest) + 1} (largest growth)`,
       largest.growthMb <= HTTP_GOALS.growthMb,
     );
+  }
+
+  if (wantWidths) {
+    const ids: number[] = [];
+    for (const demo of DEMO_DATASETS) {
+      const found = await prisma().dataset.findFirst({ where: { title: demo.title, rowsTable: { not: null } } });
+      if (found) ids.push(found.id);
+      else log(`the demo dataset "${demo.title}" is not in this database: skipped`);
+    }
+    ids.push(datasetId);
+    log(`Excel widths: first batch against extents, ${ids.length} datasets …`);
+    const measured: WidthsRow[] = [];
+    for (const id of ids) measured.push(await widthsOf(id));
+    console.log(
+      "\nExcel column widths, default export (sensitive columns redacted): header + first batch of 5,000 rows against exact (extents over every row):\n",
+    );
+    console.log(
+      "| dataset | rows | columns | columns differing | largest difference (chars) | extents ms (best of 3) | differing (first batch→exact) |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---|");
+    for (const w of measured) {
+      console.log(
+        `| ${w.title} | ${count(w.rows)} | ${w.columns} | ${w.differing.length} | ${w.largest} | ${w.extentsMs.toFixed(1)} | ${w.differing.join(", ") || "—"} |`,
+      );
+    }
   }
 } finally {
   await disconnectPrisma();

@@ -23,6 +23,7 @@ import {
   type WrittenFile,
 } from "../files/hashed-file";
 import { defineJob, JobFailure, type JobDefinition, type JobHelpers } from "../jobs/job-definition";
+import { isLocale } from "../i18n";
 import { datasetSource, type DatasetReader } from "../sources";
 import { EXPORT_JOBS_TABLE, EXPORT_QUEUE, type JobWarning } from "./export-job-store";
 import { openExport, type OpenedExport } from "./open-export";
@@ -88,6 +89,7 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
       onProgress: (rows) => helpers.progress(rows),
       batchSize: pdf ? PDF_BATCH_ROWS : undefined,
       pdf: report,
+      locale: isLocale(payload.locale) ? payload.locale : undefined,
     });
     failing = opened;
     const file = await writeHashed(opened.bytes, temp, settings.open ?? openForWriting);

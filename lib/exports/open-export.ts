@@ -3,7 +3,9 @@
 // and the background job both open exports here; neither knows how rows are stored.
 import { fileContentType, fileExtension } from "../export/formats";
 import { runExport, type ExportStats, type RunExportInput } from "../export/run-export";
+import type { Locale } from "../i18n";
 import type { DatasetReader } from "../sources";
+import { excelInfoSheet } from "./excel-info";
 import { exportFileName, type ExportFileName } from "./export-file-name";
 import type { JobWarning } from "./export-job-store";
 import type { PreparedExport } from "./prepare-export";
@@ -15,6 +17,8 @@ export type OpenExportOptions = {
   batchSize?: number;
   /** The report's summary, words and images (PDF only). */
   pdf?: RunExportInput["pdf"];
+  /** The requester's language: the Excel "Export info" sheet's words (English when absent). */
+  locale?: Locale;
 };
 
 export type OpenedExport = {
@@ -47,6 +51,11 @@ export function openExport(
     options,
     info,
     pdf: opts.pdf,
+    // Widths from every row the export holds, measured by the source while the first rows come.
+    excel:
+      format === "excel"
+        ? { infoSheet: excelInfoSheet(opts.locale ?? "en", prepared), extents: () => reader.extents(plan) }
+        : undefined,
     signal: opts.signal,
     onProgress: opts.onProgress,
   });

@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { config } from "../config";
 import type { DatasetInfo } from "../datasets/dataset-store";
 import type { DatasetReader } from "../sources";
+import { filtersText } from "./filters-text";
 import type { PreparedExport } from "./prepare-export";
 import { checkPng, decodeChartImage } from "../export/chart-images";
 import type { PdfWriterOptions } from "../export/formats/pdf";
@@ -120,9 +121,8 @@ export async function pdfWriterInput(
     const check = decodeChartImage(url);
     return check.ok ? [check.image] : []; // checked when the job was requested
   });
-  const filtered = plan.filters.length > 0 || plan.dateRange !== null;
   return {
-    filters: filtered ? info.filters : translate(locale, "pdf.noFilters"),
+    filters: filtersText(locale, prepared),
     summary,
     labels,
     dateText: labels.generated(`${stamp.slice(0, 16)} ${options.timezone}`),

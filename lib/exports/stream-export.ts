@@ -43,7 +43,7 @@ export async function streamExport(
   const stopWithRequest = () => stop.abort(signal.reason);
   if (signal.aborted) stopWithRequest();
   else signal.addEventListener("abort", stopWithRequest, { once: true });
-  const opened = openExport(prepared, datasetSource(dataset), { signal: stop.signal });
+  const opened = openExport(prepared, datasetSource(dataset), { signal: stop.signal, locale: caller.locale });
 
   let finished = false;
   const finish = async (action: Outcome, error?: unknown) => {

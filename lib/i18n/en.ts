@@ -1,5 +1,6 @@
 // English messages. Keys are the contract: ko.ts must define exactly the same keys.
 import { cliEn } from "./areas/cli";
+import { excelInfoEn } from "./areas/excel-info";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
@@ -381,6 +382,8 @@ export const en = {
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,
+  // The Excel export's "Export info" sheet.
+  ...excelInfoEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

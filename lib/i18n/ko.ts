@@ -1,6 +1,7 @@
 // 한국어 메시지. en.ts와 정확히 같은 키를 가져야 한다 (타입이 이를 강제한다).
 import type { Messages } from "./en";
 import { cliKo } from "./areas/cli";
+import { excelInfoKo } from "./areas/excel-info";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
@@ -380,4 +381,6 @@ export const ko: Messages = {
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,
+  // The Excel export's "Export info" sheet.
+  ...excelInfoKo,
 };

@@ -8,7 +8,7 @@ import type pg from "pg";
 import { pgPool } from "../../data/pg";
 import type { CopyCsvDialect } from "../../export/formats/csv-copy";
 import type { ExportPlan } from "../../export/plan";
-import type { RowBatch } from "../../export/types";
+import type { ColumnExtent, RowBatch } from "../../export/types";
 import type {
   CategorySeries,
   ChartSeries,
@@ -25,6 +25,7 @@ import {
   categoryQuery,
   countQuery,
   exportQuery,
+  extentsQuery,
   monthQuery,
   previewAroundQuery,
   previewQuery,
@@ -188,6 +189,21 @@ async function count(db: Queryable, table: RowsTableRef, plan: ExportPlan): Prom
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Per plan column, the measure of the values the plan selects (extentsQuery). */
+async function extents(db: Queryable, table: RowsTableRef, plan: ExportPlan): Promise<ColumnExtent[]> {
+  const query = extentsQuery(table, plan);
+  if (!query) return [];
+  const { rows } = await db.query<Record<string, unknown>>(query);
+  const row = rows[0] ?? {};
+  const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return plan.columns.map((_, i) => ({
+    hasValues: row[`h${i}`] === true,
+    chars: num(row[`c${i}`]),
+    min: num(row[`lo${i}`]),
+    max: num(row[`hi${i}`]),
+  }));
+}
+
 /** A preview value as the page and the API show it: numbers, true/false, text, JSON. */
 function previewValue(column: StoredColumn, value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -220,6 +236,7 @@ export function typedSource(dataset: SourceDataset, pool: pg.Pool = pgPool()): D
     text: (plan, { signal } = {}) => onPool(pool, planCopy(table, plan, { kind: "values" }, "", signal), signal),
     csv: (plan, dialect, { signal } = {}) => onPool(pool, csvStyle(table, plan, dialect, signal), signal),
     summary: (plan) => summarise(pool, dataset, table, plan),
+    extents: (plan) => extents(pool, table, plan),
     charts: (columns) => charts(pool, table, null, columns),
 
     async snapshot(work) {
@@ -240,6 +257,7 @@ export function typedSource(dataset: SourceDataset, pool: pg.Pool = pgPool()): D
             inSnapshot(client, planCopy(table, plan, { kind: "values" }, "", signal), state),
           csv: (plan, dialect, { signal } = {}) => inSnapshot(client, csvStyle(table, plan, dialect, signal), state),
           summary: (plan) => summarise(client, dataset, table, plan),
+          extents: (plan) => extents(client, table, plan),
         };
         const result = await work(reader);
         if (state.broken) throw new Error("a read inside the snapshot left its connection unusable");

@@ -189,6 +189,39 @@ export function statisticsQuery(table: RowsTableRef, plan: ExportPlan, numericKe
   };
 }
 
+/**
+ * Per plan column, the measure of the values the plan selects, for exact Excel widths: one
+ * row of aliased aggregates (`h<i>` any value; `c<i>` the longest text; `lo<i>`/`hi<i>` the
+ * smallest and largest number), read back by position in the plan (typed-source.ts). Text is
+ * measured as the export writes it: JSON as its text form, a redacted column as REDACTED
+ * (never the hidden value's length). A plan of no columns needs no query: null.
+ */
+export function extentsQuery(table: RowsTableRef, plan: ExportPlan): Query | null {
+  if (plan.columns.length === 0) return null;
+  const params = new SqlParams();
+  const aggregates = plan.columns.map((column, i) => {
+    const field = columnSql(storedColumn(table, column.key).position);
+    const any = `count(${field}) > 0 AS "h${i}"`;
+    if (column.redacted) return `${any}, CASE WHEN count(${field}) > 0 THEN ${REDACTED.length} END AS "c${i}"`;
+    switch (column.type) {
+      case "string":
+        return `${any}, max(char_length(${field})) AS "c${i}"`;
+      case "json":
+        return `${any}, max(char_length(${field}::text)) AS "c${i}"`;
+      case "integer":
+      case "number":
+        return `${any}, min(${field})::float8 AS "lo${i}", max(${field})::float8 AS "hi${i}"`;
+      default:
+        return any;
+    }
+  });
+  const where = compileWhere(table, plan, params);
+  return {
+    text: `SELECT ${aggregates.join(", ")} FROM ${tableSql(table.rowsTable)} WHERE ${where}`,
+    values: params.values,
+  };
+}
+
 /** A column's value as text the way release 1 stored it (the chart labels and the preview keep it). */
 function labelText(stored: StoredColumn): string {
   const field = columnSql(stored.position);
