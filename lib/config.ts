@@ -68,7 +68,7 @@ export const config = {
     largeExportRows: intFromEnv("OUTPORT_LARGE_EXPORT_ROWS", 100_000),
     /** The UI downloads CSV/JSON directly up to this many rows, larger ones become jobs. */
     directRowsText: intFromEnv("OUTPORT_DIRECT_ROWS_TEXT", 10_000),
-    /** Excel is built in memory by exceljs: only this many rows are served directly. */
+    /** The UI downloads Excel directly up to this many rows, larger ones become jobs. */
     directRowsExcel: intFromEnv("OUTPORT_DIRECT_ROWS_EXCEL", 5_000),
     /** Export requests per user per minute. */
     requestsPerMinute: intFromEnv("OUTPORT_EXPORTS_PER_MINUTE", 10),
