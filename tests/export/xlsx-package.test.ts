@@ -60,7 +60,7 @@ type Part = {
   tags: SaxesTagNS[];
 };
 
-function parseXml(name: string, xml: string): Omit<Part, "bytes"> {
+function parseXml(name: string, xml: string): Omit<Part, "bytes" | "crc32" | "size"> {
   const errors: string[] = [];
   const texts: string[] = [];
   const tags: SaxesTagNS[] = [];
