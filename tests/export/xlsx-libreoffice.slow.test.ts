@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import Papa from "papaparse";
+import { SaxesParser } from "saxes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeXlsx } from "@/lib/export/formats/xlsx";
 import type { ExportColumn } from "@/lib/export/types";
@@ -213,6 +214,73 @@ describe.skipIf(!SOFFICE)("the workbook in LibreOffice Calc", () => {
       ["Exported by", INFO.user],
       ["Exported at", "2025-05-12 07:28:37 UTC"],
     ]);
+  }, 180_000);
+
+  it("shows the header blue, bold and white, even rows striped, odd rows plain, and the autofilter over the rows", async () => {
+    const outdir = path.join(dir, "fods");
+    await convert("fods", outdir);
+    const fods = await readFile(path.join(outdir, "workbook.fods"), "utf8");
+    type Look = { background?: string; color?: string; bold?: boolean };
+    const styles = new Map<string, Look>();
+    const grid: Array<Array<string | undefined>> = [];
+    const filters: Array<{ range?: string; buttons?: string }> = [];
+    let style: Look | undefined;
+    let table: string | undefined;
+    let row: Array<string | undefined> | undefined;
+    let rowRepeat = 1;
+    const errors: string[] = [];
+    const parser = new SaxesParser();
+    parser.on("error", (error) => errors.push(error.message));
+    parser.on("opentag", (tag) => {
+      const a = tag.attributes as Record<string, string>;
+      if (tag.name === "style:style" && a["style:family"] === "table-cell") {
+        style = {};
+        styles.set(a["style:name"]!, style);
+      } else if (style && tag.name === "style:table-cell-properties" && a["fo:background-color"]) {
+        style.background = a["fo:background-color"];
+      } else if (style && tag.name === "style:text-properties") {
+        if (a["fo:color"]) style.color = a["fo:color"];
+        if (a["fo:font-weight"]) style.bold = a["fo:font-weight"] === "bold";
+      } else if (tag.name === "table:table") {
+        table = a["table:name"];
+      } else if (table === "Data" && tag.name === "table:table-row") {
+        row = [];
+        rowRepeat = Number(a["table:number-rows-repeated"] ?? 1);
+      } else if (row && (tag.name === "table:table-cell" || tag.name === "table:covered-table-cell")) {
+        const repeat = Math.min(Number(a["table:number-columns-repeated"] ?? 1), COLUMNS.length + 1);
+        for (let i = 0; i < repeat; i++) row.push(a["table:style-name"]);
+      } else if (tag.name === "table:database-range") {
+        filters.push({ range: a["table:target-range-address"], buttons: a["table:display-filter-buttons"] });
+      }
+    });
+    parser.on("closetag", (tag) => {
+      if (tag.name === "style:style") style = undefined;
+      else if (tag.name === "table:table") table = undefined;
+      else if (row && tag.name === "table:table-row") {
+        for (let i = 0; i < Math.min(rowRepeat, 10); i++) grid.push(row);
+        row = undefined;
+      }
+    });
+    parser.write(fods).close();
+    expect(errors).toEqual([]);
+    const look = (name: string | undefined): Look => (name ? (styles.get(name) ?? {}) : {});
+
+    expect(grid.length).toBeGreaterThanOrEqual(ROW_COUNT + 1);
+    expect(filters).toEqual([{ range: `Data.A1:Data.F${ROW_COUNT + 1}`, buttons: "true" }]);
+    for (let c = 0; c < COLUMNS.length; c++) {
+      expect(look(grid[0]![c]), `header ${c + 1}`).toMatchObject({
+        background: "#4472c4",
+        color: "#ffffff",
+        bold: true,
+      });
+    }
+    for (let r = 2; r <= ROW_COUNT + 1; r++) {
+      for (let c = 0; c < COLUMNS.length; c++) {
+        const { background, bold } = look(grid[r - 1]?.[c]);
+        expect(background, `row ${r} column ${c + 1}`).toBe(r % 2 === 0 ? "#f2f2f2" : undefined);
+        expect(bold ?? false, `row ${r} column ${c + 1}`).toBe(false);
+      }
+    }
   }, 180_000);
 
   it("prints to PDF, and the first page renders to a PNG", async () => {
