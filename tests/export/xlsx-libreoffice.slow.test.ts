@@ -2,7 +2,8 @@
 // headless, to CSV (UTF-8, every sheet) and to PDF, and every value must come back as it
 // was written — text with CRs, controls, markup characters, literal `_x0041_`, Korean and
 // emoji and formula-looking text; numbers; dates at both ends of Excel's range and before
-// it; date-times; booleans; nulls. The PDF's first page is rendered to a PNG (under
+// it; date-times; booleans; nulls — and LibreOffice must show the styling (in a flat ODF copy:
+// header fill and font, stripes, autofilter). The PDF's first page is rendered to a PNG (under
 // var/xlsx-libreoffice/) for a person to look at.
 //
 // What LibreOffice does with line breaks (7.4, checked here): it keeps a cell's text as
