@@ -95,7 +95,11 @@ function toDate(value: unknown): Date | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
   if (typeof value === "string" || typeof value === "number") {
     const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? null : date;
+    if (Number.isNaN(date.getTime())) return null;
+    // The parser rolls 2025-02-30 over into March: a day that does not exist is no date.
+    const day = typeof value === "string" ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
+    if (day && Number.isNaN(utcDayMs(Number(day[1]), Number(day[2]), Number(day[3])))) return null;
+    return date;
   }
   return null;
 }
@@ -285,6 +289,16 @@ export function jsonValue(value: unknown, type: ColumnType, { timezone, warn = i
   }
 }
 
+/**
+ * Midnight UTC of a calendar day (month 1–12), or NaN when there is no such day: Date.UTC
+ * alone would turn 2025-02-30 into 2 March.
+ */
+export function utcDayMs(year: number, month: number, day: number): number {
+  const ms = Date.UTC(year, month - 1, day);
+  const date = new Date(ms);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && month >= 1 ? ms : NaN;
+}
+
 export type ExcelValue = string | number | boolean | Date | null;
 
 /**
@@ -307,7 +321,13 @@ export function excelValue(value: unknown, type: ColumnType, { timezone, warn = 
     case "date": {
       const text = dateOnly(value, timezone, warn);
       const match = text ? ISO_DATE.exec(text) : null;
-      return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : anyToText(value);
+      if (!match) return anyToText(value);
+      const ms = utcDayMs(Number(match[1]), Number(match[2]), Number(match[3]));
+      if (Number.isNaN(ms)) {
+        warn(`not a date: ${describe(value)}`);
+        return anyToText(value);
+      }
+      return new Date(ms);
     }
     case "datetime": {
       const date = dateTimeOrWarn(value, warn);

@@ -11,6 +11,7 @@
 // On a database of its own (migrated, no demo data): the move takes every dataset still in
 // `records`, and the other files' datasets and audit counts stay untouched.
 import ExcelJS from "exceljs";
+import { excelInfoSheet } from "@/lib/exports/excel-info";
 import { parquetReadObjects } from "hyparquet";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -153,6 +154,8 @@ async function release1File(c: Case, generatedAt: Date): Promise<Buffer> {
     source: release1Rows(pgPool(), datasetId, prepared.plan),
     options: prepared.options,
     info: { ...prepared.info, generatedAt },
+    // The workbook's info sheet in the words today's path uses (release 1 had no others).
+    excel: { infoSheet: excelInfoSheet("en", { ...prepared, info: { ...prepared.info, generatedAt } }) },
   });
   return bytesOf(bytes);
 }

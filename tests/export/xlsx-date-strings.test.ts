@@ -65,7 +65,12 @@ describe("malformed date strings in the workbook", () => {
       values,
     );
     expect(fields[0]).toBe("2025-01-31 13:45:10");
-    expect(cells.map((cell) => shown(cell, "datetime"))).toEqual(fields);
+    // A time the workbook holds is the CSV's time; one that is no time stays the text it was.
+    cells.forEach((cell, i) => {
+      if (cell instanceof Date) expect(shown(cell, "datetime")).toBe(fields[i]);
+      else expect(cell).toBe(values[i]);
+    });
+    expect(cells.filter((cell) => cell instanceof Date)).toHaveLength(1);
     for (const warning of csvWarnings) expect(xlsxWarnings.map((w) => w.row)).toContain(warning.row);
   });
 });

@@ -178,7 +178,11 @@ export const APP_XML =
   '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">' +
   "<Application>Outport</Application></Properties>";
 
-/** `title` is XML text already (xlsx-sheet.ts's xmlText). */
+/** Characters XML 1.0 cannot hold at all, and halves of characters. */
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The document properties; the title is plain XML text there (no cell escapes), so what XML cannot hold is left out. */
 export function coreXml(title: string, created: Date): string {
   const when = created.toISOString().replace(/\.\d{3}Z$/, "Z");
   return (
@@ -186,7 +190,7 @@ export function coreXml(title: string, created: Date): string {
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
     'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:title>${title}</dc:title><dc:creator>Outport</dc:creator>` +
+    `<dc:title>${xmlEscape(title.replace(NOT_XML, ""))}</dc:title><dc:creator>Outport</dc:creator>` +
     `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created>` +
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>` +
     "</cp:coreProperties>"

@@ -9,7 +9,7 @@
 // every format.
 import { startsFormula } from "../formula";
 import type { ColumnExtent, ColumnType, ExportColumn, ExportRow } from "../types";
-import { displayText, excelValue, type ExcelValue, type ValueOptions } from "../values";
+import { displayText, excelValue, utcDayMs, type ExcelValue, type ValueOptions } from "../values";
 import { SHEET_HEAD, STYLE } from "./xlsx-parts";
 
 /** 1,048,576 rows in a sheet, one of them the header. */
@@ -129,7 +129,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 /** `YYYY-MM-DD` as UTC milliseconds, or NaN for another shape. */
 function isoDateMs(text: string): number {
   if (text.length !== 10 || !ISO_DAY.test(text)) return NaN;
-  return Date.UTC(fourDigits(text, 0), twoDigits(text, 5) - 1, twoDigits(text, 8));
+  return utcDayMs(fourDigits(text, 0), twoDigits(text, 5), twoDigits(text, 8));
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.fff]Z` as UTC milliseconds to the second, or NaN for another shape. */
@@ -137,14 +137,8 @@ function isoUtcMs(text: string): number {
   if (!ISO_UTC.test(text)) return NaN;
   // Hours past 23 and the like never come from the database; Date.UTC would roll them over.
   if (twoDigits(text, 11) > 23 || twoDigits(text, 14) > 59 || twoDigits(text, 17) > 59) return NaN;
-  return Date.UTC(
-    fourDigits(text, 0),
-    twoDigits(text, 5) - 1,
-    twoDigits(text, 8),
-    twoDigits(text, 11),
-    twoDigits(text, 14),
-    twoDigits(text, 17),
-  );
+  const day = utcDayMs(fourDigits(text, 0), twoDigits(text, 5), twoDigits(text, 8));
+  return day + twoDigits(text, 11) * 3_600_000 + twoDigits(text, 14) * 60_000 + twoDigits(text, 17) * 1000;
 }
 
 // ---- Cells --------------------------------------------------------------------------

@@ -25,15 +25,7 @@ import {
   workbookXml,
   type SheetEntry,
 } from "./xlsx-parts";
-import {
-  cellText,
-  DataSheet,
-  EXCEL_MAX_DATA_ROWS,
-  infoSheetXml,
-  widthsFromExtents,
-  widthsFromRows,
-  xmlText,
-} from "./xlsx-sheet";
+import { DataSheet, EXCEL_MAX_DATA_ROWS, infoSheetXml, widthsFromExtents, widthsFromRows } from "./xlsx-sheet";
 
 export { EXCEL_MAX_DATA_ROWS } from "./xlsx-sheet";
 
@@ -216,8 +208,6 @@ async function* workbook(
   const infoSheet = context.infoSheet ?? englishInfoSheet(info);
   const baseName = baseSheetName(context.sheetName, infoSheet.name);
   const { current, options: valueOptions } = columnValueOptions(columns, context);
-  // Sheet names and the title are shown by Excel: the same rules as any cell's text.
-  const quiet = () => {};
   const zip = new ZipStream({ zlib: { level: deflateLevel(context.compressionLevel), chunkSize: DEFLATE_CHUNK } });
   const date = info.generatedAt;
   const stop = new AbortController();
@@ -246,7 +236,7 @@ async function* workbook(
     const measured = context.extents ? settle(context.extents()) : null;
     await entry(ROOT_RELS_XML, "_rels/.rels");
     await entry(APP_XML, "docProps/app.xml");
-    await entry(coreXml(xmlText(cellText(info.datasetTitle, quiet)), info.generatedAt), "docProps/core.xml");
+    await entry(coreXml(info.datasetTitle, info.generatedAt), "docProps/core.xml");
     await entry(STYLES_XML, "xl/styles.xml");
 
     const sheets: SheetEntry[] = [];
