@@ -11,7 +11,9 @@
 //     (every row): how many columns differ, by how much at most, and the extents query's time.
 // Goals are printed beside the numbers, checked only on cases run at their full size.
 // Arguments: case names to run only those (`csv`, `excel:25000`, `http`), `--runs=N` (best
-// of N, default 3; Excel at 1,000,000 rows runs once). BENCH_ROWS_OVERRIDE=50000 uses a
+// of N, default 3; Excel at 1,000,000 rows runs once). Excel measures its column widths over
+// every row, as the app does; BENCH_EXCEL_WIDTHS=first-batch takes them from the first rows
+// instead (the cost of the measure). BENCH_ROWS_OVERRIDE=50000 uses a
 // smaller dataset (a title of its own) for a quick try.
 // The database: DATABASE_URL, else the embedded one of a running `npm start` (joined), else
 // the embedded one under var/, started here. The benchmark dataset is added once and kept.

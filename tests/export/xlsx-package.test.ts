@@ -246,7 +246,7 @@ describe("the written workbook as a package", () => {
     const read: string[] = [];
     for (const name of ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"]) {
       const xml = parts.get(name)!.bytes.toString("utf8");
-      const cells = [...xml.matchAll(/<row r="(\d+)">(.*?)<\/row>/gs)].filter((m) => m[1] !== "1");
+      const cells = [...xml.matchAll(/<row r="(\d+)"[^>]*>(.*?)<\/row>/gs)].filter((m) => m[1] !== "1");
       for (const [, r, cells_] of cells) {
         const a = new RegExp(`<c r="A${r}"[^>]*?(?:/>|>(.*?)</c>)`, "s").exec(cells_!);
         const t = a?.[1] ? /<t(?: [^>]*)?>(.*?)<\/t>/s.exec(a[1])?.[1] : undefined;

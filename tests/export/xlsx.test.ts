@@ -103,6 +103,25 @@ describe("writeXlsx", () => {
     expect(ws.getCell("B5").type).toBe(ExcelJS.ValueType.Null);
   });
 
+  it("wraps text of several lines, keeping its stripe and its Text format", async () => {
+    const columns: ExportColumn[] = [{ key: "note", header: "Note", type: "string" }];
+    const { workbook } = await writeAndRead(columns, [["one\ntwo"], ["=1+1\nthen"], ["one line"], ["a\r\nb"]]);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getCell("A2").value).toBe("one\ntwo");
+    expect(ws.getCell("A2").alignment?.wrapText).toBe(true);
+    expect(fgColor(ws.getCell("A2"))).toBe("FFF2F2F2");
+    expect(ws.getCell("A3").alignment?.wrapText).toBe(true);
+    expect(ws.getCell("A3").numFmt).toBe("@");
+    expect(fgColor(ws.getCell("A3"))).toBeUndefined();
+    expect(ws.getCell("A4").alignment?.wrapText).toBeFalsy();
+    expect(ws.getCell("A5").value).toBe("a\r\nb");
+    expect(ws.getCell("A5").alignment?.wrapText).toBe(true);
+    // Rows tall enough for their lines (Excel and LibreOffice do not fit them on opening).
+    expect(ws.getRow(2).height).toBe(30);
+    expect(ws.getRow(4).height).toBeUndefined();
+    expect(ws.getRow(5).height).toBe(30);
+  });
+
   it("sizes columns from the header and first batch, between 8 and 50", async () => {
     const columns: ExportColumn[] = [
       { key: "a", header: "A", type: "string" },

@@ -1,6 +1,6 @@
 // An aborted COPY leaves no query in pg_stat_activity and no connection checked out. On the
 // demo "All Students 2024-2025" (75,000 rows, far more than one chunk), both COPY reads of the
-// typed source — csv() and rows() — are stopped every way a caller stops them: return() after
+// typed source — csv() and rows(), and an Excel workbook written from text() — are stopped every way a caller stops them: return() after
 // one chunk, an AbortSignal while reading, a consumer that throws, and the same inside a
 // snapshot. After each, the pool has nobody waiting and every connection idle, PostgreSQL shows
 // no session of ours running a statement or holding a transaction, and the next read on the
@@ -15,6 +15,7 @@ import { pgPool } from "@/lib/data/pg";
 import { findDataset, type DatasetInfo } from "@/lib/datasets/dataset-store";
 import { ZExportOptionsSchema } from "@/lib/export/options";
 import { planExport, type ExportPlan } from "@/lib/export/plan";
+import { runExport } from "@/lib/export/run-export";
 import { datasetSource, type DatasetReader, type DatasetSource } from "@/lib/sources";
 import { waitUntil } from "../helpers/wait";
 
@@ -78,6 +79,26 @@ type Read = (reader: DatasetReader, signal?: AbortSignal) => AsyncGenerator<unkn
 const READS: Array<[string, Read]> = [
   ["csv()", (reader, signal) => reader.csv(everything, CSV, { signal })],
   ["rows()", (reader, signal) => reader.rows(everything, { signal, batchSize: 100 })],
+  // A workbook written from text() while the source measures its columns (extents()), as
+  // every Excel export is: stopping the file stops both.
+  [
+    "an Excel workbook from text()",
+    (reader, signal) =>
+      runExport({
+        format: "excel",
+        columns: everything.columns,
+        source: reader.rows(everything, { signal }),
+        copy: {
+          csv: (dialect) => reader.csv(everything, dialect, { signal }),
+          text: () => reader.text(everything, { signal }),
+          redacted: everything.columns.map((column) => column.redacted),
+        },
+        options: ZExportOptionsSchema.parse({}),
+        info: { datasetTitle: TITLE, filters: "", user: "test", generatedAt: new Date(0) },
+        excel: { extents: () => reader.extents(everything) },
+        signal,
+      }).bytes as AsyncGenerator<Uint8Array>,
+  ],
 ];
 
 /** Stops a read each way a caller does; resolves once the read's own promise has settled. */

@@ -8,7 +8,7 @@
 // encoder, so both paths write the same file (a test compares them).
 import type { ColumnType, ExportColumn } from "../types";
 import { copyTextConverter } from "./json-copy";
-import { excelSerialText, MAX_DECIMAL_TEXT, type DataSheet } from "./xlsx-sheet";
+import { excelSerialText, lineCount, MAX_DECIMAL_TEXT, rowOpenTag, type DataSheet } from "./xlsx-sheet";
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -102,6 +102,8 @@ export class CopyRowWriter {
   /** The current row's number, as digits. */
   private readonly digits = new Uint8Array(8);
   private digitCount = 0;
+  /** The most lines a cell of the current row has. */
+  private rowLines = 1;
 
   constructor(columns: readonly ExportColumn[], redacted: readonly boolean[], timezone: string) {
     this.kinds = kinds(columns, redacted, timezone);
@@ -193,6 +195,7 @@ export class CopyRowWriter {
     this.digitCount = number.length;
     const even = (sheet.rows & 1) === 0 ? 1 : 0; // sheet row rows + 2
     const rowStart = this.o;
+    this.rowLines = 1;
     this.ascii(`<row r="${number}">`);
     const cellsStart = this.o;
     let at = start;
@@ -205,9 +208,20 @@ export class CopyRowWriter {
     if (this.o === cellsStart) {
       this.o = rowStart;
       this.ascii(`<row r="${number}"/>`);
-    } else {
-      this.ascii("</row>");
+      return;
     }
+    if (this.rowLines > 1) {
+      // A row of several lines (rare): its start tag names its height, the cells move up.
+      const open = rowOpenTag(number, this.rowLines);
+      const shift = open.length - (cellsStart - rowStart);
+      const cellsEnd = this.o;
+      this.reserve(shift);
+      this.out.copyWithin(cellsStart + shift, cellsStart, cellsEnd);
+      this.o = rowStart;
+      this.ascii(open);
+      this.o = cellsEnd + shift;
+    }
+    this.ascii("</row>");
   }
 
   private cell(
@@ -255,6 +269,7 @@ export class CopyRowWriter {
     this.o = cellStart;
     const value = this.converters[c]!(buf.toString("utf8", start, end));
     const xml = sheet.encoders[c]!(value, sheet.letters[c]! + number, even);
+    if (xml.includes("\n")) this.rowLines = Math.max(this.rowLines, lineCount(xml));
     this.reserve(xml.length * 3);
     this.o += this.out.write(xml, this.o);
   }

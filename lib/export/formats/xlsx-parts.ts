@@ -30,6 +30,11 @@ export const STYLE = {
   datetime: 12,
   datetimeZebra: 13,
   infoKey: 14,
+  /** Text of more than one line: wrapped, so each line shows (and their Text-format twins). */
+  wrapped: 15,
+  wrappedZebra: 16,
+  wrappedText: 17,
+  wrappedTextZebra: 18,
 } as const;
 
 export const NUMBER_FORMATS = {
@@ -49,21 +54,26 @@ export function xmlEscape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
 }
 
-function xf(numFmtId: number, fontId: number, fillId: number): string {
+function xf(numFmtId: number, fontId: number, fillId: number, wrap = false): string {
   const apply = [
     numFmtId ? ' applyNumberFormat="1"' : "",
     fontId ? ' applyFont="1"' : "",
     fillId ? ' applyFill="1"' : "",
+    wrap ? ' applyAlignment="1"' : "",
   ];
-  return `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="0" xfId="0"${apply.join("")}/>`;
+  const head = `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="0" xfId="0"${apply.join("")}`;
+  return wrap ? `${head}><alignment wrapText="1"/></xf>` : `${head}/>`;
 }
 
 const FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>';
 const solidFill = (argb: string) =>
   `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/><bgColor indexed="64"/></patternFill></fill>`;
 
-/** In STYLE's order: [numFmtId, fontId, fillId]. Fonts: 0 plain, 1 bold white, 2 bold. Fills: 2 header, 3 zebra. */
-const CELL_FORMATS: ReadonlyArray<readonly [number, number, number]> = [
+/**
+ * In STYLE's order: [numFmtId, fontId, fillId, wrap text]. Fonts: 0 plain, 1 bold white,
+ * 2 bold. Fills: 2 header, 3 zebra.
+ */
+const CELL_FORMATS: ReadonlyArray<readonly [number, number, number, boolean?]> = [
   [0, 0, 0],
   [0, 1, 2],
   [49, 1, 2],
@@ -79,6 +89,10 @@ const CELL_FORMATS: ReadonlyArray<readonly [number, number, number]> = [
   [165, 0, 0],
   [165, 0, 3],
   [0, 2, 0],
+  [0, 0, 0, true],
+  [0, 0, 3, true],
+  [49, 0, 0, true],
+  [49, 0, 3, true],
 ];
 
 export const STYLES_XML =
@@ -91,7 +105,7 @@ export const STYLES_XML =
   `${solidFill(HEADER_FILL)}${solidFill(ZEBRA_FILL)}</fills>` +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  `<cellXfs count="${CELL_FORMATS.length}">${CELL_FORMATS.map(([n, f, fill]) => xf(n, f, fill)).join("")}</cellXfs>` +
+  `<cellXfs count="${CELL_FORMATS.length}">${CELL_FORMATS.map(([n, f, fill, wrap]) => xf(n, f, fill, wrap)).join("")}</cellXfs>` +
   '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
   '<dxfs count="0"/><tableStyles count="0"/></styleSheet>';
 

@@ -82,8 +82,8 @@ export function cellText(text: string, warn: Warn): string {
 }
 
 /** `<t>` keeps leading and trailing white space, and line breaks, only when told to. */
-function textElement(text: string): string {
-  const keep = text.charCodeAt(0) <= 0x20 || text.charCodeAt(text.length - 1) <= 0x20 || text.includes("\n");
+function textElement(text: string, lines = text.includes("\n")): string {
+  const keep = lines || text.charCodeAt(0) <= 0x20 || text.charCodeAt(text.length - 1) <= 0x20;
   return keep ? `<t xml:space="preserve">${xmlText(text)}</t>` : `<t>${xmlText(text)}</t>`;
 }
 
@@ -154,15 +154,19 @@ const NUMERIC_STYLES: Partial<Record<ColumnType, Styles>> = {
 };
 const GENERAL: Styles = [STYLE.plain, STYLE.zebra];
 const TEXT_FORMAT: Styles = [STYLE.text, STYLE.textZebra];
+const WRAPPED: Styles = [STYLE.wrapped, STYLE.wrappedZebra];
+const WRAPPED_TEXT_FORMAT: Styles = [STYLE.wrappedText, STYLE.wrappedTextZebra];
 
 const styleAttribute = (style: number) => (style === 0 ? "" : ` s="${style}"`);
 
 function textCell(ref: string, text: string, even: 0 | 1): string {
   if (text === "") return emptyCell(ref, even ? GENERAL[1] : 0);
   // A text a spreadsheet could take for a formula gets the Text format ("@"): shown as it
-  // is, and still text when someone edits the cell.
-  const style = startsFormula(text) ? TEXT_FORMAT[even] : GENERAL[even];
-  return `<c r="${ref}"${styleAttribute(style)} t="inlineStr"><is>${textElement(text)}</is></c>`;
+  // is, and still text when someone edits the cell. Text of several lines wraps.
+  const lines = text.includes("\n");
+  const formula = startsFormula(text);
+  const style = (lines ? (formula ? WRAPPED_TEXT_FORMAT : WRAPPED) : formula ? TEXT_FORMAT : GENERAL)[even];
+  return `<c r="${ref}"${styleAttribute(style)} t="inlineStr"><is>${textElement(text, lines)}</is></c>`;
 }
 
 function emptyCell(ref: string, style: number): string {
@@ -331,6 +335,27 @@ export function widthsFromExtents(columns: readonly ExportColumn[], extents: rea
 
 // ---- The sheet ----------------------------------------------------------------------
 
+/** Points a line of the default font takes, and the most lines a row is made tall for. */
+const LINE_HEIGHT = 15;
+const MAX_ROW_LINES = 10;
+
+/** The lines of a cell's text: its line breaks (raw LF only ever stands for one) plus one. */
+export function lineCount(cellXml: string): number {
+  let lines = 1;
+  for (let at = cellXml.indexOf("\n"); at >= 0; at = cellXml.indexOf("\n", at + 1)) lines++;
+  return lines;
+}
+
+/**
+ * A row's start tag. A row whose text has several lines is made tall enough for them (up
+ * to MAX_ROW_LINES): neither Excel nor LibreOffice fits a streamed row's height to wrapped
+ * text when it opens the file.
+ */
+export function rowOpenTag(number: string, lines: number): string {
+  if (lines <= 1) return `<row r="${number}">`;
+  return `<row r="${number}" ht="${Math.min(lines, MAX_ROW_LINES) * LINE_HEIGHT}" customHeight="1">`;
+}
+
 function colsElement(widths: readonly number[]): string {
   if (widths.length === 0) return "";
   const cols = widths.map((width, i) => `<col min="${i + 1}" max="${i + 1}" width="${width}" customWidth="1"/>`);
@@ -414,8 +439,13 @@ export class DataSheet {
       const even = (sheetRow & 1) === 0 ? 1 : 0;
       current.row = exportRow + (r - from);
       let cells = "";
-      for (let c = 0; c < width; c++) cells += encoders[c]!(row[c], letters[c] + number, even);
-      const xml = cells === "" ? `<row r="${number}"/>` : `<row r="${number}">${cells}</row>`;
+      let lines = 1;
+      for (let c = 0; c < width; c++) {
+        const cell = encoders[c]!(row[c], letters[c] + number, even);
+        if (cell.includes("\n")) lines = Math.max(lines, lineCount(cell));
+        cells += cell;
+      }
+      const xml = cells === "" ? `<row r="${number}"/>` : `${rowOpenTag(number, lines)}${cells}</row>`;
       if (length + xml.length * 3 > out.length) {
         const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + xml.length * 3));
         out.copy(grown, 0, 0, length);
