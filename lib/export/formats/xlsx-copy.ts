@@ -8,7 +8,7 @@
 // encoder, so both paths write the same file (a test compares them).
 import type { ColumnType, ExportColumn } from "../types";
 import { copyTextConverter } from "./json-copy";
-import { excelSerialText, lineCount, MAX_DECIMAL_TEXT, rowOpenTag, type DataSheet } from "./xlsx-sheet";
+import { dayFraction, excelDay, lineCount, MAX_DECIMAL_TEXT, rowOpenTag, type DataSheet } from "./xlsx-sheet";
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -274,10 +274,23 @@ export class CopyRowWriter {
     this.o += this.out.write(xml, this.o);
   }
 
-  private number(frame: Frames, text: string, even: 0 | 1) {
+  /** An instant's serial as excelSerialText writes it (`second` of its day), without making the string. */
+  private serial(frame: Frames, ms: number, second: number, even: 0 | 1): boolean {
+    let day = excelDay(ms);
+    if (day < 0) return false;
     this.open(frame, frame.number[even]);
-    this.ascii(text);
+    const out = this.out;
+    const from = this.o;
+    let o = from;
+    do {
+      out[o++] = 0x30 + (day % 10);
+      day = Math.floor(day / 10);
+    } while (day > 0);
+    out.subarray(from, o).reverse();
+    this.o = o;
+    if (second > 0) this.ascii(dayFraction(second));
     this.put(VALUE_END);
+    return true;
   }
 
   private copyNumber(frame: Frames, buf: Buffer, start: number, end: number, even: 0 | 1) {
@@ -349,10 +362,7 @@ export class CopyRowWriter {
 
   private date(frame: Frames, buf: Buffer, start: number, end: number, even: 0 | 1) {
     if (end - start !== 10 || !CopyRowWriter.isoDay(buf, start)) return false;
-    const serial = excelSerialText(CopyRowWriter.dayMs(buf, start));
-    if (serial === null) return false;
-    this.number(frame, serial, even);
-    return true;
+    return this.serial(frame, CopyRowWriter.dayMs(buf, start), 0, even);
   }
 
   /** `YYYY-MM-DD HH:MM:SS[.f…]+00`, to the second, as the value encoder reads its ISO form. */
@@ -373,10 +383,7 @@ export class CopyRowWriter {
     // Date.UTC of the same fields, as the value encoder computes it; hours past 23 and the
     // like never come from the database, but would differ: leave them to it.
     if (two(buf, start + 11) > 23 || two(buf, start + 14) > 59 || two(buf, start + 17) > 59) return false;
-    const serial = excelSerialText(ms);
-    if (serial === null) return false;
-    this.number(frame, serial, even);
-    return true;
+    return this.serial(frame, ms, two(buf, start + 11) * 3600 + two(buf, start + 14) * 60 + two(buf, start + 17), even);
   }
 
   /**

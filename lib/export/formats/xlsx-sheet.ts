@@ -104,19 +104,28 @@ export const EXCEL_DATE_RANGE = "1900-03-01 to 9999-12-31";
 /** Each second of a day as a fraction of it (`.5` for noon), made when first needed. */
 const DAY_FRACTIONS: Array<string | undefined> = new Array<string | undefined>(86_400);
 
+/** The fraction of a day a second (1–86,399) is, to ten decimals (a thousandth of a millisecond). */
+export function dayFraction(second: number): string {
+  return (DAY_FRACTIONS[second] ??= (second / 86_400).toFixed(10).replace(/0+$/, "").slice(1));
+}
+
+/** The whole Excel serial day of a wall-clock instant (UTC milliseconds), or -1 outside EXCEL_DATE_RANGE. */
+export function excelDay(ms: number): number {
+  if (!(ms >= FIRST_SERIAL_MS && ms < AFTER_LAST_DAY_MS)) return -1;
+  return Math.floor(ms / MS_PER_DAY) + UNIX_EPOCH_SERIAL;
+}
+
 /**
  * The Excel serial of a wall-clock instant (UTC milliseconds, to the second), as the text
  * of a cell's value, or null outside EXCEL_DATE_RANGE: whole days, then the second of the
- * day to ten decimals (a thousandth of a millisecond), which every reader rounds back to
- * the same second — and far cheaper to write than the shortest form of a double.
+ * day as dayFraction writes it, which every reader rounds back to the same second — and
+ * far cheaper to write than the shortest form of a double.
  */
 export function excelSerialText(ms: number): string | null {
-  if (!(ms >= FIRST_SERIAL_MS && ms < AFTER_LAST_DAY_MS)) return null;
-  const days = Math.floor(ms / MS_PER_DAY);
-  const second = Math.floor((ms - days * MS_PER_DAY) / 1000);
-  const whole = String(days + UNIX_EPOCH_SERIAL);
-  if (second === 0) return whole;
-  return whole + (DAY_FRACTIONS[second] ??= (second / 86_400).toFixed(10).replace(/0+$/, "").slice(1));
+  const day = excelDay(ms);
+  if (day < 0) return null;
+  const second = Math.floor((ms - (day - UNIX_EPOCH_SERIAL) * MS_PER_DAY) / 1000);
+  return second === 0 ? String(day) : String(day) + dayFraction(second);
 }
 
 const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
