@@ -11,7 +11,7 @@
 //     (every row): how many columns differ, by how much at most, and the extents query's time.
 // Goals are printed beside the numbers, checked only on cases run at their full size.
 // Arguments: case names to run only those (`csv`, `excel:25000`, `http`), `--runs=N` (best
-// of N, default 3; Excel at 1,000,000 rows runs once). Excel measures its column widths over
+// of N, default 3). Excel measures its column widths over
 // every row, as the app does; BENCH_EXCEL_WIDTHS=first-batch takes them from the first rows
 // instead (the cost of the measure). BENCH_ROWS_OVERRIDE=50000 uses a
 // smaller dataset (a title of its own) for a quick try.
@@ -260,11 +260,10 @@ try {
     return id;
   };
   for (const c of cases) {
-    const runs = c.format === "excel" && c.nominal === 1_000_000 ? 1 : RUNS;
     const caseDataset = await datasetOf(c.rows);
     const done: OneRun[] = [];
-    for (let run = 1; run <= runs; run++) {
-      log(`${c.format} ${count(c.rows)} rows, run ${run} of ${runs} …`);
+    for (let run = 1; run <= RUNS; run++) {
+      log(`${c.format} ${count(c.rows)} rows, run ${run} of ${RUNS} …`);
       done.push(
         await runJsonChild<OneRun>(
           ["bench/export-one.ts", c.format, String(c.rows), String(caseDataset)],
