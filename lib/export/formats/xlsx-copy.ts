@@ -280,14 +280,13 @@ export class CopyRowWriter {
     if (day < 0) return false;
     this.open(frame, frame.number[even]);
     const out = this.out;
-    const from = this.o;
-    let o = from;
+    let digits = 1;
+    for (let rest = day; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let o = (this.o += digits);
     do {
-      out[o++] = 0x30 + (day % 10);
+      out[--o] = 0x30 + (day % 10);
       day = Math.floor(day / 10);
     } while (day > 0);
-    out.subarray(from, o).reverse();
-    this.o = o;
     if (second > 0) this.ascii(dayFraction(second));
     this.put(VALUE_END);
     return true;

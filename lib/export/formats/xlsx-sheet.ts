@@ -384,7 +384,6 @@ const SHEET_TAIL =
 
 export type SheetOptions = {
   columns: readonly ExportColumn[];
-  widths: readonly number[];
   /** One per column (lib/export/warnings.ts); `current.row` is set before each row. */
   valueOptions: ReadonlyArray<Required<ValueOptions>>;
   current: { row: number };
@@ -410,9 +409,9 @@ export class DataSheet {
     this.styles = options.columns.map((column) => NUMERIC_STYLES[column.type] ?? GENERAL);
   }
 
-  /** Everything before the first data row. */
-  head(selected: boolean): string {
-    const { columns, widths } = this.options;
+  /** Everything before the first data row: its rows may be written before it is known. */
+  head(selected: boolean, widths: readonly number[]): string {
+    const { columns } = this.options;
     const header = columns.map((column, i) => {
       const text = cellText(column.header, this.options.valueOptions[i]!.warn);
       const style = startsFormula(text) ? STYLE.headerText : STYLE.header;

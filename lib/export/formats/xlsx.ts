@@ -59,6 +59,8 @@ export type XlsxOptions = {
 
 const EXCEL_MAX_SHEET_NAME = 31;
 const DEFAULT_SHEET = "Data";
+/** Sheet XML written while the source still measures the columns, at most (then it waits). */
+const HELD_XML_BYTES = 32 * 1024 * 1024;
 /** Deflate output per hop between the thread pool and JavaScript. */
 const DEFLATE_CHUNK = 64 * 1024;
 
@@ -240,30 +242,53 @@ async function* workbook(
     await entry(STYLES_XML, "xl/styles.xml");
 
     const sheets: SheetEntry[] = [];
-    let widths: number[] | undefined;
-    let sheet: { xml: DataSheet; stream: PassThrough; done: Promise<void> } | undefined;
+    let widths: readonly number[] | undefined;
     let rowsWritten = 0;
+    // The first sheet's rows are written while the source still measures the columns:
+    // held (up to HELD_XML_BYTES) until the widths its head states are known.
+    let measuredYet = false;
+    void measured?.then(() => (measuredYet = true));
+    let held: Buffer[] = [];
+    let heldBytes = 0;
 
-    const decideWidths = async (first: RowRun | null): Promise<number[]> => {
-      const result = measured ? await measured : null;
-      if (result && !result.ok) throw result.error;
-      return result ? widthsFromExtents(columns, result.value) : widthsFromRows(columns, first?.values() ?? []);
+    type Sheet = { xml: DataSheet; index: number; stream?: PassThrough; done?: Promise<void> };
+    let sheet: Sheet | undefined;
+
+    const decideWidths = async (first: RowRun | null): Promise<readonly number[]> => {
+      if (!measured) return widthsFromRows(columns, first?.values() ?? []);
+      const result = await measured;
+      if (!result.ok) throw result.error;
+      return widthsFromExtents(columns, result.value);
     };
-    const openSheet = async () => {
-      const xml = new DataSheet({ columns, widths: widths ?? [], valueOptions, current });
+    const begin = async (open: Sheet) => {
+      widths ??= await decideWidths(null);
       const stream = new PassThrough();
-      const index = sheets.length + 1;
-      sheets.push({ name: numberedSheetName(baseName, index), filterRange: null });
-      const done = entry(stream, sheetPath(index));
+      const done = entry(stream, sheetPath(open.index));
       // Awaited when the sheet closes; a stop before that is reported by what stopped it.
       done.catch(() => {});
-      sheet = { xml, stream, done };
-      await write(stream, xml.head(index === 1));
+      Object.assign(open, { stream, done });
+      await write(stream, open.xml.head(open.index === 1, widths));
+      for (const xml of held) await write(stream, xml);
+      held = [];
+      heldBytes = 0;
+    };
+    const openSheet = async () => {
+      const index = sheets.length + 1;
+      sheets.push({ name: numberedSheetName(baseName, index), filterRange: null });
+      sheet = { xml: new DataSheet({ columns, valueOptions, current }), index };
+      if (widths) await begin(sheet);
+    };
+    const put = async (open: Sheet, xml: Buffer) => {
+      if (open.stream) return write(open.stream, xml);
+      held.push(xml);
+      heldBytes += xml.length;
+      if (measuredYet || heldBytes >= HELD_XML_BYTES) await begin(open);
     };
     const closeSheet = async () => {
       if (!sheet) return;
-      await write(sheet.stream, sheet.xml.tail());
-      sheet.stream.end();
+      if (!sheet.stream) await begin(sheet);
+      await write(sheet.stream!, sheet.xml.tail());
+      sheet.stream!.end();
       await sheet.done;
       sheets[sheets.length - 1]!.filterRange = sheet.xml.filterRange();
       sheet = undefined;
@@ -272,7 +297,8 @@ async function* workbook(
     try {
       for await (const run of runs) {
         stop.signal.throwIfAborted();
-        widths ??= await decideWidths(run);
+        // Without a measure, the first rows decide, before any is written.
+        if (!measured) widths ??= await decideWidths(run);
         while (!run.done()) {
           if (!sheet || sheet.xml.rows >= maxRows) {
             await closeSheet();
@@ -281,16 +307,16 @@ async function* workbook(
           const open = sheet!;
           const { xml, taken } = run.write(open.xml, maxRows - open.xml.rows, rowsWritten + 1);
           rowsWritten += taken;
-          await write(open.stream, xml);
+          await put(open, xml);
         }
         onRows?.(rowsWritten);
       }
-      widths ??= await decideWidths(null);
       if (!sheet) await openSheet();
       await closeSheet();
     } finally {
       // Stopped half-way: the open entry is dropped with the zip.
-      sheet?.stream.destroy();
+      sheet?.stream?.destroy();
+      held = [];
     }
 
     const { labels } = infoSheet;

@@ -196,12 +196,11 @@ async function extents(db: Queryable, table: RowsTableRef, plan: ExportPlan): Pr
   const { rows } = await db.query<Record<string, unknown>>(query);
   const row = rows[0] ?? {};
   const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  return plan.columns.map((_, i) => ({
-    hasValues: row[`h${i}`] === true,
-    chars: num(row[`c${i}`]),
-    min: num(row[`lo${i}`]),
-    max: num(row[`hi${i}`]),
-  }));
+  return plan.columns.map((_, i) => {
+    const chars = num(row[`c${i}`]);
+    const min = num(row[`lo${i}`]);
+    return { hasValues: row[`h${i}`] === true || chars !== null || min !== null, chars, min, max: num(row[`hi${i}`]) };
+  });
 }
 
 /** A preview value as the page and the API show it: numbers, true/false, text, JSON. */

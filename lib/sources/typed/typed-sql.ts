@@ -201,18 +201,19 @@ export function extentsQuery(table: RowsTableRef, plan: ExportPlan): Query | nul
   const params = new SqlParams();
   const aggregates = plan.columns.map((column, i) => {
     const field = columnSql(storedColumn(table, column.key).position);
-    const any = `count(${field}) > 0 AS "h${i}"`;
-    if (column.redacted) return `${any}, CASE WHEN count(${field}) > 0 THEN ${REDACTED.length} END AS "c${i}"`;
+    // A column's longest text or smallest number is null exactly when it holds no value:
+    // only the others count theirs (every aggregate is a cost on the scan).
+    if (column.redacted) return `CASE WHEN count(${field}) > 0 THEN ${REDACTED.length} END AS "c${i}"`;
     switch (column.type) {
       case "string":
-        return `${any}, max(char_length(${field})) AS "c${i}"`;
+        return `max(char_length(${field})) AS "c${i}"`;
       case "json":
-        return `${any}, max(char_length(${field}::text)) AS "c${i}"`;
+        return `max(char_length(${field}::text)) AS "c${i}"`;
       case "integer":
       case "number":
-        return `${any}, min(${field})::float8 AS "lo${i}", max(${field})::float8 AS "hi${i}"`;
+        return `min(${field})::float8 AS "lo${i}", max(${field})::float8 AS "hi${i}"`;
       default:
-        return any;
+        return `count(${field}) > 0 AS "h${i}"`;
     }
   });
   const where = compileWhere(table, plan, params);
