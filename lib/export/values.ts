@@ -114,7 +114,7 @@ export function formatDateTime(date: Date, timezone: string): string {
 export function isoDateTime(date: Date, timezone: string): string {
   if (timezone === "UTC") return date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const p = zonedParts(date, timezone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const wall = wallClockMs(p);
   const offsetMinutes = Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
@@ -289,14 +289,25 @@ export function jsonValue(value: unknown, type: ColumnType, { timezone, warn = i
   }
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
- * Midnight UTC of a calendar day (month 1–12), or NaN when there is no such day: Date.UTC
- * alone would turn 2025-02-30 into 2 March.
+ * Midnight UTC of a calendar day (month 1–12), or NaN when there is no such day. Not
+ * Date.UTC, which maps the years 0–99 to 1900–1999 and turns 2025-02-30 into 2 March.
  */
 export function utcDayMs(year: number, month: number, day: number): number {
-  const ms = Date.UTC(year, month - 1, day);
-  const date = new Date(ms);
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && month >= 1 ? ms : NaN;
+  if (!(month >= 1 && month <= 12 && day >= 1)) return NaN;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return NaN;
+  if (year >= 100) return Date.UTC(year, month - 1, day);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
+}
+
+/** Zoned wall-clock parts as the UTC instant of the same reading (years 0–99 included). */
+function wallClockMs(p: { year: number; month: number; day: number; hour: number; minute: number; second: number }) {
+  return utcDayMs(p.year, p.month, p.day) + p.hour * 3_600_000 + p.minute * 60_000 + p.second * 1000;
 }
 
 export type ExcelValue = string | number | boolean | Date | null;
@@ -333,7 +344,7 @@ export function excelValue(value: unknown, type: ColumnType, { timezone, warn = 
       const date = dateTimeOrWarn(value, warn);
       if (!date) return anyToText(value);
       const p = zonedParts(date, timezone);
-      return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second));
+      return new Date(wallClockMs(p));
     }
     default:
       return anyToText(value);

@@ -109,7 +109,12 @@ beforeAll(async () => {
       text,
       n: i % 11 === 10 ? null : numbers[i % numbers.length],
       i: i % 7 === 6 ? null : integers[i % integers.length],
-      day: i % 5 === 4 ? null : `20${String(10 + (i % 15)).padStart(2, "0")}-0${1 + (i % 9)}-1${i % 10}`,
+      day:
+        i % 5 === 4
+          ? null
+          : i % 13 === 12
+            ? "0050-06-15" // a year of two digits, which Date.UTC would take for 1950
+            : `20${String(10 + (i % 15)).padStart(2, "0")}-0${1 + (i % 9)}-1${i % 10}`,
       at:
         i % 6 === 5
           ? null

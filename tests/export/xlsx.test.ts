@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { writeXlsx } from "@/lib/export/formats/xlsx";
 import type { ExportColumn, RowBatch } from "@/lib/export/types";
-import { INFO, COLUMNS, writeAndRead, sheet, fgColor, infoOf, SAMPLE } from "./xlsx-fixtures";
+import { INFO, COLUMNS, batchesOf, writeAndRead, sheet, fgColor, infoOf, SAMPLE } from "./xlsx-fixtures";
 
 describe("writeXlsx", () => {
   it("styles the header: blue fill, bold white font, frozen, with an autofilter", async () => {
@@ -120,6 +120,102 @@ describe("writeXlsx", () => {
     expect(ws.getRow(2).height).toBe(30);
     expect(ws.getRow(4).height).toBeUndefined();
     expect(ws.getRow(5).height).toBe(30);
+  });
+
+  it("writes dates before 1 March 1900, years 1–99 among them, as their text with a warning", async () => {
+    const columns: ExportColumn[] = [
+      { key: "d", header: "D", type: "date" },
+      { key: "t", header: "T", type: "datetime" },
+    ];
+    const rows = [
+      ["0050-06-15", "0050-06-15T12:00:00Z"],
+      ["1900-02-28", "1900-02-28T23:59:59Z"],
+      ["1900-03-01", "1900-03-01T00:00:00Z"],
+    ];
+    const { workbook, warnings } = await writeAndRead(columns, rows);
+    const ws = sheet(workbook, "Data");
+    expect(ws.getCell("A2").value).toBe("0050-06-15");
+    expect(ws.getCell("B2").value).toBe("0050-06-15 12:00:00");
+    expect(ws.getCell("A3").value).toBe("1900-02-28");
+    expect((ws.getCell("A4").value as Date).toISOString()).toBe("1900-03-01T00:00:00.000Z");
+    expect((ws.getCell("B4").value as Date).toISOString()).toBe("1900-03-01T00:00:00.000Z");
+    expect(warnings.map((w) => [w.row, w.column])).toEqual([
+      [1, "d"],
+      [1, "t"],
+      [2, "d"],
+      [2, "t"],
+    ]);
+  });
+
+  it("continues on a new sheet before a sheet's XML grows past its limit", async () => {
+    const columns: ExportColumn[] = [{ key: "s", header: "S", type: "string" }];
+    const rows = Array.from({ length: 40 }, (_, i) => [`row ${i + 1} ${"x".repeat(80)}`]);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of writeXlsx(batchesOf(rows, 5), {
+      columns,
+      timezone: "UTC",
+      onWarning: () => {},
+      info: INFO,
+      maxSheetBytes: 1_000,
+    }))
+      chunks.push(chunk);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(Buffer.concat(chunks)).buffer);
+    const data = workbook.worksheets.filter((w) => w.name !== "Export info");
+    expect(data.length).toBeGreaterThan(2);
+    expect(data.map((w) => w.name).slice(0, 3)).toEqual(["Data", "Data (2)", "Data (3)"]);
+    const values = data.flatMap((w) => {
+      expect(w.getCell("A1").value).toBe("S");
+      return w
+        .getSheetValues()
+        .slice(2)
+        .map((row) => (row as unknown[])[1]);
+    });
+    expect(values).toEqual(rows.map((r) => r[0]));
+  });
+
+  it("does not wait for a measure that never comes once the reader stops", async () => {
+    let inputClosed = false;
+    async function* rows(): AsyncGenerator<RowBatch> {
+      try {
+        for (let i = 0; ; i++) yield [[`row ${i}`]];
+      } finally {
+        inputClosed = true;
+      }
+    }
+    const output = writeXlsx(rows(), {
+      columns: [{ key: "s", header: "S", type: "string" }],
+      timezone: "UTC",
+      onWarning: () => {},
+      info: INFO,
+      extents: () => new Promise(() => {}),
+    })[Symbol.asyncIterator]();
+    expect((await output.next()).done).toBe(false);
+    // Rows are held while the widths are unknown: let some be taken, then walk away.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await output.return?.();
+    expect(inputClosed).toBe(true);
+  });
+
+  it("keeps sheet names Excel accepts: cut to 31 characters, never the info sheet's, no apostrophe at an end", async () => {
+    const names = async (sheetName: string) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of writeXlsx(batchesOf([["a"]], 1), {
+        columns: [{ key: "s", header: "S", type: "string" }],
+        timezone: "UTC",
+        onWarning: () => {},
+        info: INFO,
+        sheetName,
+      }))
+        chunks.push(chunk);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(new Uint8Array(Buffer.concat(chunks)).buffer);
+      return workbook.worksheets.map((w) => w.name);
+    };
+    expect(await names(`Export info${" ".repeat(20)}x`)).toEqual(["Data", "Export info"]);
+    expect(await names(`${"a".repeat(30)}'b`)).toEqual(["a".repeat(30), "Export info"]);
+    expect(await names("History")).toEqual(["Data", "Export info"]);
+    expect(await names("Q1: North/South")).toEqual(["Q1  North South", "Export info"]);
   });
 
   it("sizes columns from the header and first batch, between 8 and 50", async () => {

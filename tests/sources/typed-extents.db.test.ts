@@ -3,14 +3,19 @@
 // the smallest and largest number, and whether a column holds any value at all — over
 // exactly the rows the plan selects (its filters and date range), on the pool and inside a
 // snapshot alike. The texts measured are checked against the rows the export reads.
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
 import { loadDatasetRows } from "@/lib/datasets/dataset-rows";
 import { findDataset, type DatasetInfo } from "@/lib/datasets/dataset-store";
 import { ZExportOptionsSchema, type TExportOptionsInput } from "@/lib/export/options";
 import { planExport, REDACTED, type DatasetColumnDef, type ExportPlan } from "@/lib/export/plan";
+import { widthsFromExtents } from "@/lib/export/formats/xlsx-sheet";
+import { runExport } from "@/lib/export/run-export";
 import type { ColumnExtent } from "@/lib/export/types";
 import { datasetSource, type DatasetSource } from "@/lib/sources";
+import { tableSql } from "@/lib/sources/typed/rows-table";
 import { demoUser } from "../helpers/auth";
 
 // A database of its own: the dataset it adds must not show in other files' lists.
@@ -176,5 +181,45 @@ describe("extents: the measure of every value a plan selects", () => {
     expect(inSnapshot).toEqual(onPool);
     expect(onPool[0]).toEqual(extent({ chars: "김민수 and a much longer name".length }));
     expect(empty).toEqual([]);
+  });
+});
+
+describe("extents of numbers past a double's range", () => {
+  it("measures them without failing, and the workbook still comes out", async () => {
+    const owner = await demoUser("manager");
+    const created = await prisma().dataset.create({
+      data: {
+        title: `Huge numbers ${process.pid}-${Date.now()}`,
+        ownerId: owner.id,
+        columns: { create: [{ position: 0, key: "n", label: "N", type: "number" }] },
+      },
+    });
+    expect(await loadDatasetRows(created.id, [[{ n: "2.5" }]])).toBe(1);
+    const huge = (await findDataset(created.id))!;
+    // numeric holds them; float8 does not (a cast of 1e400 fails in PostgreSQL).
+    await pgPool().query(
+      `INSERT INTO ${tableSql(huge.rowsTable!)} (c0) VALUES ('1e400'::numeric), ('-1e400'::numeric)`,
+    );
+    const hugePlan = planExport(ZExportOptionsSchema.parse({}), huge, { mayIncludeSensitive: false });
+    const [measured] = await datasetSource(huge).extents(hugePlan);
+    expect(measured).toEqual({ hasValues: true, chars: null, min: -Infinity, max: Infinity });
+    expect(widthsFromExtents(hugePlan.columns, [measured!])).toEqual([50]);
+    const reader = datasetSource(huge);
+    const { bytes } = runExport({
+      format: "excel",
+      columns: hugePlan.columns,
+      source: reader.rows(hugePlan),
+      copy: { csv: (d) => reader.csv(hugePlan, d), text: () => reader.text(hugePlan), redacted: [false] },
+      options: ZExportOptionsSchema.parse({}),
+      info: { datasetTitle: "Huge", filters: "", user: "test", generatedAt: new Date(0) },
+      excel: { extents: () => reader.extents(hugePlan) },
+    });
+    const parts: Buffer[] = [];
+    for await (const chunk of bytes) parts.push(Buffer.from(chunk));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(Buffer.concat(parts)).buffer);
+    const ws = workbook.getWorksheet("Data")!;
+    expect(ws.getColumn(1).width).toBe(50);
+    expect(ws.getCell("A2").value).toBe(2.5);
   });
 });

@@ -11,7 +11,7 @@
 import { ByteWriter, ParquetWriter, type ColumnSource, type SchemaElement } from "hyparquet-writer";
 import type { ColumnType, ExportColumn, FormatWriter, WriterContext } from "../types";
 import { unescapeCopyText } from "./json-copy";
-import { parquetValue, type ParquetValue, type Warn } from "../values";
+import { parquetValue, utcDayMs, type ParquetValue, type Warn } from "../values";
 import { columnValueOptions } from "../warnings";
 
 export type ParquetOptions = {
@@ -42,13 +42,8 @@ const YMD = /^(-?\d+)-(\d{2})-(\d{2})$/;
 function daysSinceEpoch(text: string): number | null {
   const match = YMD.exec(text);
   if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  // setUTCFullYear rather than Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  // A day or month out of range rolls over silently (2024-02-30 → March 1st); refuse it.
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-  return Math.round(date.getTime() / DAY_MS);
+  const ms = utcDayMs(Number(match[1]), Number(match[2]), Number(match[3]));
+  return Number.isNaN(ms) ? null : Math.round(ms / DAY_MS);
 }
 
 function isJsonText(text: string): boolean {

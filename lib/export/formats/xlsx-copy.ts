@@ -7,6 +7,7 @@
 // is decoded as the typed source decodes it (copyTextConverter) and written by the value
 // encoder, so both paths write the same file (a test compares them).
 import type { ColumnType, ExportColumn } from "../types";
+import { utcDayMs } from "../values";
 import { copyTextConverter } from "./json-copy";
 import { dayFraction, excelDay, lineCount, MAX_DECIMAL_TEXT, rowOpenTag, type DataSheet } from "./xlsx-sheet";
 
@@ -341,7 +342,7 @@ export class CopyRowWriter {
   /** The `YYYY-MM-DD` at `start` as UTC milliseconds (the caller checked the shape). */
   private static dayMs(buf: Buffer, start: number): number {
     const two = CopyRowWriter.twoDigits;
-    return Date.UTC(two(buf, start) * 100 + two(buf, start + 2), two(buf, start + 5) - 1, two(buf, start + 8));
+    return utcDayMs(two(buf, start) * 100 + two(buf, start + 2), two(buf, start + 5), two(buf, start + 8));
   }
 
   private static isoDay(buf: Buffer, s: number): boolean {
@@ -379,7 +380,7 @@ export class CopyRowWriter {
       two(buf, start + 11) * 3_600_000 +
       two(buf, start + 14) * 60_000 +
       two(buf, start + 17) * 1000;
-    // Date.UTC of the same fields, as the value encoder computes it; hours past 23 and the
+    // The same fields as the value encoder computes them; hours past 23 and the
     // like never come from the database, but would differ: leave them to it.
     if (two(buf, start + 11) > 23 || two(buf, start + 14) > 59 || two(buf, start + 17) > 59) return false;
     return this.serial(frame, ms, two(buf, start + 11) * 3600 + two(buf, start + 14) * 60 + two(buf, start + 17), even);

@@ -144,7 +144,7 @@ function isoDateMs(text: string): number {
 /** `YYYY-MM-DDTHH:MM:SS[.fff]Z` as UTC milliseconds to the second, or NaN for another shape. */
 function isoUtcMs(text: string): number {
   if (!ISO_UTC.test(text)) return NaN;
-  // Hours past 23 and the like never come from the database; Date.UTC would roll them over.
+  // Hours past 23 and the like never come from the database; they would roll over.
   if (twoDigits(text, 11) > 23 || twoDigits(text, 14) > 59 || twoDigits(text, 17) > 59) return NaN;
   const day = utcDayMs(fourDigits(text, 0), twoDigits(text, 5), twoDigits(text, 8));
   return day + twoDigits(text, 11) * 3_600_000 + twoDigits(text, 14) * 60_000 + twoDigits(text, 17) * 1000;
@@ -294,6 +294,8 @@ function displayLength(value: ExcelValue, type: ColumnType): number {
   if (typeof value === "boolean") return value ? 4 : 5; // TRUE / FALSE
   if (value instanceof Date) return type === "datetime" ? 19 : 10;
   if (typeof value === "number") {
+    // NaN is shown as its name; a number past a double's range fills the column.
+    if (!Number.isFinite(value)) return Number.isNaN(value) ? 3 : MAX_WIDTH;
     if (type === "number") return twoDecimals.format(value).length;
     if (type === "integer") return wholeNumber.format(value).length;
     return String(value).length;

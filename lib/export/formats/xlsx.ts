@@ -55,10 +55,18 @@ export type XlsxOptions = {
   extents?: () => Promise<readonly ColumnExtent[]>;
   /** Deflate level, 1 (fastest, the default) to 9 (smallest). */
   compressionLevel?: number;
+  /** Sheet XML a sheet may hold before the next one starts: below ZIP's 4 GiB by default; lower it in tests. */
+  maxSheetBytes?: number;
 };
 
 const EXCEL_MAX_SHEET_NAME = 31;
 const DEFAULT_SHEET = "Data";
+/**
+ * A sheet's XML stays below 4 GiB, by a margin for the run that crosses this: a zip entry
+ * of unknown size past that needs ZIP64 in its local header, which a streamed entry cannot
+ * have (and Excel repairs the file). Past it the rows continue on a new sheet.
+ */
+const MAX_SHEET_BYTES = 3.5 * 1024 ** 3;
 /** Sheet XML written while the source still measures the columns, at most (then it waits). */
 const HELD_XML_BYTES = 32 * 1024 * 1024;
 /** Deflate output per hop between the thread pool and JavaScript. */
@@ -82,23 +90,22 @@ export function englishInfoSheet(info: ExportInfo): XlsxInfoSheet {
 
 /** Excel's rules: no : \ / ? * [ ], at most 31 characters, no leading/trailing apostrophe. */
 function baseSheetName(requested: string | undefined, reserved: string): string {
-  const cleaned = (requested ?? "")
-    .replace(/[:\\/?*[\]]/g, " ")
-    .replace(/^'+|'+$/g, "")
-    .trim();
-  const lower = cleaned.toLowerCase();
-  // "History" is reserved by Excel; the info sheet's name must stay free for the info sheet.
-  if (!cleaned || lower === "history" || lower === reserved.toLowerCase()) return DEFAULT_SHEET;
+  const cleaned = (requested ?? "").replace(/[:\\/?*[\]]/g, " ");
+  // Compared as Excel will show it, cut to its length: "History" is Excel's own, and the
+  // info sheet's name must stay free for the info sheet.
+  const shown = numberedSheetName(cleaned, 1).toLowerCase();
+  if (shown === "history" || shown === numberedSheetName(reserved, 1).toLowerCase()) return DEFAULT_SHEET;
   return cleaned;
 }
 
+/** The index-th sheet's name: the base cut to leave room for " (2)" and so on. */
 function numberedSheetName(base: string, index: number): string {
   const suffix = index === 1 ? "" : ` (${index})`;
-  return Array.from(base)
+  const cut = Array.from(base)
     .slice(0, EXCEL_MAX_SHEET_NAME - suffix.length)
     .join("")
-    .trimEnd()
-    .concat(suffix);
+    .replace(/^[\s']+|[\s']+$/g, "");
+  return (cut || DEFAULT_SHEET) + suffix;
 }
 
 function rowLimit(requested: number | undefined): number {
@@ -162,7 +169,7 @@ async function* copyRuns(chunks: AsyncIterable<Uint8Array>, writer: CopyRowWrite
         return written;
       },
       done: () => at >= end,
-      values: () => writer.values(buf, at, end),
+      values: () => writer.values(buf, 0, end),
     };
   };
   let pending: Buffer[] = [];
@@ -207,6 +214,7 @@ async function* workbook(
 ): AsyncGenerator<Uint8Array> {
   const { columns, info } = context;
   const maxRows = rowLimit(context.maxRowsPerSheet);
+  const maxSheetBytes = context.maxSheetBytes ?? MAX_SHEET_BYTES;
   const infoSheet = context.infoSheet ?? englishInfoSheet(info);
   const baseName = baseSheetName(context.sheetName, infoSheet.name);
   const { current, options: valueOptions } = columnValueOptions(columns, context);
@@ -227,6 +235,11 @@ async function* workbook(
         else resolve();
       });
     });
+
+  /** Settles (as a failed measure) when the export stops. */
+  const stopped = new Promise<Settled<never>>((resolve) =>
+    stop.signal.addEventListener("abort", () => resolve({ ok: false, error: stop.signal.reason }), { once: true }),
+  );
 
   const write = async (stream: PassThrough, xml: string | Buffer) => {
     stop.signal.throwIfAborted();
@@ -251,17 +264,25 @@ async function* workbook(
     let held: Buffer[] = [];
     let heldBytes = 0;
 
-    type Sheet = { xml: DataSheet; index: number; stream?: PassThrough; done?: Promise<void> };
+    /** A data sheet: its rows, its place, its zip entry once begun, the XML bytes written to it. */
+    type Sheet = { xml: DataSheet; index: number; stream?: PassThrough; done?: Promise<void>; bytes: number };
     let sheet: Sheet | undefined;
 
-    const decideWidths = async (first: RowRun | null): Promise<readonly number[]> => {
-      if (!measured) return widthsFromRows(columns, first?.values() ?? []);
-      const result = await measured;
-      if (!result.ok) throw result.error;
-      return widthsFromExtents(columns, result.value);
+    // The first run, whose rows decide the widths when the source has no measure of them
+    // (let go once the widths are known).
+    let firstRun: RowRun | null | undefined;
+    const decideWidths = async (): Promise<readonly number[]> => {
+      if (measured) {
+        // A stop does not wait for the measure (its query ends on its own).
+        const result = await Promise.race([measured, stopped]);
+        if (result.ok) return widthsFromExtents(columns, result.value);
+        // Widths are looks: a failed measure falls back to the first rows, not the export.
+      }
+      return widthsFromRows(columns, firstRun?.values() ?? []);
     };
     const begin = async (open: Sheet) => {
-      widths ??= await decideWidths(null);
+      widths ??= await decideWidths();
+      firstRun = null;
       const stream = new PassThrough();
       const done = entry(stream, sheetPath(open.index));
       // Awaited when the sheet closes; a stop before that is reported by what stopped it.
@@ -275,14 +296,18 @@ async function* workbook(
     const openSheet = async () => {
       const index = sheets.length + 1;
       sheets.push({ name: numberedSheetName(baseName, index), filterRange: null });
-      sheet = { xml: new DataSheet({ columns, valueOptions, current }), index };
+      sheet = { xml: new DataSheet({ columns, valueOptions, current }), index, bytes: 0 };
       if (widths) await begin(sheet);
     };
     const put = async (open: Sheet, xml: Buffer) => {
+      open.bytes += xml.length;
       if (open.stream) return write(open.stream, xml);
       held.push(xml);
       heldBytes += xml.length;
       if (measuredYet || heldBytes >= HELD_XML_BYTES) await begin(open);
+      // Nothing waits on I/O while rows are held: give the event loop (the measure's answer
+      // among it) a turn, whatever pace the rows come at.
+      else await new Promise((resolve) => setImmediate(resolve));
     };
     const closeSheet = async () => {
       if (!sheet) return;
@@ -297,10 +322,11 @@ async function* workbook(
     try {
       for await (const run of runs) {
         stop.signal.throwIfAborted();
+        if (firstRun === undefined) firstRun = run;
         // Without a measure, the first rows decide, before any is written.
-        if (!measured) widths ??= await decideWidths(run);
+        if (!measured) widths ??= await decideWidths();
         while (!run.done()) {
-          if (!sheet || sheet.xml.rows >= maxRows) {
+          if (!sheet || sheet.xml.rows >= maxRows || sheet.bytes >= maxSheetBytes) {
             await closeSheet();
             await openSheet();
           }

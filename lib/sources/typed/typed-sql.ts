@@ -211,7 +211,9 @@ export function extentsQuery(table: RowsTableRef, plan: ExportPlan): Query | nul
         return `max(char_length(${field}::text)) AS "c${i}"`;
       case "integer":
       case "number":
-        return `min(${field})::float8 AS "lo${i}", max(${field})::float8 AS "hi${i}"`;
+        // As the numbers themselves (text to the driver): a numeric past float8's range
+        // would make a cast fail the export over its column widths.
+        return `min(${field}) AS "lo${i}", max(${field}) AS "hi${i}"`;
       default:
         return `count(${field}) > 0 AS "h${i}"`;
     }
