@@ -167,4 +167,14 @@ describe("jsonValue, excelValue and parquetValue", () => {
     expect(formatDateTime(instant, "Europe/London")).toBe("2025-07-01 13:00:00");
     expect(isoDateTime(instant, "America/Los_Angeles")).toBe("2025-07-01T05:00:00-07:00");
   });
+
+  it("keeps the years 1–99 (which Date.UTC takes for 1900–1999) in zoned times and Excel dates", () => {
+    const early = new Date("0050-06-15T00:00:00Z");
+    // Seoul's local mean time then: +8:27:52.
+    expect(isoDateTime(early, "Asia/Seoul")).toBe("0050-06-15T08:27:52+08:28");
+    expect((excelValue(early, "datetime", { timezone: "Asia/Seoul" }) as Date).toISOString()).toBe(
+      "0050-06-15T08:27:52.000Z",
+    );
+    expect((excelValue("0050-06-15", "date", utc) as Date).toISOString()).toBe("0050-06-15T00:00:00.000Z");
+  });
 });
