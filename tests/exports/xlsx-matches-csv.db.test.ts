@@ -77,13 +77,35 @@ type Tally = { cells: number; neutralised: number; nulls: number; byType: Record
  * One data cell of the workbook against the CSV's field for it. Returns whether the CSV
  * field carried the formula apostrophe (so the caller can prove the rule was met).
  */
-function compareCell(cell: ExcelJS.Cell, field: string, column: ExportColumn, where: string, tally: Tally): void {
+/** A check that records what differs instead of failing at once: a million cells, one assertion. */
+type Same = (actual: unknown, expected: unknown, where: string) => boolean;
+
+function collector(): { same: Same; problems: string[]; checks: () => number } {
+  const problems: string[] = [];
+  let checks = 0;
+  const same: Same = (actual, expected, where) => {
+    checks++;
+    if (Object.is(actual, expected)) return true;
+    if (problems.length < 50) problems.push(`${where}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`);
+    return false;
+  };
+  return { same, problems, checks: () => checks };
+}
+
+function compareCell(
+  cell: ExcelJS.Cell,
+  field: string,
+  column: ExportColumn,
+  where: string,
+  tally: Tally,
+  same: Same,
+): void {
   const value = cell.value;
   tally.cells++;
   if (field === "") {
     // CSV writes null as an empty field; the workbook has no value there (an empty string
     // is an empty cell too, by the writer's rule).
-    expect(value ?? null, where).toBeNull();
+    same(value ?? null, null, where);
     tally.nulls++;
     return;
   }
@@ -91,36 +113,36 @@ function compareCell(cell: ExcelJS.Cell, field: string, column: ExportColumn, wh
   switch (column.type) {
     case "string":
     case "json": {
-      expect(typeof value, `${where}: ${JSON.stringify(value)}`).toBe("string");
-      const text = decodeEscapes(value as string);
+      same(typeof value, "string", `${where}: ${JSON.stringify(value)}`);
+      const text = decodeEscapes(String(value));
       // The CSV neutralises formula-looking text (a leading apostrophe, and one after any
       // separator a spreadsheet could cut at); the workbook keeps the text as it is.
-      expect(neutralizeCsvText(text), where).toBe(field);
+      same(neutralizeCsvText(text), field, where);
       if (field !== text) {
         tally.neutralised++;
-        expect(field.replace(/'/g, ""), where).toBe(text.replace(/'/g, ""));
+        same(field.replace(/'/g, ""), text.replace(/'/g, ""), where);
       }
       return;
     }
     case "number":
     case "integer":
-      expect(typeof value, `${where}: ${JSON.stringify(value)}`).toBe("number");
-      expect(field, where).toMatch(/^-?\d+(\.\d+)?$/);
-      expect(value, where).toBe(Number(field));
+      same(typeof value, "number", `${where}: ${JSON.stringify(value)}`);
+      same(/^-?\d+(\.\d+)?$/.test(field), true, `${where}: ${field} is a number`);
+      same(value, Number(field), where);
       return;
     case "boolean":
-      expect(typeof value, where).toBe("boolean");
-      expect(String(value), where).toBe(field);
+      same(typeof value, "boolean", where);
+      same(String(value), field, where);
       return;
     case "date":
-      expect(value, where).toBeInstanceOf(Date);
-      expect((value as Date).getTime() % 86_400_000, `${where}: at UTC midnight`).toBe(0);
-      expect(isoDay(value as Date), where).toBe(field);
+      if (!same(value instanceof Date, true, `${where}: a date`)) return;
+      same((value as Date).getTime() % 86_400_000, 0, `${where}: at UTC midnight`);
+      same(isoDay(value as Date), field, where);
       return;
     case "datetime":
-      expect(value, where).toBeInstanceOf(Date);
-      expect((value as Date).getUTCMilliseconds(), where).toBe(0);
-      expect(isoSecond(value as Date), where).toBe(field);
+      if (!same(value instanceof Date, true, `${where}: a date-time`)) return;
+      same((value as Date).getUTCMilliseconds(), 0, where);
+      same(isoSecond(value as Date), field, where);
       return;
   }
 }
@@ -179,36 +201,40 @@ describe("every demo dataset's workbook equals its CSV, cell by cell", () => {
       }
 
       const tally: Tally = { cells: 0, neutralised: 0, nulls: 0, byType: {} };
+      const { same, problems, checks } = collector();
       let formulaTextCells = 0;
       const longest = columns.map((column) => Array.from(column.header).length);
       for (let r = 2; r <= lastRow; r++) {
         const fields = records[r - 1]!;
-        expect(fields, `CSV row ${r}`).toHaveLength(columns.length);
+        same(fields.length, columns.length, `CSV row ${r}`);
         const row = ws.getRow(r);
-        expect(row.cellCount, `row ${r} has no cell past the last column`).toBeLessThanOrEqual(columns.length);
+        same(row.cellCount <= columns.length, true, `row ${r} has no cell past the last column`);
         const even = r % 2 === 0;
         for (let c = 1; c <= columns.length; c++) {
           const column = columns[c - 1]!;
           const cell = row.getCell(c);
           const where = `${demo.title} ${columnLetters(c - 1)}${r} (${column.header})`;
-          compareCell(cell, fields[c - 1]!, column, where, tally);
+          compareCell(cell, fields[c - 1]!, column, where, tally, same);
           longest[c - 1] = Math.max(longest[c - 1]!, shownLength(cell.value, column.type));
           // Zebra on even sheet rows, every cell (empty ones too); none on odd rows.
-          expect(fillOf(cell), `${where} fill`).toBe(even ? "FFF2F2F2" : undefined);
-          expect(cell.font?.bold ?? false, `${where} bold`).toBe(false);
-          expect(cell.type, where).not.toBe(ExcelJS.ValueType.Formula);
+          same(fillOf(cell), even ? "FFF2F2F2" : undefined, `${where} fill`);
+          same(cell.font?.bold ?? false, false, `${where} bold`);
+          same(cell.type === ExcelJS.ValueType.Formula, false, `${where} is no formula`);
           const format = NUMBER_FORMAT[column.type];
-          if (format && cell.value !== null) expect(cell.numFmt, `${where} numFmt`).toBe(format);
+          if (format && cell.value !== null) same(cell.numFmt, format, `${where} numFmt`);
           if ((column.type === "string" || column.type === "json") && typeof cell.value === "string") {
             const text = decodeEscapes(cell.value);
             if (neutralizeCsvText(text).startsWith("'") && !text.startsWith("'")) {
               // Text a spreadsheet could take for a formula: the Text format, so it stays text.
-              expect(cell.numFmt, `${where} Text format`).toBe("@");
+              same(cell.numFmt, "@", `${where} Text format`);
               formulaTextCells++;
             }
           }
         }
       }
+      expect(problems).toEqual([]);
+      // The checks ran: a dozen or so per cell.
+      expect(checks()).toBeGreaterThan(demo.rows * columns.length * 5);
 
       measured.set(demo.title, {
         widths: columns.map((_, c) => ws.getColumn(c + 1).width),
