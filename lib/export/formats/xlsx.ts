@@ -68,7 +68,7 @@ const DEFAULT_SHEET = "Data";
  */
 const MAX_SHEET_BYTES = 3.5 * 1024 ** 3;
 /** Sheet XML written while the source still measures the columns, at most (then it waits). */
-const HELD_XML_BYTES = 32 * 1024 * 1024;
+const HELD_XML_BYTES = 4 * 1024 * 1024;
 /** Deflate output per hop between the thread pool and JavaScript. */
 const DEFLATE_CHUNK = 64 * 1024;
 
