@@ -1,7 +1,7 @@
 // Every demo dataset exported as Excel and as CSV through the real export path (the
 // guard, the typed source, the engine), the workbook read back with exceljs and the CSV
 // with papaparse: the two files must hold the same values, cell by cell, and the workbook
-// must carry SPEC §2's styling on every cell.
+// must carry the workbook's styling (docs/product.md, "Excel") on every cell.
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
@@ -189,7 +189,7 @@ describe("every demo dataset's workbook equals its CSV, cell by cell", () => {
       expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
       expect(ws.autoFilter).toBe(`A1:${last}${lastRow}`);
 
-      // Widths: SPEC's longest value + 2, kept between 8 and 50.
+      // Widths: the longest value + 2, kept between 8 and 50.
       for (let c = 1; c <= columns.length; c++) {
         const width = ws.getColumn(c).width;
         expect(width, `width of ${columns[c - 1]!.header}`).toBeGreaterThanOrEqual(8);
@@ -256,7 +256,7 @@ describe("every demo dataset's workbook equals its CSV, cell by cell", () => {
       expect(entries.get("Dataset")).toBe(demo.title);
     }, 300_000);
 
-    // SPEC §2: the longest value as shown, + 2, within 8 and 50 — over every row, not the
+    // The longest value as shown, + 2, within 8 and 50 — over every row, not the
     // first batch only. Measured by the test above, while it read every cell.
     it(`${demo.title}: each column as wide as its longest value + 2`, () => {
       const widths = measured.get(demo.title);

@@ -1,7 +1,8 @@
 // The fixed parts of an Outport workbook (SpreadsheetML): the package's content types and
 // relationships, the document properties, the workbook with its sheets, and one styles
-// part holding every style SPEC §2 asks for. The sheets themselves are written row by row
-// (./xlsx-sheet.ts); everything here is a few hundred bytes, made once per file.
+// part holding every style the workbook uses (docs/product.md, "Excel"). The sheets
+// themselves are written row by row (./xlsx-sheet.ts); everything here is a few hundred
+// bytes, made once per file.
 
 const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
