@@ -30,6 +30,10 @@ export const en = {
   "login.error.generic": "Sign-in failed. Please try again.",
   // Sign-in throttling.
   "login.error.throttled": "Too many sign-in attempts. Please wait {minutes} min and try again.",
+  "login.error.emailRequired": "Enter your e-mail address.",
+  "login.error.emailInvalid": "This is not an e-mail address.",
+  "login.error.passwordRequired": "Enter your password.",
+  "login.slow": "Still checking: after failed attempts, sign-in waits a few seconds on purpose.",
   "login.signedOut": "You have been signed out.",
 
   "datasets.title": "Datasets",

@@ -32,6 +32,10 @@ export const ko: Messages = {
   "login.error.generic": "로그인하지 못했습니다. 다시 시도해 주세요.",
   // Sign-in throttling.
   "login.error.throttled": "로그인 시도가 너무 많습니다. {minutes}분 후에 다시 시도해 주세요.",
+  "login.error.emailRequired": "이메일 주소를 입력하세요.",
+  "login.error.emailInvalid": "올바른 이메일 주소가 아닙니다.",
+  "login.error.passwordRequired": "비밀번호를 입력하세요.",
+  "login.slow": "확인하는 중입니다. 로그인에 실패한 적이 있으면 일부러 몇 초 기다린 뒤 확인합니다.",
   "login.signedOut": "로그아웃되었습니다.",
 
   "datasets.title": "데이터셋",

@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { LoginForm } from "@/components/auth/login-form";
+import { LoginForm, SLOW_SIGN_IN_MS } from "@/components/auth/login-form";
 import { renderWithProviders } from "../helpers/render";
 
 const signIn = vi.fn();
@@ -59,6 +59,40 @@ describe("LoginForm", () => {
       "Too many sign-in attempts. Please wait 13 min and try again.",
     );
     expect(replace).not.toHaveBeenCalled();
+  });
+
+  it("names what is missing next to each field, without trying to sign in", async () => {
+    renderWithProviders(<LoginForm callbackUrl="/datasets" />);
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(signIn).not.toHaveBeenCalled();
+    const email = screen.getByLabelText("E-mail");
+    expect(email).toHaveAttribute("aria-invalid", "true");
+    expect(email).toHaveAccessibleDescription("Enter your e-mail address.");
+    expect(email).toHaveFocus();
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription("Enter your password.");
+    // Not the wrong-credentials message: nothing was checked yet.
+    expect(screen.queryByRole("alert")).toBeNull();
+
+    await userEvent.type(email, "manager");
+    await userEvent.type(screen.getByLabelText("Password"), "x");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(email).toHaveAccessibleDescription("This is not an e-mail address.");
+    expect(screen.getByLabelText("Password")).not.toHaveAttribute("aria-invalid");
+    expect(signIn).not.toHaveBeenCalled();
+  });
+
+  it("says why a slowed-down sign-in takes a while", async () => {
+    let finish: (value: unknown) => void = () => {};
+    signIn.mockReturnValue(new Promise((resolve) => (finish = resolve)));
+    renderWithProviders(<LoginForm callbackUrl="/datasets" />);
+    await submit("manager@outport.local", "nope");
+    expect(screen.queryByRole("status")).toBeNull();
+    expect(await screen.findByRole("status", {}, { timeout: SLOW_SIGN_IN_MS + 2000 })).toHaveTextContent(
+      "after failed attempts, sign-in waits a few seconds on purpose",
+    );
+    finish({ ok: false, error: "CredentialsSignin" });
+    expect(await screen.findByRole("alert")).toHaveTextContent("Incorrect e-mail or password.");
+    expect(screen.queryByRole("status")).toBeNull();
   });
 
   it("says the same in Korean, also when the sign-in page is opened with the error", () => {
