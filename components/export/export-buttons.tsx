@@ -6,6 +6,7 @@ import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { EXPORT_FORMATS, FORMATS, type ExportFormat } from "@/lib/export/formats";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
+import { MenuButton } from "../ui/menu-button";
 import { Spinner } from "../ui/spinner";
 import { useToast } from "../ui/toast";
 import { captureChartImages } from "./chart-capture";
@@ -75,24 +76,34 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
     }
   }
 
-  const button = (format: ExportFormat, primary: boolean) => {
+  /** A format's button; in the "More formats" menu (`close` given) a menu item. */
+  const button = (format: ExportFormat, close?: () => void) => {
     const blocked = denied;
+    const inMenu = close !== undefined;
     return (
       <button
         key={format}
         type="button"
+        role={inMenu ? "menuitem" : undefined}
         data-format={format}
         // aria-disabled rather than disabled: the click must still explain itself in a toast.
         aria-disabled={blocked ? true : undefined}
         disabled={busy !== null && !blocked}
         title={blocked ?? undefined}
-        onClick={() => void start(format)}
-        className={`rounded-md px-4 py-2 text-sm font-medium transition ${
-          blocked
-            ? "cursor-not-allowed bg-slate-200 text-slate-500"
-            : primary
-              ? "bg-brand-500 text-white hover:bg-brand-600 disabled:opacity-60"
-              : "w-full px-3 text-left text-slate-700 hover:bg-slate-100 disabled:opacity-60"
+        onClick={() => {
+          close?.();
+          void start(format);
+        }}
+        className={`text-sm font-medium transition ${
+          inMenu
+            ? `w-full px-3 py-2 text-left ${
+                blocked ? "cursor-not-allowed text-slate-400" : "text-slate-700 hover:bg-slate-100 disabled:opacity-60"
+              }`
+            : `rounded-md px-4 py-2 ${
+                blocked
+                  ? "cursor-not-allowed bg-slate-200 text-slate-500"
+                  : "bg-brand-500 text-white hover:bg-brand-600 disabled:opacity-60"
+              }`
         }`}
       >
         {t("export.download", { format: FORMATS[format].label })}
@@ -106,15 +117,10 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         <h2 id="export-heading" className="mr-2 text-lg font-semibold">
           {t("export.title")}
         </h2>
-        {BUTTONS.map((format) => button(format, true))}
-        <details className="relative" data-testid="more-formats">
-          <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-4 py-2 text-sm text-slate-700 hover:bg-slate-50">
-            {t("export.moreFormats")} ▾
-          </summary>
-          <div className="absolute left-0 z-10 mt-1 flex w-52 flex-col rounded-md border border-slate-200 bg-white py-1 shadow-lg">
-            {MENU.map((format) => button(format, false))}
-          </div>
-        </details>
+        {BUTTONS.map((format) => button(format))}
+        <MenuButton label={t("export.moreFormats")} testId="more-formats">
+          {(close) => MENU.map((format) => button(format, close))}
+        </MenuButton>
         <button
           type="button"
           aria-disabled={denied ? true : undefined}

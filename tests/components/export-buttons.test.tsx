@@ -54,6 +54,50 @@ describe("ExportButtons", () => {
     expect(startExport).not.toHaveBeenCalled();
   });
 
+  it("opens More formats as a menu that Escape, a click outside and a choice close", async () => {
+    renderButtons(true);
+    const more = screen.getByRole("button", { name: /More formats/ });
+    expect(more).toHaveAttribute("aria-expanded", "false");
+    await userEvent.click(more);
+    expect(more).toHaveAttribute("aria-expanded", "true");
+    const items = within(screen.getByRole("menu")).getAllByRole("menuitem");
+    expect(items.map((item) => item.textContent)).toEqual(["Download JSON", "Download NDJSON", "Download Parquet"]);
+    // The first item has the focus; the arrow keys move it, round the end.
+    expect(items[0]).toHaveFocus();
+    await userEvent.keyboard("{ArrowDown}");
+    expect(items[1]).toHaveFocus();
+    await userEvent.keyboard("{ArrowUp}{ArrowUp}");
+    expect(items[2]).toHaveFocus();
+    // Escape closes it and gives the focus back to the button.
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("menu")).toBeNull();
+    expect(more).toHaveFocus();
+    // A click anywhere else closes it.
+    await userEvent.click(more);
+    expect(screen.getByRole("menu")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("heading", { name: "Export" }));
+    expect(screen.queryByRole("menu")).toBeNull();
+    // Choosing a format closes it and starts that export.
+    await userEvent.click(more);
+    await userEvent.click(screen.getByRole("menuitem", { name: "Download JSON" }));
+    expect(screen.queryByRole("menu")).toBeNull();
+    expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "json", options: {} });
+  });
+
+  it("shows a viewer the menu's formats as unavailable, with the reason, and a choice only explains", async () => {
+    renderButtons(false);
+    await userEvent.click(screen.getByRole("button", { name: /More formats/ }));
+    const parquet = screen.getByRole("menuitem", { name: "Download Parquet" });
+    expect(parquet).toHaveAttribute("aria-disabled", "true");
+    expect(parquet).toHaveAttribute("title", "You don't have permission to export");
+    // Greyed text like a disabled menu entry, not the page's grey button.
+    expect(parquet.className).toContain("text-slate-400");
+    expect(parquet.className).not.toContain("bg-slate-200");
+    await userEvent.click(parquet);
+    expect(await screen.findByRole("alert")).toHaveTextContent("You don't have permission to export");
+    expect(startExport).not.toHaveBeenCalled();
+  });
+
   it("shows a spinner and disables the clicked button until the download starts", async () => {
     let respond: (r: Response) => void = () => {};
     const fetchMock = vi.fn(() => new Promise<Response>((resolve) => (respond = resolve)));
@@ -143,8 +187,8 @@ describe("ExportButtons", () => {
     await userEvent.click(screen.getByRole("button", { name: "Download CSV" }));
     expect(await screen.findByText(/Download started/)).toBeInTheDocument();
     expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "csv", options: { compression: "gzip" } });
-    await userEvent.click(screen.getByText(/More formats/));
-    await userEvent.click(screen.getByRole("button", { name: "Download Parquet" }));
+    await userEvent.click(screen.getByRole("button", { name: /More formats/ }));
+    await userEvent.click(screen.getByRole("menuitem", { name: "Download Parquet" }));
     expect(await screen.findByText("Download started: q1.parquet")).toBeInTheDocument();
     expect(startExport).toHaveBeenLastCalledWith({ dataset_id: 1, format: "parquet", options: {} });
     expect(fetchMock).toHaveBeenLastCalledWith(
