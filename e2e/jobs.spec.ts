@@ -17,8 +17,12 @@ test("a manager exports Student Enrollment 2024 as Excel: the progress modal rea
   const downloading = page.waitForEvent("download", { timeout: 60_000 });
   await page.getByRole("button", { name: "Download Excel" }).click();
 
-  const modal = page.getByRole("dialog", { name: "Exporting…" });
+  // Its title names the export while it runs, and then how it ended.
+  const modal = page.getByTestId("export-progress");
   await expect(modal).toBeVisible();
+  await expect(modal).toHaveAccessibleName(
+    /^(Exporting Student Enrollment 2024 as Excel…|Student Enrollment 2024 exported as Excel)$/,
+  );
   const bar = modal.getByRole("progressbar");
   await expect(bar).toBeVisible();
   // Whatever was seen on the way, the bar only ever grows and ends full.
@@ -58,8 +62,9 @@ test("an admin follows a large export in Korean to the end, and cancels the next
 
   const downloading = page.waitForEvent("download", { timeout: 60_000 });
   await page.getByRole("button", { name: "Excel 다운로드" }).click();
-  const modal = page.getByRole("dialog", { name: "내보내기 중..." });
+  const modal = page.getByTestId("export-progress");
   await expect(modal).toBeVisible();
+  await expect(modal).toHaveAccessibleName(/All Students 2024-2025.*Excel/);
   const bar = modal.getByRole("progressbar");
   // Caught while running (one poll, so a quick job cannot finish between two checks): records
   // processed and the time left — or, when the job is quicker than the first throughput

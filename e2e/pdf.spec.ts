@@ -15,7 +15,7 @@ test("the admin exports Course Evaluations as a PDF with the page's charts: the 
 
   const downloading = page.waitForEvent("download", { timeout: 60_000 });
   await page.getByRole("button", { name: "Download PDF" }).click();
-  const modal = page.getByRole("dialog", { name: "Exporting…" });
+  const modal = page.getByTestId("export-progress");
   await expect(modal).toBeVisible();
   await expect(modal.getByRole("status").filter({ hasText: "Download complete" })).toBeVisible({ timeout: 60_000 });
   await expect(modal.getByText("1,200 / 1,200 records processed")).toBeVisible();

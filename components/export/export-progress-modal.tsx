@@ -4,9 +4,10 @@
 // ready and closes itself 2 s later; a failed job can be retried in place, a running one
 // cancelled. Closing the modal only stops the polling, never the export. The frame and
 // the bar are the ones the import modal uses too (components/ui/progress-modal).
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { cancelExport, retryExport } from "@/app/actions/export";
+import { FORMATS } from "@/lib/export/formats";
 import { formatNumber } from "@/lib/i18n";
 import type { ExportJobJson } from "@/lib/exports/present-export";
 import { useI18n } from "../i18n/i18n-provider";
@@ -34,10 +35,28 @@ type Props = {
   onRetried: (newJobId: string, warning?: string) => void;
 };
 
+/** The modal's title for a job as the polling last saw it: what is exported, and how it ended. */
+export function exportProgressTitle(job: ExportJobJson | undefined, t: ReturnType<typeof useI18n>["t"]): string {
+  if (!job) return t("progress.title");
+  const named = { dataset: job.dataset_title, format: FORMATS[job.format].label };
+  switch (job.status) {
+    case "completed":
+      return t("progress.titleCompleted", named);
+    case "failed":
+      return t("progress.titleFailed", named);
+    case "cancelled":
+      return t("progress.titleCancelled", named);
+    default:
+      return t("progress.titleNamed", named);
+  }
+}
+
 export function ExportProgressModal({ jobId, warning, onClose, onRetried }: Props) {
   const { t } = useI18n();
+  // The title follows the job as the polling below caches it (this reads, never fetches).
+  const { data: job } = useQuery<ExportJobJson>({ queryKey: exportJobQueryKey(jobId), enabled: false });
   return (
-    <ProgressDialog title={t("progress.title")} testId="export-progress" onClose={onClose}>
+    <ProgressDialog title={exportProgressTitle(job, t)} testId="export-progress" onClose={onClose}>
       {/* Keyed by job: a retry starts from a clean slate (no stale download or error). */}
       <JobProgress key={jobId} jobId={jobId} warning={warning} onRetried={onRetried} />
     </ProgressDialog>
@@ -136,7 +155,8 @@ function JobProgress({
       : t("progress.waiting");
 
   const stalled = status === "processing" && job?.stalled === true;
-  const eta = status === "processing" && !stalled ? etaText(job?.eta_seconds ?? null, locale, t) : null;
+  const eta =
+    status === "processing" && !stalled ? etaText(job?.eta_seconds ?? null, locale, t, job?.progress ?? 0) : null;
 
   const buttonClass = PROGRESS_BUTTON;
   const primaryClass = PROGRESS_PRIMARY_BUTTON;

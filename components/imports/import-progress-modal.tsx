@@ -111,7 +111,7 @@ function ImportProgress({ jobId, onCompleted, onBack }: Omit<Props, "onClose">) 
           done: formatNumber(locale, job.processed_rows),
           total: formatNumber(locale, job.total_rows),
         });
-  const eta = status === "processing" ? etaText(job?.eta_seconds ?? null, locale, t) : null;
+  const eta = status === "processing" ? etaText(job?.eta_seconds ?? null, locale, t, job?.progress ?? 0) : null;
   const rejected = job?.rejected ?? [];
 
   return (

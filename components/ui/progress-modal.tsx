@@ -159,8 +159,14 @@ export function ProgressCounts({
   );
 }
 
-export function etaText(seconds: number | null, locale: Locale, t: Translate): string {
-  if (seconds === null || !Number.isFinite(seconds)) return t("progress.etaUnknown");
+/** Below this share of the work done, an estimate is a guess: the modal says it is estimating. */
+export const ETA_MIN_PROGRESS = 10;
+
+/** The time left as words, once `progress` (percent) is enough to go by. */
+export function etaText(seconds: number | null, locale: Locale, t: Translate, progress = 100): string {
+  // The first seconds of a job (connecting, the first batch) say little about the rest:
+  // an 8-second export was once announced as "about 2 min".
+  if (seconds === null || !Number.isFinite(seconds) || progress < ETA_MIN_PROGRESS) return t("progress.etaUnknown");
   if (seconds < 60) return t("progress.etaSeconds", { seconds: formatNumber(locale, Math.max(1, Math.ceil(seconds))) });
   return t("progress.etaMinutes", { minutes: formatNumber(locale, Math.ceil(seconds / 60)) });
 }

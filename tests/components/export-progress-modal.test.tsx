@@ -143,7 +143,7 @@ describe("ExportProgressModal: polling", () => {
   it("closes on Escape, once", async () => {
     const { onClose } = renderModal();
     await advance();
-    const dialog = screen.getByRole("dialog", { name: "Exporting…" });
+    const dialog = screen.getByRole("dialog", { name: "Exporting Q1 Sales as CSV…" });
     fireEvent.keyDown(dialog, { key: "Escape" });
     fireEvent(dialog, new Event("cancel", { cancelable: true }));
     expect(onClose).toHaveBeenCalledTimes(1);
@@ -163,7 +163,7 @@ describe("ExportProgressModal: progress", () => {
   it("is a labelled modal dialog whose progress bar width is the percent", async () => {
     renderModal({ warning: "Large dataset: 600,000 rows." });
     await advance();
-    const dialog = screen.getByRole("dialog", { name: "Exporting…" });
+    const dialog = screen.getByRole("dialog", { name: "Exporting Q1 Sales as CSV…" });
     expect(dialog).toHaveAttribute("aria-modal", "true");
     const bar = within(dialog).getByRole("progressbar", { name: "Export progress" });
     expect(bar).toHaveAttribute("aria-valuenow", "50");
@@ -213,10 +213,32 @@ describe("ExportProgressModal: progress", () => {
     expect(screen.getByText("about 20 s left")).toBeInTheDocument();
   });
 
+  it("names the export in its title, and says how it ended", async () => {
+    renderModal();
+    // Before the first answer there is nothing to name.
+    expect(screen.getByRole("dialog", { name: "Exporting…" })).toBeInTheDocument();
+    await advance();
+    expect(screen.getByRole("dialog", { name: "Exporting Q1 Sales as CSV…" })).toBeInTheDocument();
+    server.j1 = job({ status: "cancelled", finished_at: "2026-01-01T00:00:09.000Z" });
+    await advance(2000);
+    expect(screen.getByRole("dialog", { name: "Export of Q1 Sales as CSV cancelled" })).toBeInTheDocument();
+  });
+
+  it("estimates the time left only once a tenth of the work is done", async () => {
+    server.j1 = job({ progress: 3, processed_rows: 600, eta_seconds: 120 });
+    renderModal();
+    await advance();
+    expect(screen.getByText("Estimating the time left…")).toBeInTheDocument();
+    expect(screen.queryByText(/about 2 min left/)).toBeNull();
+    server.j1 = job({ progress: 40, processed_rows: 8_000, eta_seconds: 6 });
+    await advance(2000);
+    expect(screen.getByText("about 6 s left")).toBeInTheDocument();
+  });
+
   it("speaks Korean", async () => {
     renderModal({ locale: "ko" });
     await advance();
-    expect(screen.getByRole("dialog", { name: "내보내기 중..." })).toBeInTheDocument();
+    expect(screen.getByRole("dialog", { name: "Q1 Sales을(를) CSV(으)로 내보내는 중…" })).toBeInTheDocument();
     expect(screen.getByText("약 45초 남음")).toBeInTheDocument();
     expect(screen.getByText("10,000 / 20,000건 처리됨")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "취소" })).toBeInTheDocument();
