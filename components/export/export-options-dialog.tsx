@@ -6,7 +6,7 @@ import { FILTER_OPS_BY_TYPE, type FilterOp } from "@/lib/export/options";
 import type { MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
-import { initialDraft, type DraftFilter, type OptionsDraft } from "./options-draft";
+import { draftErrors, hasDraftErrors, initialDraft, type DraftFilter, type OptionsDraft } from "./options-draft";
 
 type Dataset = Pick<DatasetJson, "columns" | "date_column">;
 type FlagKey = "bom" | "gzip" | "includeCharts" | "landscape" | "includeSensitive";
@@ -48,6 +48,28 @@ export function ExportOptionsDialog({
   const filterable = dataset.columns.filter((c) => isAdmin || !c.sensitive);
   const dateColumns = dataset.columns.filter((c) => c.type === "date" || c.type === "datetime");
   const noColumns = !edit.columns.some((c) => c.selected);
+
+  // Shown once Apply was pressed, then kept up to date as the fields change.
+  const [checked, setChecked] = useState(false);
+  const errors = checked ? draftErrors(edit) : { filters: {} };
+  const apply = () => {
+    if (hasDraftErrors(draftErrors(edit))) {
+      setChecked(true);
+      // The first field in error takes the focus, where its message is read out.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-options-error="true"]')?.focus());
+      return;
+    }
+    onApply(edit);
+  };
+  /** A field's error state, and its message below it. */
+  const invalid = (key: MessageKey | undefined, id: string) =>
+    key ? { "aria-invalid": true, "aria-describedby": id, "data-options-error": "true" } : {};
+  const message = (key: MessageKey | undefined, id: string) =>
+    key ? (
+      <span id={id} className="text-xs text-red-700">
+        {t(key)}
+      </span>
+    ) : null;
 
   const update = (patch: Partial<OptionsDraft>) => setEdit((current) => ({ ...current, ...patch }));
   /** A checkbox for one of the draft's on/off settings. */
@@ -91,7 +113,7 @@ export function ExportOptionsDialog({
           <button
             type="button"
             disabled={noColumns}
-            onClick={() => onApply(edit)}
+            onClick={apply}
             className="rounded-md bg-brand-500 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-600 disabled:opacity-50"
           >
             {t("options.apply")}
@@ -209,7 +231,9 @@ export function ExportOptionsDialog({
                 value={edit.end}
                 onChange={(e) => update({ end: e.target.value })}
                 className={inputClass}
+                {...invalid(errors.end, "options-end-error")}
               />
+              {message(errors.end, "options-end-error")}
             </label>
           </fieldset>
         ) : null}
@@ -273,6 +297,7 @@ export function ExportOptionsDialog({
                       value={filter.value}
                       onChange={(e) => updateFilter(filter.id, { value: e.target.value })}
                       className={inputClass}
+                      {...invalid(errors.filters[filter.id]?.value, `filter-${filter.id}-value-error`)}
                     >
                       <option value="" />
                       <option value="true">true</option>
@@ -295,8 +320,10 @@ export function ExportOptionsDialog({
                       value={filter.value}
                       onChange={(e) => updateFilter(filter.id, { value: e.target.value })}
                       className={inputClass}
+                      {...invalid(errors.filters[filter.id]?.value, `filter-${filter.id}-value-error`)}
                     />
                   )}
+                  {message(errors.filters[filter.id]?.value, `filter-${filter.id}-value-error`)}
                   {filter.op === "between" ? (
                     <>
                       <span className="text-sm text-slate-500">{t("options.filterValueHigh")}</span>
@@ -307,7 +334,9 @@ export function ExportOptionsDialog({
                         value={filter.value2}
                         onChange={(e) => updateFilter(filter.id, { value2: e.target.value })}
                         className={inputClass}
+                        {...invalid(errors.filters[filter.id]?.value2, `filter-${filter.id}-value2-error`)}
                       />
+                      {message(errors.filters[filter.id]?.value2, `filter-${filter.id}-value2-error`)}
                     </>
                   ) : null}
                   <button

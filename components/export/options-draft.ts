@@ -2,6 +2,7 @@
 // the API validates (lib/export/options.ts). Only what differs from the defaults is sent.
 import type { FilterOp, TExportOptionsInput } from "@/lib/export/options";
 import type { DatasetJson } from "@/lib/datasets/present-dataset";
+import type { MessageKey } from "@/lib/i18n";
 
 export type DraftColumn = { key: string; label: string; selected: boolean; rename: string };
 export type DraftFilter = { id: number; column: string; op: FilterOp; value: string; value2: string };
@@ -101,4 +102,29 @@ export function draftToOptions(draft: OptionsDraft, dataset: Dataset): TExportOp
 /** How many settings differ from a plain full export (shown on the Options button). */
 export function activeOptionCount(options: TExportOptionsInput): number {
   return Object.keys(options).filter((key) => key !== "filter_mode").length;
+}
+
+/** What is wrong in a draft, per field, before it is applied: the server holds the same rules. */
+export type DraftErrors = {
+  end?: MessageKey;
+  /** Per filter id: its first value, and its second (between). */
+  filters: Record<number, { value?: MessageKey; value2?: MessageKey }>;
+};
+
+export function draftErrors(draft: OptionsDraft): DraftErrors {
+  const errors: DraftErrors = { filters: {} };
+  // ISO dates compare as text.
+  if (draft.start && draft.end && draft.end < draft.start) errors.end = "options.error.endBeforeStart";
+  for (const filter of draft.filters) {
+    if (filter.op === "is_null") continue;
+    const problem: { value?: MessageKey; value2?: MessageKey } = {};
+    if (filter.value.trim() === "") problem.value = "options.error.valueRequired";
+    if (filter.op === "between" && filter.value2.trim() === "") problem.value2 = "options.error.valueRequired";
+    if (problem.value || problem.value2) errors.filters[filter.id] = problem;
+  }
+  return errors;
+}
+
+export function hasDraftErrors(errors: DraftErrors): boolean {
+  return errors.end !== undefined || Object.keys(errors.filters).length > 0;
 }

@@ -200,6 +200,8 @@ export const en = {
   "export.optionsActive": "{count} options set",
   "export.summaryAll": "All {count} records",
   "export.largeDirect": "Large export: the download streams as it is written.",
+  "options.error.valueRequired": "Enter a value, or remove this filter.",
+  "options.error.endBeforeStart": "To must not be before From.",
   "options.title": "Export options",
   "options.columns": "Columns",
   "options.columnsHint": "Choose, order and rename the columns of the file.",

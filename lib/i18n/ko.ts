@@ -200,6 +200,8 @@ export const ko: Messages = {
   "export.optionsActive": "옵션 {count}개 적용됨",
   "export.summaryAll": "전체 레코드 {count}개",
   "export.largeDirect": "대용량 내보내기: 파일이 만들어지는 대로 다운로드됩니다.",
+  "options.error.valueRequired": "값을 입력하거나 이 필터를 삭제하세요.",
+  "options.error.endBeforeStart": "종료일은 시작일보다 앞설 수 없습니다.",
   "options.title": "내보내기 옵션",
   "options.columns": "열",
   "options.columnsHint": "파일에 넣을 열을 고르고, 순서와 이름을 정하세요.",

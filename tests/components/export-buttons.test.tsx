@@ -98,6 +98,31 @@ describe("ExportButtons", () => {
     expect(startExport).not.toHaveBeenCalled();
   });
 
+  it("will not apply a filter without a value or a range that ends before it starts, and says so by the field", async () => {
+    renderButtons(true);
+    await userEvent.click(screen.getByRole("button", { name: /Options/ }));
+    await userEvent.click(screen.getByRole("button", { name: /Add filter/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Apply" }));
+    // Still open, the value marked and explained; nothing applied.
+    const dialog = screen.getByRole("dialog", { name: "Export options" });
+    const value = within(dialog).getByRole("textbox", { name: "Value" });
+    expect(value).toHaveAttribute("aria-invalid", "true");
+    expect(value).toHaveAccessibleDescription("Enter a value, or remove this filter.");
+    await userEvent.type(value, "SO-2025-00001");
+    expect(value).not.toHaveAttribute("aria-invalid");
+
+    const [from, to] = [within(dialog).getByLabelText("From"), within(dialog).getByLabelText("To")];
+    await userEvent.type(from, "2025-03-01");
+    await userEvent.type(to, "2025-01-01");
+    await userEvent.click(screen.getByRole("button", { name: "Apply" }));
+    expect(screen.getByRole("dialog", { name: "Export options" })).toBeInTheDocument();
+    expect(to).toHaveAccessibleDescription("To must not be before From.");
+    await userEvent.clear(to);
+    await userEvent.type(to, "2025-03-31");
+    await userEvent.click(screen.getByRole("button", { name: "Apply" }));
+    expect(screen.queryByRole("dialog", { name: "Export options" })).toBeNull();
+  });
+
   it("shows a spinner and disables the clicked button until the download starts", async () => {
     let respond: (r: Response) => void = () => {};
     const fetchMock = vi.fn(() => new Promise<Response>((resolve) => (respond = resolve)));
@@ -208,6 +233,8 @@ describe("ExportButtons", () => {
       Response.json({
         job_id: "job-1",
         status: "processing",
+        format: "excel",
+        dataset_title: "Q1 Sales",
         progress: 50,
         processed_rows: 10_000,
         total_rows: 20_000,
@@ -221,7 +248,7 @@ describe("ExportButtons", () => {
     vi.stubGlobal("fetch", fetchMock);
     renderButtons(true);
     await userEvent.click(screen.getByRole("button", { name: "Download Excel" }));
-    const dialog = await screen.findByRole("dialog", { name: "Exporting…" });
+    const dialog = await screen.findByRole("dialog", { name: "Exporting Q1 Sales as Excel…" });
     expect(startExport).toHaveBeenCalledWith({ dataset_id: 1, format: "excel", options: {} });
     expect(within(dialog).getByText("Large dataset: 600,000 rows.")).toBeInTheDocument();
     expect(await within(dialog).findByText("10,000 / 20,000 records processed")).toBeInTheDocument();
