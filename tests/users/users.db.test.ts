@@ -12,6 +12,7 @@ import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
 import { createToken, resetTokenUseCache } from "@/lib/tokens/tokens";
 import { updateUser } from "@/lib/users/manage-users";
+import { expectDocumented } from "../api/openapi-check";
 import { demoUser, requestAs, routeContext, sessionCookie, type DemoWho } from "../helpers/auth";
 
 // A database of its own: these tests create, demote and deactivate users.
@@ -375,5 +376,34 @@ describe("resetting a password", () => {
     const events = await auditOf("password_reset", user.id);
     expect(events.map((event) => event.details.one_time_password)).toEqual([true, false]);
     expect(JSON.stringify(events)).not.toContain(body.password);
+  });
+});
+
+describe("answers as the API document describes them", () => {
+  it("GET and POST /api/users, PATCH /api/users/{id}, POST /api/users/{id}/password", async () => {
+    const checks: [Response, string, string][] = [
+      [await list("admin"), "GET", "/api/users"],
+      [await list("viewer"), "GET", "/api/users"],
+      [await list(null), "GET", "/api/users"],
+      [await create("admin", { email: "documented@example.com", name: "Doc", role: "viewer" }), "POST", "/api/users"],
+      [await create("admin", { email: "documented@example.com", name: "Doc", role: "viewer" }), "POST", "/api/users"],
+      [await create("admin", { email: "nope", name: "Doc", role: "viewer" }), "POST", "/api/users"],
+    ];
+    const user = await prisma().user.findUniqueOrThrow({ where: { email: "documented@example.com" } });
+    const admin = await demoUser("admin");
+    checks.push(
+      [await patch("admin", user.id, { role: "manager" }), "PATCH", "/api/users/{id}"],
+      [await patch("admin", 987654, { role: "manager" }), "PATCH", "/api/users/{id}"],
+      [await patch("admin", admin.id, { active: false }), "PATCH", "/api/users/{id}"],
+      [await patch("admin", user.id, {}), "PATCH", "/api/users/{id}"],
+      [await reset("admin", user.id), "POST", "/api/users/{id}/password"],
+      [await reset("admin", user.id, { password: "a password set by the admin" }), "POST", "/api/users/{id}/password"],
+      [await reset("admin", 987654), "POST", "/api/users/{id}/password"],
+      [await reset("admin", user.id, { password: "x" }), "POST", "/api/users/{id}/password"],
+    );
+    expect(checks.map(([response]) => response.status)).toEqual([
+      200, 403, 401, 201, 409, 422, 200, 404, 409, 422, 200, 200, 404, 422,
+    ]);
+    for (const [response, method, path] of checks) await expectDocumented(response, method, path);
   });
 });
