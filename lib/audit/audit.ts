@@ -36,6 +36,10 @@ export const AUDIT_TARGETS = {
   dataset_import_failed: "dataset",
   token_created: "token",
   token_revoked: "token",
+  user_created: "user",
+  user_updated: "user",
+  user_deactivated: "user",
+  password_reset: "user",
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {

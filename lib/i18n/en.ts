@@ -4,6 +4,7 @@ import { excelInfoEn } from "./areas/excel-info";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
+import { usersEn } from "./areas/users";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
@@ -389,6 +390,7 @@ export const en = {
   ...uploadApiEn,
   ...uploadUiEn,
   ...tokensEn,
+  ...usersEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

@@ -5,6 +5,7 @@ import { excelInfoKo } from "./areas/excel-info";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
+import { usersKo } from "./areas/users";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
@@ -388,6 +389,7 @@ export const ko: Messages = {
   ...uploadApiKo,
   ...uploadUiKo,
   ...tokensKo,
+  ...usersKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,

@@ -26,6 +26,8 @@ declare module "vitest" {
     sourcesDatabaseUrl: string;
     /** For the token tests, which spend a user's export rate limit on purpose. */
     tokensDatabaseUrl: string;
+    /** For the user-management tests, which create, demote and deactivate users. */
+    usersDatabaseUrl: string;
     /** For the API document's answers, whose export must not meet other files' rate limits. */
     apiDocDatabaseUrl: string;
   }
@@ -45,7 +47,7 @@ async function externalDatabase(serverUrl: string) {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      for (const copy of ["jobs", "history", "pdf", "sources", "tokens", "apidoc"]) {
+      for (const copy of ["jobs", "history", "pdf", "sources", "tokens", "users", "apidoc"]) {
         await client.query(`DROP DATABASE IF EXISTS "${name}_outport_${copy}" WITH (FORCE)`);
       }
       await client.end();
@@ -133,6 +135,7 @@ export default async function setup(project: TestProject) {
   const pdfUrl = await copyDatabase(db.url, "outport_pdf");
   const sourcesUrl = await copyDatabase(db.url, "outport_sources");
   const tokensUrl = await copyDatabase(db.url, "outport_tokens");
+  const usersUrl = await copyDatabase(db.url, "outport_users");
   const apiDocUrl = await copyDatabase(db.url, "outport_apidoc");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
@@ -140,6 +143,7 @@ export default async function setup(project: TestProject) {
   project.provide("pdfDatabaseUrl", pdfUrl);
   project.provide("sourcesDatabaseUrl", sourcesUrl);
   project.provide("tokensDatabaseUrl", tokensUrl);
+  project.provide("usersDatabaseUrl", usersUrl);
   project.provide("apiDocDatabaseUrl", apiDocUrl);
   return db.stop;
 }

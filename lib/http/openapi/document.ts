@@ -26,6 +26,14 @@ import { ZHistoryPage, ZHistoryQuerySchema } from "../../exports/list-exports";
 import { ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
 import { ZInspectResponse } from "../inspect-response";
 import { TOKEN_PREFIX, ZCreateToken, ZMe, ZTokenCreated, ZTokenList } from "../../tokens/token-schemas";
+import {
+  ZCreateUser,
+  ZResetPassword,
+  ZUpdateUser,
+  ZUser,
+  ZUserList,
+  ZUserWithPassword,
+} from "../../users/user-schemas";
 import { PLAIN_UPLOAD_TYPES } from "../../uploads/receive-upload";
 
 /** The security schemes, by the names the document gives them. */
@@ -542,6 +550,65 @@ function registerPaths(registry: OpenAPIRegistry): void {
     request: { params: z.object({ id: z.string().meta({ description: "The token's id." }) }) },
     responses: { 204: { description: "Revoked." }, ...errors(401, 403, 404, 413, 415, 422) },
   });
+
+  // Users (admins).
+  const userIdParam = z.object({ id: z.string().regex(/^\d+$/).meta({ description: "The user's id." }) });
+  const UserWithPassword = named(
+    "UserWithPassword",
+    ZUserWithPassword,
+    "The user; `password` is the generated one-time password, shown this once (null when one was given).",
+  );
+  add({
+    method: "get",
+    path: "/api/users",
+    tags: ["Users"],
+    summary: "Every user, with their last sign-in, datasets and exports (admins)",
+    responses: { 200: json(named("UserList", ZUserList), "The users, by e-mail."), ...errors(401, 403) },
+  });
+  add({
+    method: "post",
+    path: "/api/users",
+    tags: ["Users"],
+    summary: "Create a user (admins)",
+    description:
+      "Without `password`, a one-time password is generated and answered once; the user must change it at the first sign-in. An e-mail already taken answers 409.",
+    request: {
+      body: { required: true, content: { "application/json": { schema: named("CreateUser", ZCreateUser) } } },
+    },
+    responses: { 201: json(UserWithPassword, "The new user."), ...errors(401, 403, 409, 413, 415, 422) },
+  });
+  add({
+    method: "patch",
+    path: "/api/users/{id}",
+    tags: ["Users"],
+    summary: "Change a user's name, role or active flag (admins)",
+    description:
+      "Takes effect on the user's next request, with a session or a token. The last active admin cannot be demoted or deactivated (409).",
+    request: {
+      params: userIdParam,
+      body: { required: true, content: { "application/json": { schema: named("UpdateUser", ZUpdateUser) } } },
+    },
+    responses: {
+      200: json(named("User", ZUser), "The user, changed."),
+      ...errors(401, 403, 404, 409, 413, 415, 422),
+    },
+  });
+  add({
+    method: "post",
+    path: "/api/users/{id}/password",
+    tags: ["Users"],
+    summary: "Reset a user's password (admins)",
+    description:
+      "To the `password` given, or (without one) to a one-time password answered once, which the user must change at the next sign-in.",
+    request: {
+      params: userIdParam,
+      body: { required: false, content: { "application/json": { schema: named("ResetPassword", ZResetPassword) } } },
+    },
+    responses: {
+      200: json(UserWithPassword, "The user, with the one-time password if one was made."),
+      ...errors(401, 403, 404, 413, 415, 422),
+    },
+  });
 }
 
 const DESCRIPTION = `The HTTP API of Outport: the same endpoints the web pages use.
@@ -594,6 +661,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: "Exports" },
       { name: "Audit" },
       { name: "Tokens" },
+      { name: "Users" },
       { name: "Sign-in" },
       { name: "System" },
     ],

@@ -149,6 +149,10 @@ const ACTION_STYLES: Record<AuditAction, string> = {
   dataset_import_failed: "bg-red-100 text-red-800",
   token_created: "bg-green-100 text-green-800",
   token_revoked: "bg-slate-100 text-slate-700",
+  user_created: "bg-green-100 text-green-800",
+  user_updated: "bg-sky-100 text-sky-900",
+  user_deactivated: "bg-slate-100 text-slate-700",
+  password_reset: "bg-sky-100 text-sky-900",
 };
 
 const TARGET_LABELS: Readonly<Record<string, MessageKey>> = {
