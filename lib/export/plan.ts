@@ -162,9 +162,10 @@ function planFilter(
     errors.push({ field: `${field}.value`, message: typed.reason });
     return null;
   }
-  // An empty text matches nothing a person means (empty cells are nulls: is_null finds them);
-  // `Student ID equals ""` once made an export of no rows without a word.
-  if (typeof typed.value === "string" && typed.value.length === 0) {
+  // An empty text is a value a dataset can hold, and `eq ""` finds it; "contains nothing"
+  // means nothing. (The options dialog asks for a value whatever the operator: an empty box
+  // there is a value forgotten, as `Student ID equals ""` once was.)
+  if ((op === "contains" || op === "starts_with") && String(typed.value).length === 0) {
     errors.push({ field: `${field}.value`, message: "must not be empty" });
     return null;
   }

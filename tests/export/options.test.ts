@@ -194,13 +194,13 @@ describe("planExport", () => {
     expect(planErrors({ date_range: { column: "created_at", end: "9999-12-31" } })).toEqual([]);
   });
 
-  it("refuses a filter on an empty text, whatever its operator (empty cells are found with is_null)", () => {
-    for (const op of ["eq", "ne", "lt", "contains", "starts_with"]) {
+  it("takes an empty text where it can match (eq finds empty texts) and refuses it where it cannot", () => {
+    for (const op of ["contains", "starts_with"]) {
       expect(planErrors({ filters: [{ column: "order_id", op, value: "" }] }), op).toEqual([
         { field: "filters.0.value", message: "must not be empty" },
       ]);
     }
-    expect(planErrors({ filters: [{ column: "order_id", op: "is_null" }] })).toEqual([]);
+    expect(planErrors({ filters: [{ column: "order_id", op: "eq", value: "" }] })).toEqual([]);
   });
 
   it("normalises date-time filter values to UTC and describes the filters", () => {
