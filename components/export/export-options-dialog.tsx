@@ -199,7 +199,7 @@ export function ExportOptionsDialog({
         </fieldset>
 
         {dateColumns.length > 0 ? (
-          <fieldset className="flex flex-wrap items-end gap-3">
+          <fieldset className="flex flex-wrap items-start gap-3">
             <legend className="mb-2 font-medium">{t("options.dateRange")}</legend>
             <label className="flex flex-col text-sm">
               {t("options.dateColumn")}
