@@ -6,6 +6,7 @@ import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { REDACTED } from "@/lib/export/plan";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
+import { useBrowserTimeZone } from "../i18n/local-time";
 import { formatCell, isNumericType } from "./format-cell";
 
 const PAGE_SIZE = 25;
@@ -31,6 +32,7 @@ async function fetchPreview(datasetId: number, cursor: Cursor): Promise<PreviewR
 
 export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "columns"> }) {
   const { locale, t } = useI18n();
+  const timeZone = useBrowserTimeZone(); // date-times as the export's default zone shows them
   const [cursor, setCursor] = useState<Cursor>({});
   const { data, isPending, isError, isFetching } = useQuery({
     queryKey: ["preview", dataset.id, cursor],
@@ -105,7 +107,7 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
               {rows.map((row) => (
                 <tr key={row.id} className="even:bg-slate-50/60">
                   {dataset.columns.map((column) => {
-                    const text = formatCell(row.values[column.key], column.type, locale);
+                    const text = formatCell(row.values[column.key], column.type, locale, timeZone);
                     return (
                       <td
                         key={column.key}

@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { EXPORT_FORMATS, FORMATS, isExportFormat } from "@/lib/export/formats";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
+import { useFormatWhen } from "../i18n/local-time";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
@@ -167,11 +168,8 @@ export function ExportHistory({
     },
   });
 
-  const dateTime = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
-  const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : "");
+  const formatWhen = useFormatWhen();
+  const when = (iso: string | null) => formatWhen(iso);
   const filtered = filters.format !== "" || filters.user !== "";
 
   return (

@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { TOKEN_EXPIRY_DAYS, type TokenScope } from "@/lib/tokens/token-schemas";
+import { useFormatWhen } from "../i18n/local-time";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import {
@@ -42,7 +43,7 @@ export function TokenSettings({
   canExportScope: boolean;
   initial?: TokenListItem[];
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [expiry, setExpiry] = useState<string>("90");
@@ -94,11 +95,8 @@ export function TokenSettings({
     }
   };
 
-  const dateTime = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
-  const when = (iso: string | null, none: string) => (iso ? dateTime.format(new Date(iso)) : none);
+  const formatWhen = useFormatWhen();
+  const when = (iso: string | null, none: string) => (iso ? formatWhen(iso) : none);
   const fieldError = (field: string) =>
     create.error instanceof TokenRequestError ? create.error.fields.find((e) => e.field === field)?.message : undefined;
   // An expiry is judged at the time the list was read (re-read after every change).

@@ -42,7 +42,7 @@ function pad4(n: number): string {
 const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Wall-clock parts of an instant in a time zone. */
-function zonedParts(date: Date, timezone: string) {
+export function zonedParts(date: Date, timezone: string) {
   if (timezone === "UTC") {
     return {
       year: date.getUTCFullYear(),

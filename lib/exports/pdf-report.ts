@@ -46,8 +46,8 @@ export function pdfLabels(locale: Locale, year: number): PdfLabels {
     other: t("dataset.chart.other"),
     browserChart: (n) => t("pdf.browserChart", { n }),
     noRecords: t("pdf.noRecords"),
-    yes: t("pdf.yes"),
-    no: t("pdf.no"),
+    yes: t("value.yes"),
+    no: t("value.no"),
     formatInteger: integer,
     formatStat: (n: number | null, type: ColumnType) => {
       if (n === null) return "—";

@@ -5,6 +5,7 @@ import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
 import { usersEn } from "./areas/users";
+import { valuesEn } from "./areas/values";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
@@ -360,8 +361,6 @@ export const en = {
   "pdf.noChartData": "Nothing to chart",
   "pdf.browserChart": "Chart {n} from the dataset page",
   "pdf.noRecords": "No records match this export.",
-  "pdf.yes": "Yes",
-  "pdf.no": "No",
   "pdf.noFilters": "None: every record",
 
   // Changing one's password (required at first sign-in for an account whose password others may know).
@@ -391,6 +390,7 @@ export const en = {
   ...uploadUiEn,
   ...tokensEn,
   ...usersEn,
+  ...valuesEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

@@ -6,6 +6,7 @@ import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
 import { usersKo } from "./areas/users";
+import { valuesKo } from "./areas/values";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
@@ -360,8 +361,6 @@ export const ko: Messages = {
   "pdf.noChartData": "차트로 표시할 데이터가 없습니다",
   "pdf.browserChart": "데이터셋 페이지의 차트 {n}",
   "pdf.noRecords": "이 내보내기에 해당하는 레코드가 없습니다.",
-  "pdf.yes": "예",
-  "pdf.no": "아니요",
   "pdf.noFilters": "없음: 모든 레코드",
 
   // Changing one's password (required at first sign-in for an account whose password others may know).
@@ -390,6 +389,7 @@ export const ko: Messages = {
   ...uploadUiKo,
   ...tokensKo,
   ...usersKo,
+  ...valuesKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,

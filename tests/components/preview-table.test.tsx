@@ -41,7 +41,7 @@ describe("PreviewTable", () => {
     expect(await screen.findByText("Rows 1–25 of 60")).toBeInTheDocument();
     const table = screen.getByTestId("preview-table");
     expect(within(table).getAllByRole("row")).toHaveLength(26);
-    expect(within(table).getAllByText("-1,234.5")[0]).toHaveClass("text-right");
+    expect(within(table).getAllByText("-1,234.50")[0]).toHaveClass("text-right");
     expect(within(table).getAllByText("[REDACTED]")[0]).toHaveClass("italic");
     expect(screen.getByRole("button", { name: "Previous" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Next" })).toBeEnabled();

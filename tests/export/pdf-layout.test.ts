@@ -1,6 +1,6 @@
 // How a PDF report is laid out: page geometry, column widths, rows a page, summary pages
 // and cell text — computed without writing a report.
-import { groupDigits, pdfCellText } from "@/lib/export/formats/pdf";
+import { groupDigits, presentValue } from "@/lib/export/present-value";
 import {
   BODY_GAP,
   FOOTER_HEIGHT,
@@ -95,11 +95,11 @@ describe("PDF layout", () => {
     expect(groupDigits("1234567.125")).toBe("1,234,567.125");
     expect(groupDigits("-1500")).toBe("-1,500");
     expect(groupDigits("999")).toBe("999");
-    expect(pdfCellText("=1+1", "string", { timezone: "UTC" }, labels)).toBe("=1+1");
-    expect(pdfCellText("true", "boolean", { timezone: "UTC" }, labels)).toBe("Yes");
-    expect(pdfCellText("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul" }, labels)).toBe(
-      "2025-05-12 16:28:37",
+    expect(presentValue("=1+1", "string", { timezone: "UTC", labels })).toBe("=1+1");
+    expect(presentValue("true", "boolean", { timezone: "UTC", labels })).toBe("Yes");
+    expect(presentValue("2025-05-12T07:28:37Z", "datetime", { timezone: "Asia/Seoul", labels })).toBe(
+      "2025-05-12 16:28:37 +09:00",
     );
-    expect(pdfCellText(null, "number", { timezone: "UTC" }, labels)).toBe("");
+    expect(presentValue(null, "number", { timezone: "UTC", labels })).toBe("");
   });
 });

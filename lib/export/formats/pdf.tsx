@@ -14,14 +14,13 @@ import {
   summaryPages,
   tableGrid,
   tablePageCount,
-  isNumericType,
   type TableLayout,
 } from "../pdf/layout";
 import { ReportPage, SummaryBody, type Frame } from "../pdf/report";
 import { columnNeeds, paintTablePage, tableHeight, tableWidth, type TableColumn } from "../pdf/table-canvas";
 import type { PdfChartImage, PdfLabels, PdfSummary } from "../pdf/types";
-import type { ColumnType, ExportInfo, FormatWriter } from "../types";
-import { displayText, type ValueOptions } from "../values";
+import type { ExportInfo, FormatWriter } from "../types";
+import { presentValue, type PresentOptions } from "../present-value";
 import { columnValueOptions } from "../warnings";
 
 export type PdfWriterOptions = {
@@ -43,28 +42,6 @@ export type PdfWriterOptions = {
   /** Pages laid out together: more is a little faster, fewer holds less memory. */
   pagesPerGroup?: number;
 };
-
-const PLAIN_DECIMAL = /^(-?)(\d+)(\.\d+)?$/;
-
-/** 1234567.5 → "1,234,567.5": grouped digits, the value's own decimals kept. */
-export function groupDigits(text: string): string {
-  const match = PLAIN_DECIMAL.exec(text);
-  if (!match || (match[2]?.length ?? 0) <= 3) return text;
-  return `${match[1]}${(match[2] ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
-}
-
-/** A cell as printed: numbers grouped, booleans in words, everything else as displayed. */
-export function pdfCellText(
-  value: unknown,
-  type: ColumnType,
-  options: ValueOptions,
-  labels: Pick<PdfLabels, "yes" | "no">,
-): string {
-  const text = displayText(value, type, options);
-  if (isNumericType(type)) return groupDigits(text);
-  if (type === "boolean") return text === "true" ? labels.yes : text === "false" ? labels.no : text;
-  return text;
-}
 
 export class PdfRowCountError extends Error {
   constructor(expected: number, actual: string) {
@@ -114,6 +91,7 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
   const tableColumns: TableColumn[] = columns.map(({ header, type }) => ({ header, type }));
   const fonts = await out.tableFonts();
   const values = columnValueOptions(columns, context);
+  const cellOptions: PresentOptions[] = values.options.map((options) => ({ ...options, labels }));
   let rows = 0;
   let pageNumber = plan.length;
   let pageRows: string[][] = [];
@@ -151,11 +129,11 @@ export const writePdf: FormatWriter<PdfWriterOptions> = async function* writePdf
       values.current.row = rows;
       const cells: string[] = new Array<string>(columns.length);
       for (let i = 0; i < columns.length; i++) {
-        cells[i] = pdfCellText(
+        // The preview shows a cell by the same rule (present-value.ts).
+        cells[i] = presentValue(
           row[i],
           (columns[i] as (typeof columns)[number]).type,
-          values.options[i] as ValueOptions,
-          labels,
+          cellOptions[i] as PresentOptions,
         );
       }
       pageRows.push(cells);

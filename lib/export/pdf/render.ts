@@ -165,7 +165,7 @@ export class PdfPageStream {
   }
 
   /**
-   * The table's fonts in this document: the text stack (Helvetica, then the CJK fallbacks)
+   * The table's fonts in this document: the text stack (Helvetica, then Noto Sans and the CJK fallbacks)
    * in regular and bold, sharing react-pdf's loaded fonts and the document's PDF fonts.
    */
   async tableFonts(): Promise<TableFonts> {

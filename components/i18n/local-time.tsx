@@ -1,0 +1,41 @@
+"use client";
+// Moments on pages, in the reader's language and the browser's time zone. The server does
+// not know the browser's zone, so the server's HTML and the first browser render show UTC
+// (identical, so hydration matches) and the browser then switches to its own zone.
+// Formatting itself never depends on the runtime's locale data (formatWhen).
+import { useSyncExternalStore } from "react";
+import { formatWhen } from "@/lib/export/present-value";
+import { useI18n } from "./i18n-provider";
+
+const noSubscription = () => () => {};
+
+/** The browser's IANA time zone; "UTC" on the server and while hydrating. */
+export function useBrowserTimeZone(): string {
+  return useSyncExternalStore(noSubscription, browserTimeZone, () => "UTC");
+}
+
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** The formatter of moments for this page: `when(iso)` in the reader's language and zone. */
+export function useFormatWhen(): (value: string | Date | null | undefined) => string {
+  const { locale } = useI18n();
+  const timeZone = useBrowserTimeZone();
+  return (value) => formatWhen(value, locale, timeZone);
+}
+
+/** A `<time>` element showing a moment as the reader reads it. */
+export function LocalTime({ value, className }: { value: string | Date; className?: string }) {
+  const when = useFormatWhen();
+  const iso = value instanceof Date ? value.toISOString() : value;
+  return (
+    <time dateTime={iso} className={className}>
+      {when(value)}
+    </time>
+  );
+}
