@@ -393,7 +393,7 @@ export function ExportOptionsDialog({
           <label className="flex flex-col text-sm">
             {t("options.timezone")}
             <select value={edit.timezone} onChange={(e) => update({ timezone: e.target.value })} className={inputClass}>
-              {TIMEZONES.map((zone) => (
+              {(TIMEZONES.includes(edit.timezone) ? TIMEZONES : [edit.timezone, ...TIMEZONES]).map((zone) => (
                 <option key={zone} value={zone}>
                   {zone}
                 </option>

@@ -2,7 +2,9 @@
 // the API validates (lib/export/options.ts). Only what differs from the defaults is sent.
 import type { FilterOp, TExportOptionsInput } from "@/lib/export/options";
 import type { DatasetJson } from "@/lib/datasets/present-dataset";
+import { isValidTimezone } from "@/lib/export/values";
 import type { MessageKey } from "@/lib/i18n";
+import { browserTimeZone } from "../i18n/local-time";
 
 export type DraftColumn = { key: string; label: string; selected: boolean; rename: string };
 export type DraftFilter = { id: number; column: string; op: FilterOp; value: string; value2: string };
@@ -27,7 +29,18 @@ export type OptionsDraft = {
 
 type Dataset = Pick<DatasetJson, "columns" | "date_column">;
 
-export function initialDraft(dataset: Dataset): OptionsDraft {
+/**
+ * The time zone an export uses unless the user picks another: the browser's own, when the
+ * server takes it (any IANA zone; isValidTimezone is the server's check), else UTC. On the
+ * server there is no browser: UTC.
+ */
+export function defaultTimeZone(): string {
+  if (typeof window === "undefined") return "UTC";
+  const zone = browserTimeZone();
+  return isValidTimezone(zone) ? zone : "UTC";
+}
+
+export function initialDraft(dataset: Dataset, timezone = defaultTimeZone()): OptionsDraft {
   return {
     columns: dataset.columns.map((c) => ({ key: c.key, label: c.label, selected: true, rename: "" })),
     dateColumn:
@@ -39,7 +52,7 @@ export function initialDraft(dataset: Dataset): OptionsDraft {
     delimiter: ",",
     bom: true,
     gzip: false,
-    timezone: "UTC",
+    timezone,
     includeSensitive: false,
     includeCharts: true,
     landscape: false,
@@ -99,9 +112,14 @@ export function draftToOptions(draft: OptionsDraft, dataset: Dataset): TExportOp
   return options;
 }
 
-/** How many settings differ from a plain full export (shown on the Options button). */
-export function activeOptionCount(options: TExportOptionsInput): number {
-  return Object.keys(options).filter((key) => key !== "filter_mode").length;
+/**
+ * How many settings differ from a plain full export (shown on the Options button). The
+ * default time zone is no setting the user made, though the options carry it.
+ */
+export function activeOptionCount(options: TExportOptionsInput, timezone = defaultTimeZone()): number {
+  return Object.keys(options).filter(
+    (key) => key !== "filter_mode" && !(key === "timezone" && options.timezone === timezone),
+  ).length;
 }
 
 /** What is wrong in a draft, per field, before it is applied: the server holds the same rules. */
