@@ -50,8 +50,8 @@ describe("PDF report writer", () => {
   it("prints the first and last rows, Korean and Chinese names intact, numbers grouped and booleans in words", async () => {
     const { pages } = await render(300);
     const all = pages.map((p) => p.text).join("\n");
-    expect(pages[1]?.text).toMatch(/STU-00001\s+김민준\s+0\s+-2,500\s+2024-03-01\s+Yes/);
-    expect(pages.at(-1)?.text).toMatch(/STU-00300\s+Zoë Müller\s+19\s+296,649\.5\s+2024-03-20\s+No/);
+    expect(pages[1]?.text).toMatch(/STU-00001\s+김민준\s+0\s+-2,500\.00\s+2024-03-01\s+Yes/);
+    expect(pages.at(-1)?.text).toMatch(/STU-00300\s+Zoë Müller\s+19\s+296,649\.50\s+2024-03-20\s+No/);
     expect(all).toContain("王伟");
     expect(all).toContain("José Martínez");
     // The header row is repeated on every table page.
