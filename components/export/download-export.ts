@@ -1,9 +1,13 @@
 // Fetches an export and hands it to the browser as a download, keeping the server's
-// file name; a refusal comes back as the server's own words.
+// file name; a refusal comes back as the server's own words (and, for a rate limit, how
+// long to wait). `onStarted` is told as soon as the server has accepted the export and
+// the file is on its way, not once all of it has arrived.
 import type { ExportFormat } from "@/lib/export/formats";
 import type { TExportOptionsInput } from "@/lib/export/options";
+import { retryAfterSeconds } from "./rate-limit";
 
-export type DownloadResult = { ok: true; fileName: string } | { ok: false; message: string; status: number };
+export type DownloadResult =
+  { ok: true; fileName: string } | { ok: false; message: string; status: number; retryAfter?: number };
 
 type ErrorBody = { detail?: string; errors?: Array<{ field: string; message: string }> };
 
@@ -30,6 +34,7 @@ export async function downloadExport(
   format: ExportFormat,
   options: TExportOptionsInput,
   fallbackError: string,
+  onStarted?: (fileName: string) => void,
 ): Promise<DownloadResult> {
   let response: Response;
   try {
@@ -43,10 +48,17 @@ export async function downloadExport(
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as ErrorBody | null;
-    return { ok: false, message: errorMessage(body, fallbackError), status: response.status };
+    const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
+    return {
+      ok: false,
+      message: errorMessage(body, fallbackError),
+      status: response.status,
+      ...(retryAfter !== null ? { retryAfter } : {}),
+    };
   }
-  const blob = await response.blob();
   const fileName = fileNameFromDisposition(response.headers.get("content-disposition")) ?? `export.${format}`;
+  onStarted?.(fileName);
+  const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;

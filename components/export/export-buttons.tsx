@@ -14,6 +14,7 @@ import { downloadExport, errorMessage } from "./download-export";
 import { ExportOptionsDialog } from "./export-options-dialog";
 import { ExportProgressModal } from "./export-progress-modal";
 import { activeOptionCount, draftToOptions, initialDraft, type OptionsDraft } from "./options-draft";
+import { noteRateLimit, useRateLimit } from "./rate-limit";
 
 type ExportDataset = Pick<
   DatasetJson,
@@ -33,13 +34,16 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
   const options = draftToOptions(draft, dataset);
   const activeCount = activeOptionCount(options);
   const denied = dataset.can_export ? null : t(`export.denied.${dataset.export_denied_reason ?? "role"}`);
+  // After a 429 the buttons wait, with the countdown as their reason, until the server allows again.
+  const { limited, secondsLeft } = useRateLimit();
+  const waitReason = limited ? t("rateLimit.waiting", { seconds: String(secondsLeft) }) : null;
 
   async function start(format: ExportFormat) {
     if (denied) {
       toast.show(denied, "error");
       return;
     }
-    if (busy) return;
+    if (busy || limited) return;
     setBusy(format);
     try {
       // gzip applies to the text formats only; the other settings are simply ignored.
@@ -60,6 +64,11 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         return;
       }
       if ("error" in started) {
+        if (started.status === 429) {
+          noteRateLimit(started.retry_after ?? 1);
+          toast.show(started.error, "error", { key: "rate-limit" });
+          return;
+        }
         const reason = errorMessage({ detail: started.error, errors: started.errors }, t("error.internal"));
         toast.show(t("export.failed", { reason }), "error");
         return;
@@ -68,9 +77,14 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         setJob({ id: started.job_id, warning: started.warning });
         return;
       }
-      const result = await downloadExport(dataset.id, format, request, t("error.internal"));
-      if (result.ok) toast.show(t("export.done", { file: result.fileName }), "success");
-      else toast.show(t("export.failed", { reason: result.message }), "error");
+      const result = await downloadExport(dataset.id, format, request, t("error.internal"), (file) =>
+        toast.show(t("export.done", { file }), "success"),
+      );
+      if (result.ok) return;
+      if (result.status === 429) {
+        noteRateLimit(result.retryAfter ?? 1);
+        toast.show(result.message, "error", { key: "rate-limit" });
+      } else toast.show(t("export.failed", { reason: result.message }), "error");
     } finally {
       setBusy(null);
     }
@@ -88,8 +102,8 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         data-format={format}
         // aria-disabled rather than disabled: the click must still explain itself in a toast.
         aria-disabled={blocked ? true : undefined}
-        disabled={busy !== null && !blocked}
-        title={blocked ?? undefined}
+        disabled={(busy !== null || limited) && !blocked}
+        title={blocked ?? waitReason ?? undefined}
         onClick={() => {
           close?.();
           void start(format);
@@ -145,6 +159,11 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         {denied ??
           (activeCount === 0 ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) }) : null)}
       </p>
+      {waitReason && !denied ? (
+        <p role="status" className="mt-1 text-sm text-amber-800" data-testid="export-rate-limit">
+          {waitReason}
+        </p>
+      ) : null}
       {dialogOpen ? (
         <ExportOptionsDialog
           open

@@ -2,7 +2,8 @@
 // The progress modal of a background export: polls the job every 2 s, shows the
 // percent, the records processed and the time left, starts the download once the file is
 // ready and closes itself 2 s later; a failed job can be retried in place, a running one
-// cancelled. Closing the modal only stops the polling, never the export. The frame and
+// cancelled. Closing the modal only stops the polling, never the export: the job is handed
+// to the running-exports indicator of the top bar, and a toast says so. The frame and
 // the bar are the ones the import modal uses too (components/ui/progress-modal).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent, useRef, useState } from "react";
@@ -11,6 +12,7 @@ import { FORMATS } from "@/lib/export/formats";
 import { formatNumber } from "@/lib/i18n";
 import type { ExportJobJson } from "@/lib/exports/present-export";
 import { useI18n } from "../i18n/i18n-provider";
+import { useToast } from "../ui/toast";
 import {
   etaText,
   PROGRESS_BUTTON,
@@ -21,6 +23,7 @@ import {
   useProgressDialog,
 } from "../ui/progress-modal";
 import { errorMessage } from "./download-export";
+import { trackExportJob, unwatchExportJob } from "./running-exports-store";
 import { exportJobQueryKey, isTerminal, useExportJob } from "./use-export-job";
 
 /** How long "Download complete" stays up before the modal closes itself. */
@@ -53,10 +56,27 @@ export function exportProgressTitle(job: ExportJobJson | undefined, t: ReturnTyp
 
 export function ExportProgressModal({ jobId, warning, onClose, onRetried }: Props) {
   const { t } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
   // The title follows the job as the polling below caches it (this reads, never fetches).
   const { data: job } = useQuery<ExportJobJson>({ queryKey: exportJobQueryKey(jobId), enabled: false });
+
+  // While open, this modal downloads the file itself; once closed, the top bar takes over.
+  useEffect(() => {
+    trackExportJob(jobId, { watch: true });
+    return () => unwatchExportJob(jobId);
+  }, [jobId]);
+
+  const close = () => {
+    unwatchExportJob(jobId);
+    const latest = queryClient.getQueryData<ExportJobJson>(exportJobQueryKey(jobId));
+    if (!latest || !isTerminal(latest))
+      toast.show(t("runningExports.stillExporting"), "info", { key: "still-exporting" });
+    onClose();
+  };
+
   return (
-    <ProgressDialog title={exportProgressTitle(job, t)} testId="export-progress" onClose={onClose}>
+    <ProgressDialog title={exportProgressTitle(job, t)} testId="export-progress" onClose={close}>
       {/* Keyed by job: a retry starts from a clean slate (no stale download or error). */}
       <JobProgress key={jobId} jobId={jobId} warning={warning} onRetried={onRetried} />
     </ProgressDialog>

@@ -82,7 +82,8 @@ export type ExportJobFilter = {
   /** One user's exports, or everyone's. */
   userId?: number;
   format?: ExportFormat;
-  status?: ExportStatus;
+  /** One status, or any of several. */
+  status?: ExportStatus | readonly ExportStatus[];
   hideExpired: boolean;
   now: Date;
 };
@@ -93,6 +94,10 @@ function expiredWhere(now: Date): Prisma.ExportJobWhereInput[] {
 }
 
 /** A page of exports, newest first, with how many match and how many expired ones are left out. */
+function isStatusList(status: ExportJobFilter["status"]): status is readonly ExportStatus[] {
+  return Array.isArray(status);
+}
+
 export async function listExportJobs(
   filter: ExportJobFilter,
   page: { offset: number; limit: number },
@@ -101,7 +106,7 @@ export async function listExportJobs(
     deletedAt: null,
     userId: filter.userId,
     format: filter.format,
-    status: filter.status,
+    status: isStatusList(filter.status) ? { in: [...filter.status] } : filter.status,
   };
   const expired = expiredWhere(filter.now);
   const where: Prisma.ExportJobWhereInput = filter.hideExpired ? { ...matching, NOT: expired } : matching;

@@ -12,6 +12,9 @@ import { MAX_ID, wholeNumber } from "../params";
 import { exportingUsers, listExportJobs } from "./export-job-store";
 import { presentExport, ZExportJobResponse } from "./present-export";
 
+/** What `status=active` stands for. */
+const ACTIVE_STATUSES: readonly ExportStatus[] = ["pending", "processing"];
+
 const flag = z
   .enum(["true", "false", "1", "0"], { error: "must be true or false" })
   .transform((v) => v === "true" || v === "1");
@@ -20,8 +23,11 @@ const flag = z
 export const ZHistoryQuerySchema = z
   .object({
     format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(", ")}` }).optional(),
+    /** One status, or `active`: the exports still waiting or running. */
     status: z
-      .enum(Object.values(ExportStatus), { error: `must be one of ${Object.values(ExportStatus).join(", ")}` })
+      .enum([...Object.values(ExportStatus), "active"], {
+        error: `must be one of ${[...Object.values(ExportStatus), "active"].join(", ")}`,
+      })
       .optional(),
     /** Admins only: one user's exports. */
     user: wholeNumber(1, MAX_ID).optional(),
@@ -44,7 +50,7 @@ export async function listExports(user: CurrentUser, query: THistoryQuery, local
     {
       userId: everyone ? query.user : user.id,
       format: query.format,
-      status: query.status,
+      status: query.status === "active" ? ACTIVE_STATUSES : query.status,
       hideExpired: !query.include_expired && query.status !== "expired",
       now,
     },

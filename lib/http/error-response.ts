@@ -67,9 +67,15 @@ export function errorResponse(error: unknown, locale: Locale): Response {
 }
 
 /** What a server action returns instead of throwing to the client. */
-export type ActionError = { error: string; errors?: FieldError[]; status: number };
+/** `retry_after`: the seconds a rate-limited caller should wait, as Retry-After says over HTTP. */
+export type ActionError = { error: string; errors?: FieldError[]; status: number; retry_after?: number };
 
 export function actionError(error: unknown, locale: Locale): ActionError {
-  const { status, body } = mapError(error, locale);
-  return { error: body.detail, ...(body.errors ? { errors: body.errors } : {}), status };
+  const { status, body, retryAfterSeconds } = mapError(error, locale);
+  return {
+    error: body.detail,
+    ...(body.errors ? { errors: body.errors } : {}),
+    status,
+    ...(retryAfterSeconds !== undefined ? { retry_after: retryAfterSeconds } : {}),
+  };
 }

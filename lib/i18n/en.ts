@@ -6,6 +6,7 @@ import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
 import { usersEn } from "./areas/users";
 import { valuesEn } from "./areas/values";
+import { runningExportsEn } from "./areas/running-exports";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
@@ -391,6 +392,7 @@ export const en = {
   ...tokensEn,
   ...usersEn,
   ...valuesEn,
+  ...runningExportsEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

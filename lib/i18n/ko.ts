@@ -7,6 +7,7 @@ import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
 import { usersKo } from "./areas/users";
 import { valuesKo } from "./areas/values";
+import { runningExportsKo } from "./areas/running-exports";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
@@ -390,6 +391,7 @@ export const ko: Messages = {
   ...tokensKo,
   ...usersKo,
   ...valuesKo,
+  ...runningExportsKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,

@@ -337,6 +337,33 @@ describe("history", () => {
     expect((await historyAs("manager", { user: String((await demoUser("manager")).id) })).status).toBe(200);
   });
 
+  it("status=active lists the waiting and running exports only, each user's own (the top bar's running exports)", async () => {
+    const now = Date.now();
+    const pending = await makeJob({ status: "pending", createdAt: new Date(now - 3000) });
+    const running = await makeJob({ status: "processing", createdAt: new Date(now - 2000) });
+    await makeJob({ status: "completed", createdAt: new Date(now - 1000) });
+    await makeJob({ status: "failed", createdAt: new Date(now - 500) });
+    await makeJob({ status: "cancelled", createdAt: new Date(now - 400) });
+    const others = await makeJob({ who: "manager2", status: "processing", createdAt: new Date(now) });
+
+    const active = await json<HistoryPage>(await historyAs("manager", { status: "active" }));
+    expect(active.items.map((item) => item.job_id)).toEqual([running.id, pending.id]);
+    expect(active.total).toBe(2);
+
+    // The indicator asks with its own id, so an admin sees only their own there too.
+    const admin = await demoUser("admin");
+    expect(
+      (await json<HistoryPage>(await historyAs("admin", { status: "active" }))).items.map((i) => i.job_id),
+    ).toEqual([others.id, running.id, pending.id]);
+    expect(
+      (await json<HistoryPage>(await historyAs("admin", { status: "active", user: String(admin.id) }))).items,
+    ).toEqual([]);
+
+    const refused = await historyAs("manager", { status: "running" });
+    expect(refused.status).toBe(422);
+    expect(await text(refused)).toContain("active");
+  });
+
   it("filters by format and status, hides expired exports unless asked, and pages", async () => {
     const now = Date.now();
     const csv = await makeJob({ format: "csv", createdAt: new Date(now - 5000) });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { errorResponse } from "@/lib/http/error-response";
+import { actionError, errorResponse } from "@/lib/http/error-response";
 import { ImportFileError } from "@/lib/imports/types";
 
 describe("errorResponse", () => {
@@ -44,6 +44,16 @@ describe("errorResponse", () => {
     expect(response.status).toBe(429);
     expect(response.headers.get("Retry-After")).toBe("42");
     expect(await response.json()).toEqual({ detail: "Too many requests. Try again in 42 s." });
+  });
+
+  it("gives a server action the same wait as Retry-After, so the export buttons can count it down", () => {
+    const error = new AppError("rate_limited", "error.rateLimited", { retryAfterSeconds: 42 });
+    expect(actionError(error, "en")).toEqual({
+      error: "Too many requests. Try again in 42 s.",
+      status: 429,
+      retry_after: 42,
+    });
+    expect(actionError(new AppError("not_found"), "en")).not.toHaveProperty("retry_after");
   });
 
   it("turns a zod error into 422 naming each field", async () => {

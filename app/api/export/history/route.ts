@@ -1,5 +1,5 @@
 // GET /api/export/history – the caller's exports (an admin's: everyone's), newest first:
-// ?format=&status=&user=&include_expired=&page=&page_size= → {items, total, page, …}
+// ?format=&status= (one status, or active: waiting or running)&user=&include_expired=&page=&page_size= → {items, total, page, …}
 import { listExports, ZHistoryQuerySchema } from "@/lib/exports/list-exports";
 import { otherMethods, withUser } from "@/lib/http/handler";
 import { searchParamsObject } from "@/lib/http/request";
