@@ -20,9 +20,16 @@ export function fileNameFromDisposition(header: string | null): string | null {
   return /filename="([^"]+)"/i.exec(header)?.[1] ?? null;
 }
 
-export function errorMessage(body: ErrorBody | null, fallback: string): string {
-  const lines = [body?.detail ?? fallback, ...(body?.errors ?? []).map((e) => `${e.field}: ${e.message}`)];
-  return lines.join("\n");
+/**
+ * A refusal in the server's words. The fields' messages are listed under a general
+ * detail ("The request is not valid"); a detail of its own (a PDF past its row cap)
+ * already says it all, and its field entry, for scripts, would only say it again.
+ */
+export function errorMessage(body: ErrorBody | null, fallback: string, { generic }: { generic?: string } = {}): string {
+  const detail = body?.detail ?? fallback;
+  const fieldLines = (body?.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+  const specific = generic !== undefined && body?.detail !== undefined && body.detail !== generic;
+  return (specific ? [detail] : [detail, ...fieldLines]).join("\n");
 }
 
 export async function downloadExport(
@@ -30,6 +37,7 @@ export async function downloadExport(
   format: ExportFormat,
   options: TExportOptionsInput,
   fallbackError: string,
+  genericError?: string,
 ): Promise<DownloadResult> {
   let response: Response;
   try {
@@ -43,7 +51,11 @@ export async function downloadExport(
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as ErrorBody | null;
-    return { ok: false, message: errorMessage(body, fallbackError), status: response.status };
+    return {
+      ok: false,
+      message: errorMessage(body, fallbackError, { generic: genericError }),
+      status: response.status,
+    };
   }
   const blob = await response.blob();
   const fileName = fileNameFromDisposition(response.headers.get("content-disposition")) ?? `export.${format}`;

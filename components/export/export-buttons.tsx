@@ -13,26 +13,54 @@ import { captureChartImages } from "./chart-capture";
 import { downloadExport, errorMessage } from "./download-export";
 import { ExportOptionsDialog } from "./export-options-dialog";
 import { ExportProgressModal } from "./export-progress-modal";
-import { activeOptionCount, draftToOptions, initialDraft, type OptionsDraft } from "./options-draft";
+import { useAppliedOptions } from "./applied-options";
+import { activeOptionCount } from "./options-draft";
+import { badgeText, summaryParts } from "./options-summary";
+import { useExportCount } from "./use-export-count";
 
 type ExportDataset = Pick<
   DatasetJson,
   "id" | "title" | "columns" | "date_column" | "record_count" | "can_export" | "export_denied_reason"
 >;
 
+/** The PDF cap note, said next to the PDF choice when the export holds more records than a report may. */
+export function pdfCapMessage(
+  count: number,
+  cap: number,
+  t: ReturnType<typeof useI18n>["t"],
+  locale: ReturnType<typeof useI18n>["locale"],
+) {
+  return t("exportOptions.pdfCap", { cap: formatNumber(locale, cap), count: formatNumber(locale, count) });
+}
+
 const BUTTONS = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "button");
 const MENU = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "menu");
 
-export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; isAdmin: boolean }) {
+export function ExportButtons({
+  dataset,
+  isAdmin,
+  pdfRowCap = null,
+}: {
+  dataset: ExportDataset;
+  isAdmin: boolean;
+  /** The most records a PDF report holds (configuration), to say so before any request. */
+  pdfRowCap?: number | null;
+}) {
   const { locale, t } = useI18n();
   const toast = useToast();
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [job, setJob] = useState<{ id: string; warning?: string } | null>(null);
-  const [draft, setDraft] = useState<OptionsDraft>(() => initialDraft(dataset));
-  const options = draftToOptions(draft, dataset);
+  const { draft, options, apply } = useAppliedOptions(dataset, isAdmin);
   const activeCount = activeOptionCount(options);
   const denied = dataset.can_export ? null : t(`export.denied.${dataset.export_denied_reason ?? "role"}`);
+  const count = useExportCount(dataset, options, { enabled: !denied });
+  const parts = summaryParts(options, dataset, count, t, locale);
+  const noRecords = count.status === "done" && count.count === 0;
+  const pdfCap =
+    pdfRowCap !== null && count.status === "done" && count.count > pdfRowCap
+      ? pdfCapMessage(count.count, pdfRowCap, t, locale)
+      : null;
 
   async function start(format: ExportFormat) {
     if (denied) {
@@ -40,6 +68,10 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
       return;
     }
     if (busy) return;
+    if (format === "pdf" && pdfCap) {
+      toast.show(pdfCap, "error");
+      return;
+    }
     setBusy(format);
     try {
       // gzip applies to the text formats only; the other settings are simply ignored.
@@ -60,7 +92,9 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         return;
       }
       if ("error" in started) {
-        const reason = errorMessage({ detail: started.error, errors: started.errors }, t("error.internal"));
+        const reason = errorMessage({ detail: started.error, errors: started.errors }, t("error.internal"), {
+          generic: t("error.invalid"),
+        });
         toast.show(t("export.failed", { reason }), "error");
         return;
       }
@@ -68,7 +102,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         setJob({ id: started.job_id, warning: started.warning });
         return;
       }
-      const result = await downloadExport(dataset.id, format, request, t("error.internal"));
+      const result = await downloadExport(dataset.id, format, request, t("error.internal"), t("error.invalid"));
       if (result.ok) toast.show(t("export.done", { file: result.fileName }), "success");
       else toast.show(t("export.failed", { reason: result.message }), "error");
     } finally {
@@ -80,6 +114,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
   const button = (format: ExportFormat, close?: () => void) => {
     const blocked = denied;
     const inMenu = close !== undefined;
+    const capped = format === "pdf" && pdfCap !== null && !blocked;
     return (
       <button
         key={format}
@@ -90,6 +125,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         aria-disabled={blocked ? true : undefined}
         disabled={busy !== null && !blocked}
         title={blocked ?? undefined}
+        aria-describedby={capped ? "export-pdf-cap" : undefined}
         onClick={() => {
           close?.();
           void start(format);
@@ -135,25 +171,37 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
           {t("export.options")}
           {activeCount > 0 ? (
             <span className="ml-2 rounded-full bg-brand-100 px-2 py-0.5 text-xs text-brand-700">
-              {t("export.optionsActive", { count: activeCount })}
+              {badgeText(activeCount, t, locale)}
             </span>
           ) : null}
         </button>
         {busy ? <Spinner label={t("export.starting")} className="ml-2" /> : null}
       </div>
-      <p className="mt-2 text-sm text-slate-500" data-testid="export-summary">
+      <p
+        className={`mt-2 text-sm ${noRecords && !denied ? "font-medium text-amber-800" : "text-slate-500"}`}
+        data-testid="export-summary"
+        aria-live="polite"
+      >
         {denied ??
-          (activeCount === 0 ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) }) : null)}
+          (parts.length === 1 && count.status === "done" && count.count === dataset.record_count
+            ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) })
+            : parts.join(" · "))}
       </p>
+      {pdfCap && !denied ? (
+        <p id="export-pdf-cap" className="mt-1 text-sm text-amber-800" data-testid="export-pdf-cap">
+          {pdfCap}
+        </p>
+      ) : null}
       {dialogOpen ? (
         <ExportOptionsDialog
           open
           dataset={dataset}
           draft={draft}
           isAdmin={isAdmin}
+          pdfRowCap={pdfRowCap}
           onClose={() => setDialogOpen(false)}
           onApply={(next) => {
-            setDraft(next);
+            apply(next);
             setDialogOpen(false);
           }}
         />
