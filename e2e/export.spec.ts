@@ -73,7 +73,7 @@ test("options: a column subset, a rename and a filter shape the downloaded file"
   await filter.getByLabel("Value", { exact: true }).fill("0");
   await snapshot(page, "export-options");
   await dialog.getByRole("button", { name: "Apply" }).click();
-  await expect(page.getByRole("button", { name: /Options/ })).toContainText("options set");
+  await expect(page.getByRole("button", { name: /Options/ })).toContainText("3 settings");
 
   const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download CSV" }).click();

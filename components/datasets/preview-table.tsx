@@ -6,6 +6,8 @@ import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { REDACTED } from "@/lib/export/plan";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
+import { useSharedOptions } from "../export/applied-options";
+import { selectionQuery } from "../export/options-draft";
 import { useBrowserTimeZone } from "../i18n/local-time";
 import { formatCell, isNumericType } from "./format-cell";
 
@@ -18,11 +20,14 @@ export type PreviewResponse = {
   first_position: number;
   has_previous: boolean;
   has_next: boolean;
+  /** The columns shown, in order (the applied options' columns and headers). */
+  columns?: Array<{ key: string; header: string; redacted: boolean }>;
   rows: Array<{ id: number; values: Record<string, unknown> }>;
 };
 
-async function fetchPreview(datasetId: number, cursor: Cursor): Promise<PreviewResponse> {
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+async function fetchPreview(datasetId: number, selection: string, cursor: Cursor): Promise<PreviewResponse> {
+  const query = new URLSearchParams(selection);
+  query.set("limit", String(PAGE_SIZE));
   if (cursor.after !== undefined) query.set("after", String(cursor.after));
   if (cursor.before !== undefined) query.set("before", String(cursor.before));
   const response = await fetch(`/api/datasets/${datasetId}/records?${query}`);
@@ -32,13 +37,25 @@ async function fetchPreview(datasetId: number, cursor: Cursor): Promise<PreviewR
 
 export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "columns"> }) {
   const { locale, t } = useI18n();
-  const timeZone = useBrowserTimeZone(); // date-times as the export's default zone shows them
-  const [cursor, setCursor] = useState<Cursor>({});
+  // The applied export options, so the preview shows what the export would carry.
+  const options = useSharedOptions();
+  const selection = options ? selectionQuery(options, { columns: true }).toString() : "";
+  // A page cursor belongs to the options it was taken under; new options start at the top.
+  const [paging, setPaging] = useState<{ selection: string; cursor: Cursor }>({ selection, cursor: {} });
+  const cursor = paging.selection === selection ? paging.cursor : {};
+  const setCursor = (next: Cursor) => setPaging({ selection, cursor: next });
+  // Date-times in the zone the export would write them in: the applied option, else the browser's.
+  const browserZone = useBrowserTimeZone();
+  const timeZone = options?.timezone ?? browserZone;
   const { data, isPending, isError, isFetching } = useQuery({
-    queryKey: ["preview", dataset.id, cursor],
-    queryFn: () => fetchPreview(dataset.id, cursor),
+    queryKey: ["preview", dataset.id, selection, cursor],
+    queryFn: () => fetchPreview(dataset.id, selection, cursor),
     placeholderData: keepPreviousData,
   });
+  const typeOf = new Map(dataset.columns.map((c) => [c.key, c.type]));
+  const shown = (data?.columns ?? dataset.columns.map((c) => ({ key: c.key, header: c.label, redacted: false }))).map(
+    (c) => ({ ...c, type: c.redacted ? ("string" as const) : (typeOf.get(c.key) ?? ("string" as const)) }),
+  );
 
   const rows = data?.rows ?? [];
   const from = data?.first_position ?? 0;
@@ -86,19 +103,21 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
           {t("dataset.previewError")}
         </p>
       ) : rows.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-slate-500">{t("dataset.previewEmpty")}</p>
+        <p className="px-5 py-10 text-center text-sm text-slate-500">
+          {selection ? t("exportOptions.summary.none") : t("dataset.previewEmpty")}
+        </p>
       ) : (
         <div className="overflow-x-auto" aria-busy={isFetching}>
           <table className="w-full text-left text-sm" data-testid="preview-table">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                {dataset.columns.map((column) => (
+                {shown.map((column) => (
                   <th
                     key={column.key}
                     scope="col"
                     className={`whitespace-nowrap px-3 py-2 ${isNumericType(column.type) ? "text-right" : ""}`}
                   >
-                    {column.label}
+                    {column.header}
                   </th>
                 ))}
               </tr>
@@ -106,7 +125,7 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
             <tbody className="divide-y divide-slate-100">
               {rows.map((row) => (
                 <tr key={row.id} className="even:bg-slate-50/60">
-                  {dataset.columns.map((column) => {
+                  {shown.map((column) => {
                     const text = formatCell(row.values[column.key], column.type, locale, timeZone);
                     return (
                       <td

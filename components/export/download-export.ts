@@ -24,9 +24,16 @@ export function fileNameFromDisposition(header: string | null): string | null {
   return /filename="([^"]+)"/i.exec(header)?.[1] ?? null;
 }
 
-export function errorMessage(body: ErrorBody | null, fallback: string): string {
-  const lines = [body?.detail ?? fallback, ...(body?.errors ?? []).map((e) => `${e.field}: ${e.message}`)];
-  return lines.join("\n");
+/**
+ * A refusal in the server's words. The fields' messages are listed under a general
+ * detail ("The request is not valid"); a detail of its own (a PDF past its row cap)
+ * already says it all, and its field entry, for scripts, would only say it again.
+ */
+export function errorMessage(body: ErrorBody | null, fallback: string, { generic }: { generic?: string } = {}): string {
+  const detail = body?.detail ?? fallback;
+  const fieldLines = (body?.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+  const specific = generic !== undefined && body?.detail !== undefined && body.detail !== generic;
+  return (specific ? [detail] : [detail, ...fieldLines]).join("\n");
 }
 
 export async function downloadExport(
@@ -34,7 +41,12 @@ export async function downloadExport(
   format: ExportFormat,
   options: TExportOptionsInput,
   fallbackError: string,
-  onStarted?: (fileName: string) => void,
+  extra: {
+    /** Called once the response headers are in and the body starts arriving. */
+    onStarted?: (fileName: string) => void;
+    /** The server's generic "some fields are invalid" text, shown only when nothing better is. */
+    genericError?: string;
+  } = {},
 ): Promise<DownloadResult> {
   let response: Response;
   try {
@@ -51,13 +63,13 @@ export async function downloadExport(
     const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
     return {
       ok: false,
-      message: errorMessage(body, fallbackError),
+      message: errorMessage(body, fallbackError, { generic: extra.genericError }),
       status: response.status,
       ...(retryAfter !== null ? { retryAfter } : {}),
     };
   }
   const fileName = fileNameFromDisposition(response.headers.get("content-disposition")) ?? `export.${format}`;
-  onStarted?.(fileName);
+  extra.onStarted?.(fileName);
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");

@@ -13,30 +13,58 @@ import { captureChartImages } from "./chart-capture";
 import { downloadExport, errorMessage } from "./download-export";
 import { ExportOptionsDialog } from "./export-options-dialog";
 import { ExportProgressModal } from "./export-progress-modal";
-import { activeOptionCount, draftToOptions, initialDraft, type OptionsDraft } from "./options-draft";
+import { useAppliedOptions } from "./applied-options";
+import { activeOptionCount } from "./options-draft";
+import { badgeText, summaryParts } from "./options-summary";
 import { noteRateLimit, useRateLimit } from "./rate-limit";
+import { useExportCount } from "./use-export-count";
 
 type ExportDataset = Pick<
   DatasetJson,
   "id" | "title" | "columns" | "date_column" | "record_count" | "can_export" | "export_denied_reason"
 >;
 
+/** The PDF cap note, said next to the PDF choice when the export holds more records than a report may. */
+export function pdfCapMessage(
+  count: number,
+  cap: number,
+  t: ReturnType<typeof useI18n>["t"],
+  locale: ReturnType<typeof useI18n>["locale"],
+) {
+  return t("exportOptions.pdfCap", { cap: formatNumber(locale, cap), count: formatNumber(locale, count) });
+}
+
 const BUTTONS = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "button");
 const MENU = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "menu");
 
-export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; isAdmin: boolean }) {
+export function ExportButtons({
+  dataset,
+  isAdmin,
+  pdfRowCap = null,
+}: {
+  dataset: ExportDataset;
+  isAdmin: boolean;
+  /** The most records a PDF report holds (configuration), to say so before any request. */
+  pdfRowCap?: number | null;
+}) {
   const { locale, t } = useI18n();
   const toast = useToast();
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [job, setJob] = useState<{ id: string; warning?: string } | null>(null);
-  const [draft, setDraft] = useState<OptionsDraft>(() => initialDraft(dataset));
-  const options = draftToOptions(draft, dataset);
+  const { draft, options, apply } = useAppliedOptions(dataset, isAdmin);
   const activeCount = activeOptionCount(options);
   const denied = dataset.can_export ? null : t(`export.denied.${dataset.export_denied_reason ?? "role"}`);
   // After a 429 the buttons wait, with the countdown as their reason, until the server allows again.
   const { limited, secondsLeft } = useRateLimit();
   const waitReason = limited ? t("rateLimit.waiting", { seconds: String(secondsLeft) }) : null;
+  const count = useExportCount(dataset, options, { enabled: !denied });
+  const parts = summaryParts(options, dataset, count, t, locale);
+  const noRecords = count.status === "done" && count.count === 0;
+  const pdfCap =
+    pdfRowCap !== null && count.status === "done" && count.count > pdfRowCap
+      ? pdfCapMessage(count.count, pdfRowCap, t, locale)
+      : null;
 
   async function start(format: ExportFormat) {
     if (denied) {
@@ -44,6 +72,10 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
       return;
     }
     if (busy || limited) return;
+    if (format === "pdf" && pdfCap) {
+      toast.show(pdfCap, "error");
+      return;
+    }
     setBusy(format);
     try {
       // gzip applies to the text formats only; the other settings are simply ignored.
@@ -69,7 +101,9 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
           toast.show(started.error, "error", { key: "rate-limit" });
           return;
         }
-        const reason = errorMessage({ detail: started.error, errors: started.errors }, t("error.internal"));
+        const reason = errorMessage({ detail: started.error, errors: started.errors }, t("error.internal"), {
+          generic: t("error.invalid"),
+        });
         toast.show(t("export.failed", { reason }), "error");
         return;
       }
@@ -77,9 +111,10 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         setJob({ id: started.job_id, warning: started.warning });
         return;
       }
-      const result = await downloadExport(dataset.id, format, request, t("error.internal"), (file) =>
-        toast.show(t("export.done", { file }), "success"),
-      );
+      const result = await downloadExport(dataset.id, format, request, t("error.internal"), {
+        genericError: t("error.invalid"),
+        onStarted: (file) => toast.show(t("export.done", { file }), "success"),
+      });
       if (result.ok) return;
       if (result.status === 429) {
         noteRateLimit(result.retryAfter ?? 1);
@@ -94,6 +129,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
   const button = (format: ExportFormat, close?: () => void) => {
     const blocked = denied;
     const inMenu = close !== undefined;
+    const capped = format === "pdf" && pdfCap !== null && !blocked;
     return (
       <button
         key={format}
@@ -104,6 +140,7 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
         aria-disabled={blocked ? true : undefined}
         disabled={(busy !== null || limited) && !blocked}
         title={blocked ?? waitReason ?? undefined}
+        aria-describedby={capped ? "export-pdf-cap" : undefined}
         onClick={() => {
           close?.();
           void start(format);
@@ -149,19 +186,30 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
           {t("export.options")}
           {activeCount > 0 ? (
             <span className="ml-2 rounded-full bg-brand-100 px-2 py-0.5 text-xs text-brand-700">
-              {t("export.optionsActive", { count: activeCount })}
+              {badgeText(activeCount, t, locale)}
             </span>
           ) : null}
         </button>
         {busy ? <Spinner label={t("export.starting")} className="ml-2" /> : null}
       </div>
-      <p className="mt-2 text-sm text-slate-500" data-testid="export-summary">
+      <p
+        className={`mt-2 text-sm ${noRecords && !denied ? "font-medium text-amber-800" : "text-slate-500"}`}
+        data-testid="export-summary"
+        aria-live="polite"
+      >
         {denied ??
-          (activeCount === 0 ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) }) : null)}
+          (parts.length === 1 && count.status === "done" && count.count === dataset.record_count
+            ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) })
+            : parts.join(" · "))}
       </p>
       {waitReason && !denied ? (
         <p role="status" className="mt-1 text-sm text-amber-800" data-testid="export-rate-limit">
           {waitReason}
+        </p>
+      ) : null}
+      {pdfCap && !denied ? (
+        <p id="export-pdf-cap" className="mt-1 text-sm text-amber-800" data-testid="export-pdf-cap">
+          {pdfCap}
         </p>
       ) : null}
       {dialogOpen ? (
@@ -170,9 +218,10 @@ export function ExportButtons({ dataset, isAdmin }: { dataset: ExportDataset; is
           dataset={dataset}
           draft={draft}
           isAdmin={isAdmin}
+          pdfRowCap={pdfRowCap}
           onClose={() => setDialogOpen(false)}
           onApply={(next) => {
-            setDraft(next);
+            apply(next);
             setDialogOpen(false);
           }}
         />

@@ -6,9 +6,19 @@ import { FILTER_OPS_BY_TYPE, type FilterOp } from "@/lib/export/options";
 import type { MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
-import { draftErrors, hasDraftErrors, initialDraft, type DraftFilter, type OptionsDraft } from "./options-draft";
+import { formatNumber } from "@/lib/i18n";
+import {
+  draftErrors,
+  draftToOptions,
+  hasDraftErrors,
+  initialDraft,
+  type DraftFilter,
+  type OptionsDraft,
+} from "./options-draft";
+import { summaryParts } from "./options-summary";
+import { useExportCount } from "./use-export-count";
 
-type Dataset = Pick<DatasetJson, "columns" | "date_column">;
+type Dataset = Pick<DatasetJson, "id" | "columns" | "date_column" | "record_count">;
 type FlagKey = "bom" | "gzip" | "includeCharts" | "landscape" | "includeSensitive";
 
 const TIMEZONES = [
@@ -29,6 +39,7 @@ export function ExportOptionsDialog({
   dataset,
   draft,
   isAdmin,
+  pdfRowCap = null,
   onClose,
   onApply,
 }: {
@@ -36,10 +47,12 @@ export function ExportOptionsDialog({
   dataset: Dataset;
   draft: OptionsDraft;
   isAdmin: boolean;
+  /** The most records a PDF report holds, to say so by the PDF settings. */
+  pdfRowCap?: number | null;
   onClose: () => void;
   onApply: (draft: OptionsDraft) => void;
 }) {
-  const { t } = useI18n();
+  const { locale, t } = useI18n();
   // Mounted on open (see ExportButtons), so each opening starts from the applied draft.
   const [edit, setEdit] = useState(draft);
   const [nextFilterId, setNextFilterId] = useState(() => Math.max(0, ...draft.filters.map((f) => f.id)) + 1);
@@ -52,6 +65,11 @@ export function ExportOptionsDialog({
   // Shown once Apply was pressed, then kept up to date as the fields change.
   const [checked, setChecked] = useState(false);
   const errors = checked ? draftErrors(edit) : { filters: {} };
+  // The live count of what these options would export (not of a draft still in error).
+  const editOptions = draftToOptions(edit, dataset);
+  const count = useExportCount(dataset, editOptions, { enabled: !hasDraftErrors(draftErrors(edit)) });
+  const noRecords = count.status === "done" && count.count === 0;
+  const pdfCapped = pdfRowCap !== null && count.status === "done" && count.count > pdfRowCap;
   const apply = () => {
     if (hasDraftErrors(draftErrors(edit))) {
       setChecked(true);
@@ -122,6 +140,15 @@ export function ExportOptionsDialog({
       }
     >
       <div className="space-y-6">
+        <p
+          className={`rounded-md px-3 py-2 text-sm ${noRecords ? "bg-amber-50 font-medium text-amber-900" : "bg-slate-50 text-slate-600"}`}
+          data-testid="options-count"
+          aria-live="polite"
+        >
+          {t("exportOptions.dialog.count", {
+            summary: summaryParts(editOptions, dataset, count, t, locale).join(" · "),
+          })}
+        </p>
         <fieldset>
           <legend className="font-medium">{t("options.columns")}</legend>
           <p className="mb-2 text-xs text-slate-500">{t("options.columnsHint")}</p>
@@ -404,6 +431,14 @@ export function ExportOptionsDialog({
           {flag("gzip", "options.gzip")}
           {flag("includeCharts", "options.includeCharts")}
           {flag("landscape", "options.landscape")}
+          {pdfCapped && count.status === "done" && pdfRowCap !== null ? (
+            <p className="text-sm text-amber-800 sm:col-span-2" data-testid="options-pdf-cap">
+              {t("exportOptions.pdfCap", {
+                cap: formatNumber(locale, pdfRowCap),
+                count: formatNumber(locale, count.count),
+              })}
+            </p>
+          ) : null}
           {isAdmin && dataset.columns.some((c) => c.sensitive)
             ? flag("includeSensitive", "options.includeSensitive")
             : null}

@@ -1,6 +1,6 @@
 // The options dialog's editable state and its translation to the export options that
 // the API validates (lib/export/options.ts). Only what differs from the defaults is sent.
-import type { FilterOp, TExportOptionsInput } from "@/lib/export/options";
+import type { FilterOp, TExportOptions, TExportOptionsInput } from "@/lib/export/options";
 import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { isValidTimezone } from "@/lib/export/values";
 import type { MessageKey } from "@/lib/i18n";
@@ -145,4 +145,75 @@ export function draftErrors(draft: OptionsDraft): DraftErrors {
 
 export function hasDraftErrors(errors: DraftErrors): boolean {
   return errors.end !== undefined || Object.keys(errors.filters).length > 0;
+}
+
+/** The text box's form of a filter value the options hold. */
+function valueText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : String(value);
+}
+
+/**
+ * The draft that stands for options (the inverse of draftToOptions): how options kept in
+ * the browser come back into the dialog. The options must fit the dataset (restoreOptions).
+ */
+export function optionsToDraft(options: TExportOptions, dataset: Dataset): OptionsDraft {
+  const draft = initialDraft(dataset);
+  const byKey = new Map(draft.columns.map((c) => [c.key, c]));
+  const rename = options.rename ?? {};
+  if (options.columns) {
+    const chosen = options.columns.flatMap((key) => {
+      const column = byKey.get(key);
+      return column ? [{ ...column, selected: true }] : [];
+    });
+    const rest = draft.columns.filter((c) => !options.columns?.includes(c.key)).map((c) => ({ ...c, selected: false }));
+    draft.columns = [...chosen, ...rest];
+  }
+  draft.columns = draft.columns.map((c) => ({ ...c, rename: rename[c.key] ?? "" }));
+  if (options.date_range) {
+    if (options.date_range.column) draft.dateColumn = options.date_range.column;
+    draft.start = options.date_range.start ?? "";
+    draft.end = options.date_range.end ?? "";
+  }
+  draft.filters = options.filters.map((filter, index) => {
+    const base = { id: index + 1, column: filter.column, op: filter.op, value: "", value2: "" };
+    if (filter.op === "is_null") return base;
+    if (Array.isArray(filter.value)) {
+      const values = filter.value.map(valueText);
+      return filter.op === "between"
+        ? { ...base, value: values[0] ?? "", value2: values[1] ?? "" }
+        : { ...base, value: values.join(", ") };
+    }
+    return { ...base, value: valueText(filter.value) };
+  });
+  draft.filterMode = options.filter_mode;
+  draft.delimiter = options.delimiter === "\t" ? "tab" : options.delimiter === ";" ? ";" : ",";
+  draft.bom = options.bom;
+  draft.gzip = options.compression === "gzip";
+  draft.timezone = options.timezone;
+  draft.includeSensitive = options.include_sensitive;
+  draft.includeCharts = options.include_charts;
+  draft.landscape = options.landscape;
+  return draft;
+}
+
+/** Whether options leave records out (a date range or a filter): only then is a count asked for. */
+export function selectsRows(options: TExportOptionsInput): boolean {
+  return (options.filters?.length ?? 0) > 0 || !!options.date_range?.start || !!options.date_range?.end;
+}
+
+/**
+ * The options that decide which records and columns an export carries, as a GET query
+ * (the form lib/export/options.ts `optionsFromQuery` reads): for the count (`columns`
+ * false: they do not change it) and for the preview. File settings are left out.
+ */
+export function selectionQuery(options: TExportOptionsInput, { columns }: { columns: boolean }): URLSearchParams {
+  const query = new URLSearchParams();
+  if (columns && options.columns) query.set("columns", options.columns.join(","));
+  if (columns && options.rename) query.set("rename", JSON.stringify(options.rename));
+  if (options.date_range) query.set("date_range", JSON.stringify(options.date_range));
+  if (options.filters && options.filters.length > 0) query.set("filters", JSON.stringify(options.filters));
+  if (options.filter_mode === "any") query.set("filter_mode", "any");
+  if (options.include_sensitive) query.set("include_sensitive", "true");
+  return query;
 }

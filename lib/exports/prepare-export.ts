@@ -80,6 +80,26 @@ function checkCaps(format: ExportFormat, rowCount: number | null): void {
   }
 }
 
+/**
+ * Options read with the one schema and checked against the dataset for this user: the
+ * export, its record count and the preview all select rows through this.
+ */
+export function planOptions(
+  user: CurrentUser,
+  dataset: DatasetInfo,
+  rawOptions: unknown,
+): { options: TExportOptions; plan: ExportPlan } {
+  const options = ZExportOptionsSchema.parse(rawOptions ?? {});
+  if (options.include_sensitive && !canSeeSensitive(user)) throw refuse("export.denied.sensitive", "sensitive");
+  const plan = planExport(options, dataset, { mayIncludeSensitive: canSeeSensitive(user) });
+  return { options, plan };
+}
+
+/** Whether a plan leaves rows out (else the dataset's stored record count is its count). */
+export function planFiltersRows(plan: ExportPlan): boolean {
+  return plan.dateRange !== null || plan.filters.length > 0;
+}
+
 export async function prepareExport(
   user: CurrentUser,
   datasetId: number,
@@ -93,14 +113,12 @@ export async function prepareExport(
   if (denial === "role" || denial === "signed_out") throw refuse("export.denied.role", denial);
   if (denial === "not_owner") throw refuse("export.denied.not_owner", denial);
 
-  const options = ZExportOptionsSchema.parse(rawOptions ?? {});
-  if (options.include_sensitive && !canSeeSensitive(user)) throw refuse("export.denied.sensitive", "sensitive");
+  const { options, plan } = planOptions(user, dataset, rawOptions);
   if (options.compression === "gzip" && !FORMATS[format].compressible) {
     throw invalidFields([{ field: "compression", message: "gzip applies to CSV, JSON and NDJSON only" }]);
   }
   checkChartImages(format, options);
 
-  const plan = planExport(options, dataset, { mayIncludeSensitive: canSeeSensitive(user) });
   const columns = plan.columns.map(({ key, header, type }) => ({
     key,
     header,
@@ -115,7 +133,7 @@ export async function prepareExport(
   };
   // Count only when a limit could be crossed (the direct-download limit or a cap): the
   // stored record count bounds the result, and with no filter it is the result.
-  const filtered = plan.dateRange !== null || plan.filters.length > 0;
+  const filtered = planFiltersRows(plan);
   const { pdfRowCap, rowCap } = config.export;
   const cap = format === "pdf" ? Math.min(pdfRowCap, rowCap) : rowCap;
   const mustCount = dataset.recordCount > Math.min(directRowLimit(format), cap);

@@ -7,6 +7,7 @@ import { tokensEn } from "./areas/tokens";
 import { usersEn } from "./areas/users";
 import { valuesEn } from "./areas/values";
 import { runningExportsEn } from "./areas/running-exports";
+import { exportOptionsEn } from "./areas/export-options";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
@@ -200,7 +201,6 @@ export const en = {
   "job.fileMissing": "This export's file is no longer on the server. Export the dataset again.",
   "download.linkExpired": "This download link has expired. Open the export history for a new one.",
   "download.linkInvalid": "This download link is not valid.",
-  "export.optionsActive": "{count} options set",
   "export.summaryAll": "All {count} records",
   "export.largeDirect": "Large export: the download streams as it is written.",
   "options.error.valueRequired": "Enter a value, or remove this filter.",
@@ -393,6 +393,7 @@ export const en = {
   ...usersEn,
   ...valuesEn,
   ...runningExportsEn,
+  ...exportOptionsEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

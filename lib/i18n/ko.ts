@@ -8,6 +8,7 @@ import { tokensKo } from "./areas/tokens";
 import { usersKo } from "./areas/users";
 import { valuesKo } from "./areas/values";
 import { runningExportsKo } from "./areas/running-exports";
+import { exportOptionsKo } from "./areas/export-options";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
@@ -200,7 +201,6 @@ export const ko: Messages = {
   "job.fileMissing": "이 내보내기 파일이 서버에 더 이상 없습니다. 데이터셋을 다시 내보내세요.",
   "download.linkExpired": "다운로드 링크가 만료되었습니다. 내보내기 내역에서 새 링크를 받으세요.",
   "download.linkInvalid": "유효하지 않은 다운로드 링크입니다.",
-  "export.optionsActive": "옵션 {count}개 적용됨",
   "export.summaryAll": "전체 레코드 {count}개",
   "export.largeDirect": "대용량 내보내기: 파일이 만들어지는 대로 다운로드됩니다.",
   "options.error.valueRequired": "값을 입력하거나 이 필터를 삭제하세요.",
@@ -392,6 +392,7 @@ export const ko: Messages = {
   ...usersKo,
   ...valuesKo,
   ...runningExportsKo,
+  ...exportOptionsKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,

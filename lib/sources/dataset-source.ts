@@ -74,6 +74,9 @@ export type DatasetSource = DatasetReader & {
     byCategory: CategorySeries | null;
     byMonth: ChartSeries | null;
   }>;
-  /** One page in row order: `after` pages forward from a row id, `before` back; neither gives the first. */
-  preview(page: { after?: number; before?: number; limit: number }): Promise<PreviewPage>;
+  /**
+   * One page in row order of the rows a plan selects (every row without one): `after`
+   * pages forward from a row id, `before` back; neither gives the first.
+   */
+  preview(page: { after?: number; before?: number; limit: number; plan?: ExportPlan | null }): Promise<PreviewPage>;
 };

@@ -36,7 +36,11 @@ beforeEach(() => {
   vi.mocked(startExport).mockResolvedValue({ mode: "direct" });
   vi.stubGlobal("URL", Object.assign(URL, { createObjectURL: vi.fn(() => "blob:x"), revokeObjectURL: vi.fn() }));
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  // Applied options are kept per dataset in local storage: each test starts without any.
+  window.localStorage.clear();
+});
 
 describe("ExportButtons", () => {
   it("shows a viewer disabled buttons with the reason, and a click only explains", async () => {

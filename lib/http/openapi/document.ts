@@ -22,6 +22,7 @@ import { ZDatasetDeleted, ZDatasetResponse } from "../../datasets/present-datase
 import { ZPreviewQuerySchema, ZRecordsPage } from "../../datasets/preview-dataset";
 import { EXPORT_FORMATS } from "../../export/formats";
 import { ZExportOptionsSchema, ZExportRequestSchema } from "../../export/options";
+import { ZExportCount } from "../../exports/count-export";
 import { ZHistoryPage, ZHistoryQuerySchema } from "../../exports/list-exports";
 import { ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
 import { ZInspectResponse } from "../inspect-response";
@@ -318,8 +319,22 @@ function registerPaths(registry: OpenAPIRegistry): void {
     path: "/api/datasets/{id}/records",
     tags: ["Datasets"],
     summary: "A keyset-paged preview of a dataset's records",
-    request: { params: datasetIdParam, query: ZPreviewQuerySchema },
+    description:
+      "With export options in the query (as a GET export takes them), the preview is of what that export " +
+      "would carry: its rows, its columns in order and its redaction of sensitive columns; `total` counts its rows.",
+    request: { params: datasetIdParam, query: z.object({ ...ZPreviewQuerySchema.shape, ...exportOptionsQuery.shape }) },
     responses: { 200: json(ZRecordsPage, "A page of records."), ...errors(401, 403, 404, 422) },
+  });
+  add({
+    method: "get",
+    path: "/api/datasets/{id}/count",
+    tags: ["Datasets"],
+    summary: "How many records an export with these options would carry",
+    description:
+      "The options are a GET export's; the count is of the rows that export selects. Any role that may view the " +
+      "dataset may count; a filter on a sensitive column is refused (422) unless the caller may see it.",
+    request: { params: datasetIdParam, query: exportOptionsQuery },
+    responses: { 200: json(ZExportCount, "The count."), ...errors(401, 403, 404, 422) },
   });
   add({
     method: "post",

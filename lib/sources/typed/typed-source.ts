@@ -271,28 +271,30 @@ export function typedSource(dataset: SourceDataset, pool: pg.Pool = pgPool()): D
       }
     },
 
-    async preview({ after, before, limit }) {
+    async preview({ after, before, limit, plan = null }) {
       const backwards = before !== undefined;
-      const { rows } = await pool.query<Record<string, unknown> & { id: string }>(
-        previewQuery(table, backwards ? "backward" : "forward"),
-        [backwards ? before : (after ?? 0), limit],
+      const page = previewQuery(
+        table,
+        backwards ? "backward" : "forward",
+        plan,
+        backwards ? before : (after ?? 0),
+        limit,
       );
+      const { rows } = await pool.query<Record<string, unknown> & { id: string }>(page.text, page.values);
       if (backwards) rows.reverse();
       const first = rows[0]?.id;
       const last = rows.at(-1)?.id;
       if (first === undefined || last === undefined) return { rows: [], precedingRows: 0, hasNext: false };
-      const { rows: around } = await pool.query<{ before: string; has_next: boolean }>(previewAroundQuery(table), [
-        first,
-        last,
-      ]);
+      const around = previewAroundQuery(table, plan, Number(first), Number(last));
+      const { rows: counts } = await pool.query<{ before: string; has_next: boolean }>(around.text, around.values);
       return {
         rows: rows.map((row) => {
           const data: Record<string, unknown> = {};
           table.columns.forEach((column, i) => (data[column.key] = previewValue(column, row[`v${i}`])));
           return { id: Number(row.id), data };
         }),
-        precedingRows: Number(around[0]?.before ?? 0),
-        hasNext: around[0]?.has_next ?? false,
+        precedingRows: Number(counts[0]?.before ?? 0),
+        hasNext: counts[0]?.has_next ?? false,
       };
     },
   };

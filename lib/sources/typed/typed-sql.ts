@@ -278,15 +278,39 @@ function previewColumns(table: RowsTableRef): string {
     .join("");
 }
 
-export function previewQuery(table: RowsTableRef, direction: "forward" | "backward"): string {
+/**
+ * One preview page of the rows a plan selects (all rows without one), after or before a
+ * row id. The cursor and the limit are bound after the plan's own values.
+ */
+export function previewQuery(
+  table: RowsTableRef,
+  direction: "forward" | "backward",
+  plan: ExportPlan | null,
+  cursor: number,
+  limit: number,
+): Query {
+  const params = new SqlParams();
+  const where = compileWhere(table, plan, params);
+  const values = [...params.values, cursor, limit];
+  const [c, l] = [`$${values.length - 1}`, `$${values.length}`];
   const t = tableSql(table.rowsTable);
-  return direction === "forward"
-    ? `SELECT row_id AS id${previewColumns(table)} FROM ${t} WHERE row_id > $1 ORDER BY row_id ASC LIMIT $2`
-    : `SELECT row_id AS id${previewColumns(table)} FROM ${t} WHERE row_id < $1 ORDER BY row_id DESC LIMIT $2`;
+  const text =
+    direction === "forward"
+      ? `SELECT row_id AS id${previewColumns(table)} FROM ${t} WHERE row_id > ${c} AND ${where} ORDER BY row_id ASC LIMIT ${l}`
+      : `SELECT row_id AS id${previewColumns(table)} FROM ${t} WHERE row_id < ${c} AND ${where} ORDER BY row_id DESC LIMIT ${l}`;
+  return { text, values };
 }
 
-export function previewAroundQuery(table: RowsTableRef): string {
+/** How many selected rows precede a page, whether one follows it, and how many there are in all. */
+export function previewAroundQuery(table: RowsTableRef, plan: ExportPlan | null, first: number, last: number): Query {
+  const params = new SqlParams();
+  const where = compileWhere(table, plan, params);
+  const values = [...params.values, first, last];
+  const [f, l] = [`$${values.length - 1}`, `$${values.length}`];
   const t = tableSql(table.rowsTable);
-  return `SELECT (SELECT count(*) FROM ${t} WHERE row_id < $1) AS before,
-                 EXISTS (SELECT 1 FROM ${t} WHERE row_id > $2) AS has_next`;
+  return {
+    text: `SELECT (SELECT count(*) FROM ${t} WHERE row_id < ${f} AND ${where}) AS before,
+                  EXISTS (SELECT 1 FROM ${t} WHERE row_id > ${l} AND ${where}) AS has_next`,
+    values,
+  };
 }

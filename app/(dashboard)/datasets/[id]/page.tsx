@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DatasetCharts } from "@/components/datasets/dataset-charts";
 import { DatasetColumns } from "@/components/datasets/dataset-columns";
+import { AppliedOptionsProvider } from "@/components/export/applied-options";
 import { ExportButtons } from "@/components/export/export-buttons";
 import { ManageDataset } from "@/components/datasets/manage-dataset";
 import { PreviewTable } from "@/components/datasets/preview-table";
@@ -64,15 +65,18 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
           <span>{t("dataset.columnCount", { count: dataset.columns.length })}</span>
         </p>
       </div>
-      <ExportButtons dataset={json} isAdmin={user.role === "admin"} />
-      <DatasetCharts
-        byCategory={charts.byCategory}
-        byMonth={charts.byMonth}
-        hidden={charts.hidden}
-        categoryLabel={categoryLabel}
-        unset={{ category: !dataset.categoryColumn, month: !dataset.dateColumn }}
-      />
-      <PreviewTable dataset={json} />
+      {/* The options applied with the export buttons also shape the preview below them. */}
+      <AppliedOptionsProvider dataset={json} isAdmin={user.role === "admin"}>
+        <ExportButtons dataset={json} isAdmin={user.role === "admin"} pdfRowCap={config.export.pdfRowCap} />
+        <DatasetCharts
+          byCategory={charts.byCategory}
+          byMonth={charts.byMonth}
+          hidden={charts.hidden}
+          categoryLabel={categoryLabel}
+          unset={{ category: !dataset.categoryColumn, month: !dataset.dateColumn }}
+        />
+        <PreviewTable dataset={json} />
+      </AppliedOptionsProvider>
       <DatasetColumns columns={json.columns} />
       {manages && summary ? (
         <ManageDataset
