@@ -100,14 +100,14 @@ function PasswordChoice({
             aria-describedby={error ? `${idPrefix}-password-error` : `${idPrefix}-password-hint`}
             className={INPUT}
           />
-          {error ? null : (
-            <span id={`${idPrefix}-password-hint`} className="mt-1 block text-xs text-slate-500">
-              {t("password.hint", { min: minLength })}
-            </span>
-          )}
-          <FieldError id={`${idPrefix}-password-error`} message={error} />
         </label>
       ) : null}
+      {mode === "set" && !error ? (
+        <span id={`${idPrefix}-password-hint`} className="mt-1 block text-xs text-slate-500">
+          {t("password.hint", { min: minLength })}
+        </span>
+      ) : null}
+      {mode === "set" ? <FieldError id={`${idPrefix}-password-error`} message={error} /> : null}
     </fieldset>
   );
 }
@@ -195,50 +195,56 @@ function CreateUserForm({
         {t("users.create.title")}
       </h2>
       <form onSubmit={submit} noValidate className="mt-4 grid min-w-0 gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        <label className="block min-w-0 text-sm">
-          <span className="font-medium text-slate-700">{t("users.field.email")}</span>
-          <input
-            type="email"
-            autoComplete="off"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            aria-invalid={error("email") ? true : undefined}
-            aria-describedby={error("email") ? "new-user-email-error" : undefined}
-            className={INPUT}
-          />
+        <div className="min-w-0 text-sm">
+          <label className="block">
+            <span className="font-medium text-slate-700">{t("users.field.email")}</span>
+            <input
+              type="email"
+              autoComplete="off"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              aria-invalid={error("email") ? true : undefined}
+              aria-describedby={error("email") ? "new-user-email-error" : undefined}
+              className={INPUT}
+            />
+          </label>
           <FieldError id="new-user-email-error" message={error("email")} />
-        </label>
-        <label className="block min-w-0 text-sm">
-          <span className="font-medium text-slate-700">{t("users.field.name")}</span>
-          <input
-            type="text"
-            autoComplete="off"
-            maxLength={200}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            aria-invalid={error("name") ? true : undefined}
-            aria-describedby={error("name") ? "new-user-name-error" : undefined}
-            className={INPUT}
-          />
+        </div>
+        <div className="min-w-0 text-sm">
+          <label className="block">
+            <span className="font-medium text-slate-700">{t("users.field.name")}</span>
+            <input
+              type="text"
+              autoComplete="off"
+              maxLength={200}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              aria-invalid={error("name") ? true : undefined}
+              aria-describedby={error("name") ? "new-user-name-error" : undefined}
+              className={INPUT}
+            />
+          </label>
           <FieldError id="new-user-name-error" message={error("name")} />
-        </label>
-        <label className="block min-w-0 text-sm">
-          <span className="font-medium text-slate-700">{t("users.field.role")}</span>
-          <select
-            value={role}
-            onChange={(event) => setRole(event.target.value as TUser["role"])}
-            aria-invalid={error("role") ? true : undefined}
-            aria-describedby={error("role") ? "new-user-role-error" : undefined}
-            className={INPUT}
-          >
-            {USER_ROLES.map((value) => (
-              <option key={value} value={value}>
-                {t(`role.${value}`)}
-              </option>
-            ))}
-          </select>
+        </div>
+        <div className="min-w-0 text-sm">
+          <label className="block">
+            <span className="font-medium text-slate-700">{t("users.field.role")}</span>
+            <select
+              value={role}
+              onChange={(event) => setRole(event.target.value as TUser["role"])}
+              aria-invalid={error("role") ? true : undefined}
+              aria-describedby={error("role") ? "new-user-role-error" : undefined}
+              className={INPUT}
+            >
+              {USER_ROLES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`role.${value}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <FieldError id="new-user-role-error" message={error("role")} />
-        </label>
+        </div>
         <div className="min-w-0 sm:col-span-2 lg:col-span-3">
           <PasswordChoice
             idPrefix="new-user"
