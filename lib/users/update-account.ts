@@ -6,14 +6,7 @@ import { recordAudit } from "../audit/audit";
 import { inTransaction } from "../data/pg";
 import { AppError } from "../errors";
 import { ZUpdateAccount, type TAccount } from "./user-schemas";
-import { findAccount, lockAccount, updateAccountRow } from "./user-store";
-
-/** One's own account (an inactive or unknown user: 401, as any request of theirs). */
-export async function getAccount(user: { id: number }): Promise<TAccount> {
-  const row = await findAccount(user.id);
-  if (!row) throw new AppError("unauthenticated");
-  return row;
-}
+import { lockAccount, updateAccountRow } from "./user-store";
 
 /** Changes one's name and/or language: bad input is a 422 naming the field. */
 export async function updateAccount(user: { id: number }, body: unknown, ip: string | null = null): Promise<TAccount> {

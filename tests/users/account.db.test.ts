@@ -11,7 +11,8 @@ import { loadSignedInUser, type SignedInUser } from "@/lib/auth/current-user";
 import { hashPassword } from "@/lib/auth/password";
 import { pgPool } from "@/lib/data/pg";
 import { prisma } from "@/lib/data/prisma";
-import { getAccount, updateAccount } from "@/lib/users/update-account";
+import { getAccount } from "@/lib/users/get-account";
+import { updateAccount } from "@/lib/users/update-account";
 
 // The user-management database: these tests create users of their own and change them.
 process.env.DATABASE_URL = inject("usersDatabaseUrl");

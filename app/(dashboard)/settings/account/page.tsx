@@ -6,7 +6,7 @@ import { LanguageForm, NameForm } from "@/components/users/account-settings";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { requirePageUser } from "@/lib/auth/session";
 import { getTranslator } from "@/lib/i18n/server";
-import { getAccount } from "@/lib/users/update-account";
+import { getAccount } from "@/lib/users/get-account";
 
 const CARD = "min-w-0 rounded-lg border border-slate-200 bg-white p-4 sm:p-6";
 
