@@ -107,8 +107,9 @@ export function LanguageForm({ stored }: { stored: Locale }) {
 
   return (
     <fieldset className="text-sm" aria-busy={pending}>
-      <legend className="font-medium text-slate-700">{t("account.language.label")}</legend>
-      <p className="mt-1 text-slate-500">{t("account.language.help")}</p>
+      {/* The section's heading says it on screen; the legend names the group for screen readers. */}
+      <legend className="sr-only">{t("account.language.label")}</legend>
+      <p className="text-slate-500">{t("account.language.help")}</p>
       <div className="mt-2 flex flex-wrap gap-4">
         {LOCALES.map((option) => (
           <label key={option} className="flex items-center gap-2" lang={option}>

@@ -88,7 +88,7 @@ function PasswordChoice({
         ))}
       </div>
       {mode === "set" ? (
-        <label className="mt-2 block">
+        <label className="mt-2 block sm:max-w-md">
           <span className="font-medium text-slate-700">{t("users.password.label")}</span>
           <input
             type="password"

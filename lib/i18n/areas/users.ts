@@ -167,7 +167,7 @@ export const usersKo: Record<keyof typeof usersEn, string> = {
   "account.intro": "이름, 비밀번호, 그리고 Outport가 사용할 언어를 설정합니다.",
   "account.email": "{email}(으)로 로그인함",
   "account.name.title": "이름",
-  "account.name.label": "이름",
+  "account.name.label": "표시할 이름",
   "account.name.save": "이름 저장",
   "account.name.saving": "저장하는 중…",
   "account.name.saved": "저장했습니다.",
