@@ -129,6 +129,8 @@ test("an admin adds a manager who exports their own dataset; demoted to viewer, 
   await expect(csv).toHaveAttribute("title", "You don't have permission to export");
   const refused = await manager.request.get(`/api/export/csv/${datasetId}`);
   expect(refused.status()).toBe(403);
+  // The users page does not exist for anyone but an admin.
+  expect((await manager.goto("/admin/users"))?.status()).toBe(404);
   await manager.context().close();
 });
 
