@@ -10,8 +10,17 @@ const INPUT =
 
 type Field = "current_password" | "new_password" | "confirm_password";
 
-/** Current password, new password twice; on success the user goes on to the datasets. */
-export function ChangePasswordForm({ minLength, next = "/datasets" }: { minLength: number; next?: string }) {
+/** Current password, new password twice; on success the user goes on to `next` (the datasets). */
+export function ChangePasswordForm({
+  minLength,
+  next = "/datasets",
+  autoFocus = true,
+}: {
+  minLength: number;
+  next?: string;
+  /** Off where the form is not the page's first thing to fill in (the account page). */
+  autoFocus?: boolean;
+}) {
   const { t } = useI18n();
   const router = useRouter();
   const [error, setError] = useState<{ message: string; field: Field | null } | null>(null);
@@ -57,7 +66,7 @@ export function ChangePasswordForm({ minLength, next = "/datasets" }: { minLengt
           type="password"
           autoComplete="current-password"
           required
-          autoFocus
+          autoFocus={autoFocus}
           aria-invalid={invalid("current_password")}
           className={INPUT}
         />

@@ -5,10 +5,7 @@ import bcrypt from "bcryptjs";
 
 const COST = 10;
 
-/** The shortest password anyone may choose (the change-password form, OUTPORT_ADMIN_PASSWORD). */
-export const PASSWORD_MIN_LENGTH = 12;
-/** The longest: sign-in refuses anything longer before hashing it. */
-export const PASSWORD_MAX_LENGTH = 1024;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-rules";
 
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, COST);

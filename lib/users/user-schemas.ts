@@ -1,8 +1,10 @@
 // The shapes of the user-management API (admins only): creating an account, changing its
-// name, role or active flag, resetting its password, and a user as the list shows it.
+// name, role or active flag, resetting its password, and a user as the list shows it; and
+// of a user's own account settings (name, language).
 // Shared by the routes, the admin page and the API document.
 import { z } from "zod";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password-rules";
+import { LOCALES } from "../i18n";
 
 export const USER_ROLES = ["admin", "manager", "viewer"] as const;
 
@@ -78,3 +80,18 @@ export const ZUserList = z.array(ZUser);
  */
 export const ZUserWithPassword = z.object({ user: ZUser, password: z.string().nullable() });
 export type TUserWithPassword = z.infer<typeof ZUserWithPassword>;
+
+/** A user's own account, as the account page changes it: their name, their language. At least one. */
+export const ZUpdateAccount = z
+  .strictObject({
+    name: ZName.optional(),
+    locale: z.enum(LOCALES, { error: "must be en or ko" }).optional(),
+  })
+  .refine((patch) => patch.name !== undefined || patch.locale !== undefined, {
+    error: "must name at least one of name, locale",
+  });
+export type TUpdateAccount = z.infer<typeof ZUpdateAccount>;
+
+/** One's own account as the account page shows it. */
+export const ZAccount = z.object({ id: z.number(), email: z.string(), name: z.string(), locale: z.enum(LOCALES) });
+export type TAccount = z.infer<typeof ZAccount>;

@@ -100,3 +100,34 @@ export async function setPasswordHash(
   );
   return rows[0] ?? null;
 }
+
+/** A user's own settings, as the account page reads and changes them. */
+export type AccountRow = { id: number; email: string; name: string; locale: "en" | "ko" };
+
+/** Locks an active user's row for a change of their own settings; null when there is no such active user. */
+export async function lockAccount(id: number, db: Db): Promise<AccountRow | null> {
+  const { rows } = await db.query<AccountRow>(
+    `SELECT id, email, name, locale FROM users WHERE id = $1 AND active FOR UPDATE`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findAccount(id: number, db: Db = pgPool()): Promise<AccountRow | null> {
+  const { rows } = await db.query<AccountRow>(`SELECT id, email, name, locale FROM users WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function updateAccountRow(
+  id: number,
+  patch: { name?: string; locale?: "en" | "ko" },
+  db: Db,
+): Promise<AccountRow> {
+  const { rows } = await db.query<AccountRow>(
+    `UPDATE users SET name = COALESCE($2, name), locale = COALESCE($3, locale), updated_at = now()
+      WHERE id = $1
+      RETURNING id, email, name, locale`,
+    [id, patch.name ?? null, patch.locale ?? null],
+  );
+  return rows[0]!;
+}

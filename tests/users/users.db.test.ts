@@ -1,9 +1,11 @@
 // User management on a real PostgreSQL, through the real route handlers: who may use it,
 // creating accounts (a one-time password or one set), refusals (a taken e-mail, bad input,
 // unknown ids), the last active admin kept (also against two demotions at once), a change
-// seen on the user's next request with a session and with a token, and the audit trail.
+// seen on the user's next request with a session and with a token (a demoted user's export
+// refused), and the audit trail.
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { GET as me } from "@/app/api/me/route";
+import { GET as exportGet } from "@/app/api/export/[format]/[datasetId]/route";
 import { POST as resetRoute } from "@/app/api/users/[id]/password/route";
 import { PATCH as patchRoute } from "@/app/api/users/[id]/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/users/route";
@@ -344,6 +346,30 @@ describe("a change takes effect on the user's next request", () => {
     expect((await asToken()).status).toBe(403);
     expect(((await (await meWithCookie(user.id)).json()) as { role: string }).role).toBe("viewer");
     expect(((await (await meWithToken(token.token)).json()) as { role: string }).role).toBe("viewer");
+  });
+});
+
+describe("a demotion refuses the next export", () => {
+  it("an admin made viewer: the export route answers 403 to their session and their token", async () => {
+    const user = await newUser("admin");
+    const token = await createToken(
+      { id: user.id, email: user.email, name: user.name, role: "admin", credential: { kind: "session" } },
+      { name: "script", scope: "export" },
+    );
+    const dataset = await prisma().dataset.findFirstOrThrow({ where: { title: "Q1 Sales" } });
+    const cookie = await sessionCookie(user.id);
+    const csv = (headers: Record<string, string>) =>
+      exportGet(
+        new Request(new URL(`/api/export/csv/${dataset.id}`, APP), { headers }),
+        routeContext({ format: "csv", datasetId: String(dataset.id) }),
+      );
+    const before = await csv({ cookie });
+    expect(before.status).toBe(200);
+    await before.body?.cancel();
+
+    expect((await patch("admin", user.id, { role: "viewer" })).status).toBe(200);
+    expect((await csv({ cookie })).status).toBe(403);
+    expect((await csv({ authorization: `Bearer ${token.token}` })).status).toBe(403);
   });
 });
 
