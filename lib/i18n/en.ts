@@ -5,6 +5,7 @@ import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
 import { usersEn } from "./areas/users";
+import { historyEn } from "./areas/history";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
@@ -391,6 +392,7 @@ export const en = {
   ...uploadUiEn,
   ...tokensEn,
   ...usersEn,
+  ...historyEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

@@ -6,6 +6,7 @@ import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
 import { usersKo } from "./areas/users";
+import { historyKo } from "./areas/history";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
@@ -390,6 +391,7 @@ export const ko: Messages = {
   ...uploadUiKo,
   ...tokensKo,
   ...usersKo,
+  ...historyKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,
