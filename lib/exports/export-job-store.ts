@@ -9,7 +9,7 @@ import { prisma } from "../data/prisma";
 import type { ExportFormat } from "../export/formats";
 import type { TExportOptions } from "../export/options";
 import type { ExportJob, Prisma } from "../generated/prisma/client";
-import type { ExportStatus } from "../generated/prisma/enums";
+import type { ExportDelivery, ExportStatus } from "../generated/prisma/enums";
 import { ACTIVE_STATUSES } from "../jobs/job-table";
 
 /** The job runtime's name for this table and for the queue of its jobs. */
@@ -153,6 +153,7 @@ export type ExportJobFilter = {
   userId?: number;
   format?: ExportFormat;
   status?: ExportStatus;
+  delivery?: ExportDelivery;
   hideExpired: boolean;
   now: Date;
 };
@@ -176,6 +177,7 @@ export async function listExportJobs(
     userId: filter.userId,
     format: filter.format,
     status: filter.status,
+    delivery: filter.delivery,
   };
   const expired = expiredWhere(filter.now);
   const where: Prisma.ExportJobWhereInput = filter.hideExpired ? { ...matching, NOT: expired } : matching;

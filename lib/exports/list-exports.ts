@@ -25,6 +25,8 @@ export const ZHistoryQuerySchema = z
     status: z
       .enum(Object.values(ExportStatus), { error: `must be one of ${Object.values(ExportStatus).join(", ")}` })
       .optional(),
+    /** job: background jobs only (each has a file while kept); direct: direct downloads only. */
+    delivery: z.enum(["job", "direct"], { error: "must be job or direct" }).optional(),
     /** Admins only: one user's exports. */
     user: wholeNumber(1, MAX_ID).optional(),
     /** Expired exports are left out unless asked for (or `status=expired`). */
@@ -47,6 +49,7 @@ export async function listExports(user: CurrentUser, query: THistoryQuery, local
       userId: everyone ? query.user : user.id,
       format: query.format,
       status: query.status,
+      delivery: query.delivery,
       hideExpired: !query.include_expired && query.status !== "expired",
       now,
     },

@@ -444,6 +444,11 @@ describe("direct downloads in the history", () => {
     });
     expect(item.file_name).toMatch(/^q1-sales_\d{8}_\d{6}\.csv$/);
     expect(item.options_summary!.total_columns).toBeGreaterThan(2);
+    // Narrowed by delivery: the running-exports view asks for jobs only.
+    expect((await json<HistoryPage>(await historyAs("manager", { delivery: "job" }))).items).toEqual([]);
+    const directOnly = await json<HistoryPage>(await historyAs("manager", { delivery: "direct" }));
+    expect(directOnly.items.map((i) => i.job_id)).toEqual([item.job_id]);
+    expect((await historyAs("manager", { delivery: "stored" })).status).toBe(422);
     // The admin sees it in everyone's history too.
     expect((await json<HistoryPage>(await historyAs("admin"))).items.map((i) => i.job_id)).toEqual([item.job_id]);
 
