@@ -410,11 +410,11 @@ export function ExportHistory({
                           <button
                             type="button"
                             onClick={() => void copySha(item.sha256 as string)}
-                            className="rounded px-1 text-brand-700 hover:bg-slate-100"
+                            className="rounded px-1 font-medium text-brand-700 hover:bg-slate-100 hover:underline"
                             aria-label={t("history.copySha")}
                             title={t("history.copySha")}
                           >
-                            ⧉
+                            {t("history.copy")}
                           </button>
                         </p>
                       ) : null}
@@ -443,7 +443,7 @@ export function ExportHistory({
                             : t("history.downloadsMany", { count: formatNumber(locale, item.download_count) })}
                     </td>
                     <td className="whitespace-nowrap px-4 py-3 text-right">
-                      <div className="flex flex-wrap justify-end gap-2">
+                      <div className="flex flex-wrap justify-end gap-2 lg:flex-nowrap">
                         {canDelete && isActive(item) && !direct ? (
                           <button
                             type="button"
