@@ -1,6 +1,8 @@
 // The export history and the audit trail in a real browser: a manager downloads an earlier
 // export (the count goes up) and deletes another; the admin sees both users' exports and
-// finds the manager's actions in the audit trail.
+// finds the manager's actions in the audit trail. A direct download is in the history too,
+// with the SHA-256 of the bytes the browser got, and can be exported again.
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn, snapshot, switchToKorean, USERS } from "./helpers";
@@ -110,6 +112,38 @@ test("the admin sees both users' exports in Korean and the manager's actions in 
   await expect(page).toHaveURL(/action=export_deleted/);
   await expect(page.getByTestId("audit-row").filter({ hasText: deletedJob })).toHaveCount(1);
   await snapshot(page, "audit-ko");
+});
+
+test("a direct download is in the history as downloaded directly, with its SHA-256, and exports again", async ({
+  page,
+}) => {
+  await signIn(page, "manager");
+  const datasets = (await (await page.request.get("/api/datasets")).json()) as Array<{ id: number; title: string }>;
+  const id = datasets.find((d) => d.title === "Q1 Sales")?.id;
+  const direct = await page.request.post(`/api/export/csv/${id}`, {
+    data: { columns: ["order_id", "amount"], filters: [{ column: "amount", op: "lt", value: 0 }] },
+  });
+  expect(direct.status()).toBe(200);
+  const bytes = await direct.body();
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+
+  await page.getByRole("link", { name: "Export history" }).click();
+  const directRow = page.locator('[data-testid="history-row"][data-delivery="direct"]').first();
+  await expect(directRow.getByTestId("history-direct")).toHaveText("Downloaded directly");
+  await expect(directRow.getByTestId("history-sha256")).toHaveAttribute("title", sha256);
+  await expect(directRow.getByTestId("history-options")).toContainText("Filters: amount lt 0");
+  await expect(directRow.getByRole("button", { name: "Download", exact: true })).toHaveCount(0);
+  await snapshot(page, "history-direct");
+
+  const directRows = page.locator('[data-testid="history-row"][data-delivery="direct"]');
+  const before = await directRows.count();
+  const downloading = page.waitForEvent("download");
+  await directRow.getByRole("button", { name: "Export Q1 Sales as CSV again" }).click();
+  const again = await readFile(await (await downloading).path());
+  // The same options, so the same rows: the file differs from the first only if the data did.
+  expect(createHash("sha256").update(again).digest("hex")).toBe(sha256);
+  // The new download is a row of its own (the list is read again once it is done).
+  await expect(directRows).toHaveCount(before + 1);
 });
 
 test("a viewer's history is empty and offers no delete", async ({ page }) => {

@@ -3,19 +3,26 @@
 // unexpired rows have a download button that first asks the server (HEAD) whether the file
 // passes its checks, then hands the signed URL to the browser's download manager, so the
 // file streams to disk and a refused file gets a message here instead of a broken
-// download. Delete asks for confirmation. Rows still running refresh every 2 s.
+// download. Delete asks for confirmation. Rows still running refresh every 2 s; a waiting or
+// running job can be cancelled. A direct download is a row too ("Downloaded directly", with
+// its rows, size and SHA-256) with nothing to download again; every row can be exported
+// again with its dataset, format and options (a small export downloads, a large one runs
+// as a job in the progress modal). Each row says which columns and filters it had.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { EXPORT_FORMATS, FORMATS, isExportFormat } from "@/lib/export/formats";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
+import { ExportProgressModal } from "../export/export-progress-modal";
 import { useFormatWhen } from "../i18n/local-time";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
+import { exportAgain } from "./export-again";
 import { formatFileSize } from "./format-size";
 import {
+  cancelJob,
   checkDownload,
   DEFAULT_FILTERS,
   deleteExport,
@@ -63,6 +70,7 @@ export type HistoryUser = { id: number; name: string; email: string };
 export function ExportHistory({
   isAdmin,
   canDelete,
+  canExport = false,
   users = [],
   retentionDays,
   initial,
@@ -70,6 +78,8 @@ export function ExportHistory({
   isAdmin: boolean;
   /** Whether the role may delete exports (viewers may not). */
   canDelete: boolean;
+  /** Whether the role may export (viewers may not): "Export again". */
+  canExport?: boolean;
   users?: HistoryUser[];
   retentionDays: number;
   /** The first page as the server rendered it (default filters). */
@@ -81,6 +91,8 @@ export function ExportHistory({
   const [filters, setFilters] = useState<HistoryFilters>(DEFAULT_FILTERS);
   const [confirming, setConfirming] = useState<HistoryItem | null>(null);
   const [downloading, setDownloading] = useState<string | null>(null);
+  const [exporting, setExporting] = useState<string | null>(null);
+  const [job, setJob] = useState<{ id: string; warning?: string } | null>(null);
   const recountTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(
     () => () => {
@@ -142,6 +154,44 @@ export function ExportHistory({
       }
     } finally {
       setDownloading(null);
+    }
+  };
+
+  const again = async (item: HistoryItem) => {
+    if (exporting) return;
+    setExporting(item.job_id);
+    try {
+      const result = await exportAgain(item, t("error.internal"));
+      if (result.kind === "job") setJob({ id: result.jobId, warning: result.warning });
+      else if (result.kind === "downloaded")
+        toast.show(t("history.exportAgainDone", { file: result.fileName }), "success");
+      else toast.show(t("export.failed", { reason: result.message }), "error");
+    } finally {
+      setExporting(null);
+      // The new export is a row of the history too.
+      void refresh();
+    }
+  };
+
+  const cancel = useMutation({
+    mutationFn: (item: HistoryItem) => cancelJob(item.job_id, t("error.internal")),
+    onSuccess: (_data, item) => {
+      patchItem(item.job_id, (old) => ({ ...old, status: "cancelled", eta_seconds: null }));
+      toast.show(t("history.cancelled"), "success");
+      void refresh();
+    },
+    onError: (error) => {
+      toast.show(error instanceof HistoryRequestError ? error.message : t("error.internal"), "error");
+      void refresh();
+    },
+  });
+
+  const copySha = async (sha256: string) => {
+    try {
+      await navigator.clipboard.writeText(sha256);
+      toast.show(t("history.shaCopied"), "success");
+    } catch {
+      toast.show(t("error.internal"), "error");
     }
   };
 
@@ -270,12 +320,18 @@ export function ExportHistory({
               {page.items.map((item) => {
                 const status = item.status as Status;
                 const expired = item.expired;
+                const direct = item.delivery === "direct";
+                // What the file holds once written; before that, what was counted to come.
+                const rows = status === "completed" ? item.processed_rows : item.total_rows;
+                const summary = item.options_summary;
+                const named = { dataset: item.dataset_title, format: formatLabel(item.format) };
                 return (
                   <tr
                     key={item.job_id}
                     data-testid="history-row"
                     data-job-id={item.job_id}
                     data-status={status}
+                    data-delivery={item.delivery}
                     className="align-top"
                   >
                     <td className="px-4 py-3">
@@ -295,9 +351,20 @@ export function ExportHistory({
                           {t("upload.historyDeleted")}
                         </span>
                       ) : null}
-                      {item.total_rows !== null ? (
-                        <p className="mt-0.5 text-xs text-slate-500">
-                          {t("history.rows", { count: formatNumber(locale, item.total_rows) })}
+                      {rows !== null ? (
+                        <p className="mt-0.5 text-xs text-slate-500" data-testid="history-rows">
+                          {t("history.rows", { count: formatNumber(locale, rows) })}
+                        </p>
+                      ) : null}
+                      {summary ? (
+                        <p className="mt-0.5 max-w-xs text-xs break-words text-slate-500" data-testid="history-options">
+                          {summary.columns === summary.total_columns
+                            ? t("history.optionsColumnsAll", { total: formatNumber(locale, summary.total_columns) })
+                            : t("history.optionsColumnsSome", {
+                                count: formatNumber(locale, summary.columns),
+                                total: formatNumber(locale, summary.total_columns),
+                              })}
+                          {summary.filtered ? ` · ${t("history.optionsFilters", { filters: summary.filters })}` : null}
                         </p>
                       ) : null}
                     </td>
@@ -323,6 +390,32 @@ export function ExportHistory({
                       {status === "processing" ? (
                         <span className="ml-2 text-xs tabular-nums text-slate-500">{item.progress}%</span>
                       ) : null}
+                      {direct ? (
+                        <p
+                          className="mt-1 text-xs font-medium text-slate-700"
+                          data-testid="history-direct"
+                          title={t("history.directHint")}
+                        >
+                          {t("history.direct")}
+                        </p>
+                      ) : null}
+                      {status === "completed" && item.sha256 ? (
+                        <p className="mt-1 flex items-center gap-1 text-xs text-slate-500">
+                          <span>{t("history.sha256")}</span>
+                          <code className="font-mono" title={item.sha256} data-testid="history-sha256">
+                            {item.sha256.slice(0, 12)}…
+                          </code>
+                          <button
+                            type="button"
+                            onClick={() => void copySha(item.sha256 as string)}
+                            className="rounded px-1 font-medium text-brand-700 hover:bg-slate-100 hover:underline"
+                            aria-label={t("history.copySha")}
+                            title={t("history.copySha")}
+                          >
+                            {t("history.copy")}
+                          </button>
+                        </p>
+                      ) : null}
                       {status === "failed" && item.error_message ? (
                         <p className="mt-1 text-xs text-red-700" data-testid="history-error">
                           {item.error_message}
@@ -332,21 +425,45 @@ export function ExportHistory({
                         <p className="mt-1 text-xs text-amber-800" data-testid="history-expired">
                           {t("history.fileExpired")}
                         </p>
-                      ) : status === "completed" && item.expires_at ? (
+                      ) : status === "completed" && item.expires_at && !direct ? (
                         <p className="mt-1 text-xs text-slate-500" suppressHydrationWarning>
                           {t("history.keptUntil", { date: when(item.expires_at) })}
                         </p>
                       ) : null}
                     </td>
                     <td className="whitespace-nowrap px-4 py-3 text-slate-700" data-testid="history-downloads">
-                      {item.download_count === 0
-                        ? t("history.downloadsNone")
-                        : item.download_count === 1
-                          ? t("history.downloadsOne")
-                          : t("history.downloadsMany", { count: formatNumber(locale, item.download_count) })}
+                      {direct
+                        ? "—"
+                        : item.download_count === 0
+                          ? t("history.downloadsNone")
+                          : item.download_count === 1
+                            ? t("history.downloadsOne")
+                            : t("history.downloadsMany", { count: formatNumber(locale, item.download_count) })}
                     </td>
                     <td className="whitespace-nowrap px-4 py-3 text-right">
-                      <div className="flex justify-end gap-2">
+                      <div className="flex flex-wrap justify-end gap-2 lg:flex-nowrap">
+                        {canDelete && isActive(item) && !direct ? (
+                          <button
+                            type="button"
+                            aria-label={t("history.cancelJobLabel", named)}
+                            disabled={cancel.isPending && cancel.variables?.job_id === item.job_id}
+                            onClick={() => cancel.mutate(item)}
+                            className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+                          >
+                            {t("history.cancelJob")}
+                          </button>
+                        ) : null}
+                        {canExport && !item.dataset_deleted && !isActive(item) ? (
+                          <button
+                            type="button"
+                            aria-label={t("history.exportAgainLabel", named)}
+                            disabled={exporting !== null}
+                            onClick={() => void again(item)}
+                            className="rounded-md border border-brand-300 px-3 py-1.5 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-60"
+                          >
+                            {t("history.exportAgain")}
+                          </button>
+                        ) : null}
                         {item.signed_download_url && !expired ? (
                           <button
                             type="button"
@@ -400,6 +517,18 @@ export function ExportHistory({
             {t("history.next")}
           </button>
         </nav>
+      ) : null}
+
+      {job ? (
+        <ExportProgressModal
+          jobId={job.id}
+          warning={job.warning}
+          onClose={() => {
+            setJob(null);
+            void refresh();
+          }}
+          onRetried={(id, warning) => setJob({ id, warning })}
+        />
       ) : null}
 
       <Dialog

@@ -1,4 +1,4 @@
-// What the history page asks the server: a page of the history, a delete, and whether a
+// What the history page asks the server: a page of the history, a delete, a cancel, and whether a
 // file may be downloaded (HEAD: the same checks as the download, nothing sent or counted).
 import type { HistoryPage } from "@/lib/exports/list-exports";
 
@@ -86,4 +86,15 @@ export function startBrowserDownload(url: string, fileName: string | null): void
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+/** Cancels a waiting or running job (the same API the CLI uses); the job as it now stands. */
+export async function cancelJob(jobId: string, fallbackError: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/export/jobs/${encodeURIComponent(jobId)}/cancel`, { method: "POST" });
+  } catch {
+    throw new HistoryRequestError(fallbackError, 0);
+  }
+  if (!response.ok) throw await failure(response, fallbackError);
 }

@@ -52,7 +52,7 @@ export function RunningExports({ userId }: { userId: number }) {
     queryFn: async ({ signal }) => {
       const fallback = t("error.internal");
       const page = await fetchJobStatus<{ items: ExportJobJson[] }>(
-        `/api/export/history?status=active&user=${userId}&page_size=50`,
+        `/api/export/history?status=active&delivery=job&user=${userId}&page_size=50`,
         fallback,
         signal,
       );

@@ -9,6 +9,8 @@ import type { ExportCaller } from "./request-export";
 
 export async function cancelExport(caller: ExportCaller, rawId: string): Promise<ExportJobRow> {
   const job = await findExportFor(caller.user, rawId, "manage");
+  // A direct download ends with its response: only its client can stop it.
+  if (job.delivery === "direct") throw new AppError("conflict", "job.notCancellable");
   if (!(await cancelJob(EXPORT_JOBS_TABLE, job.id))) throw new AppError("conflict", "job.notCancellable");
   await recordAudit({
     action: "export_cancelled",

@@ -50,6 +50,8 @@ export async function downloadExport(
   const job = await findExportFor(user, rawJobId, "manage");
   // A deleted dataset's exports stay in the history by title only: their files are gone.
   if (job.dataset.deletedAt) throw new AppError("not_found", "error.notFound");
+  // A direct download was never stored: there is nothing to fetch again (only to export again).
+  if (job.delivery === "direct") throw new AppError("not_found", "error.notFound");
   const audit = { actorId: user.id, targetId: job.id, ip };
   if (isExpired(job)) throw new AppError("gone", "job.expired");
   if (job.status !== "completed" || !job.storageKey || !job.sha256) throw new AppError("conflict", "job.notReady");

@@ -9,7 +9,7 @@ import { prisma } from "../data/prisma";
 import type { ExportFormat } from "../export/formats";
 import type { TExportOptions } from "../export/options";
 import type { ExportJob, Prisma } from "../generated/prisma/client";
-import type { ExportStatus } from "../generated/prisma/enums";
+import type { ExportDelivery, ExportStatus } from "../generated/prisma/enums";
 import { ACTIVE_STATUSES } from "../jobs/job-table";
 
 /** The job runtime's name for this table and for the queue of its jobs. */
@@ -51,7 +51,8 @@ export async function insertExportJob(
   const { rows } = await client.query<{ id: string; created_at: Date }>(
     `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale, token_id)
      SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7, $10::uuid
-      WHERE (SELECT count(*) FROM export_jobs WHERE user_id = $1 AND status = ANY($9::"ExportStatus"[])) < $8
+      WHERE (SELECT count(*) FROM export_jobs
+              WHERE user_id = $1 AND delivery = 'job' AND status = ANY($9::"ExportStatus"[])) < $8
      RETURNING id, created_at`,
     [
       job.userId,
@@ -70,6 +71,75 @@ export async function insertExportJob(
   return row ? { id: row.id, createdAt: row.created_at } : null;
 }
 
+export type NewDirectExport = Omit<NewExportJob, "retryOf">;
+
+/**
+ * A direct download as a history row, running from now. It is never pending and never
+ * gets a heartbeat, so the job runtime neither claims nor reaps it (both look only at
+ * pending rows and at heartbeats gone stale), and it does not count as an active job.
+ */
+export async function insertDirectExport(job: NewDirectExport): Promise<string> {
+  const { rows } = await pgPool().query<{ id: string }>(
+    `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, locale, token_id,
+                              delivery, status, started_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7::uuid, 'direct', 'processing', now())
+     RETURNING id`,
+    [
+      job.userId,
+      job.datasetId,
+      job.format,
+      JSON.stringify(job.options),
+      job.totalRows,
+      job.locale,
+      currentTokenId() ?? null,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+/** How a direct download ended, with what went out until then. */
+export type DirectOutcome = { rows: number; skipped: number } & (
+  | { status: "completed"; fileName: string; bytes: number; sha256: string }
+  | { status: "failed"; errorMessage: string }
+  | { status: "cancelled" }
+);
+
+/** Ends a running direct download's row; a row already ended stays as it is. */
+export async function finishDirectExport(id: string, outcome: DirectOutcome): Promise<void> {
+  const done = outcome.status === "completed";
+  await pgPool().query(
+    `UPDATE export_jobs
+        SET status = $2::"ExportStatus", finished_at = now(), processed_rows = $3, skipped_rows = $4,
+            progress = CASE WHEN $5 THEN 100 ELSE progress END,
+            file_name = $6, file_size = $7, sha256 = $8, error_message = $9
+      WHERE id = $1 AND delivery = 'direct' AND status = 'processing'`,
+    [
+      id,
+      outcome.status,
+      outcome.rows,
+      outcome.skipped,
+      done,
+      done ? outcome.fileName : null,
+      done ? outcome.bytes : null,
+      done ? outcome.sha256 : null,
+      outcome.status === "failed" ? outcome.errorMessage : null,
+    ],
+  );
+}
+
+/**
+ * Direct downloads still running long after they started: their process died mid-stream
+ * (a live one ends its row as its response ends). They fail with `message`.
+ */
+export async function failAbandonedDirectExports(startedBefore: Date, message: string): Promise<number> {
+  const { rowCount } = await pgPool().query(
+    `UPDATE export_jobs SET status = 'failed', error_message = $2, finished_at = now()
+      WHERE delivery = 'direct' AND status = 'processing' AND started_at < $1`,
+    [startedBefore, message],
+  );
+  return rowCount ?? 0;
+}
+
 /** A job with its dataset's title, deleted or not. */
 export async function findExportJob(id: string): Promise<ExportJobRow | null> {
   return prisma().exportJob.findUnique({
@@ -84,13 +154,18 @@ export type ExportJobFilter = {
   format?: ExportFormat;
   /** One status, or any of several. */
   status?: ExportStatus | readonly ExportStatus[];
+  delivery?: ExportDelivery;
   hideExpired: boolean;
   now: Date;
 };
 
-/** Expired as the history says it: marked so by the cleanup, or past its expiry and not yet purged. */
+/**
+ * Expired as the history says it: marked so by the cleanup, or past its expiry and not yet
+ * purged. A row without an expiry (a direct download) never is: the explicit "not null"
+ * keeps SQL's NULL out of the NOT this is used in, which would hide such rows.
+ */
 function expiredWhere(now: Date): Prisma.ExportJobWhereInput[] {
-  return [{ status: "expired" }, { status: "completed", expiresAt: { lte: now } }];
+  return [{ status: "expired" }, { status: "completed", expiresAt: { not: null, lte: now } }];
 }
 
 /** A page of exports, newest first, with how many match and how many expired ones are left out. */
@@ -107,6 +182,7 @@ export async function listExportJobs(
     userId: filter.userId,
     format: filter.format,
     status: isStatusList(filter.status) ? { in: [...filter.status] } : filter.status,
+    delivery: filter.delivery,
   };
   const expired = expiredWhere(filter.now);
   const where: Prisma.ExportJobWhereInput = filter.hideExpired ? { ...matching, NOT: expired } : matching;

@@ -2,8 +2,9 @@
 // Admins see everyone's exports and may narrow them to one user; everyone else sees only
 // their own. Expired exports are left out unless asked for, and counted.
 import { z } from "zod";
-import { can } from "../auth/permissions";
+import { can, canSeeSensitive } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
+import { findDataset, type DatasetInfo } from "../datasets/dataset-store";
 import { AppError } from "../errors";
 import { EXPORT_FORMATS } from "../export/formats";
 import { ExportStatus } from "../generated/prisma/enums";
@@ -11,6 +12,7 @@ import type { Locale } from "../i18n";
 import { MAX_ID, wholeNumber } from "../params";
 import { exportingUsers, listExportJobs } from "./export-job-store";
 import { presentExport, ZExportJobResponse } from "./present-export";
+import { summarizeOptions } from "./summarize-options";
 
 /** What `status=active` stands for. */
 const ACTIVE_STATUSES: readonly ExportStatus[] = ["pending", "processing"];
@@ -29,6 +31,8 @@ export const ZHistoryQuerySchema = z
         error: `must be one of ${[...Object.values(ExportStatus), "active"].join(", ")}`,
       })
       .optional(),
+    /** job: background jobs only (each has a file while kept); direct: direct downloads only. */
+    delivery: z.enum(["job", "direct"], { error: "must be job or direct" }).optional(),
     /** Admins only: one user's exports. */
     user: wholeNumber(1, MAX_ID).optional(),
     /** Expired exports are left out unless asked for (or `status=expired`). */
@@ -51,14 +55,20 @@ export async function listExports(user: CurrentUser, query: THistoryQuery, local
       userId: everyone ? query.user : user.id,
       format: query.format,
       status: query.status === "active" ? ACTIVE_STATUSES : query.status,
+      delivery: query.delivery,
       hideExpired: !query.include_expired && query.status !== "expired",
       now,
     },
     { offset: (query.page - 1) * query.page_size, limit: query.page_size },
   );
+  // Each dataset of the page once: the columns its rows' options are described against.
+  const datasets = new Map<number, DatasetInfo | null>();
+  for (const id of new Set(rows.map((job) => job.datasetId))) datasets.set(id, await findDataset(id));
+  const seesSensitive = canSeeSensitive(user);
   return {
     items: rows.map((job) => ({
       ...presentExport(job, user, locale, now),
+      options_summary: summarizeOptions(locale, job.options, datasets.get(job.datasetId) ?? null, seesSensitive),
       user_id: job.user.id,
       user_name: job.user.name,
       user_email: job.user.email,
@@ -75,7 +85,20 @@ export async function listExports(user: CurrentUser, query: THistoryQuery, local
 /** `listExports` as a zod schema, for the API document (lib/http/openapi). */
 export const ZHistoryPage = z.object({
   items: z.array(
-    ZExportJobResponse.extend({ user_id: z.number().int(), user_name: z.string(), user_email: z.string() }),
+    ZExportJobResponse.extend({
+      user_id: z.number().int(),
+      user_name: z.string(),
+      user_email: z.string(),
+      /** Null when its dataset is gone or no longer fits the stored options. */
+      options_summary: z
+        .object({
+          columns: z.number().int(),
+          total_columns: z.number().int(),
+          filtered: z.boolean(),
+          filters: z.string(),
+        })
+        .nullable(),
+    }),
   ),
   total: z.number().int(),
   page: z.number().int(),

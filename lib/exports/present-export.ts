@@ -6,6 +6,7 @@ import { canManageExport } from "../auth/permissions";
 import { config } from "../config";
 import { signDownload } from "../files/signed-url";
 import { EXPORT_FORMATS } from "../export/formats";
+import type { TExportOptions } from "../export/options";
 import type { ExportJob } from "../generated/prisma/client";
 import { ExportStatus } from "../generated/prisma/enums";
 import { formatNumber, translate, translateStored, type Locale } from "../i18n";
@@ -14,9 +15,9 @@ import type { ExportRequestResult } from "./request-export";
 
 type Lifecycle = Pick<ExportJob, "status" | "expiresAt">;
 
-/** Whether a job's file may still be downloaded (completed and not past its expiry). */
-export function isDownloadable(job: Lifecycle, now = new Date()): boolean {
-  return job.status === "completed" && !(job.expiresAt && job.expiresAt <= now);
+/** Whether a job's file may still be downloaded (a stored file, completed and not past its expiry). */
+export function isDownloadable(job: Lifecycle & Pick<ExportJob, "delivery">, now = new Date()): boolean {
+  return job.delivery === "job" && job.status === "completed" && !(job.expiresAt && job.expiresAt <= now);
 }
 
 /** Expired: marked so by the cleanup, or completed and past its expiry (not yet purged). */
@@ -69,6 +70,8 @@ export function presentExport(
   const signed = mayDownload ? signDownload(job.id, viewer.id, now.getTime()) : null;
   return {
     job_id: job.id,
+    /** direct: streamed in its request's response, nothing stored (no download link, ever). */
+    delivery: job.delivery,
     status: job.status,
     format: job.format,
     dataset_id: job.datasetId,
@@ -89,6 +92,8 @@ export function presentExport(
     file_name: job.fileName,
     file_size: job.fileSize === null ? null : Number(job.fileSize),
     sha256: job.sha256,
+    /** The options it was asked for with, as validated. */
+    options: job.options as TExportOptions,
     attempts: job.attempts,
     download_count: job.downloadCount,
     retry_of: job.retryOfId,
@@ -137,6 +142,7 @@ const ZJobWarning = z.object({
 /** `GET /api/export/status/{jobId}`, the cancel answer, and each item of the history. */
 export const ZExportJobResponse = z.object({
   job_id: z.string(),
+  delivery: z.enum(["job", "direct"]),
   status: z.enum(Object.values(ExportStatus) as [ExportStatus, ...ExportStatus[]]),
   format: z.enum(EXPORT_FORMATS),
   dataset_id: z.number().int(),
@@ -156,6 +162,7 @@ export const ZExportJobResponse = z.object({
   file_name: z.string().nullable(),
   file_size: z.number().int().nullable(),
   sha256: z.string().nullable(),
+  options: z.record(z.string(), z.unknown()).meta({ description: "The options it was asked for with, as validated." }),
   attempts: z.number().int(),
   download_count: z.number().int(),
   retry_of: z.string().nullable(),

@@ -7,12 +7,14 @@ import { recordAudit } from "../audit/audit";
 import { config } from "../config";
 import { exportStore, type ExportStore } from "../files/export-store";
 import type { ScheduledTask } from "../jobs/schedules";
-import { expireExportJobs, storageKeysInUse } from "./export-job-store";
+import { expireExportJobs, failAbandonedDirectExports, storageKeysInUse } from "./export-job-store";
 
 export type PurgeTrigger = "startup" | "schedule" | "manual";
 
 export type PurgeResult = {
   expired_jobs: number;
+  /** Direct downloads whose process died mid-stream, failed now. */
+  abandoned_direct: number;
   files_removed: number;
   bytes_freed: number;
   orphans_removed: number;
@@ -23,6 +25,9 @@ export type PurgeOptions = { now?: Date; store?: ExportStore; orphanMinutes?: nu
 
 const SWEEP_BATCH = 500;
 
+/** A direct download still running after this long lost its process (a live one ends with its response). */
+const ABANDONED_DIRECT_HOURS = 24;
+
 export async function purgeExpiredExports(options: PurgeOptions = {}): Promise<PurgeResult> {
   const {
     now = new Date(),
@@ -30,7 +35,14 @@ export async function purgeExpiredExports(options: PurgeOptions = {}): Promise<P
     orphanMinutes = config.retention.orphanMinutes,
     trigger = "manual",
   } = options;
-  const result: PurgeResult = { expired_jobs: 0, files_removed: 0, bytes_freed: 0, orphans_removed: 0, errors: 0 };
+  const result: PurgeResult = {
+    expired_jobs: 0,
+    abandoned_direct: 0,
+    files_removed: 0,
+    bytes_freed: 0,
+    orphans_removed: 0,
+    errors: 0,
+  };
 
   const remove = async (key: string): Promise<boolean> => {
     try {
@@ -51,6 +63,12 @@ export async function purgeExpiredExports(options: PurgeOptions = {}): Promise<P
   const expired = await expireExportJobs(now);
   result.expired_jobs = expired.length;
   for (const job of expired) if (job.storageKey) await remove(job.storageKey);
+
+  // Direct downloads have no file: only a row left running by a process that died.
+  result.abandoned_direct = await failAbandonedDirectExports(
+    new Date(now.getTime() - ABANDONED_DIRECT_HOURS * 3_600_000),
+    "job.error.directLost",
+  );
 
   // 2. Every stored file that no live export refers to: one of an expired or deleted export
   //    at once, one no export knows only once it is old enough (it may be being recorded).

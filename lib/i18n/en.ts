@@ -8,6 +8,7 @@ import { usersEn } from "./areas/users";
 import { valuesEn } from "./areas/values";
 import { runningExportsEn } from "./areas/running-exports";
 import { exportOptionsEn } from "./areas/export-options";
+import { historyEn } from "./areas/history";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
@@ -394,6 +395,7 @@ export const en = {
   ...valuesEn,
   ...runningExportsEn,
   ...exportOptionsEn,
+  ...historyEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

@@ -9,6 +9,7 @@ import { usersKo } from "./areas/users";
 import { valuesKo } from "./areas/values";
 import { runningExportsKo } from "./areas/running-exports";
 import { exportOptionsKo } from "./areas/export-options";
+import { historyKo } from "./areas/history";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
@@ -393,6 +394,7 @@ export const ko: Messages = {
   ...valuesKo,
   ...runningExportsKo,
   ...exportOptionsKo,
+  ...historyKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,

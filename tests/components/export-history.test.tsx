@@ -1,9 +1,13 @@
 // The history page's table, adapted from the seed's ExportHistoryPage tests: sizes, badges,
 // download counts, the delete confirmation, failed rows, the format filter — with the
-// server's answers mocked at the API module.
+// server's answers mocked at the API module. Direct downloads, "Export again" (through the
+// export action and the download helper, both mocked) and Cancel on waiting or running jobs.
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startExport } from "@/app/actions/export";
+import { downloadExport } from "@/components/export/download-export";
+import type * as downloads from "@/components/export/download-export";
 import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-history";
 import { formatFileSize } from "@/components/history/format-size";
 import * as api from "@/components/history/history-api";
@@ -19,13 +23,26 @@ vi.mock("@/components/history/history-api", async (importOriginal) => {
     deleteExport: vi.fn(),
     checkDownload: vi.fn(),
     startBrowserDownload: vi.fn(),
+    cancelJob: vi.fn(),
   };
+});
+
+vi.mock("@/app/actions/export", () => ({
+  startExport: vi.fn(),
+  cancelExport: vi.fn(),
+  retryExport: vi.fn(),
+}));
+
+vi.mock("@/components/export/download-export", async (importOriginal) => {
+  const actual = await importOriginal<typeof downloads>();
+  return { ...actual, downloadExport: vi.fn() };
 });
 
 function item(overrides: Partial<HistoryItem>): HistoryItem {
   const id = overrides.job_id ?? "job-1";
   return {
     job_id: id,
+    delivery: "job",
     status: "completed",
     format: "excel",
     dataset_id: 1,
@@ -47,6 +64,8 @@ function item(overrides: Partial<HistoryItem>): HistoryItem {
     attempts: 1,
     download_count: 0,
     retry_of: null,
+    options: {},
+    options_summary: null,
     created_at: "2025-01-20T10:30:00.000Z",
     started_at: "2025-01-20T10:30:00.000Z",
     completed_at: "2025-01-20T10:31:00.000Z",
@@ -299,5 +318,171 @@ describe("ExportHistory", () => {
     renderPage(<ExportHistory isAdmin={false} canDelete={false} retentionDays={7} />, "en");
     await screen.findByText("Student Records");
     expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+  });
+});
+
+const SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+const DIRECT = item({
+  job_id: "direct-1",
+  delivery: "direct",
+  dataset_id: 7,
+  dataset_title: "Q1 Sales",
+  format: "csv",
+  processed_rows: 1234,
+  total_rows: null,
+  file_size: 2048,
+  sha256: SHA,
+  download_url: null,
+  signed_download_url: null,
+  signed_url_expires_at: null,
+  expires_at: null,
+  // Only the fields this test reads; the server sends every option, defaults filled in.
+  options: {
+    columns: ["order_id", "amount"],
+    filters: [{ column: "amount", op: "lt", value: 0 }],
+  } as unknown as HistoryItem["options"],
+  options_summary: { columns: 2, total_columns: 9, filtered: true, filters: "amount lt 0" },
+});
+const RUNNING = item({
+  job_id: "job-run",
+  dataset_title: "Student Enrollment 2024",
+  format: "pdf",
+  status: "processing",
+  progress: 40,
+  download_url: null,
+  signed_download_url: null,
+  file_size: null,
+  sha256: null,
+  expires_at: null,
+});
+const PENDING = item({ ...RUNNING, job_id: "job-wait", dataset_title: "Course Evaluations", status: "pending" });
+
+const managerPage = (ui: Partial<Parameters<typeof ExportHistory>[0]> = {}, locale: "en" | "ko" = "en") =>
+  renderPage(<ExportHistory isAdmin={false} canDelete canExport retentionDays={7} {...ui} />, locale);
+
+describe("a direct download in the history", () => {
+  it("says it was downloaded directly, with its rows, size, options and a shortened SHA-256", async () => {
+    serve([DIRECT]);
+    managerPage();
+    const row = within((await screen.findAllByTestId("history-row"))[0]!);
+    expect(row.getByTestId("history-direct")).toHaveTextContent("Downloaded directly");
+    expect(row.getByTestId("history-rows")).toHaveTextContent("1,234 rows");
+    expect(row.getByTestId("history-size")).toHaveTextContent("2.0 KB");
+    expect(row.getByTestId("history-options")).toHaveTextContent("2 of 9 columns · Filters: amount lt 0");
+    const sha = row.getByTestId("history-sha256");
+    expect(sha).toHaveTextContent(`${SHA.slice(0, 12)}…`);
+    expect(sha).toHaveAttribute("title", SHA);
+    // Nothing was stored: no download button, no count of downloads, no expiry.
+    expect(row.queryByRole("button", { name: "Download" })).toBeNull();
+    expect(row.getByTestId("history-downloads")).toHaveTextContent("—");
+    expect(row.queryByText(/Kept until/)).toBeNull();
+  });
+
+  it("is named in Korean too", async () => {
+    serve([DIRECT]);
+    managerPage({}, "ko");
+    expect(await screen.findByTestId("history-direct")).toHaveTextContent("바로 다운로드됨");
+    expect(screen.getByTestId("history-options")).toHaveTextContent("9개 열 중 2개 · 필터: amount lt 0");
+    expect(screen.getByRole("button", { name: "Q1 Sales을(를) CSV(으)로 다시 내보내기" })).toBeInTheDocument();
+  });
+
+  it("copies the full SHA-256", async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    serve([DIRECT]);
+    managerPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Copy SHA-256" }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(SHA));
+    expect(await screen.findByText("SHA-256 copied.")).toBeInTheDocument();
+  });
+});
+
+describe("Export again", () => {
+  it("asks for the same dataset, format and options; a small export downloads directly", async () => {
+    vi.mocked(startExport).mockResolvedValue({ mode: "direct" });
+    vi.mocked(downloadExport).mockResolvedValue({ ok: true, fileName: "q1-sales_20261201_101500.csv" });
+    serve([DIRECT]);
+    managerPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    await waitFor(() => expect(downloadExport).toHaveBeenCalledWith(7, "csv", DIRECT.options, expect.any(String)));
+    expect(startExport).toHaveBeenCalledWith({ dataset_id: 7, format: "csv", options: DIRECT.options });
+    expect(await screen.findByText("Downloaded q1-sales_20261201_101500.csv.")).toBeInTheDocument();
+  });
+
+  it("shows a large one's progress in the modal, as a job", async () => {
+    vi.mocked(startExport).mockResolvedValue({
+      mode: "job",
+      job_id: "job-new",
+      status_url: "/api/export/status/job-new",
+    });
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Response.json({ ...RUNNING, job_id: "job-new", status: "pending" })),
+    );
+    try {
+      serve([HISTORY[0]!]);
+      managerPage();
+      fireEvent.click(await screen.findByRole("button", { name: "Export Student Records as Excel again" }));
+      expect(await screen.findByTestId("export-progress")).toBeInTheDocument();
+      expect(startExport).toHaveBeenCalledWith({ dataset_id: 1, format: "excel", options: {} });
+      expect(downloadExport).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("says why the server refused it", async () => {
+    vi.mocked(startExport).mockResolvedValue({ error: "You can only export datasets you own.", status: 403 });
+    serve([DIRECT]);
+    managerPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("You can only export datasets you own.");
+    expect(downloadExport).not.toHaveBeenCalled();
+  });
+
+  it("is not offered to those who may not export, on running rows, or for a deleted dataset", async () => {
+    serve([DIRECT, RUNNING, item({ job_id: "gone", dataset_title: "Old Data", dataset_deleted: true })]);
+    const view = managerPage();
+    await screen.findByText("Q1 Sales");
+    expect(screen.getAllByRole("button", { name: /again$/ })).toHaveLength(1);
+    view.unmount();
+    managerPage({ canExport: false });
+    await screen.findByText("Q1 Sales");
+    expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
+  });
+});
+
+describe("Cancel", () => {
+  it("is offered on waiting and running jobs only, and cancels the one clicked", async () => {
+    vi.mocked(api.cancelJob).mockResolvedValue(undefined);
+    serve([RUNNING, PENDING, DIRECT, ...HISTORY]);
+    managerPage();
+    await screen.findByText("Q1 Sales");
+    const buttons = screen.getAllByRole("button", { name: /^Cancel the / });
+    expect(buttons.map((b) => b.getAttribute("aria-label"))).toEqual([
+      "Cancel the PDF export of Student Enrollment 2024",
+      "Cancel the PDF export of Course Evaluations",
+    ]);
+    fireEvent.click(buttons[0]!);
+    await waitFor(() => expect(api.cancelJob).toHaveBeenCalledWith("job-run", expect.any(String)));
+    expect(api.cancelJob).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText("Export cancelled.")).toBeInTheDocument();
+  });
+
+  it("says why a cancel was refused", async () => {
+    vi.mocked(api.cancelJob).mockRejectedValue(
+      new api.HistoryRequestError("This export can no longer be cancelled.", 409),
+    );
+    serve([RUNNING]);
+    managerPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Cancel the PDF export of Student Enrollment 2024" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("This export can no longer be cancelled.");
+  });
+
+  it("is not offered to a role that may not manage exports", async () => {
+    serve([RUNNING]);
+    managerPage({ canDelete: false });
+    await screen.findByText("Student Enrollment 2024");
+    expect(screen.queryByRole("button", { name: /^Cancel the / })).toBeNull();
   });
 });

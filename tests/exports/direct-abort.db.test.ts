@@ -4,6 +4,7 @@
 // byte was handed over but before the response ended. Only a client that reads to the end
 // completes. Through the real route handler, its body read chunk by chunk (JSON as the
 // manager, which no other test file downloads directly, so the events found are these).
+// Its row in the export history ends the same way.
 import { beforeEach, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/export/[format]/[datasetId]/route";
 import { pgPool } from "@/lib/data/pg";
@@ -26,6 +27,29 @@ async function start(abort = new AbortController()) {
   );
   expect(response.status).toBe(200);
   return { reader: response.body!.getReader(), since, abort };
+}
+
+type HistoryRow = { status: string; processed_rows: number; file_size: string | null; sha256: string | null };
+
+/** The download's row in the export history, once it has ended. */
+async function historyRowSince(since: Date): Promise<HistoryRow> {
+  const manager = await demoUser("manager");
+  const seen = await waitUntil(
+    async () =>
+      (
+        await pgPool().query<HistoryRow>(
+          `SELECT status::text AS status, processed_rows, file_size::text AS file_size, sha256 FROM export_jobs
+            WHERE user_id = $1 AND delivery = 'direct' AND format = 'json' AND created_at >= $2`,
+          [manager.id, since],
+        )
+      ).rows,
+    (found) => found.length > 0 && found[0]!.status !== "processing",
+    5_000,
+    20,
+  );
+  const rows = seen.at(-1)!;
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
 }
 
 /** The one outcome the download was audited with (its request is audited apart). */
@@ -82,6 +106,7 @@ describe("a direct download whose client goes away", () => {
     await readBytes(reader, 1);
     await reader.cancel();
     expect((await outcomeSince(since)).action).toBe("export_cancelled");
+    expect(await historyRowSince(since)).toMatchObject({ status: "cancelled", file_size: null, sha256: null });
   });
 
   it("with the last chunk in hand, before asking for the end, is cancelled", async () => {
@@ -100,12 +125,19 @@ describe("a direct download whose client goes away", () => {
     await reader.read().catch(() => undefined);
     await reader.cancel().catch(() => undefined);
     expect((await outcomeSince(since)).action).toBe("export_cancelled");
+    expect((await historyRowSince(since)).status).toBe("cancelled");
   });
 
   it("that read to the end completed", async () => {
     const { reader, since } = await start();
     await readBytes(reader, size);
     expect((await reader.read()).done).toBe(true);
-    expect(await outcomeSince(since)).toMatchObject({ action: "export_completed", details: { bytes: size } });
+    const outcome = await outcomeSince(since);
+    expect(outcome).toMatchObject({ action: "export_completed", details: { bytes: size } });
+    expect(await historyRowSince(since)).toMatchObject({
+      status: "completed",
+      file_size: String(size),
+      processed_rows: outcome.details.rows,
+    });
   });
 });

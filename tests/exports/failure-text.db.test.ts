@@ -1,6 +1,6 @@
 // No database error text in what users or the audit trail see: a direct download that
 // fails on a PostgreSQL error is audited with our own message key, and the error's words
-// go to the server's log only.
+// go to the server's log only. Its row in the export history fails with the same key.
 import { describe, expect, it, vi } from "vitest";
 import { loadActiveUser } from "@/lib/auth/current-user";
 import { pgPool } from "@/lib/data/pg";
@@ -39,5 +39,9 @@ describe("a direct download failing on a database error", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.details).toMatchObject({ delivery: "direct", error: "job.error.unexpected" });
     expect(JSON.stringify(rows[0]?.details)).not.toMatch(/syntax|numeric|SQL|select/i);
+    const row = await prisma().exportJob.findFirstOrThrow({
+      where: { userId: admin.id, delivery: "direct", format: "parquet", createdAt: { gte: since } },
+    });
+    expect(row).toMatchObject({ status: "failed", errorMessage: "job.error.unexpected", sha256: null, fileSize: null });
   });
 });

@@ -1,4 +1,5 @@
 // Calling the job API's route handlers as a signed-in user, and waiting for job states.
+import { GET as directGet, POST as directPost } from "@/app/api/export/[format]/[datasetId]/route";
 import { POST as createAsync } from "@/app/api/export/async/route";
 import { GET as download, HEAD as downloadHead } from "@/app/api/export/download/[jobId]/route";
 import { DELETE as deleteFromHistory } from "@/app/api/export/history/[jobId]/route";
@@ -42,6 +43,21 @@ export async function createdJob(
   });
   if (response.status !== 202) throw new Error(`expected 202, got ${response.status}: ${await response.text()}`);
   return (await response.json()) as Accepted;
+}
+
+/** A direct download through the route: a GET without options, else a POST of them as JSON. */
+export async function directExportAs(
+  who: DemoWho | null,
+  format: string,
+  title: string,
+  options?: Record<string, unknown>,
+  init: RequestInit = {},
+): Promise<Response> {
+  const id = await datasetIdOf(title);
+  const params = routeContext({ format, datasetId: String(id) });
+  const url = `/api/export/${format}/${id}`;
+  if (options === undefined) return directGet(await requestAs(who, url, init), params);
+  return directPost(await requestAs(who, url, { ...init, method: "POST", body: JSON.stringify(options) }), params);
 }
 
 export async function statusOf(who: DemoWho, jobId: string, headers: Record<string, string> = {}): Promise<Response> {

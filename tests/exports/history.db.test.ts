@@ -18,11 +18,16 @@ import type { ExportStatus } from "@/lib/generated/prisma/enums";
 import type { HistoryPage } from "@/lib/exports/list-exports";
 import { jobQueue } from "@/lib/jobs/queue";
 import { startSchedules } from "@/lib/jobs/schedules";
+import { resetExportRequests } from "@/lib/exports/export-rate-limit";
+import { reapJobs } from "@/lib/jobs/job-table";
 import { demoUser, type DemoWho } from "../helpers/auth";
+import { parseCsv } from "../helpers/csv-parse";
 import {
   cancelAs,
   datasetIdOf,
+  createdJob,
   deleteAs,
+  directExportAs,
   downloadAs,
   downloadUrlAs,
   headAs,
@@ -430,6 +435,98 @@ describe("history", () => {
       const body = await json<{ errors: Array<{ field: string }> }>(response);
       expect(body.errors.map((e) => e.field)).toContain(field);
     }
+  });
+});
+
+describe("direct downloads in the history", () => {
+  beforeEach(async () => {
+    await resetJobs();
+    await resetExportRequests((await demoUser("manager")).id);
+  });
+
+  it("lists a direct CSV download with its options, rows, bytes and the SHA-256 of the bytes sent", async () => {
+    const options = { columns: ["order_id", "amount"], filters: [{ column: "amount", op: "lt", value: 0 }] };
+    const response = await directExportAs("manager", "csv", "Q1 Sales", options);
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const records = parseCsv(bytes.toString("utf8").replace(/^\uFEFF/, "")).length - 1;
+    expect(records).toBeGreaterThan(0);
+
+    const page = await json<HistoryPage>(await historyAs("manager"));
+    expect(page.items).toHaveLength(1);
+    const item = page.items[0]!;
+    expect(item).toMatchObject({
+      delivery: "direct",
+      status: "completed",
+      format: "csv",
+      dataset_title: "Q1 Sales",
+      processed_rows: records,
+      file_size: bytes.length,
+      sha256: sha256(bytes),
+      download_url: null,
+      signed_download_url: null,
+      expires_at: null,
+      options: { columns: ["order_id", "amount"], filters: [{ column: "amount", op: "lt", value: 0 }] },
+      options_summary: { columns: 2, filtered: true, filters: "amount lt 0" },
+    });
+    expect(item.file_name).toMatch(/^q1-sales_\d{8}_\d{6}\.csv$/);
+    expect(item.options_summary!.total_columns).toBeGreaterThan(2);
+    // Narrowed by delivery: the running-exports view asks for jobs only.
+    expect((await json<HistoryPage>(await historyAs("manager", { delivery: "job" }))).items).toEqual([]);
+    const directOnly = await json<HistoryPage>(await historyAs("manager", { delivery: "direct" }));
+    expect(directOnly.items.map((i) => i.job_id)).toEqual([item.job_id]);
+    expect((await historyAs("manager", { delivery: "stored" })).status).toBe(422);
+    // The admin sees it in everyone's history too.
+    expect((await json<HistoryPage>(await historyAs("admin"))).items.map((i) => i.job_id)).toEqual([item.job_id]);
+
+    // Nothing was stored: no download, no cancel; deleting it hides it.
+    expect((await downloadAs("manager", item.job_id)).status).toBe(404);
+    expect((await cancelAs("manager", item.job_id)).status).toBe(409);
+    expect((await deleteAs("manager", item.job_id)).status).toBe(204);
+    expect((await json<HistoryPage>(await historyAs("manager"))).items).toEqual([]);
+  });
+
+  it("a download with no options is summarised as every column, no filters", async () => {
+    const response = await directExportAs("manager", "json", "Q1 Sales");
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const [item] = (await json<HistoryPage>(await historyAs("manager"))).items;
+    expect(item).toMatchObject({ delivery: "direct", sha256: sha256(bytes), file_size: bytes.length });
+    expect(item?.options_summary).toMatchObject({ filtered: false, filters: "None: every record" });
+    expect(item?.options_summary?.columns).toBe(item?.options_summary?.total_columns);
+  });
+
+  it("running direct downloads are no active jobs: not counted against the limit, never reaped", async () => {
+    const manager = await demoUser("manager");
+    const datasetId = await datasetIdOf("Q1 Sales");
+    for (let i = 0; i < 3; i++) {
+      await prisma().exportJob.create({
+        data: { userId: manager.id, datasetId, format: "csv", options: {}, status: "processing", delivery: "direct" },
+      });
+    }
+    // The limit of active jobs (3) is not reached by them.
+    const job = await createdJob("manager", "Q1 Sales", "pdf");
+    expect(job.status).toBe("pending");
+    await prisma().exportJob.update({ where: { id: job.job_id }, data: { status: "cancelled" } });
+    // The job runtime's reaper leaves them alone, whatever the lease.
+    await reapJobs("export_jobs", "export", 0, 3);
+    expect(await prisma().exportJob.count({ where: { delivery: "direct", status: "processing" } })).toBe(3);
+  });
+
+  it("the cleanup fails a direct download left running by a process that died, and only such one", async () => {
+    const manager = await demoUser("manager");
+    const datasetId = await datasetIdOf("Q1 Sales");
+    const base = { userId: manager.id, datasetId, format: "csv", options: {}, delivery: "direct" } as const;
+    const old = await prisma().exportJob.create({
+      data: { ...base, status: "processing", startedAt: new Date(Date.now() - 2 * DAY) },
+    });
+    const live = await prisma().exportJob.create({ data: { ...base, status: "processing", startedAt: new Date() } });
+    expect(await purgeExpiredExports()).toMatchObject({ abandoned_direct: 1 });
+    expect(await jobJson("manager", old.id)).toMatchObject({
+      status: "failed",
+      error_message: "The download was interrupted: the server stopped while sending it.",
+    });
+    expect((await jobJson("manager", live.id)).status).toBe("processing");
   });
 });
 

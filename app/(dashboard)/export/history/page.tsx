@@ -21,6 +21,7 @@ export default async function ExportHistoryPage() {
     <ExportHistory
       isAdmin={isAdmin}
       canDelete={can(user, "exports.manage.own")}
+      canExport={can(user, "export.own")}
       users={users}
       retentionDays={config.export.retentionDays}
       initial={initial}
