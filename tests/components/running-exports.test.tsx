@@ -105,7 +105,7 @@ describe("RunningExports", () => {
     renderWithProviders(<RunningExports userId={7} />);
     await advance();
     expect(historyCalls()).toHaveLength(1);
-    expect(historyCalls()[0]?.[0]).toBe("/api/export/history?status=active&user=7&page_size=50");
+    expect(historyCalls()[0]?.[0]).toBe("/api/export/history?status=active&delivery=job&user=7&page_size=50");
     expect(screen.queryByTestId("running-exports")).not.toBeInTheDocument();
     await advance(20_000);
     expect(historyCalls()).toHaveLength(1);
