@@ -13,7 +13,7 @@ import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
-import { formatFileSize } from "./format-size";
+import { formatFileSize } from "@/lib/format-size";
 import {
   checkDownload,
   DEFAULT_FILTERS,

@@ -8,6 +8,7 @@ import { usersEn } from "./areas/users";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
+import { auditEn } from "./areas/audit";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -396,6 +397,8 @@ export const en = {
   ...cliEn,
   // The Excel export's "Export info" sheet.
   ...excelInfoEn,
+  // The audit page a reviewer reads, and its CSV export.
+  ...auditEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

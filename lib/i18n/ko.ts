@@ -9,6 +9,7 @@ import { usersKo } from "./areas/users";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
+import { auditKo } from "./areas/audit";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -395,4 +396,6 @@ export const ko: Messages = {
   ...cliKo,
   // The Excel export's "Export info" sheet.
   ...excelInfoKo,
+  // The audit page a reviewer reads, and its CSV export.
+  ...auditKo,
 };

@@ -5,7 +5,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import type { ReactElement } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-history";
-import { formatFileSize } from "@/components/history/format-size";
+import { formatFileSize } from "@/lib/format-size";
 import * as api from "@/components/history/history-api";
 import { ToastProvider } from "@/components/ui/toast";
 import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";

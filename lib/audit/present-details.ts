@@ -1,0 +1,200 @@
+// An audit event's details as a reviewer reads them, in the reader's language: sizes as
+// "582.6 KB", durations as "1.2 s", counts with thousands separators, formats by their
+// registry label, message keys translated, booleans as Yes / No and a change as
+// "before → after". A key this module does not know is still shown, as key: value.
+import { FORMATS } from "../export/formats";
+import { formatFileSize } from "../format-size";
+import { formatNumber, isMessageKey, translate, type Locale, type MessageKey } from "../i18n";
+
+export type DetailLine = { key: string; label: string; text: string };
+
+type Kind = "size" | "duration" | "seconds" | "count" | "format" | "filters" | "message" | "delivery" | "role";
+
+const KINDS: Readonly<Record<string, Kind>> = {
+  bytes: "size",
+  bytes_freed: "size",
+  duration_ms: "duration",
+  retryAfterSeconds: "seconds",
+  rows: "count",
+  records: "count",
+  processed_rows: "count",
+  skipped: "count",
+  rejected: "count",
+  warnings: "count",
+  columns: "count",
+  exports: "count",
+  files: "count",
+  limit: "count",
+  events: "count",
+  format: "format",
+  filters: "filters",
+  error: "message",
+  reason: "message",
+  delivery: "delivery",
+  role: "role",
+};
+
+const LABELS: Readonly<Record<string, MessageKey>> = Object.fromEntries(
+  [
+    "bytes",
+    "bytes_freed",
+    "duration_ms",
+    "rows",
+    "records",
+    "processed_rows",
+    "skipped",
+    "rejected",
+    "warnings",
+    "columns",
+    "exports",
+    "files",
+    "format",
+    "filters",
+    "error",
+    "reason",
+    "delivery",
+    "job_id",
+    "retry_of",
+    "attempt",
+    "email",
+    "name",
+    "role",
+    "active",
+    "title",
+    "file_name",
+    "scope",
+    "expires_at",
+    "status",
+    "was",
+    "mode",
+    "outcome",
+    "one_time_password",
+    "file_removed",
+    "required",
+    "trigger",
+    "limit",
+    "retryAfterSeconds",
+    "changes",
+    "token_id",
+    "owner_id",
+    "user_id",
+    "dataset_id",
+    "events",
+  ].map((key) => [key, `audit.detail.${key}` as MessageKey]),
+);
+
+/** A duration as people read it: "350 ms", "1.2 s", "2 min 5 s". */
+export function formatDuration(locale: Locale, ms: number): string {
+  if (ms < 1000) return translate(locale, "audit.duration.ms", { value: formatNumber(locale, Math.round(ms)) });
+  if (ms < 60_000) {
+    const seconds = new Intl.NumberFormat(locale === "ko" ? "ko-KR" : "en-US", {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    }).format(ms / 1000);
+    return translate(locale, "audit.duration.s", { value: seconds });
+  }
+  const total = Math.round(ms / 1000);
+  return translate(locale, "audit.duration.min", {
+    minutes: formatNumber(locale, Math.floor(total / 60)),
+    seconds: total % 60,
+  });
+}
+
+function plainText(locale: Locale, value: unknown): string {
+  if (value === null || value === undefined) return translate(locale, "audit.value.none");
+  if (typeof value === "boolean") return translate(locale, value ? "audit.value.yes" : "audit.value.no");
+  if (typeof value === "string") return isMessageKey(value) ? translate(locale, value) : value;
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) return value.map((item) => plainText(locale, item)).join(", ");
+  return JSON.stringify(value) ?? "";
+}
+
+function valueText(locale: Locale, kind: Kind | undefined, value: unknown): string {
+  if (typeof value === "number" && Number.isFinite(value)) {
+    if (kind === "size") return formatFileSize(value);
+    if (kind === "duration") return formatDuration(locale, value);
+    if (kind === "seconds") return formatDuration(locale, value * 1000);
+    if (kind === "count") return formatNumber(locale, value);
+  }
+  if (kind === "filters" && isRecord(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return translate(locale, "pdf.noFilters");
+    return entries.map(([key, item]) => `${key}: ${plainText(locale, item)}`).join(", ");
+  }
+  if (typeof value === "string") {
+    if (kind === "format" && Object.hasOwn(FORMATS, value)) return FORMATS[value as keyof typeof FORMATS].label;
+    if (kind === "filters" && (value === "" || value === "none")) return translate(locale, "pdf.noFilters");
+    if (kind === "delivery" && (value === "direct" || value === "job"))
+      return translate(locale, `audit.delivery.${value}`);
+    if (kind === "role" && (value === "admin" || value === "manager" || value === "viewer")) {
+      return translate(locale, `role.${value}`);
+    }
+  }
+  return plainText(locale, value);
+}
+
+function labelOf(locale: Locale, key: string): string {
+  const label = LABELS[key];
+  return label ? translate(locale, label) : key;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** `{ before: {role: "manager"}, after: {role: "viewer"} }` → one line per field changed. */
+function changeLines(locale: Locale, before: Record<string, unknown>, after: Record<string, unknown>): DetailLine[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys.map((key) => {
+    const kind = KINDS[key];
+    return {
+      key,
+      label: labelOf(locale, key),
+      text: `${valueText(locale, kind, before[key])} → ${valueText(locale, kind, after[key])}`,
+    };
+  });
+}
+
+type Change = { before: unknown; after: unknown };
+
+/** Whether a value is one change: `{ before, after }` and nothing else. */
+function isChange(value: unknown): value is Change {
+  return isRecord(value) && Object.keys(value).length === 2 && "before" in value && "after" in value;
+}
+
+/** Whether a value maps fields to their changes (a dataset's `changes`). */
+function isChanges(value: unknown): value is Record<string, Change> {
+  return isRecord(value) && Object.values(value).every(isChange);
+}
+
+/** The details of one event, one line per key (a change of several fields gives a line each). */
+export function presentDetails(locale: Locale, details: unknown): DetailLine[] {
+  if (details === null || details === undefined) return [];
+  if (!isRecord(details)) return [{ key: "", label: "", text: plainText(locale, details) }];
+  const lines: DetailLine[] = [];
+  const { before, after, ...rest } = details;
+  if (isRecord(before) && isRecord(after)) lines.push(...changeLines(locale, before, after));
+  else {
+    if (before !== undefined) rest.before = before;
+    if (after !== undefined) rest.after = after;
+  }
+  for (const [key, value] of Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))) {
+    if (key === "changes" && isChanges(value)) {
+      for (const [field, change] of Object.entries(value)) {
+        const kind = KINDS[field];
+        const text = `${valueText(locale, kind, change.before)} → ${valueText(locale, kind, change.after)}`;
+        lines.push({ key: `changes.${field}`, label: labelOf(locale, field), text });
+      }
+      continue;
+    }
+    lines.push({ key, label: labelOf(locale, key), text: valueText(locale, KINDS[key], value) });
+  }
+  return lines;
+}
+
+/** The details as one line of text ("Rows: 3,500; Size: 582.6 KB"), for the CSV export. */
+export function detailsText(locale: Locale, details: unknown): string {
+  return presentDetails(locale, details)
+    .map((line) => (line.label ? `${line.label}: ${line.text}` : line.text))
+    .join("; ");
+}
