@@ -291,7 +291,6 @@ export const en = {
   "audit.filter.action": "Action",
   "audit.filter.anyAction": "Any action",
   "audit.filter.targetType": "Target type",
-  "audit.filter.targetId": "Target ID",
   "audit.filter.from": "From",
   "audit.filter.to": "To",
   "audit.filter.apply": "Apply",

@@ -291,7 +291,6 @@ export const ko: Messages = {
   "audit.filter.action": "작업",
   "audit.filter.anyAction": "모든 작업",
   "audit.filter.targetType": "대상 유형",
-  "audit.filter.targetId": "대상 ID",
   "audit.filter.from": "시작일",
   "audit.filter.to": "종료일",
   "audit.filter.apply": "적용",
