@@ -40,7 +40,7 @@ test("an export appears by name with its details in words; the filtered trail do
   await expect(row).toContainText(/Format:\s*CSV/);
   await expect(row).toContainText(/Delivery:\s*Downloaded directly/);
   await expect(row).not.toContainText(String(bytes));
-  await expect(page.getByLabel("Dataset")).toHaveValue(String(id));
+  await expect(page.locator(`select[name="dataset"]`)).toHaveValue(String(id));
   expect(await seriousViolations(page)).toEqual([]);
   await snapshot(page, "audit-en-1280");
 

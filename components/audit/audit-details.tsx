@@ -4,7 +4,7 @@
 import type { DetailLine } from "@/lib/audit/present-details";
 import type { Translate } from "./translate";
 
-const SHOWN = 6;
+const SHOWN = 8;
 const VALUE_CHARS = 120;
 
 function truncate(text: string, max: number): string {

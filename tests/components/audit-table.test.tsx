@@ -56,7 +56,7 @@ const EVENTS: AuditEventJson[] = [
     target_type: "user",
     target_id: "3",
     target_name: "Vic Viewer",
-    details: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: true },
+    details: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: true, i: null, j: "x" },
   }),
   event({
     id: 6,
