@@ -70,7 +70,7 @@ export function AuditTable({
                 <AuditTarget event={event} t={t} />
               </td>
               <td className="max-w-md px-4 py-3">
-                <AuditDetails lines={presentDetails(locale, event.details)} t={t} />
+                <AuditDetails lines={presentDetails(locale, event.details, event.detail_names)} t={t} />
               </td>
               <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-slate-600">{event.ip ?? "—"}</td>
             </tr>

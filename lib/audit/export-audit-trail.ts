@@ -53,7 +53,7 @@ function eventRow(locale: Locale, event: AuditEventJson): ExportRow {
     targetTypeText(locale, event.target_type),
     event.target_id,
     targetText(locale, event),
-    detailsText(locale, event.details),
+    detailsText(locale, event.details, event.detail_names),
     event.ip,
   ];
 }

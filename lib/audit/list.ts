@@ -133,6 +133,8 @@ export type AuditEventJson = {
   /** The target no longer exists (deleted, or never found). */
   target_deleted: boolean;
   details: unknown;
+  /** The names of the people and datasets the details name by id (`user_id`, `owner_id`, `dataset_id`). */
+  detail_names: Record<string, string>;
   ip: string | null;
   created_at: string;
 };
@@ -155,6 +157,7 @@ export const ZAuditPage = z.object({
       target_deleted: z.boolean(),
       /** What the event records, by action (never a secret). */
       details: z.unknown(),
+      detail_names: z.record(z.string(), z.string()),
       ip: z.string().nullable(),
       created_at: z.string(),
     }),
@@ -164,11 +167,22 @@ export const ZAuditPage = z.object({
   page_size: z.number().int(),
 });
 
-type AuditRow = Omit<AuditEventJson, "created_at" | "target_name"> & {
+type AuditRow = Omit<AuditEventJson, "created_at" | "detail_names"> & {
   created_at: Date;
-  target_name: string | null;
   target_format: string | null;
+  user_id_name: string | null;
+  owner_id_name: string | null;
+  dataset_id_name: string | null;
 };
+
+/** The ids in an event's details that the query found names for. */
+function detailNames(row: AuditRow): Record<string, string> {
+  const names: Record<string, string> = {};
+  if (row.user_id_name !== null) names.user_id = row.user_id_name;
+  if (row.owner_id_name !== null) names.owner_id = row.owner_id_name;
+  if (row.dataset_id_name !== null) names.dataset_id = row.dataset_id_name;
+  return names;
+}
 
 /** The WHERE clause of a query: only `$n` placeholders are written into the SQL text. */
 function whereClause(query: AuditFilter, values: unknown[] = []): { sql: string; values: unknown[] } {
@@ -218,7 +232,8 @@ const SELECT_EVENTS = `
            WHEN 'token' THEN tk.id IS NULL
            ELSE false
          END AS target_deleted,
-         j.format::text AS target_format
+         j.format::text AS target_format,
+         du.name AS user_id_name, dov.name AS owner_id_name, dd.title AS dataset_id_name
     FROM audit_events e
     LEFT JOIN users u ON u.id = e.actor_id
     LEFT JOIN datasets d
@@ -230,6 +245,11 @@ const SELECT_EVENTS = `
       ON e.target_type = 'user' AND tu.id = (CASE WHEN e.target_id ~ ${INT_ID} THEN e.target_id::int END)
     LEFT JOIN personal_access_tokens tk
       ON e.target_type = 'token' AND tk.id = (CASE WHEN e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)
+    LEFT JOIN users du ON du.id = (CASE WHEN e.details->>'user_id' ~ ${INT_ID} THEN (e.details->>'user_id')::int END)
+    LEFT JOIN users dov
+      ON dov.id = (CASE WHEN e.details->>'owner_id' ~ ${INT_ID} THEN (e.details->>'owner_id')::int END)
+    LEFT JOIN datasets dd
+      ON dd.id = (CASE WHEN e.details->>'dataset_id' ~ ${INT_ID} THEN (e.details->>'dataset_id')::int END)
     LEFT JOIN LATERAL (
       SELECT COALESCE(x.details->>'title', x.details->>'name') AS name
         FROM audit_events x
@@ -258,6 +278,7 @@ function eventJson(row: AuditRow): AuditEventJson {
     target_name: row.target_type === "export_job" ? jobName : row.target_name,
     target_deleted: row.target_deleted,
     details: row.details,
+    detail_names: detailNames(row),
     ip: row.ip,
     created_at: row.created_at.toISOString(),
   };

@@ -175,8 +175,15 @@ function isChanges(value: unknown): value is Record<string, Change> {
   return isRecord(value) && Object.values(value).every(isChange);
 }
 
-/** The details of one event, one line per key (a change of several fields gives a line each). */
-export function presentDetails(locale: Locale, details: unknown): DetailLine[] {
+/**
+ * The details of one event, one line per key (a change of several fields gives a line each);
+ * an id `names` has a name for (a user, a dataset) shows that name.
+ */
+export function presentDetails(
+  locale: Locale,
+  details: unknown,
+  names: Readonly<Record<string, string>> = {},
+): DetailLine[] {
   if (details === null || details === undefined) return [];
   if (!isRecord(details)) return [{ key: "", label: "", text: plainText(locale, details) }];
   const lines: DetailLine[] = [];
@@ -195,14 +202,15 @@ export function presentDetails(locale: Locale, details: unknown): DetailLine[] {
       }
       continue;
     }
-    lines.push({ key, label: labelOf(locale, key), text: valueText(locale, KINDS[key], value) });
+    const name = Object.hasOwn(names, key) ? names[key] : undefined;
+    lines.push({ key, label: labelOf(locale, key), text: name ?? valueText(locale, KINDS[key], value) });
   }
   return lines;
 }
 
 /** The details as one line of text ("Rows: 3,500; Size: 582.6 KB"), for the CSV export. */
-export function detailsText(locale: Locale, details: unknown): string {
-  return presentDetails(locale, details)
+export function detailsText(locale: Locale, details: unknown, names?: Readonly<Record<string, string>>): string {
+  return presentDetails(locale, details, names)
     .map((line) => (line.label ? `${line.label}: ${line.text}` : line.text))
     .join("; ");
 }

@@ -111,7 +111,12 @@ beforeAll(async () => {
     targetId: live,
     details: { format: "csv", delivery: "direct", rows: 3500, bytes: 596596, duration_ms: 1234, skipped: 0 },
   });
-  await recordAudit({ ...by, action: "export_downloaded", targetId: jobId, details: { format: "excel", bytes: 2048 } });
+  await recordAudit({
+    ...by,
+    action: "export_downloaded",
+    targetId: jobId,
+    details: { format: "excel", bytes: 2048, owner_id: manager.id, dataset_id: live },
+  });
   await recordAudit({ ...by, action: "dataset_deleted", targetId: gone, details: { title: GONE_TITLE } });
   await recordAudit({ ...by, action: "dataset_created", targetId: MISSING_DATASET, details: { title: OLD_TITLE } });
   await recordAudit({ ...by, action: "dataset_updated", targetId: MISSING_DATASET, details: { changes: {} } });
@@ -164,6 +169,8 @@ describe("GET /api/audit: targets by name", () => {
       target_id: jobId,
       target_name: `${LIVE_TITLE} · Excel`,
       target_deleted: false,
+      // The ids in its details, by name too.
+      detail_names: { owner_id: manager.name, dataset_id: LIVE_TITLE },
     });
     // Soft-deleted: its title stays; hard-gone: the title an earlier event recorded.
     expect(byAction(body, "dataset_deleted")).toMatchObject({ target_name: GONE_TITLE, target_deleted: true });
@@ -234,6 +241,7 @@ describe("the audit page", () => {
     expect(html).toContain("3,500");
     expect(html).toContain("Downloaded directly");
     expect(html).toContain("Manager → Viewer");
+    expect(html).toMatch(new RegExp(`Owner:</dt><dd[^>]*>${manager.name}</dd>`));
     expect(html).toContain("The export failed unexpectedly.");
     expect(html).toContain("Yes");
     expect(html).not.toContain("596596");

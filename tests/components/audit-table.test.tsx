@@ -23,6 +23,7 @@ function event(overrides: Partial<AuditEventJson>): AuditEventJson {
     target_name: "Student Enrollment 2024",
     target_deleted: false,
     details: {},
+    detail_names: {},
     ip: "127.0.0.1",
     created_at: "2026-12-01T07:32:00.000Z",
     ...overrides,
@@ -40,6 +41,8 @@ const EVENTS: AuditEventJson[] = [
     target_type: "export_job",
     target_id: JOB,
     target_name: "Student Enrollment 2024 · Excel",
+    details: { owner_id: 2, user_id: 77 },
+    detail_names: { owner_id: "Mina Manager" },
   }),
   event({ id: 3, action: "dataset_deleted", target_id: "9", target_name: "Old Sales", target_deleted: true }),
   event({
@@ -119,6 +122,9 @@ describe("AuditTable", () => {
     expect(details.getByText("Background job")).toBeInTheDocument();
     expect(screen.getByTestId("audit-table")).not.toHaveTextContent("596596");
     expect(screen.getByText("+2 more")).toBeInTheDocument();
+    // An id the list found a name for shows the name; one it did not stays as it is.
+    const terms = [...rows()[1]!.querySelectorAll("dl > div")].map((item) => item.textContent);
+    expect(terms).toEqual(["Owner:Mina Manager", "User:77"]);
   });
 
   it("in Korean", () => {
@@ -130,7 +136,7 @@ describe("AuditTable", () => {
   it("writes every <dl> with only divs of one dt and one dd", () => {
     const { container } = renderTable();
     const lists = container.querySelectorAll("dl");
-    expect(lists).toHaveLength(3);
+    expect(lists).toHaveLength(4);
     for (const list of lists) {
       for (const child of list.children) {
         expect(child.tagName).toBe("DIV");
