@@ -102,15 +102,18 @@ test("the admin sees both users' exports in Korean and the manager's actions in 
 
   await page.getByRole("link", { name: "감사 로그" }).click();
   await expect(page.getByTestId("audit-table")).toBeVisible();
-  const deletion = page.getByTestId("audit-row").filter({ hasText: deletedJob }).filter({ hasText: "내보내기 삭제" });
+  // The export is named (its dataset and format), its id kept in the title.
+  const aboutDeleted = page.getByTestId("audit-row").filter({ has: page.locator(`[title="${deletedJob}"]`) });
+  const deletion = aboutDeleted.filter({ hasText: "내보내기 삭제" });
   await expect(deletion).toHaveCount(1);
-  await expect(deletion).toContainText(USERS.manager.email);
-  await expect(deletion).toContainText(/file_removed:\s*true/);
+  await expect(deletion.getByTestId("audit-target")).toContainText("Q1 Sales · NDJSON");
+  await expect(deletion.getByTestId("audit-actor")).toHaveAttribute("title", new RegExp(USERS.manager.email));
+  await expect(deletion).toContainText(/파일 삭제됨:\s*예/);
   // Narrowed to deletions by the filter form.
   await page.getByLabel("작업").selectOption("export_deleted");
   await page.getByRole("button", { name: "적용" }).click();
   await expect(page).toHaveURL(/action=export_deleted/);
-  await expect(page.getByTestId("audit-row").filter({ hasText: deletedJob })).toHaveCount(1);
+  await expect(aboutDeleted).toHaveCount(1);
   await snapshot(page, "audit-ko");
 });
 

@@ -19,8 +19,8 @@ import { useFormatWhen } from "../i18n/local-time";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
+import { formatFileSize } from "@/lib/format-size";
 import { exportAgain } from "./export-again";
-import { formatFileSize } from "./format-size";
 import {
   cancelJob,
   checkDownload,

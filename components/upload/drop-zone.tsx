@@ -4,7 +4,7 @@
 // empty one or one over the size limit is refused here, before a byte is sent.
 import { useId, useRef, useState } from "react";
 import { useI18n } from "../i18n/i18n-provider";
-import { formatFileSize } from "../history/format-size";
+import { formatFileSize } from "@/lib/format-size";
 import { ACCEPTED_EXTENSIONS, isAcceptedFile } from "./file-kind";
 
 export function DropZone({

@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useId, useMemo, useRef, useState } from "react";
 import { ZImportAccepted, type TReadOverrides } from "@/lib/datasets/dataset-schemas";
 import { useI18n } from "../i18n/i18n-provider";
-import { formatFileSize } from "../history/format-size";
+import { formatFileSize } from "@/lib/format-size";
 import { ImportProgressModal } from "../imports/import-progress-modal";
 import { Spinner } from "../ui/spinner";
 import { ColumnEditor } from "./column-editor";

@@ -169,7 +169,7 @@ const QUERY_KEYS: Record<string, string[]> = {
     "landscape",
   ],
   history: ["format", "status", "user", "include_expired", "page", "page_size"],
-  audit: ["actor", "action", "target_type", "target_id", "from", "to", "page", "page_size"],
+  audit: ["actor", "action", "target_type", "target_id", "dataset", "from", "to", "page", "page_size"],
   records: ["after", "before", "limit"],
   download: ["token"],
   auth: ["callbackUrl", "error", "csrf", "json"],

@@ -12,7 +12,8 @@ import type { Prisma } from "../generated/prisma/client";
 import type { AuditAction } from "../generated/prisma/enums";
 import { storableJson, storableText } from "../text";
 
-export type AuditTargetType = "dataset" | "export_job" | "export_files" | "user" | "token";
+export const AUDIT_TARGET_TYPES = ["dataset", "export_job", "export_files", "user", "token"] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** What each action is about: a dataset asked for, a stored export acted on, the files, a person, a personal access token. */
 export const AUDIT_TARGETS = {
@@ -40,6 +41,7 @@ export const AUDIT_TARGETS = {
   user_updated: "user",
   user_deactivated: "user",
   password_reset: "user",
+  audit_exported: null, // the trail itself, with the filters it was taken with
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {

@@ -1,8 +1,10 @@
-// Reads the audit trail for the admin audit page and GET /api/audit: one validated filter
-// schema (URL search params in, strings only), and plain parameterised SQL, newest first.
+// Reads the audit trail for the admin audit page, GET /api/audit and its CSV export: one
+// validated filter schema (URL search params in, strings only), and plain parameterised SQL,
+// newest first, each event with its actor and its target's name.
 import { z } from "zod";
 import { pgPool } from "../data/pg";
 import { AuditAction } from "../generated/prisma/enums";
+import { FORMATS, type ExportFormat } from "../export/formats";
 import { MAX_ID, wholeNumber } from "../params";
 import { unsafeTextReason } from "../text";
 
@@ -69,31 +71,50 @@ const ZBoundedTextSchema = (max: number) =>
       if (reason) ctx.addIssue({ code: "custom", message: reason });
     });
 
+/** The filters, as the URL carries them: the list's, the CSV export's and the page's. */
+const FILTER_FIELDS = {
+  actor: optionalParam(wholeNumber(1, MAX_ID)),
+  action: optionalParam(z.enum(AuditAction, { error: `must be one of ${Object.values(AuditAction).join(", ")}` })),
+  target_type: optionalParam(ZBoundedTextSchema(50)),
+  target_id: optionalParam(ZBoundedTextSchema(100)),
+  /** A dataset's events: those about it, and those about its exports. */
+  dataset: optionalParam(wholeNumber(1, MAX_ID)),
+  from: optionalParam(ZSpanSchema),
+  to: optionalParam(ZSpanSchema),
+};
+
+type SpanFields = { from?: Span; to?: Span };
+
+/** `to` must not end before `from`, and the output carries `[from, before)` as instants. */
+function withDateRange<T extends z.ZodType<SpanFields>>(schema: T) {
+  return schema
+    .refine((query) => !query.from || !query.to || query.from.start < query.to.end, {
+      message: "must not be before from",
+      path: ["to"],
+      params: { reason: "order" },
+      // Checked even when other fields are refused, as long as both dates are readable.
+      when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "from" || issue.path?.[0] === "to"),
+    })
+    .transform(({ from, to, ...rest }) => ({ ...rest, from: from?.start, before: to?.end }));
+}
+
 /**
- * The audit filters of `?actor=&action=&target_type=&target_id=&from=&to=&page=&page_size=`.
- * Unknown parameters are ignored. `from` is inclusive; `to` as a date means through the end
- * of that day (UTC). The output carries `from` / `before` as a half-open range `[from, before)`.
+ * The audit filters of `?actor=&action=&target_type=&target_id=&dataset=&from=&to=`, as the
+ * CSV export takes them. Unknown parameters are ignored. `from` is inclusive; `to` as a date
+ * means through the end of that day (UTC).
  */
-export const ZAuditQuerySchema = z
-  .object({
-    actor: optionalParam(wholeNumber(1, MAX_ID)),
-    action: optionalParam(z.enum(AuditAction, { error: `must be one of ${Object.values(AuditAction).join(", ")}` })),
-    target_type: optionalParam(ZBoundedTextSchema(50)),
-    target_id: optionalParam(ZBoundedTextSchema(100)),
-    from: optionalParam(ZSpanSchema),
-    to: optionalParam(ZSpanSchema),
+export const ZAuditFilterSchema = withDateRange(z.object(FILTER_FIELDS));
+
+/** The filters and the page of `GET /api/audit` and the audit page (`&page=&page_size=`). */
+export const ZAuditQuerySchema = withDateRange(
+  z.object({
+    ...FILTER_FIELDS,
     page: optionalParam(wholeNumber(1, 1_000_000)).transform((page) => page ?? 1),
     page_size: optionalParam(wholeNumber(1, AUDIT_MAX_PAGE_SIZE)).transform((size) => size ?? AUDIT_DEFAULT_PAGE_SIZE),
-  })
-  .refine((query) => !query.from || !query.to || query.from.start < query.to.end, {
-    message: "must not be before from",
-    path: ["to"],
-    params: { reason: "order" },
-    // Checked even when other fields are refused, as long as both dates are readable.
-    when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "from" || issue.path?.[0] === "to"),
-  })
-  .transform(({ from, to, ...rest }) => ({ ...rest, from: from?.start, before: to?.end }));
+  }),
+);
 
+export type AuditFilter = z.output<typeof ZAuditFilterSchema>;
 export type AuditQuery = z.output<typeof ZAuditQuerySchema>;
 /** The fields of the filter, as they appear in the URL. */
 export type AuditQueryField = keyof z.input<typeof ZAuditQuerySchema>;
@@ -107,7 +128,13 @@ export type AuditEventJson = {
   actor_role: string | null;
   target_type: string | null;
   target_id: string | null;
+  /** What the target is called now, or was last called when it is gone; null when unknown. */
+  target_name: string | null;
+  /** The target no longer exists (deleted, or never found). */
+  target_deleted: boolean;
   details: unknown;
+  /** The names of the people and datasets the details name by id (`user_id`, `owner_id`, `dataset_id`). */
+  detail_names: Record<string, string>;
   ip: string | null;
   created_at: string;
 };
@@ -126,8 +153,11 @@ export const ZAuditPage = z.object({
       actor_role: z.string().nullable(),
       target_type: z.string().nullable(),
       target_id: z.string().nullable(),
+      target_name: z.string().nullable(),
+      target_deleted: z.boolean(),
       /** What the event records, by action (never a secret). */
       details: z.unknown(),
+      detail_names: z.record(z.string(), z.string()),
       ip: z.string().nullable(),
       created_at: z.string(),
     }),
@@ -137,12 +167,26 @@ export const ZAuditPage = z.object({
   page_size: z.number().int(),
 });
 
-type AuditRow = Omit<AuditEventJson, "created_at"> & { created_at: Date };
+type AuditRow = Omit<AuditEventJson, "created_at" | "detail_names"> & {
+  created_at: Date;
+  target_format: string | null;
+  user_id_name: string | null;
+  owner_id_name: string | null;
+  dataset_id_name: string | null;
+};
+
+/** The ids in an event's details that the query found names for. */
+function detailNames(row: AuditRow): Record<string, string> {
+  const names: Record<string, string> = {};
+  if (row.user_id_name !== null) names.user_id = row.user_id_name;
+  if (row.owner_id_name !== null) names.owner_id = row.owner_id_name;
+  if (row.dataset_id_name !== null) names.dataset_id = row.dataset_id_name;
+  return names;
+}
 
 /** The WHERE clause of a query: only `$n` placeholders are written into the SQL text. */
-function whereClause(query: AuditQuery): { sql: string; values: unknown[] } {
+function whereClause(query: AuditFilter, values: unknown[] = []): { sql: string; values: unknown[] } {
   const conditions: string[] = [];
-  const values: unknown[] = [];
   const add = (condition: (placeholder: string) => string, value: unknown) => {
     values.push(value);
     conditions.push(condition(`$${values.length}`));
@@ -151,9 +195,93 @@ function whereClause(query: AuditQuery): { sql: string; values: unknown[] } {
   if (query.action !== undefined) add((p) => `e.action = ${p}::"AuditAction"`, query.action);
   if (query.target_type !== undefined) add((p) => `e.target_type = ${p}`, query.target_type);
   if (query.target_id !== undefined) add((p) => `e.target_id = ${p}`, query.target_id);
+  if (query.dataset !== undefined) {
+    add(
+      (p) =>
+        `((e.target_type = 'dataset' AND e.target_id = ${p}::text) OR (e.target_type = 'export_job' AND e.target_id IN
+           (SELECT j.id::text FROM export_jobs j WHERE j.dataset_id = ${p}::int)))`,
+      query.dataset,
+    );
+  }
   if (query.from !== undefined) add((p) => `e.created_at >= ${p}`, query.from);
   if (query.before !== undefined) add((p) => `e.created_at < ${p}`, query.before);
   return { sql: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", values };
+}
+
+const INT_ID = `'^[0-9]{1,9}$'`;
+const UUID_ID = `'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'`;
+
+/**
+ * The events with their actor and their target's name, in one query: a target that is gone
+ * keeps the name an earlier event recorded for it (a dataset's title, a token's name). Text
+ * that cannot be an id of its table finds nothing rather than failing the cast.
+ */
+const SELECT_EVENTS = `
+  SELECT e.id, e.action::text AS action, e.actor_id, u.name AS actor_name, u.email AS actor_email,
+         u.role::text AS actor_role, e.target_type, e.target_id, e.details, e.ip, e.created_at,
+         CASE e.target_type
+           WHEN 'dataset' THEN COALESCE(d.title, known.name)
+           WHEN 'export_job' THEN jd.title
+           WHEN 'user' THEN tu.name
+           WHEN 'token' THEN COALESCE(tk.name, known.name)
+         END AS target_name,
+         CASE e.target_type
+           WHEN 'dataset' THEN d.id IS NULL OR d.deleted_at IS NOT NULL
+           WHEN 'export_job' THEN j.id IS NULL OR j.deleted_at IS NOT NULL
+           WHEN 'user' THEN tu.id IS NULL
+           WHEN 'token' THEN tk.id IS NULL
+           ELSE false
+         END AS target_deleted,
+         j.format::text AS target_format,
+         du.name AS user_id_name, dov.name AS owner_id_name, dd.title AS dataset_id_name
+    FROM audit_events e
+    LEFT JOIN users u ON u.id = e.actor_id
+    LEFT JOIN datasets d
+      ON e.target_type = 'dataset' AND d.id = (CASE WHEN e.target_id ~ ${INT_ID} THEN e.target_id::int END)
+    LEFT JOIN export_jobs j
+      ON e.target_type = 'export_job' AND j.id = (CASE WHEN e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)
+    LEFT JOIN datasets jd ON jd.id = j.dataset_id
+    LEFT JOIN users tu
+      ON e.target_type = 'user' AND tu.id = (CASE WHEN e.target_id ~ ${INT_ID} THEN e.target_id::int END)
+    LEFT JOIN personal_access_tokens tk
+      ON e.target_type = 'token' AND tk.id = (CASE WHEN e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)
+    LEFT JOIN users du ON du.id = (CASE WHEN e.details->>'user_id' ~ ${INT_ID} THEN (e.details->>'user_id')::int END)
+    LEFT JOIN users dov
+      ON dov.id = (CASE WHEN e.details->>'owner_id' ~ ${INT_ID} THEN (e.details->>'owner_id')::int END)
+    LEFT JOIN datasets dd
+      ON dd.id = (CASE WHEN e.details->>'dataset_id' ~ ${INT_ID} THEN (e.details->>'dataset_id')::int END)
+    LEFT JOIN LATERAL (
+      SELECT COALESCE(x.details->>'title', x.details->>'name') AS name
+        FROM audit_events x
+       WHERE ((e.target_type = 'dataset' AND d.id IS NULL) OR (e.target_type = 'token' AND tk.id IS NULL))
+         AND x.target_type = e.target_type AND x.target_id = e.target_id
+         AND (x.details ? 'title' OR x.details ? 'name')
+       ORDER BY x.id DESC
+       LIMIT 1
+    ) known ON true`;
+
+function eventJson(row: AuditRow): AuditEventJson {
+  const format = row.target_format as ExportFormat | null;
+  const jobName =
+    row.target_name !== null && format && format in FORMATS
+      ? `${row.target_name} · ${FORMATS[format].label}`
+      : row.target_name;
+  return {
+    id: row.id,
+    action: row.action,
+    actor_id: row.actor_id,
+    actor_name: row.actor_name,
+    actor_email: row.actor_email,
+    actor_role: row.actor_role,
+    target_type: row.target_type,
+    target_id: row.target_id,
+    target_name: row.target_type === "export_job" ? jobName : row.target_name,
+    target_deleted: row.target_deleted,
+    details: row.details,
+    detail_names: detailNames(row),
+    ip: row.ip,
+    created_at: row.created_at.toISOString(),
+  };
 }
 
 export async function listAuditEvents(query: AuditQuery): Promise<AuditPage> {
@@ -162,10 +290,7 @@ export async function listAuditEvents(query: AuditQuery): Promise<AuditPage> {
   const offset = `$${where.values.length + 2}`;
   const [rows, count] = await Promise.all([
     pgPool().query<AuditRow>(
-      `SELECT e.id, e.action::text AS action, e.actor_id, u.name AS actor_name, u.email AS actor_email,
-              u.role::text AS actor_role, e.target_type, e.target_id, e.details, e.ip, e.created_at
-         FROM audit_events e
-         LEFT JOIN users u ON u.id = e.actor_id
+      `${SELECT_EVENTS}
          ${where.sql}
         ORDER BY e.created_at DESC, e.id DESC
         LIMIT ${limit} OFFSET ${offset}`,
@@ -174,23 +299,50 @@ export async function listAuditEvents(query: AuditQuery): Promise<AuditPage> {
     pgPool().query<{ total: number }>(`SELECT count(*)::int AS total FROM audit_events e ${where.sql}`, where.values),
   ]);
   return {
-    items: rows.rows.map((row) => ({
-      id: row.id,
-      action: row.action,
-      actor_id: row.actor_id,
-      actor_name: row.actor_name,
-      actor_email: row.actor_email,
-      actor_role: row.actor_role,
-      target_type: row.target_type,
-      target_id: row.target_id,
-      details: row.details,
-      ip: row.ip,
-      created_at: row.created_at.toISOString(),
-    })),
+    items: rows.rows.map(eventJson),
     total: count.rows[0]?.total ?? 0,
     page: query.page,
     page_size: query.page_size,
   };
+}
+
+/** Where a walk through the trail stopped: the last event read (newest first). */
+export type AuditCursor = { createdAt: Date; id: number };
+
+/**
+ * One batch of the filtered trail after `cursor` (newest first), up to the event `upToId`:
+ * a keyset page, so a walk through the whole trail reads it batch by batch and never skips
+ * or repeats an event however long it is.
+ */
+export async function readAuditBatch(
+  filter: AuditFilter,
+  { cursor, upToId, limit }: { cursor: AuditCursor | null; upToId: number; limit: number },
+): Promise<{ events: AuditEventJson[]; next: AuditCursor | null }> {
+  const values: unknown[] = [];
+  const where = whereClause(filter, values);
+  values.push(upToId);
+  const conditions = [`e.id <= $${values.length}`];
+  if (cursor) {
+    values.push(cursor.createdAt, cursor.id);
+    conditions.push(`(e.created_at, e.id) < ($${values.length - 1}, $${values.length})`);
+  }
+  values.push(limit);
+  const sql = `${SELECT_EVENTS}
+    ${where.sql ? `${where.sql} AND` : "WHERE"} ${conditions.join(" AND ")}
+    ORDER BY e.created_at DESC, e.id DESC
+    LIMIT $${values.length}`;
+  const { rows } = await pgPool().query<AuditRow>(sql, values);
+  const last = rows[rows.length - 1];
+  return {
+    events: rows.map(eventJson),
+    next: last && rows.length === limit ? { createdAt: last.created_at, id: last.id } : null,
+  };
+}
+
+/** The newest event's id: a walk through the trail stops there, so it does not read itself. */
+export async function latestAuditEventId(): Promise<number> {
+  const { rows } = await pgPool().query<{ id: number | null }>("SELECT max(id) AS id FROM audit_events");
+  return rows[0]?.id ?? 0;
 }
 
 export type AuditActor = { id: number; name: string; email: string };
@@ -202,6 +354,18 @@ export async function listAuditActors(): Promise<AuditActor[]> {
        FROM users u
       WHERE EXISTS (SELECT 1 FROM audit_events e WHERE e.actor_id = u.id)
       ORDER BY u.name, u.email, u.id`,
+  );
+  return rows;
+}
+
+export type AuditDataset = { id: number; title: string; deleted: boolean };
+
+/** Every dataset, deleted ones too (their trail stays), for the filter's dataset picker. */
+export async function listAuditDatasets(): Promise<AuditDataset[]> {
+  const { rows } = await pgPool().query<AuditDataset>(
+    `SELECT d.id, d.title, d.deleted_at IS NOT NULL AS deleted
+       FROM datasets d
+      ORDER BY d.deleted_at IS NOT NULL, d.title, d.id`,
   );
   return rows;
 }

@@ -4,6 +4,7 @@
 // plain, 22 s gzipped, measured); whoever wants a small file asks for compression=gzip and
 // gets a real .gz.
 import type { ExportDownload } from "../exports/download-export";
+import type { ExportFileName } from "../exports/export-file-name";
 import type { AcceptedExportJson } from "../exports/present-export";
 import type { StreamedExport } from "../exports/stream-export";
 import { contentDisposition } from "./content-disposition";
@@ -40,6 +41,22 @@ export function downloadResponse(download: ExportDownload): Response {
       ...PRIVATE_FILE,
       "X-Checksum-SHA256": download.sha256,
       "Repr-Digest": `sha-256=:${Buffer.from(download.sha256, "hex").toString("base64")}:`,
+    },
+  });
+}
+
+/** Any other file streamed while it is written (the audit trail's CSV), private like an export. */
+export function streamedFileResponse(file: {
+  bytes: AsyncIterable<Uint8Array>;
+  fileName: ExportFileName;
+  contentType: string;
+}): Response {
+  return new Response(pullStream(file.bytes), {
+    status: 200,
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": contentDisposition(file.fileName),
+      ...PRIVATE_FILE,
     },
   });
 }

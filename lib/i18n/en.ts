@@ -12,6 +12,7 @@ import { historyEn } from "./areas/history";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
+import { auditEn } from "./areas/audit";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -293,7 +294,6 @@ export const en = {
   "audit.filter.action": "Action",
   "audit.filter.anyAction": "Any action",
   "audit.filter.targetType": "Target type",
-  "audit.filter.targetId": "Target ID",
   "audit.filter.from": "From",
   "audit.filter.to": "To",
   "audit.filter.apply": "Apply",
@@ -401,6 +401,8 @@ export const en = {
   ...cliEn,
   // The Excel export's "Export info" sheet.
   ...excelInfoEn,
+  // The audit page a reviewer reads, and its CSV export.
+  ...auditEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -13,6 +13,7 @@ import { historyKo } from "./areas/history";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
+import { auditKo } from "./areas/audit";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -293,7 +294,6 @@ export const ko: Messages = {
   "audit.filter.action": "작업",
   "audit.filter.anyAction": "모든 작업",
   "audit.filter.targetType": "대상 유형",
-  "audit.filter.targetId": "대상 ID",
   "audit.filter.from": "시작일",
   "audit.filter.to": "종료일",
   "audit.filter.apply": "적용",
@@ -400,4 +400,6 @@ export const ko: Messages = {
   ...cliKo,
   // The Excel export's "Export info" sheet.
   ...excelInfoKo,
+  // The audit page a reviewer reads, and its CSV export.
+  ...auditKo,
 };

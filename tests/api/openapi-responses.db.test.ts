@@ -2,6 +2,7 @@
 // is one the document lists for that operation, and each JSON body parses with the schema
 // documented for that status (closed: a field the document does not name fails).
 import { describe, expect, inject, it } from "vitest";
+import { GET as auditExport } from "@/app/api/audit/export/route";
 import { GET as audit } from "@/app/api/audit/route";
 import { GET as getDataset } from "@/app/api/datasets/[id]/route";
 import { GET as getRecords } from "@/app/api/datasets/[id]/records/route";
@@ -126,5 +127,19 @@ describe("answers as the API document describes them", () => {
     const bad = await audit(await requestAs("admin", "/api/audit?from=yesterday"), routeContext({}));
     expect(bad.status).toBe(422);
     await expectDocumented(bad, "GET", "/api/audit");
+  });
+
+  it("GET /api/audit/export: 200 CSV for an admin, 403 for a manager, 422 for a bad filter", async () => {
+    const ok = await auditExport(await requestAs("admin", "/api/audit/export?action=login_failed"), routeContext({}));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toMatch(/^text\/csv/);
+    await expectDocumented(ok, "GET", "/api/audit/export");
+    await ok.body?.cancel();
+    const forbidden = await auditExport(await requestAs("manager", "/api/audit/export"), routeContext({}));
+    expect(forbidden.status).toBe(403);
+    await expectDocumented(forbidden, "GET", "/api/audit/export");
+    const bad = await auditExport(await requestAs("admin", "/api/audit/export?dataset=x"), routeContext({}));
+    expect(bad.status).toBe(422);
+    await expectDocumented(bad, "GET", "/api/audit/export");
   });
 });

@@ -9,7 +9,7 @@ import { startExport } from "@/app/actions/export";
 import { downloadExport } from "@/components/export/download-export";
 import type * as downloads from "@/components/export/download-export";
 import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-history";
-import { formatFileSize } from "@/components/history/format-size";
+import { formatFileSize } from "@/lib/format-size";
 import * as api from "@/components/history/history-api";
 import { ToastProvider } from "@/components/ui/toast";
 import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";

@@ -7,7 +7,7 @@
 // so nothing depends on zod's prototype being extended before the schemas are made.
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { ZAuditPage, ZAuditQuerySchema } from "../../audit/list";
+import { ZAuditFilterSchema, ZAuditPage, ZAuditQuerySchema } from "../../audit/list";
 import {
   IMPORT_MODES,
   ZCreateDataset,
@@ -532,6 +532,23 @@ function registerPaths(registry: OpenAPIRegistry): void {
     summary: "The audit trail, newest first (admins)",
     request: { query: ZAuditQuerySchema },
     responses: { 200: json(named("AuditPage", ZAuditPage), "A page of audit events."), ...errors(401, 403, 422) },
+  });
+  add({
+    method: "get",
+    path: "/api/audit/export",
+    tags: ["Audit"],
+    summary: "The filtered audit trail as CSV (admins)",
+    description:
+      "The events the filters match, newest first, streamed as CSV with a header row; text a spreadsheet " +
+      "could run as a formula is neutralised. The export is itself audited (audit_exported, with its filters); " +
+      "HEAD is refused (405).",
+    request: { query: ZAuditFilterSchema },
+    responses: {
+      200: fileResponse("The audit trail as CSV (`audit-YYYY-MM-DD.csv`).", ["text/csv"], {
+        "Content-Disposition": "attachment; filename=audit-YYYY-MM-DD.csv",
+      }),
+      ...errors(401, 403, 422),
+    },
   });
 
   // Tokens.
