@@ -152,7 +152,7 @@ describe("one's language", () => {
   it("the database refuses any other value", async () => {
     const user = request.user!;
     await expect(pgPool().query(`UPDATE users SET locale = 'fr' WHERE id = $1`, [user.id])).rejects.toThrow(
-      /users_locale_check/,
+      /invalid input value for enum "Locale"/,
     );
   });
 });
