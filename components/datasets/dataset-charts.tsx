@@ -13,7 +13,7 @@ import {
 } from "chart.js";
 import { useEffect, useState } from "react";
 import { Bar, Line } from "react-chartjs-2";
-import type { MessageKey } from "@/lib/i18n";
+import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { ChartSeries } from "@/lib/sources";
 import { useI18n } from "../i18n/i18n-provider";
 
@@ -75,18 +75,30 @@ export function DatasetCharts({
   /** The dataset names no column for a chart (an imported one may not): said so, no bars. */
   unset?: { category: boolean; month: boolean };
 }) {
-  const { t } = useI18n();
+  const { locale, t } = useI18n();
   const categoryLabels = byCategory.otherCount ? [...byCategory.labels, t("dataset.chart.other")] : byCategory.labels;
   const categoryCounts = byCategory.otherCount ? [...byCategory.counts, byCategory.otherCount] : byCategory.counts;
   const records = t("dataset.chart.records");
   const font = usePageFont([...categoryLabels, ...byMonth.labels, records].join(""));
+  // A canvas says nothing to a screen reader: each chart is an image whose name reads out
+  // its bars ("Records per Tier: Gold 120, Silver 300.").
+  const summary = (title: string, labels: string[], counts: number[]) =>
+    t("dataset.chart.summary", {
+      title,
+      items: labels
+        .map((label, at) => t("dataset.chart.summaryItem", { label, count: formatNumber(locale, counts[at] ?? 0) }))
+        .join(", "),
+    });
+  const categoryTitle = unset.category
+    ? t("dataset.chart.byCategoryUnset")
+    : t("dataset.chart.byCategory", { column: categoryLabel });
+  const monthTitle = t("dataset.chart.byMonth");
   return (
     // A new font draws the charts anew (Chart.js reads its default font when it starts).
     <div key={font ?? "default"} className="grid gap-6 lg:grid-cols-2">
       <ChartCard
-        title={
-          unset.category ? t("dataset.chart.byCategoryUnset") : t("dataset.chart.byCategory", { column: categoryLabel })
-        }
+        title={categoryTitle}
+        summary={summary(categoryTitle, categoryLabels, categoryCounts)}
         testId="chart-category"
         empty={categoryCounts.length === 0}
         hidden={hidden.category}
@@ -101,7 +113,8 @@ export function DatasetCharts({
         />
       </ChartCard>
       <ChartCard
-        title={t("dataset.chart.byMonth")}
+        title={monthTitle}
+        summary={summary(monthTitle, byMonth.labels, byMonth.counts)}
         testId="chart-month"
         empty={byMonth.counts.length === 0}
         hidden={hidden.month}
@@ -141,6 +154,7 @@ export function DatasetCharts({
 
 function ChartCard({
   title,
+  summary,
   testId,
   empty,
   hidden,
@@ -148,6 +162,7 @@ function ChartCard({
   children,
 }: {
   title: string;
+  summary: string;
   testId: string;
   empty: boolean;
   hidden: boolean;
@@ -167,7 +182,12 @@ function ChartCard({
       data-hidden={hidden ? "sensitive" : undefined}
     >
       <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2>
-      <div className="relative h-64">
+      <div
+        className="relative h-64"
+        role={drawn ? "img" : undefined}
+        aria-label={drawn ? summary : undefined}
+        data-testid={drawn ? `${testId}-figure` : undefined}
+      >
         {drawn ? (
           children
         ) : (

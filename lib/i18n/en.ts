@@ -4,6 +4,7 @@ import { excelInfoEn } from "./areas/excel-info";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
+import { layoutEn } from "./areas/layout";
 import { usersEn } from "./areas/users";
 import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
@@ -391,6 +392,7 @@ export const en = {
   ...uploadUiEn,
   ...tokensEn,
   ...usersEn,
+  ...layoutEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

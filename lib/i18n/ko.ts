@@ -5,6 +5,7 @@ import { excelInfoKo } from "./areas/excel-info";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
+import { layoutKo } from "./areas/layout";
 import { usersKo } from "./areas/users";
 import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
@@ -390,6 +391,7 @@ export const ko: Messages = {
   ...uploadUiKo,
   ...tokensKo,
   ...usersKo,
+  ...layoutKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,
