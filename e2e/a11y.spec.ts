@@ -14,6 +14,8 @@ type Page11y = {
   pending?: boolean;
   /** Rules left out on this page only, each with the reason. */
   knownExceptions?: string[];
+  /** Parts of the page not ours to fix, left out of the check (with the reason). */
+  exclude?: string[];
 };
 
 const PAGES: Page11y[] = [
@@ -22,19 +24,34 @@ const PAGES: Page11y[] = [
   { name: "new dataset", path: () => "/datasets/new", roles: ROLES },
   { name: "export history", path: () => "/export/history", roles: ROLES },
   { name: "tokens", path: () => "/settings/tokens", roles: ROLES },
-  { name: "API reference", path: () => "/docs/api", roles: ROLES },
-  { name: "audit trail", path: () => "/admin/audit", roles: ["admin"] },
+  {
+    name: "API reference",
+    path: () => "/docs/api",
+    roles: ROLES,
+    // The reference itself is drawn by the Scalar viewer (a dependency, its own markup);
+    // the frame around it — top bar, heading, skip link — is still checked.
+    exclude: [".scalar-app"],
+  },
+  {
+    name: "audit trail",
+    path: () => "/admin/audit",
+    roles: ["admin"],
+    // Known and being fixed in the audit page's own change: its details <dl> holds rows
+    // that are not <dt>/<dd> groups. Every other rule is checked on this page.
+    knownExceptions: ["definition-list"],
+  },
   { name: "users", path: () => "/admin/users", roles: ["admin"], pending: true },
   { name: "account settings", path: () => "/settings/account", roles: ROLES, pending: true },
   { name: "change password", path: () => "/account/password", roles: ROLES },
 ];
 
 /** Fails with each serious or critical violation's rule, help text and elements. */
-async function expectNoSeriousViolations(page: Page, what: string, disabled: string[] = []) {
-  const results = await new AxeBuilder({ page })
+async function expectNoSeriousViolations(page: Page, what: string, disabled: string[] = [], exclude: string[] = []) {
+  let builder = new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .disableRules(disabled)
-    .analyze();
+    .disableRules(disabled);
+  for (const selector of exclude) builder = builder.exclude(selector);
+  const results = await builder.analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   const report = serious
     .map(
@@ -77,8 +94,8 @@ for (const role of ROLES) {
           `${visit.path(dataset)} is not built yet; checked once it answers`,
         );
         expect(response?.status(), visit.path(dataset)).toBeLessThan(400);
-        await page.waitForLoadState("networkidle");
-        await expectNoSeriousViolations(page, visit.name, visit.knownExceptions);
+        await expect(page.locator("h1").first()).toBeVisible();
+        await expectNoSeriousViolations(page, visit.name, visit.knownExceptions, visit.exclude);
       });
     }
 

@@ -198,7 +198,7 @@ for (const lang of LANGS) {
             `${visit.path(dataset)} is not built yet; checked once it answers`,
           );
           expect(response?.status(), visit.path(dataset)).toBeLessThan(400);
-          await page.waitForLoadState("networkidle");
+          await expect(page.locator("h1").first()).toBeVisible();
           await expectNoSidewaysScroll(page, visit.name);
           if (!visit.bare) await expectOnScreen(page, page.getByTestId("menu-button"), "the top bar's Menu button");
           await visit.actions(page, m, role, dataset);

@@ -80,7 +80,7 @@ export function DatasetCharts({
   const categoryCounts = byCategory.otherCount ? [...byCategory.counts, byCategory.otherCount] : byCategory.counts;
   const records = t("dataset.chart.records");
   const font = usePageFont([...categoryLabels, ...byMonth.labels, records].join(""));
-  // A canvas says nothing to a screen reader: each chart is an image whose name reads out
+  // A canvas says nothing to a screen reader: each chart's canvas (role="img") is named by
   // its bars ("Records per Tier: Gold 120, Silver 300.").
   const summary = (title: string, labels: string[], counts: number[]) =>
     t("dataset.chart.summary", {
@@ -98,13 +98,13 @@ export function DatasetCharts({
     <div key={font ?? "default"} className="grid gap-6 lg:grid-cols-2">
       <ChartCard
         title={categoryTitle}
-        summary={summary(categoryTitle, categoryLabels, categoryCounts)}
         testId="chart-category"
         empty={categoryCounts.length === 0}
         hidden={hidden.category}
         unset={unset.category ? "dataset.chart.noCategoryColumn" : null}
       >
         <Bar
+          aria-label={summary(categoryTitle, categoryLabels, categoryCounts)}
           options={baseOptions as ChartOptions<"bar">}
           data={{
             labels: categoryLabels,
@@ -114,7 +114,6 @@ export function DatasetCharts({
       </ChartCard>
       <ChartCard
         title={monthTitle}
-        summary={summary(monthTitle, byMonth.labels, byMonth.counts)}
         testId="chart-month"
         empty={byMonth.counts.length === 0}
         hidden={hidden.month}
@@ -122,6 +121,7 @@ export function DatasetCharts({
       >
         {byMonth.labels.length <= FEW_MONTHS ? (
           <Bar
+            aria-label={summary(monthTitle, byMonth.labels, byMonth.counts)}
             options={baseOptions as ChartOptions<"bar">}
             data={{
               labels: byMonth.labels,
@@ -130,6 +130,7 @@ export function DatasetCharts({
           />
         ) : (
           <Line
+            aria-label={summary(monthTitle, byMonth.labels, byMonth.counts)}
             options={baseOptions as ChartOptions<"line">}
             data={{
               labels: byMonth.labels,
@@ -154,7 +155,6 @@ export function DatasetCharts({
 
 function ChartCard({
   title,
-  summary,
   testId,
   empty,
   hidden,
@@ -162,7 +162,6 @@ function ChartCard({
   children,
 }: {
   title: string;
-  summary: string;
   testId: string;
   empty: boolean;
   hidden: boolean;
@@ -182,12 +181,7 @@ function ChartCard({
       data-hidden={hidden ? "sensitive" : undefined}
     >
       <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2>
-      <div
-        className="relative h-64"
-        role={drawn ? "img" : undefined}
-        aria-label={drawn ? summary : undefined}
-        data-testid={drawn ? `${testId}-figure` : undefined}
-      >
+      <div className="relative h-64">
         {drawn ? (
           children
         ) : (

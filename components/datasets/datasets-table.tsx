@@ -19,7 +19,7 @@ export function DatasetsTable({ datasets }: { datasets: DatasetJson[] }) {
     // "can I export" stay on screen; anything still too wide scrolls inside the card (the
     // page itself never gets wider than the window), which the keyboard can reach.
     <div
-      className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
       role="region"
       aria-label={t("nav.datasets")}
       tabIndex={0}

@@ -88,7 +88,7 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
       ) : (
         // Focusable, and named by the heading, so that keyboard users can scroll it sideways.
         <div
-          className="overflow-x-auto"
+          className="relative overflow-x-auto"
           aria-busy={isFetching}
           role="region"
           aria-labelledby="preview-heading"

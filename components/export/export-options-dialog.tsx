@@ -156,7 +156,7 @@ export function ExportOptionsDialog({
                     })
                   }
                 />
-                <label htmlFor={`col-${column.key}`} className="w-44 truncate text-sm">
+                <label htmlFor={`col-${column.key}`} className="w-28 shrink-0 truncate text-sm sm:w-44">
                   {column.label}
                 </label>
                 <input
@@ -168,7 +168,7 @@ export function ExportOptionsDialog({
                       columns: edit.columns.map((c) => (c.key === column.key ? { ...c, rename: e.target.value } : c)),
                     })
                   }
-                  className={`${inputClass} flex-1`}
+                  className={`${inputClass} min-w-0 flex-1`}
                 />
                 <button
                   type="button"
