@@ -72,6 +72,10 @@ export const VISITS: Visit[] = [
       // The whole dialog is inside the window, and its column table scrolls inside it.
       await expectOnScreen(page, dialog, "the options dialog", { oneLine: false });
       await expectOnScreen(page, dialog.getByRole("button", { name: m["options.apply"], exact: true }), "Apply");
+      // A column's row ends with its move buttons; they were cut off at the dialog's edge.
+      const firstColumn = dialog.getByTestId("option-column").first();
+      await expectOnScreen(page, firstColumn.getByRole("button").last(), "the first column's ↓");
+      await expectOnScreen(page, firstColumn.getByRole("textbox"), "the first column's rename box");
       await expectOnScreen(page, dialog.getByRole("button", { name: m["options.cancel"], exact: true }), "Cancel");
       await expectOnScreen(
         page,

@@ -122,7 +122,8 @@ export function ExportOptionsDialog({
       }
     >
       <div className="space-y-6">
-        <fieldset>
+        {/* min-w-0: a fieldset is otherwise never narrower than its rows, which then overflowed a phone. */}
+        <fieldset className="min-w-0">
           <legend className="font-medium">{t("options.columns")}</legend>
           <p className="mb-2 text-xs text-slate-500">{t("options.columnsHint")}</p>
           <div className="mb-2 flex gap-2 text-xs">
@@ -238,7 +239,7 @@ export function ExportOptionsDialog({
           </fieldset>
         ) : null}
 
-        <fieldset>
+        <fieldset className="min-w-0">
           <legend className="mb-2 font-medium">{t("options.filters")}</legend>
           <div className="mb-2 flex items-center gap-2 text-sm">
             <span>{t("options.match")}</span>
