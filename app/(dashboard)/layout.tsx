@@ -8,14 +8,18 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const [user, { t }] = await Promise.all([requirePageUser(), getTranslator()]);
   return (
     <div className="min-h-screen">
-      <TopBar user={user} t={t} />
-      {/* Until the top bar carries it: the running exports on a strip of the bar's colour, hidden when empty. */}
-      <div className="bg-slate-900 text-white empty:hidden">
-        <div className="mx-auto flex max-w-7xl justify-end px-4 pb-2 empty:hidden sm:px-6">
-          <RunningExports userId={user.id} />
-        </div>
-      </div>
-      <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      {/* The first thing Tab reaches: past the top bar straight to the page's own content. */}
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-4 py-2 text-sm font-medium text-brand-700 shadow-lg focus:not-sr-only focus:fixed focus:left-3 focus:top-3"
+      >
+        {t("layout.skipToContent")}
+      </a>
+      <TopBar user={user} t={t} extra={<RunningExports userId={user.id} />} />
+      {/* min-w-0 and the smaller padding keep a phone's page inside its 390 px. */}
+      <main id="main" tabIndex={-1} className="mx-auto min-w-0 max-w-7xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+        {children}
+      </main>
     </div>
   );
 }

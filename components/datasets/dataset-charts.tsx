@@ -13,7 +13,7 @@ import {
 } from "chart.js";
 import { useEffect, useState } from "react";
 import { Bar, Line } from "react-chartjs-2";
-import type { MessageKey } from "@/lib/i18n";
+import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { ChartSeries } from "@/lib/sources";
 import { useI18n } from "../i18n/i18n-provider";
 
@@ -75,24 +75,36 @@ export function DatasetCharts({
   /** The dataset names no column for a chart (an imported one may not): said so, no bars. */
   unset?: { category: boolean; month: boolean };
 }) {
-  const { t } = useI18n();
+  const { locale, t } = useI18n();
   const categoryLabels = byCategory.otherCount ? [...byCategory.labels, t("dataset.chart.other")] : byCategory.labels;
   const categoryCounts = byCategory.otherCount ? [...byCategory.counts, byCategory.otherCount] : byCategory.counts;
   const records = t("dataset.chart.records");
   const font = usePageFont([...categoryLabels, ...byMonth.labels, records].join(""));
+  // A canvas says nothing to a screen reader: each chart's canvas (role="img") is named by
+  // its bars ("Records per Tier: Gold 120, Silver 300.").
+  const summary = (title: string, labels: string[], counts: number[]) =>
+    t("dataset.chart.summary", {
+      title,
+      items: labels
+        .map((label, at) => t("dataset.chart.summaryItem", { label, count: formatNumber(locale, counts[at] ?? 0) }))
+        .join(", "),
+    });
+  const categoryTitle = unset.category
+    ? t("dataset.chart.byCategoryUnset")
+    : t("dataset.chart.byCategory", { column: categoryLabel });
+  const monthTitle = t("dataset.chart.byMonth");
   return (
     // A new font draws the charts anew (Chart.js reads its default font when it starts).
     <div key={font ?? "default"} className="grid gap-6 lg:grid-cols-2">
       <ChartCard
-        title={
-          unset.category ? t("dataset.chart.byCategoryUnset") : t("dataset.chart.byCategory", { column: categoryLabel })
-        }
+        title={categoryTitle}
         testId="chart-category"
         empty={categoryCounts.length === 0}
         hidden={hidden.category}
         unset={unset.category ? "dataset.chart.noCategoryColumn" : null}
       >
         <Bar
+          aria-label={summary(categoryTitle, categoryLabels, categoryCounts)}
           options={baseOptions as ChartOptions<"bar">}
           data={{
             labels: categoryLabels,
@@ -101,7 +113,7 @@ export function DatasetCharts({
         />
       </ChartCard>
       <ChartCard
-        title={t("dataset.chart.byMonth")}
+        title={monthTitle}
         testId="chart-month"
         empty={byMonth.counts.length === 0}
         hidden={hidden.month}
@@ -109,6 +121,7 @@ export function DatasetCharts({
       >
         {byMonth.labels.length <= FEW_MONTHS ? (
           <Bar
+            aria-label={summary(monthTitle, byMonth.labels, byMonth.counts)}
             options={baseOptions as ChartOptions<"bar">}
             data={{
               labels: byMonth.labels,
@@ -117,6 +130,7 @@ export function DatasetCharts({
           />
         ) : (
           <Line
+            aria-label={summary(monthTitle, byMonth.labels, byMonth.counts)}
             options={baseOptions as ChartOptions<"line">}
             data={{
               labels: byMonth.labels,

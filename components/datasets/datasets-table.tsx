@@ -15,20 +15,28 @@ export function DatasetsTable({ datasets }: { datasets: DatasetJson[] }) {
     );
   }
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+    // On a phone the owner and column count fold under the title, so that the rows and
+    // "can I export" stay on screen; anything still too wide scrolls inside the card (the
+    // page itself never gets wider than the window), which the keyboard can reach.
+    <div
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+      role="region"
+      aria-label={t("nav.datasets")}
+      tabIndex={0}
+    >
       <table className="w-full text-left text-sm">
         <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th scope="col" className="px-4 py-3">
               {t("datasets.col.title")}
             </th>
-            <th scope="col" className="px-4 py-3">
+            <th scope="col" className="hidden px-4 py-3 md:table-cell">
               {t("datasets.col.owner")}
             </th>
             <th scope="col" className="px-4 py-3 text-right">
               {t("datasets.col.rows")}
             </th>
-            <th scope="col" className="px-4 py-3 text-right">
+            <th scope="col" className="hidden px-4 py-3 text-right md:table-cell">
               {t("datasets.col.columns")}
             </th>
             <th scope="col" className="px-4 py-3">
@@ -44,16 +52,19 @@ export function DatasetsTable({ datasets }: { datasets: DatasetJson[] }) {
                   {dataset.title}
                 </Link>
                 <p className="mt-0.5 line-clamp-1 text-xs text-slate-500">{dataset.description}</p>
+                <p className="mt-0.5 text-xs text-slate-500 md:hidden">
+                  {dataset.owner_name} · {t("datasets.col.columns")} {dataset.columns.length}
+                </p>
               </td>
-              <td className="px-4 py-3">
+              <td className="hidden px-4 py-3 md:table-cell">
                 <span className="block">{dataset.owner_name}</span>
                 <span className="block text-xs text-slate-500">{dataset.owner_email}</span>
               </td>
               <td className="px-4 py-3 text-right tabular-nums" data-testid="dataset-rows">
                 {formatNumber(locale, dataset.record_count)}
               </td>
-              <td className="px-4 py-3 text-right tabular-nums">{dataset.columns.length}</td>
-              <td className="px-4 py-3">
+              <td className="hidden px-4 py-3 text-right tabular-nums md:table-cell">{dataset.columns.length}</td>
+              <td className="whitespace-nowrap px-4 py-3">
                 {dataset.can_export ? (
                   <span className="inline-flex rounded-full bg-green-100 px-2 py-0.5 text-xs font-medium text-green-800">
                     {t("datasets.exportAllowed")}

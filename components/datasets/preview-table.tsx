@@ -107,7 +107,14 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
           {selection ? t("exportOptions.summary.none") : t("dataset.previewEmpty")}
         </p>
       ) : (
-        <div className="overflow-x-auto" aria-busy={isFetching}>
+        // Focusable, and named by the heading, so that keyboard users can scroll it sideways.
+        <div
+          className="relative overflow-x-auto"
+          aria-busy={isFetching}
+          role="region"
+          aria-labelledby="preview-heading"
+          tabIndex={0}
+        >
           <table className="w-full text-left text-sm" data-testid="preview-table">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
               <tr>

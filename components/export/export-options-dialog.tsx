@@ -149,7 +149,8 @@ export function ExportOptionsDialog({
             summary: summaryParts(editOptions, dataset, count, t, locale).join(" · "),
           })}
         </p>
-        <fieldset>
+        {/* min-w-0: a fieldset is otherwise never narrower than its rows, which then overflowed a phone. */}
+        <fieldset className="min-w-0">
           <legend className="font-medium">{t("options.columns")}</legend>
           <p className="mb-2 text-xs text-slate-500">{t("options.columnsHint")}</p>
           <div className="mb-2 flex gap-2 text-xs">
@@ -183,7 +184,7 @@ export function ExportOptionsDialog({
                     })
                   }
                 />
-                <label htmlFor={`col-${column.key}`} className="w-44 truncate text-sm">
+                <label htmlFor={`col-${column.key}`} className="w-28 shrink-0 truncate text-sm sm:w-44">
                   {column.label}
                 </label>
                 <input
@@ -195,7 +196,7 @@ export function ExportOptionsDialog({
                       columns: edit.columns.map((c) => (c.key === column.key ? { ...c, rename: e.target.value } : c)),
                     })
                   }
-                  className={`${inputClass} flex-1`}
+                  className={`${inputClass} min-w-0 flex-1`}
                 />
                 <button
                   type="button"
@@ -265,7 +266,7 @@ export function ExportOptionsDialog({
           </fieldset>
         ) : null}
 
-        <fieldset>
+        <fieldset className="min-w-0">
           <legend className="mb-2 font-medium">{t("options.filters")}</legend>
           <div className="mb-2 flex items-center gap-2 text-sm">
             <span>{t("options.match")}</span>

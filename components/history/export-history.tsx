@@ -284,7 +284,9 @@ export function ExportHistory({
           {t(filtered ? "history.emptyFiltered" : "history.empty")}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        // relative: the screen-reader-only texts in the table are placed against this box; without
+        // it they were placed against the page, at the table's far right, and widened the page.
+        <div className="relative min-w-0 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm" data-testid="history-table" aria-busy={query.isFetching}>
             <thead className="bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
               <tr>
@@ -311,7 +313,8 @@ export function ExportHistory({
                 <th scope="col" className="px-4 py-3">
                   {t("history.col.downloads")}
                 </th>
-                <th scope="col" className="px-4 py-3 text-right">
+                {/* The actions stay pinned to the card's right edge while the table scrolls under them. */}
+                <th scope="col" className="sticky right-0 bg-slate-100 px-4 py-3 text-right">
                   <span className="sr-only">{t("history.col.actions")}</span>
                 </th>
               </tr>
@@ -440,7 +443,7 @@ export function ExportHistory({
                             ? t("history.downloadsOne")
                             : t("history.downloadsMany", { count: formatNumber(locale, item.download_count) })}
                     </td>
-                    <td className="whitespace-nowrap px-4 py-3 text-right">
+                    <td className="sticky right-0 whitespace-nowrap bg-white/95 px-3 py-3 text-right shadow-[-6px_0_6px_-6px_rgba(15,23,42,0.25)] sm:px-4">
                       <div className="flex flex-wrap justify-end gap-2 lg:flex-nowrap">
                         {canDelete && isActive(item) && !direct ? (
                           <button

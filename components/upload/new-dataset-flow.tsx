@@ -165,7 +165,7 @@ export function NewDatasetFlow({ limits }: { limits: UploadLimits }) {
             key={name}
             aria-current={index === step ? "step" : undefined}
             className={
-              index === step ? "font-semibold text-brand-700" : index < step ? "text-slate-700" : "text-slate-400"
+              index === step ? "font-semibold text-brand-700" : index < step ? "text-slate-700" : "text-slate-500"
             }
           >
             {index + 1}. {t(`upload.step.${name}`)}

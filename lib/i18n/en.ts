@@ -4,6 +4,7 @@ import { excelInfoEn } from "./areas/excel-info";
 import { importFilesEn } from "./areas/import-files";
 import { importJobsEn } from "./areas/import-jobs";
 import { tokensEn } from "./areas/tokens";
+import { layoutEn } from "./areas/layout";
 import { usersEn } from "./areas/users";
 import { valuesEn } from "./areas/values";
 import { runningExportsEn } from "./areas/running-exports";
@@ -396,6 +397,7 @@ export const en = {
   ...runningExportsEn,
   ...exportOptionsEn,
   ...historyEn,
+  ...layoutEn,
   ...apiDocEn,
   // Issue 18: the outport CLI.
   ...cliEn,

@@ -5,6 +5,7 @@ import { excelInfoKo } from "./areas/excel-info";
 import { importFilesKo } from "./areas/import-files";
 import { importJobsKo } from "./areas/import-jobs";
 import { tokensKo } from "./areas/tokens";
+import { layoutKo } from "./areas/layout";
 import { usersKo } from "./areas/users";
 import { valuesKo } from "./areas/values";
 import { runningExportsKo } from "./areas/running-exports";
@@ -395,6 +396,7 @@ export const ko: Messages = {
   ...runningExportsKo,
   ...exportOptionsKo,
   ...historyKo,
+  ...layoutKo,
   ...apiDocKo,
   // Issue 18: the outport CLI.
   ...cliKo,

@@ -44,4 +44,24 @@ describe("DatasetCharts", () => {
     expect(category.hasAttribute("data-export-chart")).toBe(false);
     expect(screen.getByTestId("chart-month").textContent).toContain("No date column is set for this dataset.");
   });
+
+  it("gives each drawn chart a text alternative that reads out its bars, in the page's language", () => {
+    renderWithProviders(
+      <DatasetCharts
+        byCategory={{ labels: ["Gold", "Silver"], counts: [1200, 30], otherCount: 5 }}
+        byMonth={{ labels: ["2026-01", "2026-02"], counts: [4, 7] }}
+        categoryLabel="Tier"
+      />,
+      { locale: "ko" },
+    );
+    expect(
+      screen.getByRole("img", { name: "Tier별 레코드 수: Gold 1,200건, Silver 30건, 기타 5건." }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "월별 레코드 수: 2026-01 4건, 2026-02 7건." })).toBeInTheDocument();
+  });
+
+  it("offers no image where there is nothing drawn (the note says it)", () => {
+    renderWithProviders(<DatasetCharts byCategory={{ ...none, otherCount: 0 }} byMonth={none} categoryLabel="Tier" />);
+    expect(screen.queryByRole("img")).not.toBeInTheDocument();
+  });
 });

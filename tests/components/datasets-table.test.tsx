@@ -46,4 +46,20 @@ describe("DatasetsTable", () => {
     renderWithProviders(<DatasetsTable datasets={[]} />);
     expect(screen.getByText("No datasets yet.")).toBeInTheDocument();
   });
+
+  it("scrolls inside its card, which the keyboard can reach, and keeps 'can I export' beside the title on a phone", () => {
+    renderWithProviders(<DatasetsTable datasets={[dataset(4, "All Students 2024-2025", true)]} />);
+    const card = screen.getByRole("region", { name: "Datasets" });
+    expect(card).toHaveAttribute("tabindex", "0");
+    expect(card.className).toContain("overflow-x-auto");
+    // The owner and column count fold under the title below md; their own columns hide.
+    const row = screen.getByTestId("dataset-row");
+    expect(within(row).getByText("Mina Manager · Columns 1").className).toContain("md:hidden");
+    const headers = screen.getAllByRole("columnheader");
+    expect(
+      headers
+        .filter((th) => /(^| )hidden( |$)/.test(th.className) && th.className.includes("md:table-cell"))
+        .map((th) => th.textContent),
+    ).toEqual(["Owner", "Columns"]);
+  });
 });

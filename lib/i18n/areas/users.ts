@@ -11,8 +11,6 @@ export const usersEn = {
   "error.user.emailTakenField": "is already used by another user",
   "error.user.lastAdmin":
     "This is the last active administrator: make another user an administrator before demoting or deactivating this one.",
-  "nav.users": "Users",
-  "nav.account": "Account",
   "users.title": "Users and roles",
   "users.intro":
     "Add colleagues, choose what each may do, and turn off accounts that should no longer sign in. A change takes effect on that person's next request.",
@@ -100,8 +98,6 @@ export const usersKo: Record<keyof typeof usersEn, string> = {
   "error.user.emailTakenField": "다른 사용자가 이미 쓰고 있습니다",
   "error.user.lastAdmin":
     "마지막으로 남은 활성 관리자입니다. 이 사용자의 역할을 바꾸거나 비활성화하기 전에 다른 사용자를 관리자로 지정하세요.",
-  "nav.users": "사용자",
-  "nav.account": "계정",
   "users.title": "사용자 및 역할",
   "users.intro":
     "동료를 추가하고 각자 할 수 있는 일을 정하며, 더 이상 로그인하면 안 되는 계정은 비활성화하세요. 변경 사항은 그 사용자의 다음 요청부터 적용됩니다.",
