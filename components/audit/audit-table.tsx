@@ -4,6 +4,7 @@
 import type { AuditEventJson } from "@/lib/audit/list";
 import { presentDetails } from "@/lib/audit/present-details";
 import type { Locale } from "@/lib/i18n";
+import { LocalTime } from "../i18n/local-time";
 import { ACTION_STYLES } from "./action-styles";
 import { AuditDetails } from "./audit-details";
 import { AuditTarget } from "./audit-target";
@@ -23,17 +24,7 @@ function Actor({ event, t }: { event: AuditEventJson; t: Translate }) {
   );
 }
 
-export function AuditTable({
-  events,
-  locale,
-  t,
-  formatTime,
-}: {
-  events: readonly AuditEventJson[];
-  locale: Locale;
-  t: Translate;
-  formatTime: (iso: string) => string;
-}) {
+export function AuditTable({ events, locale, t }: { events: readonly AuditEventJson[]; locale: Locale; t: Translate }) {
   const headers = ["time", "actor", "action", "target", "details", "ip"] as const;
   return (
     <div className="min-w-0 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -51,9 +42,7 @@ export function AuditTable({
           {events.map((event) => (
             <tr key={event.id} className="align-top hover:bg-slate-50" data-testid="audit-row">
               <td className="px-4 py-3">
-                <time dateTime={event.created_at} className="whitespace-nowrap tabular-nums">
-                  {formatTime(event.created_at)}
-                </time>
+                <LocalTime value={event.created_at} seconds className="whitespace-nowrap tabular-nums" />
               </td>
               <td className="max-w-[12rem] px-4 py-3">
                 <Actor event={event} t={t} />

@@ -23,15 +23,24 @@ export function browserTimeZone(): string {
 }
 
 /** The formatter of moments for this page: `when(iso)` in the reader's language and zone. */
-export function useFormatWhen(): (value: string | Date | null | undefined) => string {
+export function useFormatWhen(options?: { seconds?: boolean }): (value: string | Date | null | undefined) => string {
   const { locale } = useI18n();
   const timeZone = useBrowserTimeZone();
-  return (value) => formatWhen(value, locale, timeZone);
+  return (value) => formatWhen(value, locale, timeZone, options);
 }
 
 /** A `<time>` element showing a moment as the reader reads it. */
-export function LocalTime({ value, className }: { value: string | Date; className?: string }) {
-  const when = useFormatWhen();
+export function LocalTime({
+  value,
+  className,
+  seconds,
+}: {
+  value: string | Date;
+  className?: string;
+  /** Down to the second (the audit trail). */
+  seconds?: boolean;
+}) {
+  const when = useFormatWhen({ seconds });
   const iso = value instanceof Date ? value.toISOString() : value;
   return (
     <time dateTime={iso} className={className}>

@@ -71,12 +71,17 @@ const EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"
  * A moment as pages show it, in the reader's language and zone:
  * en "Dec 1, 2026, 7:32 AM", ko "2026년 12월 1일 오전 7:32". "" for no or a broken value.
  */
-export function formatWhen(value: Date | string | number | null | undefined, locale: string, timeZone: string): string {
+export function formatWhen(
+  value: Date | string | number | null | undefined,
+  locale: string,
+  timeZone: string,
+  { seconds = false }: { seconds?: boolean } = {},
+): string {
   if (value === null || value === undefined) return "";
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return "";
   const p = zonedParts(date, timeZone);
-  const minute = String(p.minute).padStart(2, "0");
+  const minute = String(p.minute).padStart(2, "0") + (seconds ? `:${String(p.second).padStart(2, "0")}` : "");
   const hour12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
   if (locale === "ko")
     return `${p.year}년 ${p.month}월 ${p.day}일 ${p.hour < 12 ? "오전" : "오후"} ${hour12}:${minute}`;

@@ -75,7 +75,7 @@ const EVENTS: AuditEventJson[] = [
 
 function renderTable(locale: Locale = "en") {
   const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
-  return render(<AuditTable events={EVENTS} locale={locale} t={t} formatTime={(iso) => iso} />);
+  return render(<AuditTable events={EVENTS} locale={locale} t={t} />);
 }
 
 const rows = () => screen.getAllByTestId("audit-row");

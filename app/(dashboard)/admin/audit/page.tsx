@@ -151,17 +151,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     listAuditDatasets(),
   ]);
   const pages = Math.max(1, Math.ceil(result.total / result.page_size));
-  const time = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  });
   const choices = {
     actors,
     actions: Object.keys(AUDIT_TARGETS) as AuditAction[],
@@ -215,7 +204,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         </p>
       ) : (
-        <AuditTable events={result.items} locale={locale} t={t} formatTime={(iso) => time.format(new Date(iso))} />
+        <AuditTable events={result.items} locale={locale} t={t} />
       )}
 
       {result.items.length > 0 ? <Pager page={result.page} pages={pages} filters={filters} t={t} /> : null}
