@@ -42,7 +42,12 @@ export function AuditTable({ events, locale, t }: { events: readonly AuditEventJ
           {events.map((event) => (
             <tr key={event.id} className="align-top hover:bg-slate-50" data-testid="audit-row">
               <td className="px-4 py-3">
-                <LocalTime value={event.created_at} seconds className="whitespace-nowrap tabular-nums" />
+                <LocalTime
+                  value={event.created_at}
+                  seconds
+                  locale={locale}
+                  className="whitespace-nowrap tabular-nums"
+                />
               </td>
               <td className="max-w-[12rem] px-4 py-3">
                 <Actor event={event} t={t} />

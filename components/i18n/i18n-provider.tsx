@@ -28,3 +28,11 @@ export function useI18n(): I18nValue {
   if (!value) throw new Error("useI18n() needs an <I18nProvider> above it");
   return value;
 }
+
+/** The page's language: the one given (a server component passes its own), else the provider's. */
+export function useLocale(given?: Locale): Locale {
+  const value = useContext(I18nContext);
+  const locale = given ?? value?.locale;
+  if (!locale) throw new Error("useLocale() needs a locale or an <I18nProvider> above it");
+  return locale;
+}

@@ -5,7 +5,8 @@
 // Formatting itself never depends on the runtime's locale data (formatWhen).
 import { useSyncExternalStore } from "react";
 import { formatWhen } from "@/lib/export/present-value";
-import { useI18n } from "./i18n-provider";
+import type { Locale } from "@/lib/i18n";
+import { useLocale } from "./i18n-provider";
 
 const noSubscription = () => () => {};
 
@@ -23,8 +24,11 @@ export function browserTimeZone(): string {
 }
 
 /** The formatter of moments for this page: `when(iso)` in the reader's language and zone. */
-export function useFormatWhen(options?: { seconds?: boolean }): (value: string | Date | null | undefined) => string {
-  const { locale } = useI18n();
+export function useFormatWhen(options?: {
+  seconds?: boolean;
+  locale?: Locale;
+}): (value: string | Date | null | undefined) => string {
+  const locale = useLocale(options?.locale);
   const timeZone = useBrowserTimeZone();
   return (value) => formatWhen(value, locale, timeZone, options);
 }
@@ -34,13 +38,16 @@ export function LocalTime({
   value,
   className,
   seconds,
+  locale,
 }: {
   value: string | Date;
   className?: string;
   /** Down to the second (the audit trail). */
   seconds?: boolean;
+  /** Given by a server component, which has no provider above it in tests. */
+  locale?: Locale;
 }) {
-  const when = useFormatWhen({ seconds });
+  const when = useFormatWhen({ seconds, locale });
   const iso = value instanceof Date ? value.toISOString() : value;
   return (
     <time dateTime={iso} className={className}>
