@@ -15,7 +15,7 @@ import { ExportOptionsDialog } from "./export-options-dialog";
 import { ExportProgressModal } from "./export-progress-modal";
 import { useAppliedOptions } from "./applied-options";
 import { activeOptionCount } from "./options-draft";
-import { badgeText, summaryParts } from "./options-summary";
+import { badgeText, pdfCapText, summaryParts } from "./options-summary";
 import { noteRateLimit, useRateLimit } from "./rate-limit";
 import { useExportCount } from "./use-export-count";
 
@@ -23,16 +23,6 @@ type ExportDataset = Pick<
   DatasetJson,
   "id" | "title" | "columns" | "date_column" | "record_count" | "can_export" | "export_denied_reason"
 >;
-
-/** The PDF cap note, said next to the PDF choice when the export holds more records than a report may. */
-export function pdfCapMessage(
-  count: number,
-  cap: number,
-  t: ReturnType<typeof useI18n>["t"],
-  locale: ReturnType<typeof useI18n>["locale"],
-) {
-  return t("exportOptions.pdfCap", { cap: formatNumber(locale, cap), count: formatNumber(locale, count) });
-}
 
 const BUTTONS = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "button");
 const MENU = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "menu");
@@ -61,10 +51,7 @@ export function ExportButtons({
   const count = useExportCount(dataset, options, { enabled: !denied });
   const parts = summaryParts(options, dataset, count, t, locale);
   const noRecords = count.status === "done" && count.count === 0;
-  const pdfCap =
-    pdfRowCap !== null && count.status === "done" && count.count > pdfRowCap
-      ? pdfCapMessage(count.count, pdfRowCap, t, locale)
-      : null;
+  const pdfCap = pdfCapText(count, pdfRowCap, t, locale);
 
   async function start(format: ExportFormat) {
     if (denied) {
