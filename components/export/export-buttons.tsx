@@ -48,6 +48,11 @@ export function ExportButtons({
   // After a 429 the buttons wait, with the countdown as their reason, until the server allows again.
   const { limited, secondsLeft } = useRateLimit();
   const waitReason = limited ? t("rateLimit.waiting", { seconds: String(secondsLeft) }) : null;
+  // Screen readers hear the wait begin and end, not every second of the countdown: a wait
+  // seen once leaves "you can export again" in the live region when it is over.
+  const [waited, setWaited] = useState(false);
+  if (limited && !waited) setWaited(true);
+  const waitAnnouncement = limited ? t("rateLimit.started") : waited ? t("rateLimit.over") : "";
   const count = useExportCount(dataset, options, { enabled: !denied });
   const parts = summaryParts(options, dataset, count, t, locale);
   const noRecords = count.status === "done" && count.count === 0;
@@ -189,8 +194,11 @@ export function ExportButtons({
             ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) })
             : parts.join(" · "))}
       </p>
+      <p aria-live="polite" aria-atomic="true" className="sr-only" data-testid="export-rate-limit-announcement">
+        {denied ? "" : waitAnnouncement}
+      </p>
       {waitReason && !denied ? (
-        <p role="status" className="mt-1 text-sm text-amber-800" data-testid="export-rate-limit">
+        <p className="mt-1 text-sm text-amber-800" data-testid="export-rate-limit">
           {waitReason}
         </p>
       ) : null}
