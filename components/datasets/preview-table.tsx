@@ -44,9 +44,11 @@ export function PreviewTable({ dataset }: { dataset: Pick<DatasetJson, "id" | "c
   const [paging, setPaging] = useState<{ selection: string; cursor: Cursor }>({ selection, cursor: {} });
   const cursor = paging.selection === selection ? paging.cursor : {};
   const setCursor = (next: Cursor) => setPaging({ selection, cursor: next });
-  // Date-times in the zone the export would write them in: the applied option, else the browser's.
+  // Date-times in the zone the export would write them in. Applied options name their zone
+  // unless it is the server's UTC; with no options at all the export dialog would start at the
+  // browser's zone.
   const browserZone = useBrowserTimeZone();
-  const timeZone = options?.timezone ?? browserZone;
+  const timeZone = options ? (options.timezone ?? "UTC") : browserZone;
   const { data, isPending, isError, isFetching } = useQuery({
     queryKey: ["preview", dataset.id, selection, cursor],
     queryFn: () => fetchPreview(dataset.id, selection, cursor),

@@ -15,7 +15,7 @@ import { ExportOptionsDialog } from "./export-options-dialog";
 import { ExportProgressModal } from "./export-progress-modal";
 import { useAppliedOptions } from "./applied-options";
 import { activeOptionCount } from "./options-draft";
-import { badgeText, summaryParts } from "./options-summary";
+import { badgeText, pdfCapText, summaryParts } from "./options-summary";
 import { noteRateLimit, useRateLimit } from "./rate-limit";
 import { useExportCount } from "./use-export-count";
 
@@ -23,16 +23,6 @@ type ExportDataset = Pick<
   DatasetJson,
   "id" | "title" | "columns" | "date_column" | "record_count" | "can_export" | "export_denied_reason"
 >;
-
-/** The PDF cap note, said next to the PDF choice when the export holds more records than a report may. */
-export function pdfCapMessage(
-  count: number,
-  cap: number,
-  t: ReturnType<typeof useI18n>["t"],
-  locale: ReturnType<typeof useI18n>["locale"],
-) {
-  return t("exportOptions.pdfCap", { cap: formatNumber(locale, cap), count: formatNumber(locale, count) });
-}
 
 const BUTTONS = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "button");
 const MENU = EXPORT_FORMATS.filter((format) => FORMATS[format].placement === "menu");
@@ -58,13 +48,15 @@ export function ExportButtons({
   // After a 429 the buttons wait, with the countdown as their reason, until the server allows again.
   const { limited, secondsLeft } = useRateLimit();
   const waitReason = limited ? t("rateLimit.waiting", { seconds: String(secondsLeft) }) : null;
+  // Screen readers hear the wait begin and end, not every second of the countdown: a wait
+  // seen once leaves "you can export again" in the live region when it is over.
+  const [waited, setWaited] = useState(false);
+  if (limited && !waited) setWaited(true);
+  const waitAnnouncement = limited ? t("rateLimit.started") : waited ? t("rateLimit.over") : "";
   const count = useExportCount(dataset, options, { enabled: !denied });
   const parts = summaryParts(options, dataset, count, t, locale);
   const noRecords = count.status === "done" && count.count === 0;
-  const pdfCap =
-    pdfRowCap !== null && count.status === "done" && count.count > pdfRowCap
-      ? pdfCapMessage(count.count, pdfRowCap, t, locale)
-      : null;
+  const pdfCap = pdfCapText(count, pdfRowCap, t, locale);
 
   async function start(format: ExportFormat) {
     if (denied) {
@@ -202,8 +194,11 @@ export function ExportButtons({
             ? t("export.summaryAll", { count: formatNumber(locale, dataset.record_count) })
             : parts.join(" · "))}
       </p>
+      <p aria-live="polite" aria-atomic="true" className="sr-only" data-testid="export-rate-limit-announcement">
+        {denied ? "" : waitAnnouncement}
+      </p>
       {waitReason && !denied ? (
-        <p role="status" className="mt-1 text-sm text-amber-800" data-testid="export-rate-limit">
+        <p className="mt-1 text-sm text-amber-800" data-testid="export-rate-limit">
           {waitReason}
         </p>
       ) : null}

@@ -6,7 +6,6 @@ import { FILTER_OPS_BY_TYPE, type FilterOp } from "@/lib/export/options";
 import type { MessageKey } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
-import { formatNumber } from "@/lib/i18n";
 import {
   draftErrors,
   draftToOptions,
@@ -15,7 +14,7 @@ import {
   type DraftFilter,
   type OptionsDraft,
 } from "./options-draft";
-import { summaryParts } from "./options-summary";
+import { pdfCapText, summaryParts } from "./options-summary";
 import { useExportCount } from "./use-export-count";
 
 type Dataset = Pick<DatasetJson, "id" | "columns" | "date_column" | "record_count">;
@@ -69,7 +68,7 @@ export function ExportOptionsDialog({
   const editOptions = draftToOptions(edit, dataset);
   const count = useExportCount(dataset, editOptions, { enabled: !hasDraftErrors(draftErrors(edit)) });
   const noRecords = count.status === "done" && count.count === 0;
-  const pdfCapped = pdfRowCap !== null && count.status === "done" && count.count > pdfRowCap;
+  const pdfCap = pdfCapText(count, pdfRowCap, t, locale);
   const apply = () => {
     if (hasDraftErrors(draftErrors(edit))) {
       setChecked(true);
@@ -432,12 +431,9 @@ export function ExportOptionsDialog({
           {flag("gzip", "options.gzip")}
           {flag("includeCharts", "options.includeCharts")}
           {flag("landscape", "options.landscape")}
-          {pdfCapped && count.status === "done" && pdfRowCap !== null ? (
+          {pdfCap ? (
             <p className="text-sm text-amber-800 sm:col-span-2" data-testid="options-pdf-cap">
-              {t("exportOptions.pdfCap", {
-                cap: formatNumber(locale, pdfRowCap),
-                count: formatNumber(locale, count.count),
-              })}
+              {pdfCap}
             </p>
           ) : null}
           {isAdmin && dataset.columns.some((c) => c.sensitive)

@@ -105,7 +105,10 @@ export function draftToOptions(draft: OptionsDraft, dataset: Dataset): TExportOp
   if (draft.delimiter !== ",") options.delimiter = draft.delimiter;
   if (!draft.bom) options.bom = false;
   if (draft.gzip) options.compression = "gzip";
-  if (draft.timezone && draft.timezone !== "UTC") options.timezone = draft.timezone;
+  // The server writes UTC unless told otherwise, and the dialog starts at the browser's zone:
+  // the zone is sent unless both are UTC, so a reader elsewhere who picks UTC gets UTC, and the
+  // preview reads the same zone from the options.
+  if (draft.timezone && (draft.timezone !== "UTC" || defaultTimeZone() !== "UTC")) options.timezone = draft.timezone;
   if (draft.includeSensitive) options.include_sensitive = true;
   if (!draft.includeCharts) options.include_charts = false;
   if (draft.landscape) options.landscape = true;

@@ -4,7 +4,7 @@
 // is dropped without a word, anything unreadable is ignored.
 import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { ZExportOptionsSchema, type TExportOptions, type TExportOptionsInput } from "@/lib/export/options";
-import { optionsToDraft, type OptionsDraft } from "./options-draft";
+import { activeOptionCount, optionsToDraft, type OptionsDraft } from "./options-draft";
 
 type Dataset = Pick<DatasetJson, "id" | "columns" | "date_column">;
 
@@ -59,11 +59,14 @@ export function loadDraft(dataset: Dataset, isAdmin: boolean): OptionsDraft | nu
   }
 }
 
-/** Keeps the applied options (nothing when they are the defaults). */
+/**
+ * Keeps the applied options (nothing when they are the defaults: the browser's own zone is
+ * one, though the options carry it, so a reader who moves on to another zone starts in it).
+ */
 export function saveOptions(datasetId: number, options: TExportOptionsInput): void {
   try {
     const key = optionsStorageKey(datasetId);
-    if (Object.keys(options).length === 0) window.localStorage.removeItem(key);
+    if (activeOptionCount(options) === 0) window.localStorage.removeItem(key);
     else window.localStorage.setItem(key, JSON.stringify(options));
   } catch {
     // Not kept: the options still apply until the page is left.

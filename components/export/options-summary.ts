@@ -20,6 +20,16 @@ function valueText(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : String(value);
 }
 
+/**
+ * The PDF cap note, once the count shows the export holds more records than a report may
+ * (`cap` null: no cap known to this page); null otherwise. Said next to the PDF choice on the
+ * page and in the options dialog.
+ */
+export function pdfCapText(count: ExportCount, cap: number | null, t: T, locale: Locale): string | null {
+  if (cap === null || count.status !== "done" || count.count <= cap) return null;
+  return t("exportOptions.pdfCap", { cap: formatNumber(locale, cap), count: formatNumber(locale, count.count) });
+}
+
 /** What the line says of the records: how many, still counting, or none at all. */
 export function countText(count: ExportCount, t: T, locale: Locale): string {
   switch (count.status) {

@@ -4,9 +4,13 @@
 // row; below the md breakpoint (768 px) they fold behind a "Menu" button, as a disclosure
 // (aria-expanded, aria-controls). The open menu closes on Escape (focus back on the
 // button), on a click outside, on choosing a link and when the page changes.
+// The bar's height changes (it wraps onto two rows between md and a wide screen, the open
+// menu lengthens it), so the frame publishes it on the document (top-bar-height.ts): the
+// toasts and the phone's running-exports panel sit below it rather than over it.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { TOP_BAR_HEIGHT_VAR } from "./top-bar-height";
 
 export type NavLink = { href: string; label: string };
 
@@ -55,6 +59,21 @@ export function TopBarFrame({
       button.current?.focus();
     }
   };
+
+  useEffect(() => {
+    const element = bar.current;
+    if (!element) return;
+    const root = document.documentElement;
+    const publish = () =>
+      root.style.setProperty(TOP_BAR_HEIGHT_VAR, `${Math.ceil(element.getBoundingClientRect().height)}px`);
+    publish();
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(publish);
+    observer?.observe(element);
+    return () => {
+      observer?.disconnect();
+      root.style.removeProperty(TOP_BAR_HEIGHT_VAR);
+    };
+  }, []);
 
   const current = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
 

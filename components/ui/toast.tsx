@@ -7,6 +7,7 @@
 // action (a link or a button), e.g. the download of a finished export.
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import { useI18n } from "../i18n/i18n-provider";
+import { TOP_BAR_HEIGHT } from "../layout/top-bar-height";
 
 type Tone = "info" | "success" | "error";
 export type ToastAction = { label: string; href?: string; download?: string; onClick?: () => void };
@@ -19,6 +20,8 @@ const VISIBLE_MS = 6000;
 /** A toast with an action stays longer: the action has to be found and clicked. */
 const VISIBLE_WITH_ACTION_MS = 15_000;
 export const MAX_TOASTS = 3;
+/** Where the toasts start: half a rem below the bar, past a notch's safe area. */
+const TOASTS_TOP = `calc(env(safe-area-inset-top) + ${TOP_BAR_HEIGHT} + 0.5rem)`;
 
 const TONES: Record<Tone, string> = {
   info: "border-slate-300 bg-white text-slate-900",
@@ -54,7 +57,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       <div
         aria-live="polite"
         data-testid="toasts"
-        className="pointer-events-none fixed inset-x-0 top-[calc(env(safe-area-inset-top)+4.5rem)] z-50 mx-auto flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2"
+        // Just below the top bar, however tall it is now (the bar's frame publishes its height).
+        style={{ top: TOASTS_TOP }}
+        className="pointer-events-none fixed inset-x-0 z-50 mx-auto flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2"
       >
         {toasts.map((toast) => (
           <div

@@ -37,6 +37,16 @@ export function directRowLimit(format: ExportFormat): number {
   return limit === "excel" ? config.export.directRowsExcel : config.export.directRowsText;
 }
 
+/**
+ * The most rows an export of a format may carry: every export stops at the row cap, a PDF
+ * report at its own cap as well (so at the lower of the two). The dataset page warns with
+ * the same number the server refuses at.
+ */
+export function exportRowCap(format: ExportFormat): number {
+  const { pdfRowCap, rowCap } = config.export;
+  return format === "pdf" ? Math.min(pdfRowCap, rowCap) : rowCap;
+}
+
 function refuse(
   messageKey: "export.denied.role" | "export.denied.not_owner" | "export.denied.sensitive",
   reason: string,
@@ -134,8 +144,7 @@ export async function prepareExport(
   // Count only when a limit could be crossed (the direct-download limit or a cap): the
   // stored record count bounds the result, and with no filter it is the result.
   const filtered = planFiltersRows(plan);
-  const { pdfRowCap, rowCap } = config.export;
-  const cap = format === "pdf" ? Math.min(pdfRowCap, rowCap) : rowCap;
+  const cap = exportRowCap(format);
   const mustCount = dataset.recordCount > Math.min(directRowLimit(format), cap);
   const rowCount = !mustCount ? null : filtered ? await datasetSource(dataset).count(plan) : dataset.recordCount;
   checkCaps(format, rowCount);

@@ -61,6 +61,13 @@ describe("ExportButtons and the rate limit", () => {
     const reason = "Too many exports in a short time: you can export again in 30 s.";
     expect(screen.getByTestId("export-rate-limit")).toHaveTextContent(reason);
     expect(csv).toHaveAttribute("title", reason);
+    // The countdown is seen, not spoken: the live region says once that the buttons wait.
+    const announcement = screen.getByTestId("export-rate-limit-announcement");
+    expect(announcement).toHaveAttribute("aria-live", "polite");
+    expect(screen.getByTestId("export-rate-limit")).not.toHaveAttribute("role");
+    expect(screen.getByTestId("export-rate-limit").closest("[aria-live],[role=status],[role=alert]")).toBeNull();
+    const started = "Too many exports in a short time: the export buttons wait until the server allows more.";
+    expect(announcement).toHaveTextContent(started);
 
     // A click now sends nothing and adds no toast.
     fireEvent.click(csv);
@@ -70,8 +77,10 @@ describe("ExportButtons and the rate limit", () => {
 
     await act(async () => vi.advanceTimersByTimeAsync(10_000));
     expect(screen.getByTestId("export-rate-limit")).toHaveTextContent("again in 20 s.");
+    expect(announcement).toHaveTextContent(started);
     await act(async () => vi.advanceTimersByTimeAsync(20_000));
     expect(screen.queryByTestId("export-rate-limit")).not.toBeInTheDocument();
+    expect(announcement).toHaveTextContent("You can export again.");
     expect(csv).toBeEnabled();
     expect(csv).not.toHaveAttribute("title");
   });
@@ -90,6 +99,18 @@ describe("ExportButtons and the rate limit", () => {
     expect(screen.getByTestId("export-rate-limit")).toHaveTextContent("again in 5 s.");
     await act(async () => vi.advanceTimersByTimeAsync(5000));
     expect(screen.getByRole("button", { name: "Download Excel" })).toBeEnabled();
+  });
+
+  it("announces nothing before any wait, and speaks Korean", async () => {
+    vi.mocked(startExport).mockResolvedValue({ error: "요청이 너무 많습니다.", status: 429, retry_after: 3 });
+    vi.stubGlobal("fetch", vi.fn());
+    renderWithProviders(<ExportButtons dataset={dataset} isAdmin={false} />, { locale: "ko" });
+    expect(screen.getByTestId("export-rate-limit-announcement")).toBeEmptyDOMElement();
+    fireEvent.click(screen.getByRole("button", { name: "Excel 다운로드" }));
+    await settle();
+    expect(screen.getByTestId("export-rate-limit-announcement")).toHaveTextContent("서버가 허용할 때까지");
+    await act(async () => vi.advanceTimersByTimeAsync(3000));
+    expect(screen.getByTestId("export-rate-limit-announcement")).toHaveTextContent("이제 다시 내보낼 수 있습니다.");
   });
 
   it('says "Download started" once the server answered, before the file has arrived', async () => {

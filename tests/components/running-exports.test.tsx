@@ -121,6 +121,9 @@ describe("RunningExports", () => {
     expect(entry).toHaveTextContent("Student Enrollment 2024 · Excel");
     expect(entry).toHaveTextContent("40% · 3,400 records");
     expect(within(entry).getByRole("progressbar")).toHaveAttribute("aria-valuenow", "40");
+    // On a phone it is pinned below the bar at the bar's measured height, not at a fixed 4rem.
+    expect(panel.className).toMatch(/(^|\s)top-\[var\(--topbar-h,4rem\)\](\s|$)/);
+    expect(panel.className).not.toMatch(/(^|\s)top-16(\s|$)/);
 
     jobs.j1 = job({ progress: 80, processed_rows: 6800 });
     await advance(2000);

@@ -67,9 +67,16 @@ describe("toasts", () => {
   it("sits at the top, under the bar, not over the page's controls at the bottom", () => {
     renderToasts();
     const region = screen.getByTestId("toasts");
-    expect(region.className).toMatch(/\btop-/);
+    expect(region.style.top).not.toBe("");
     expect(region.className).not.toMatch(/\bbottom-/);
     expect(region.className).toMatch(/max-w-\[calc\(100vw-2rem\)\]/);
+  });
+
+  it("starts below the top bar's measured height, not at a fixed distance from the top", () => {
+    renderToasts();
+    const region = screen.getByTestId("toasts");
+    expect(region.style.top).toBe("calc(env(safe-area-inset-top) + var(--topbar-h, 4rem) + 0.5rem)");
+    expect(region.className).not.toMatch(/\btop-\[/);
   });
 
   it("goes away by itself, and carries an action that dismisses it when used", () => {

@@ -1,6 +1,7 @@
 import { fireEvent, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { act } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TopBarFrame } from "@/components/layout/top-bar-frame";
 import { renderWithProviders } from "../helpers/render";
 
@@ -88,5 +89,58 @@ describe("TopBarFrame (the top bar's phone menu)", () => {
       </div>,
     );
     expect(screen.getByRole("button", { name: "Menu" })).toHaveAttribute("aria-expanded", "false");
+  });
+});
+
+describe("TopBarFrame (the bar's height, for what sits below it)", () => {
+  let height = 64;
+  const observers: Array<{ callback: () => void; observed: Element[]; disconnected: boolean }> = [];
+
+  beforeEach(() => {
+    height = 64;
+    observers.length = 0;
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        entry: { callback: () => void; observed: Element[]; disconnected: boolean };
+        constructor(callback: () => void) {
+          this.entry = { callback, observed: [], disconnected: false };
+          observers.push(this.entry);
+        }
+        observe(element: Element) {
+          this.entry.observed.push(element);
+        }
+        unobserve() {}
+        disconnect() {
+          this.entry.disconnected = true;
+        }
+      },
+    );
+    vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockImplementation(
+      () => ({ height, width: 800, top: 0, left: 0, bottom: height, right: 800, x: 0, y: 0 }) as DOMRect,
+    );
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  const published = () => document.documentElement.style.getPropertyValue("--topbar-h");
+
+  it("publishes its measured height as --topbar-h, follows it as it changes, and takes it away when gone", () => {
+    const view = renderBar();
+    expect(published()).toBe("64px");
+    const [observer] = observers;
+    expect(observer?.observed).toHaveLength(1);
+    expect(observer?.observed[0]).toContainElement(screen.getByRole("button", { name: "Menu" }));
+
+    // The bar wraps onto a second row (or the phone menu opens).
+    height = 112.4;
+    act(() => observer?.callback());
+    expect(published()).toBe("113px");
+
+    view.unmount();
+    expect(observer?.disconnected).toBe(true);
+    expect(published()).toBe("");
   });
 });

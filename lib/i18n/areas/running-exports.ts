@@ -22,6 +22,8 @@ export const runningExportsEn = {
   "runningExports.failedToast": "The export of {dataset} · {format} failed.",
   "runningExports.cancelFailed": "The export could not be cancelled: {reason}",
   "rateLimit.waiting": "Too many exports in a short time: you can export again in {seconds} s.",
+  "rateLimit.started": "Too many exports in a short time: the export buttons wait until the server allows more.",
+  "rateLimit.over": "You can export again.",
 } as const;
 
 export const runningExportsKo: Record<keyof typeof runningExportsEn, string> = {
@@ -44,4 +46,7 @@ export const runningExportsKo: Record<keyof typeof runningExportsEn, string> = {
   "runningExports.failedToast": "{dataset} · {format} 내보내기에 실패했습니다.",
   "runningExports.cancelFailed": "내보내기를 취소하지 못했습니다: {reason}",
   "rateLimit.waiting": "짧은 시간에 내보내기를 너무 많이 요청했습니다. {seconds}초 후에 다시 내보낼 수 있습니다.",
+  "rateLimit.started":
+    "짧은 시간에 내보내기를 너무 많이 요청했습니다. 서버가 허용할 때까지 내보내기 버튼이 기다립니다.",
+  "rateLimit.over": "이제 다시 내보낼 수 있습니다.",
 };

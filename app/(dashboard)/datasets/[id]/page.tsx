@@ -17,6 +17,7 @@ import { datasetForViewer } from "@/lib/datasets/view-dataset";
 import { datasetCharts } from "@/lib/datasets/dataset-charts";
 import { presentDataset } from "@/lib/datasets/present-dataset";
 import { AppError } from "@/lib/errors";
+import { exportRowCap } from "@/lib/exports/prepare-export";
 import { parseDatasetId } from "@/lib/params";
 import { formatNumber } from "@/lib/i18n";
 import { getTranslator } from "@/lib/i18n/server";
@@ -67,7 +68,7 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
       </div>
       {/* The options applied with the export buttons also shape the preview below them. */}
       <AppliedOptionsProvider dataset={json} isAdmin={user.role === "admin"}>
-        <ExportButtons dataset={json} isAdmin={user.role === "admin"} pdfRowCap={config.export.pdfRowCap} />
+        <ExportButtons dataset={json} isAdmin={user.role === "admin"} pdfRowCap={exportRowCap("pdf")} />
         <DatasetCharts
           byCategory={charts.byCategory}
           byMonth={charts.byMonth}
