@@ -84,10 +84,11 @@ export function NameForm({ account }: { account: TAccount }) {
   );
 }
 
-export function LanguageForm({ stored }: { stored: Locale }) {
+/** `current` is the language the page is drawn in, which the radios start from. */
+export function LanguageForm({ current }: { current: Locale }) {
   const { t } = useI18n();
   const router = useRouter();
-  const [chosen, setChosen] = useState<Locale>(stored);
+  const [chosen, setChosen] = useState<Locale>(current);
   const [failed, setFailed] = useState(false);
   const [pending, startTransition] = useTransition();
 

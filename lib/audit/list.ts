@@ -3,6 +3,8 @@
 // newest first, each event with its actor and its target's name.
 import { z } from "zod";
 import { pgPool } from "../data/pg";
+import { leftJoinDatasetSql, listDatasetChoices, type DatasetChoice } from "../datasets/dataset-store";
+import { exportJobIdsOfDatasetSql, leftJoinExportJobSql } from "../exports/export-job-store";
 import { AuditAction } from "../generated/prisma/enums";
 import { FORMATS, type ExportFormat } from "../export/formats";
 import { MAX_ID, wholeNumber } from "../params";
@@ -199,7 +201,7 @@ function whereClause(query: AuditFilter, values: unknown[] = []): { sql: string;
     add(
       (p) =>
         `((e.target_type = 'dataset' AND e.target_id = ${p}::text) OR (e.target_type = 'export_job' AND e.target_id IN
-           (SELECT j.id::text FROM export_jobs j WHERE j.dataset_id = ${p}::int)))`,
+           (${exportJobIdsOfDatasetSql(p)})))`,
       query.dataset,
     );
   }
@@ -236,11 +238,9 @@ const SELECT_EVENTS = `
          du.name AS user_id_name, dov.name AS owner_id_name, dd.title AS dataset_id_name
     FROM audit_events e
     LEFT JOIN users u ON u.id = e.actor_id
-    LEFT JOIN datasets d
-      ON e.target_type = 'dataset' AND d.id = (CASE WHEN e.target_id ~ ${INT_ID} THEN e.target_id::int END)
-    LEFT JOIN export_jobs j
-      ON e.target_type = 'export_job' AND j.id = (CASE WHEN e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)
-    LEFT JOIN datasets jd ON jd.id = j.dataset_id
+    ${leftJoinDatasetSql("d", `(CASE WHEN e.target_type = 'dataset' AND e.target_id ~ ${INT_ID} THEN e.target_id::int END)`)}
+    ${leftJoinExportJobSql("j", `(CASE WHEN e.target_type = 'export_job' AND e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)`)}
+    ${leftJoinDatasetSql("jd", "j.dataset_id")}
     LEFT JOIN users tu
       ON e.target_type = 'user' AND tu.id = (CASE WHEN e.target_id ~ ${INT_ID} THEN e.target_id::int END)
     LEFT JOIN personal_access_tokens tk
@@ -248,8 +248,7 @@ const SELECT_EVENTS = `
     LEFT JOIN users du ON du.id = (CASE WHEN e.details->>'user_id' ~ ${INT_ID} THEN (e.details->>'user_id')::int END)
     LEFT JOIN users dov
       ON dov.id = (CASE WHEN e.details->>'owner_id' ~ ${INT_ID} THEN (e.details->>'owner_id')::int END)
-    LEFT JOIN datasets dd
-      ON dd.id = (CASE WHEN e.details->>'dataset_id' ~ ${INT_ID} THEN (e.details->>'dataset_id')::int END)
+    ${leftJoinDatasetSql("dd", `(CASE WHEN e.details->>'dataset_id' ~ ${INT_ID} THEN (e.details->>'dataset_id')::int END)`)}
     LEFT JOIN LATERAL (
       SELECT COALESCE(x.details->>'title', x.details->>'name') AS name
         FROM audit_events x
@@ -358,14 +357,9 @@ export async function listAuditActors(): Promise<AuditActor[]> {
   return rows;
 }
 
-export type AuditDataset = { id: number; title: string; deleted: boolean };
+export type AuditDataset = DatasetChoice;
 
 /** Every dataset, deleted ones too (their trail stays), for the filter's dataset picker. */
-export async function listAuditDatasets(): Promise<AuditDataset[]> {
-  const { rows } = await pgPool().query<AuditDataset>(
-    `SELECT d.id, d.title, d.deleted_at IS NOT NULL AS deleted
-       FROM datasets d
-      ORDER BY d.deleted_at IS NOT NULL, d.title, d.id`,
-  );
-  return rows;
+export function listAuditDatasets(): Promise<AuditDataset[]> {
+  return listDatasetChoices();
 }

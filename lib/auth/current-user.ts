@@ -3,6 +3,7 @@
 import { pgPool } from "../data/pg";
 import { AppError } from "../errors";
 import type { Role } from "../generated/prisma/enums";
+import type { Locale } from "../i18n";
 
 /** How a request proved who it is: the browser session, or a personal access token. */
 export type Credential = { kind: "session" } | { kind: "token"; tokenId: string; scope: "read" | "export" };
@@ -16,8 +17,11 @@ export type CurrentUser = {
   credential?: Credential;
 };
 
-/** A signed-in user as stored, with whether they must change their password before anything else. */
-export type SignedInUser = CurrentUser & { mustChangePassword: boolean };
+/**
+ * A signed-in user as stored, with whether they must change their password before anything
+ * else and the language kept on their account (what a page without a language cookie uses).
+ */
+export type SignedInUser = CurrentUser & { mustChangePassword: boolean; locale: Locale };
 
 /** Where a user who must change their password is sent. */
 export const CHANGE_PASSWORD_PATH = "/account/password";
@@ -33,7 +37,7 @@ export async function loadSignedInUser(id: unknown): Promise<SignedInUser | null
   if (typeof userId !== "number" || !Number.isInteger(userId) || userId <= 0) return null;
   // On every request: plain SQL, far cheaper than a Prisma query here.
   const { rows } = await pgPool().query<SignedInUser & { active: boolean }>(
-    `SELECT id, email, name, role, active, must_change_password AS "mustChangePassword"
+    `SELECT id, email, name, role, active, must_change_password AS "mustChangePassword", locale
        FROM users WHERE id = $1`,
     [userId],
   );
@@ -45,6 +49,7 @@ export async function loadSignedInUser(id: unknown): Promise<SignedInUser | null
     name: user.name,
     role: user.role,
     mustChangePassword: user.mustChangePassword,
+    locale: user.locale,
   };
 }
 

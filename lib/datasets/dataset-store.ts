@@ -34,6 +34,27 @@ const DATASET_SQL = `
 
 const VISIBLE = `d.status = 'ready' AND d.deleted_at IS NULL`;
 
+/** A dataset as a picker over history lists it: deleted ones too, since their records stay. */
+export type DatasetChoice = { id: number; title: string; deleted: boolean };
+
+/** Every dataset, the live ones first, by title. */
+export async function listDatasetChoices(): Promise<DatasetChoice[]> {
+  const { rows } = await pgPool().query<DatasetChoice>(
+    `SELECT d.id, d.title, d.deleted_at IS NOT NULL AS deleted
+       FROM datasets d
+      ORDER BY d.deleted_at IS NOT NULL, d.title, d.id`,
+  );
+  return rows;
+}
+
+/**
+ * SQL text joining the dataset named by an integer expression (NULL joins nothing) under
+ * `alias`, whatever its state, for another table's list query to read its title.
+ */
+export function leftJoinDatasetSql(alias: string, idExpression: string): string {
+  return `LEFT JOIN datasets ${alias} ON ${alias}.id = ${idExpression}`;
+}
+
 export async function listDatasets(): Promise<DatasetInfo[]> {
   const { rows } = await pgPool().query<DatasetInfo>(`${DATASET_SQL} WHERE ${VISIBLE} ORDER BY d.title, d.id`);
   return rows;

@@ -16,6 +16,22 @@ import { ACTIVE_STATUSES } from "../jobs/job-table";
 export const EXPORT_JOBS_TABLE = "export_jobs";
 export const EXPORT_QUEUE = "export";
 
+/**
+ * SQL text of the ids (as text) of every export of one dataset, for another table's query
+ * to filter by (the audit trail's dataset filter). `datasetParam` is a placeholder such as `$1`.
+ */
+export function exportJobIdsOfDatasetSql(datasetParam: string): string {
+  return `SELECT j.id::text FROM export_jobs j WHERE j.dataset_id = ${datasetParam}::int`;
+}
+
+/**
+ * SQL text joining the export named by a uuid expression (NULL joins nothing) under `alias`,
+ * for another table's list query to read its dataset and format.
+ */
+export function leftJoinExportJobSql(alias: string, idExpression: string): string {
+  return `LEFT JOIN export_jobs ${alias} ON ${alias}.id = ${idExpression}`;
+}
+
 export type ExportJobRow = ExportJob & { dataset: { title: string; deletedAt: Date | null } };
 export type ExportJobWithUser = ExportJobRow & { user: { id: number; name: string; email: string } };
 

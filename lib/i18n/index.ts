@@ -56,6 +56,19 @@ export function negotiateLocale(
   return ranked.map((entry) => entry.language).find(isLocale) ?? DEFAULT_LOCALE;
 }
 
+/**
+ * A page's language: the cookie (the browser's own choice) wins; without one, the language
+ * kept on the signed-in user's account, so that a new browser opens in it; otherwise
+ * Accept-Language, then English.
+ */
+export function pageLocale(
+  cookieValue: string | undefined | null,
+  storedLocale: string | undefined | null,
+  acceptLanguage: string | undefined | null,
+): Locale {
+  return negotiateLocale(isLocale(cookieValue) ? cookieValue : storedLocale, acceptLanguage);
+}
+
 /** Numbers in the locale's style (1,234 in both). */
 export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(locale === "ko" ? "ko-KR" : "en-US").format(value);

@@ -60,9 +60,9 @@ describe("NameForm", () => {
 });
 
 describe("LanguageForm", () => {
-  it("shows the stored language and keeps a new choice through setLocale, then redraws", async () => {
+  it("starts from the page's language and keeps a new choice through setLocale, then redraws", async () => {
     vi.mocked(setLocale).mockResolvedValue({});
-    renderWithProviders(<LanguageForm stored="en" />);
+    renderWithProviders(<LanguageForm current="en" />);
     expect(screen.getByLabelText("English")).toBeChecked();
     fireEvent.click(screen.getByLabelText("한국어"));
     await waitFor(() => expect(refresh).toHaveBeenCalled());
@@ -70,9 +70,15 @@ describe("LanguageForm", () => {
     expect(screen.getByLabelText("한국어")).toBeChecked();
   });
 
+  it("a page drawn in Korean ticks Korean, whatever the account stored", () => {
+    renderWithProviders(<LanguageForm current="ko" />, { locale: "ko" });
+    expect(screen.getByLabelText("한국어")).toBeChecked();
+    expect(screen.getByLabelText("English")).not.toBeChecked();
+  });
+
   it("a refused choice says so", async () => {
     vi.mocked(setLocale).mockResolvedValue({ error: "Unknown language" });
-    renderWithProviders(<LanguageForm stored="ko" />, { locale: "ko" });
+    renderWithProviders(<LanguageForm current="ko" />, { locale: "ko" });
     fireEvent.click(screen.getByLabelText("English"));
     expect(await screen.findByRole("alert")).toHaveTextContent(ko["account.language.failed"]);
     expect(refresh).not.toHaveBeenCalled();

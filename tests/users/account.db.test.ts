@@ -48,7 +48,14 @@ async function newUser(): Promise<SignedInUser> {
       passwordHash: await hashPassword(PASSWORD),
     },
   });
-  return { id: user.id, email: user.email, name: user.name, role: user.role, mustChangePassword: false };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    mustChangePassword: false,
+    locale: user.locale,
+  };
 }
 
 async function auditOf(action: string, targetId: number) {

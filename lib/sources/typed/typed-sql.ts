@@ -301,7 +301,7 @@ export function previewQuery(
   return { text, values };
 }
 
-/** How many selected rows precede a page, whether one follows it, and how many there are in all. */
+/** How many selected rows precede a page, and whether any selected row follows it. */
 export function previewAroundQuery(table: RowsTableRef, plan: ExportPlan | null, first: number, last: number): Query {
   const params = new SqlParams();
   const where = compileWhere(table, plan, params);

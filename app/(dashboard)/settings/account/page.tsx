@@ -17,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AccountPage() {
   const user = await requirePageUser();
-  const [account, { t }] = await Promise.all([getAccount(user), getTranslator()]);
+  const [account, { locale, t }] = await Promise.all([getAccount(user), getTranslator()]);
   return (
     <div className="min-w-0 max-w-2xl space-y-6">
       <div>
@@ -34,7 +34,8 @@ export default async function AccountPage() {
         <h2 id="account-language" className="mb-3 text-lg font-semibold">
           {t("account.language.title")}
         </h2>
-        <LanguageForm stored={account.locale} />
+        {/* The page's own language, not the stored one: they differ when the cookie chose. */}
+        <LanguageForm current={locale} />
       </section>
       <section aria-labelledby="account-password" className={CARD}>
         <h2 id="account-password" className="mb-3 text-lg font-semibold">
