@@ -456,7 +456,7 @@ export function ExportHistory({
                             {t("history.cancelJob")}
                           </button>
                         ) : null}
-                        {canExport && !item.dataset_deleted && !isActive(item) ? (
+                        {canExport && !item.dataset_deleted && !item.options_masked && !isActive(item) ? (
                           <button
                             type="button"
                             aria-label={t("history.exportAgainLabel", named)}

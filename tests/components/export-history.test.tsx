@@ -65,6 +65,7 @@ function item(overrides: Partial<HistoryItem>): HistoryItem {
     download_count: 0,
     retry_of: null,
     options: {},
+    options_masked: false,
     options_summary: null,
     created_at: "2025-01-20T10:30:00.000Z",
     started_at: "2025-01-20T10:30:00.000Z",
@@ -447,6 +448,13 @@ describe("Export again", () => {
     expect(screen.getAllByRole("button", { name: /again$/ })).toHaveLength(1);
     view.unmount();
     managerPage({ canExport: false });
+    await screen.findByText("Q1 Sales");
+    expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
+  });
+
+  it("is not offered when a filter value was hidden from the viewer (the mask is no value to ask for)", async () => {
+    serve([{ ...DIRECT, options_masked: true }]);
+    managerPage();
     await screen.findByText("Q1 Sales");
     expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
   });
