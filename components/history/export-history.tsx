@@ -390,8 +390,11 @@ export function ExportHistory({
                       <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${BADGES[status]}`}>
                         {t(`history.status.${status}`)}
                       </span>
+                      {/* A direct download is not counted as it goes: it says it is under way, no percentage. */}
                       {status === "processing" ? (
-                        <span className="ml-2 text-xs tabular-nums text-slate-500">{item.progress}%</span>
+                        <span className="ml-2 text-xs tabular-nums text-slate-500" data-testid="history-progress">
+                          {direct ? t("history.downloading") : `${item.progress}%`}
+                        </span>
                       ) : null}
                       {direct ? (
                         <p

@@ -387,6 +387,21 @@ describe("a direct download in the history", () => {
     expect(screen.getByRole("button", { name: "Q1 Sales을(를) CSV(으)로 다시 내보내기" })).toBeInTheDocument();
   });
 
+  it("while it runs says it is downloading, with no percentage that would never move", async () => {
+    const running = { ...DIRECT, status: "processing" as const, progress: 0, file_size: null, sha256: null };
+    serve([running, RUNNING]);
+    const view = managerPage();
+    await screen.findByText("Q1 Sales");
+    const [direct, job] = screen.getAllByTestId("history-progress");
+    expect(direct).toHaveTextContent("Downloading…");
+    expect(direct).not.toHaveTextContent("%");
+    expect(job).toHaveTextContent("40%");
+    view.unmount();
+    serve([running]);
+    managerPage({}, "ko");
+    expect(await screen.findByTestId("history-progress")).toHaveTextContent("내려받는 중…");
+  });
+
   it("copies the full SHA-256", async () => {
     const writeText = vi.fn().mockResolvedValue(undefined);
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
