@@ -15,6 +15,7 @@ import { EXPORT_FORMATS, FORMATS, isExportFormat } from "@/lib/export/formats";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
 import { ExportProgressModal } from "../export/export-progress-modal";
+import { noteRateLimit } from "../export/rate-limit";
 import { useFormatWhen } from "../i18n/local-time";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
@@ -165,7 +166,11 @@ export function ExportHistory({
       if (result.kind === "job") setJob({ id: result.jobId, warning: result.warning });
       else if (result.kind === "downloaded")
         toast.show(t("history.exportAgainDone", { file: result.fileName }), "success");
-      else toast.show(t("export.failed", { reason: result.message }), "error");
+      else if (result.kind === "rate-limited") {
+        // As the dataset page's buttons do: every export button waits out the limit.
+        noteRateLimit(result.retryAfter);
+        toast.show(result.message, "error", { key: "rate-limit" });
+      } else toast.show(t("export.failed", { reason: result.message }), "error");
     } finally {
       setExporting(null);
       // The new export is a row of the history too.

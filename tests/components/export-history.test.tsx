@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startExport } from "@/app/actions/export";
 import { downloadExport } from "@/components/export/download-export";
 import type * as downloads from "@/components/export/download-export";
+import { noteRateLimit } from "@/components/export/rate-limit";
+import type * as rateLimit from "@/components/export/rate-limit";
 import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-history";
 import { formatFileSize } from "@/lib/format-size";
 import * as api from "@/components/history/history-api";
@@ -32,6 +34,11 @@ vi.mock("@/app/actions/export", () => ({
   cancelExport: vi.fn(),
   retryExport: vi.fn(),
 }));
+
+vi.mock("@/components/export/rate-limit", async (importOriginal) => {
+  const actual = await importOriginal<typeof rateLimit>();
+  return { ...actual, noteRateLimit: vi.fn() };
+});
 
 vi.mock("@/components/export/download-export", async (importOriginal) => {
   const actual = await importOriginal<typeof downloads>();
@@ -454,6 +461,28 @@ describe("Export again", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("You can only export datasets you own.");
     expect(downloadExport).not.toHaveBeenCalled();
+  });
+
+  it("waits out the export rate limit as the dataset page's buttons do, whichever step refused", async () => {
+    vi.mocked(startExport).mockResolvedValue({
+      error: "Too many exports: wait 30 seconds.",
+      status: 429,
+      retry_after: 30,
+    });
+    serve([DIRECT]);
+    managerPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Too many exports: wait 30 seconds.");
+    expect(screen.queryByText(/Export failed/)).toBeNull();
+    expect(noteRateLimit).toHaveBeenCalledWith(30);
+
+    vi.mocked(startExport).mockResolvedValue({ mode: "direct" });
+    vi.mocked(downloadExport).mockResolvedValue({ ok: false, message: "Slow down.", status: 429, retryAfter: 12 });
+    fireEvent.click(screen.getByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    await waitFor(() => expect(noteRateLimit).toHaveBeenCalledWith(12));
+    expect(await screen.findByText("Slow down.")).toBeInTheDocument();
+    // One toast for the limit, replaced rather than stacked.
+    expect(screen.queryByText("Too many exports: wait 30 seconds.")).toBeNull();
   });
 
   it("is not offered to those who may not export, on running rows, or for a deleted dataset", async () => {
