@@ -506,7 +506,7 @@ describe("Export again", () => {
 
 describe("Cancel", () => {
   it("is offered on waiting and running jobs only, and cancels the one clicked", async () => {
-    vi.mocked(api.cancelJob).mockResolvedValue(undefined);
+    vi.mocked(api.cancelJob).mockResolvedValue({ ...RUNNING, status: "cancelled" });
     serve([RUNNING, PENDING, DIRECT, ...HISTORY]);
     managerPage();
     await screen.findByText("Q1 Sales");
