@@ -407,7 +407,7 @@ export function ExportHistory({
                           data-testid="history-direct"
                           title={t("history.directHint")}
                         >
-                          {t("history.direct")}
+                          {t("delivery.direct")}
                         </p>
                       ) : null}
                       {status === "completed" && item.sha256 ? (

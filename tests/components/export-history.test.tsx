@@ -389,7 +389,7 @@ describe("a direct download in the history", () => {
   it("is named in Korean too", async () => {
     serve([DIRECT]);
     managerPage({}, "ko");
-    expect(await screen.findByTestId("history-direct")).toHaveTextContent("바로 다운로드됨");
+    expect(await screen.findByTestId("history-direct")).toHaveTextContent("바로 내려받음");
     expect(screen.getByTestId("history-options")).toHaveTextContent("9개 열 중 2개 · 필터: amount lt 0");
     expect(screen.getByRole("button", { name: "Q1 Sales을(를) CSV(으)로 다시 내보내기" })).toBeInTheDocument();
   });
