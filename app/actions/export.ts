@@ -9,7 +9,7 @@ import { getPageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { ZExportRequestSchema } from "@/lib/export/options";
 import { cancelExport as cancel } from "@/lib/exports/cancel-export";
-import { presentAccepted, presentExport, type ExportJobJson } from "@/lib/exports/present-export";
+import { presentAccepted, showExport, type ExportJobJson } from "@/lib/exports/present-export";
 import { requestExport } from "@/lib/exports/request-export";
 import { retryExport as retry } from "@/lib/exports/retry-export";
 import { actionError, type ActionError } from "@/lib/http/error-response";
@@ -56,7 +56,7 @@ export async function cancelExport(jobId: unknown): Promise<{ job: ExportJobJson
   try {
     const who = await caller();
     const job = await cancel(who, ZJobIdInputSchema.parse(assertSafeInput(jobId, "jobId")));
-    return { job: presentExport(job, who.user, locale) };
+    return { job: await showExport(job, who.user, locale) };
   } catch (error) {
     return actionError(error, locale);
   }

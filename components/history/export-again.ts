@@ -10,7 +10,9 @@ import type { HistoryItem } from "@/lib/exports/list-exports";
 export type ExportAgainResult =
   | { kind: "job"; jobId: string; warning?: string }
   | { kind: "downloaded"; fileName: string }
-  | { kind: "error"; message: string };
+  | { kind: "error"; message: string }
+  /** The export rate limit: the server's words, and the seconds before exporting is allowed again. */
+  | { kind: "rate-limited"; message: string; retryAfter: number };
 
 export async function exportAgain(
   item: Pick<HistoryItem, "dataset_id" | "format" | "options">,
@@ -25,9 +27,14 @@ export async function exportAgain(
     return { kind: "error", message: fallbackError };
   }
   if ("error" in started) {
+    if (started.status === 429)
+      return { kind: "rate-limited", message: started.error, retryAfter: started.retry_after ?? 1 };
     return { kind: "error", message: errorMessage({ detail: started.error, errors: started.errors }, fallbackError) };
   }
   if (started.mode === "job") return { kind: "job", jobId: started.job_id, warning: started.warning };
   const result = await downloadExport(item.dataset_id, item.format, options, fallbackError);
-  return result.ok ? { kind: "downloaded", fileName: result.fileName } : { kind: "error", message: result.message };
+  if (result.ok) return { kind: "downloaded", fileName: result.fileName };
+  if (result.status === 429)
+    return { kind: "rate-limited", message: result.message, retryAfter: result.retryAfter ?? 1 };
+  return { kind: "error", message: result.message };
 }

@@ -15,6 +15,7 @@ import { EXPORT_FORMATS, FORMATS, isExportFormat } from "@/lib/export/formats";
 import { formatNumber, type MessageKey } from "@/lib/i18n";
 import type { HistoryItem, HistoryPage } from "@/lib/exports/list-exports";
 import { ExportProgressModal } from "../export/export-progress-modal";
+import { noteRateLimit } from "../export/rate-limit";
 import { useFormatWhen } from "../i18n/local-time";
 import { useI18n } from "../i18n/i18n-provider";
 import { Dialog } from "../ui/dialog";
@@ -165,7 +166,11 @@ export function ExportHistory({
       if (result.kind === "job") setJob({ id: result.jobId, warning: result.warning });
       else if (result.kind === "downloaded")
         toast.show(t("history.exportAgainDone", { file: result.fileName }), "success");
-      else toast.show(t("export.failed", { reason: result.message }), "error");
+      else if (result.kind === "rate-limited") {
+        // As the dataset page's buttons do: every export button waits out the limit.
+        noteRateLimit(result.retryAfter);
+        toast.show(result.message, "error", { key: "rate-limit" });
+      } else toast.show(t("export.failed", { reason: result.message }), "error");
     } finally {
       setExporting(null);
       // The new export is a row of the history too.
@@ -390,8 +395,11 @@ export function ExportHistory({
                       <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${BADGES[status]}`}>
                         {t(`history.status.${status}`)}
                       </span>
+                      {/* A direct download is not counted as it goes: it says it is under way, no percentage. */}
                       {status === "processing" ? (
-                        <span className="ml-2 text-xs tabular-nums text-slate-500">{item.progress}%</span>
+                        <span className="ml-2 text-xs tabular-nums text-slate-500" data-testid="history-progress">
+                          {direct ? t("history.downloading") : `${item.progress}%`}
+                        </span>
                       ) : null}
                       {direct ? (
                         <p
@@ -399,7 +407,7 @@ export function ExportHistory({
                           data-testid="history-direct"
                           title={t("history.directHint")}
                         >
-                          {t("history.direct")}
+                          {t("delivery.direct")}
                         </p>
                       ) : null}
                       {status === "completed" && item.sha256 ? (
@@ -456,7 +464,7 @@ export function ExportHistory({
                             {t("history.cancelJob")}
                           </button>
                         ) : null}
-                        {canExport && !item.dataset_deleted && !isActive(item) ? (
+                        {canExport && !item.dataset_deleted && !item.options_masked && !isActive(item) ? (
                           <button
                             type="button"
                             aria-label={t("history.exportAgainLabel", named)}

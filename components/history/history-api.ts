@@ -1,6 +1,7 @@
 // What the history page asks the server: a page of the history, a delete, a cancel, and whether a
 // file may be downloaded (HEAD: the same checks as the download, nothing sent or counted).
 import type { HistoryPage } from "@/lib/exports/list-exports";
+import type { ExportJobJson } from "@/lib/exports/present-export";
 
 export const HISTORY_PAGE_SIZE = 25;
 
@@ -88,13 +89,22 @@ export function startBrowserDownload(url: string, fileName: string | null): void
   link.remove();
 }
 
-/** Cancels a waiting or running job (the same API the CLI uses); the job as it now stands. */
-export async function cancelJob(jobId: string, fallbackError: string): Promise<void> {
+/**
+ * Cancels a waiting or running job (the same API the CLI uses); the job as it now stands.
+ * The history page and the top bar's running exports both cancel through it.
+ */
+export async function cancelJob(jobId: string, fallbackError: string): Promise<ExportJobJson> {
   let response: Response;
   try {
-    response = await fetch(`/api/export/jobs/${encodeURIComponent(jobId)}/cancel`, { method: "POST" });
+    response = await fetch(`/api/export/jobs/${encodeURIComponent(jobId)}/cancel`, {
+      method: "POST",
+      headers: { Accept: "application/json" },
+    });
   } catch {
     throw new HistoryRequestError(fallbackError, 0);
   }
   if (!response.ok) throw await failure(response, fallbackError);
+  const job = (await response.json().catch(() => null)) as ExportJobJson | null;
+  if (!job) throw new HistoryRequestError(fallbackError, response.status);
+  return job;
 }

@@ -11,9 +11,9 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { FORMATS } from "@/lib/export/formats";
 import type { ExportJobJson } from "@/lib/exports/present-export";
 import { formatNumber } from "@/lib/i18n";
-import { errorMessage } from "../export/download-export";
 import { forgetExportJob, isWatched, useTrackedExportJobs } from "../export/running-exports-store";
 import { fetchJobStatus, isTerminal, JOB_POLL_INTERVAL_MS, JobStatusError } from "../export/use-export-job";
+import { cancelJob, HistoryRequestError } from "../history/history-api";
 import { useI18n } from "../i18n/i18n-provider";
 import { ProgressBar } from "../ui/progress-modal";
 import { useToast } from "../ui/toast";
@@ -159,20 +159,12 @@ export function RunningExports({ userId }: { userId: number }) {
   async function cancel(jobId: string) {
     setCancelling(jobId);
     try {
-      const response = await fetch(`/api/export/jobs/${encodeURIComponent(jobId)}/cancel`, {
-        method: "POST",
-        headers: { Accept: "application/json" },
-      });
-      const body = (await response.json().catch(() => null)) as
-        (ExportJobJson & { detail?: string; errors?: Array<{ field: string; message: string }> }) | null;
-      if (!response.ok || !body) {
-        toast.show(t("runningExports.cancelFailed", { reason: errorMessage(body, t("error.internal")) }), "error");
-        return;
-      }
-      if (isTerminal(body)) remove(jobId);
-      else setEntries((all) => ({ ...all, [jobId]: body }));
-    } catch {
-      toast.show(t("runningExports.cancelFailed", { reason: t("error.internal") }), "error");
+      const job = await cancelJob(jobId, t("error.internal"));
+      if (isTerminal(job)) remove(jobId);
+      else setEntries((all) => ({ ...all, [jobId]: job }));
+    } catch (error) {
+      const reason = error instanceof HistoryRequestError ? error.message : t("error.internal");
+      toast.show(t("runningExports.cancelFailed", { reason }), "error");
     } finally {
       setCancelling(null);
     }

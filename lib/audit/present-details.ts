@@ -110,7 +110,7 @@ export function formatDuration(locale: Locale, ms: number): string {
 
 function plainText(locale: Locale, value: unknown): string {
   if (value === null || value === undefined) return translate(locale, "audit.value.none");
-  if (typeof value === "boolean") return translate(locale, value ? "audit.value.yes" : "audit.value.no");
+  if (typeof value === "boolean") return translate(locale, value ? "value.yes" : "value.no");
   if (typeof value === "string") return isMessageKey(value) ? translate(locale, value) : value;
   if (typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.map((item) => plainText(locale, item)).join(", ");
@@ -132,8 +132,7 @@ function valueText(locale: Locale, kind: Kind | undefined, value: unknown): stri
   if (typeof value === "string") {
     if (kind === "format" && Object.hasOwn(FORMATS, value)) return FORMATS[value as keyof typeof FORMATS].label;
     if (kind === "filters" && (value === "" || value === "none")) return translate(locale, "pdf.noFilters");
-    if (kind === "delivery" && (value === "direct" || value === "job"))
-      return translate(locale, `audit.delivery.${value}`);
+    if (kind === "delivery" && (value === "direct" || value === "job")) return translate(locale, `delivery.${value}`);
     if (kind === "role" && (value === "admin" || value === "manager" || value === "viewer")) {
       return translate(locale, `role.${value}`);
     }

@@ -184,11 +184,12 @@ function expiredWhere(now: Date): Prisma.ExportJobWhereInput[] {
   return [{ status: "expired" }, { status: "completed", expiresAt: { not: null, lte: now } }];
 }
 
-/** A page of exports, newest first, with how many match and how many expired ones are left out. */
+/** Whether the filter names several statuses (`status=active`), not one. */
 function isStatusList(status: ExportJobFilter["status"]): status is readonly ExportStatus[] {
   return Array.isArray(status);
 }
 
+/** A page of exports, newest first, with how many match and how many expired ones are left out. */
 export async function listExportJobs(
   filter: ExportJobFilter,
   page: { offset: number; limit: number },

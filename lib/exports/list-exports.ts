@@ -67,7 +67,7 @@ export async function listExports(user: CurrentUser, query: THistoryQuery, local
   const seesSensitive = canSeeSensitive(user);
   return {
     items: rows.map((job) => ({
-      ...presentExport(job, user, locale, now),
+      ...presentExport(job, user, locale, datasets.get(job.datasetId) ?? null, now),
       options_summary: summarizeOptions(locale, job.options, datasets.get(job.datasetId) ?? null, seesSensitive),
       user_id: job.user.id,
       user_name: job.user.name,

@@ -2,15 +2,16 @@
 // the viewer's language; and the 202 answer of a queued export.
 import { z } from "zod";
 import type { CurrentUser } from "../auth/current-user";
-import { canManageExport } from "../auth/permissions";
+import { canManageExport, canSeeSensitive } from "../auth/permissions";
 import { config } from "../config";
+import { findDataset, type DatasetInfo } from "../datasets/dataset-store";
 import { signDownload } from "../files/signed-url";
 import { EXPORT_FORMATS } from "../export/formats";
-import type { TExportOptions } from "../export/options";
 import type { ExportJob } from "../generated/prisma/client";
 import { ExportStatus } from "../generated/prisma/enums";
 import { formatNumber, translate, translateStored, type Locale } from "../i18n";
 import type { ExportJobRow, JobWarning } from "./export-job-store";
+import { presentOptions } from "./present-options";
 import type { ExportRequestResult } from "./request-export";
 
 type Lifecycle = Pick<ExportJob, "status" | "expiresAt">;
@@ -57,14 +58,18 @@ export function downloadUrl(jobId: string): string {
 
 /**
  * The status shape. `viewer` is who asks: the signed URL is theirs (it stays valid for
- * `config.export.signedUrlMinutes`, for the browser's download manager or a script).
+ * `config.export.signedUrlMinutes`, for the browser's download manager or a script), and
+ * the options are shown as they may read them. `dataset` tells which of its columns are
+ * sensitive (null when it is gone, or when the viewer may see sensitive values anyway).
  */
 export function presentExport(
   job: ExportJobRow,
   viewer: Pick<CurrentUser, "id" | "role">,
   locale: Locale,
+  dataset: Pick<DatasetInfo, "columns" | "dateColumn"> | null,
   now = new Date(),
 ) {
+  const shown = presentOptions(job.options, viewer, dataset);
   const stalled = isStalled(job, now);
   const mayDownload = isDownloadable(job, now) && canManageExport(viewer, job) && job.dataset.deletedAt === null;
   const signed = mayDownload ? signDownload(job.id, viewer.id, now.getTime()) : null;
@@ -92,8 +97,13 @@ export function presentExport(
     file_name: job.fileName,
     file_size: job.fileSize === null ? null : Number(job.fileSize),
     sha256: job.sha256,
-    /** The options it was asked for with, as validated. */
-    options: job.options as TExportOptions,
+    /**
+     * The options it was asked for with, as validated: without the PDF's chart images, and
+     * with the values of filters on sensitive columns hidden from those who may not see them.
+     */
+    options: shown.options,
+    /** Some value in `options` is hidden: they cannot be asked for again as they stand. */
+    options_masked: shown.masked,
     attempts: job.attempts,
     download_count: job.downloadCount,
     retry_of: job.retryOfId,
@@ -107,6 +117,16 @@ export function presentExport(
 }
 
 export type ExportJobJson = ReturnType<typeof presentExport>;
+
+/** `presentExport` for one job, its dataset's columns read only when the viewer needs them masked. */
+export async function showExport(
+  job: ExportJobRow,
+  viewer: Pick<CurrentUser, "id" | "role">,
+  locale: Locale,
+): Promise<ExportJobJson> {
+  const dataset = canSeeSensitive(viewer) ? null : await findDataset(job.datasetId);
+  return presentExport(job, viewer, locale, dataset);
+}
 
 /** The large-dataset notice a 202 carries, when the export is big enough for one. */
 function largeExportWarning(result: Extract<ExportRequestResult, { delivery: "job" }>, locale: Locale) {
@@ -162,7 +182,13 @@ export const ZExportJobResponse = z.object({
   file_name: z.string().nullable(),
   file_size: z.number().int().nullable(),
   sha256: z.string().nullable(),
-  options: z.record(z.string(), z.unknown()).meta({ description: "The options it was asked for with, as validated." }),
+  options: z.record(z.string(), z.unknown()).meta({
+    description:
+      "The options it was asked for with, as validated: no chart_images, and filter values on sensitive columns hidden from those who may not see them.",
+  }),
+  options_masked: z
+    .boolean()
+    .meta({ description: "Some value in options is hidden: not to be sent back as they stand." }),
   attempts: z.number().int(),
   download_count: z.number().int(),
   retry_of: z.string().nullable(),

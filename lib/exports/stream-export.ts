@@ -10,6 +10,7 @@ import { DEFAULT_LOCALE, type MessageKey } from "../i18n";
 import { datasetSource } from "../sources";
 import { finishDirectExport, insertDirectExport } from "./export-job-store";
 import { openExport, type OpenedExport } from "./open-export";
+import { withoutChartImages } from "./present-options";
 import type { PreparedExport } from "./prepare-export";
 import type { ExportCaller } from "./request-export";
 
@@ -42,7 +43,8 @@ export async function streamExport(
     userId: caller.user.id,
     datasetId: dataset.id,
     format,
-    options: prepared.options,
+    // The chart images were drawn into the file; the history keeps what the export was asked with.
+    options: withoutChartImages(prepared.options),
     totalRows: prepared.rowCount,
     locale: caller.locale ?? DEFAULT_LOCALE,
   });

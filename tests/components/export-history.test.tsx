@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startExport } from "@/app/actions/export";
 import { downloadExport } from "@/components/export/download-export";
 import type * as downloads from "@/components/export/download-export";
+import { noteRateLimit } from "@/components/export/rate-limit";
+import type * as rateLimit from "@/components/export/rate-limit";
 import { ExportHistory, RECOUNT_AFTER_MS } from "@/components/history/export-history";
 import { formatFileSize } from "@/lib/format-size";
 import * as api from "@/components/history/history-api";
@@ -32,6 +34,11 @@ vi.mock("@/app/actions/export", () => ({
   cancelExport: vi.fn(),
   retryExport: vi.fn(),
 }));
+
+vi.mock("@/components/export/rate-limit", async (importOriginal) => {
+  const actual = await importOriginal<typeof rateLimit>();
+  return { ...actual, noteRateLimit: vi.fn() };
+});
 
 vi.mock("@/components/export/download-export", async (importOriginal) => {
   const actual = await importOriginal<typeof downloads>();
@@ -65,6 +72,7 @@ function item(overrides: Partial<HistoryItem>): HistoryItem {
     download_count: 0,
     retry_of: null,
     options: {},
+    options_masked: false,
     options_summary: null,
     created_at: "2025-01-20T10:30:00.000Z",
     started_at: "2025-01-20T10:30:00.000Z",
@@ -381,9 +389,24 @@ describe("a direct download in the history", () => {
   it("is named in Korean too", async () => {
     serve([DIRECT]);
     managerPage({}, "ko");
-    expect(await screen.findByTestId("history-direct")).toHaveTextContent("바로 다운로드됨");
+    expect(await screen.findByTestId("history-direct")).toHaveTextContent("바로 내려받음");
     expect(screen.getByTestId("history-options")).toHaveTextContent("9개 열 중 2개 · 필터: amount lt 0");
     expect(screen.getByRole("button", { name: "Q1 Sales을(를) CSV(으)로 다시 내보내기" })).toBeInTheDocument();
+  });
+
+  it("while it runs says it is downloading, with no percentage that would never move", async () => {
+    const running = { ...DIRECT, status: "processing" as const, progress: 0, file_size: null, sha256: null };
+    serve([running, RUNNING]);
+    const view = managerPage();
+    await screen.findByText("Q1 Sales");
+    const [direct, job] = screen.getAllByTestId("history-progress");
+    expect(direct).toHaveTextContent("Downloading…");
+    expect(direct).not.toHaveTextContent("%");
+    expect(job).toHaveTextContent("40%");
+    view.unmount();
+    serve([running]);
+    managerPage({}, "ko");
+    expect(await screen.findByTestId("history-progress")).toHaveTextContent("내려받는 중…");
   });
 
   it("copies the full SHA-256", async () => {
@@ -440,6 +463,28 @@ describe("Export again", () => {
     expect(downloadExport).not.toHaveBeenCalled();
   });
 
+  it("waits out the export rate limit as the dataset page's buttons do, whichever step refused", async () => {
+    vi.mocked(startExport).mockResolvedValue({
+      error: "Too many exports: wait 30 seconds.",
+      status: 429,
+      retry_after: 30,
+    });
+    serve([DIRECT]);
+    managerPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Too many exports: wait 30 seconds.");
+    expect(screen.queryByText(/Export failed/)).toBeNull();
+    expect(noteRateLimit).toHaveBeenCalledWith(30);
+
+    vi.mocked(startExport).mockResolvedValue({ mode: "direct" });
+    vi.mocked(downloadExport).mockResolvedValue({ ok: false, message: "Slow down.", status: 429, retryAfter: 12 });
+    fireEvent.click(screen.getByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    await waitFor(() => expect(noteRateLimit).toHaveBeenCalledWith(12));
+    expect(await screen.findByText("Slow down.")).toBeInTheDocument();
+    // One toast for the limit, replaced rather than stacked.
+    expect(screen.queryByText("Too many exports: wait 30 seconds.")).toBeNull();
+  });
+
   it("is not offered to those who may not export, on running rows, or for a deleted dataset", async () => {
     serve([DIRECT, RUNNING, item({ job_id: "gone", dataset_title: "Old Data", dataset_deleted: true })]);
     const view = managerPage();
@@ -450,11 +495,18 @@ describe("Export again", () => {
     await screen.findByText("Q1 Sales");
     expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
   });
+
+  it("is not offered when a filter value was hidden from the viewer (the mask is no value to ask for)", async () => {
+    serve([{ ...DIRECT, options_masked: true }]);
+    managerPage();
+    await screen.findByText("Q1 Sales");
+    expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
+  });
 });
 
 describe("Cancel", () => {
   it("is offered on waiting and running jobs only, and cancels the one clicked", async () => {
-    vi.mocked(api.cancelJob).mockResolvedValue(undefined);
+    vi.mocked(api.cancelJob).mockResolvedValue({ ...RUNNING, status: "cancelled" });
     serve([RUNNING, PENDING, DIRECT, ...HISTORY]);
     managerPage();
     await screen.findByText("Q1 Sales");

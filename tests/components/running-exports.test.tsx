@@ -3,11 +3,19 @@ import { useState } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ExportProgressModal } from "@/components/export/export-progress-modal";
 import { resetTrackedExportJobs } from "@/components/export/running-exports-store";
+import { cancelJob } from "@/components/history/history-api";
+import type * as historyApi from "@/components/history/history-api";
 import { RunningExports } from "@/components/layout/running-exports";
 import type { ExportJobJson } from "@/lib/exports/present-export";
 import { renderWithProviders } from "../helpers/render";
 
 vi.mock("@/app/actions/export", () => ({ startExport: vi.fn(), cancelExport: vi.fn(), retryExport: vi.fn() }));
+
+// The real call, watched: the top bar cancels through the history's one client call.
+vi.mock("@/components/history/history-api", async (importOriginal) => {
+  const actual = await importOriginal<typeof historyApi>();
+  return { ...actual, cancelJob: vi.fn(actual.cancelJob) };
+});
 
 function job(overrides: Partial<ExportJobJson> = {}): ExportJobJson {
   return {
@@ -139,6 +147,7 @@ describe("RunningExports", () => {
     fireEvent.click(within(panel).getByRole("button", { name: "Cancel" }));
     await advance();
     expect(fetchMock).toHaveBeenCalledWith("/api/export/jobs/j1/cancel", expect.objectContaining({ method: "POST" }));
+    expect(cancelJob).toHaveBeenCalledWith("j1", expect.any(String));
     expect(within(panel).queryByTestId("running-export")).not.toBeInTheDocument();
     expect(within(panel).getByText("No export is running.")).toBeInTheDocument();
   });

@@ -165,7 +165,7 @@ describe("deleting a dataset", () => {
     // The history keeps the export, by title, marked deleted, with nothing to download.
     const job = await findExportJob(exported.job.id);
     expect(job).not.toBeNull();
-    const shown = presentExport(job!, owner.user, "en");
+    const shown = presentExport(job!, owner.user, "en", null);
     expect(shown).toMatchObject({ dataset_title: "To delete", dataset_deleted: true, download_url: null });
     expect((await lastAudit("dataset_deleted", id))?.details).toMatchObject({ title: "To delete", exports: 1 });
     // Gone for every path from now on.

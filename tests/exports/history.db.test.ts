@@ -22,6 +22,7 @@ import { resetExportRequests } from "@/lib/exports/export-rate-limit";
 import { reapJobs } from "@/lib/jobs/job-table";
 import { demoUser, type DemoWho } from "../helpers/auth";
 import { parseCsv } from "../helpers/csv-parse";
+import { chartPng } from "../helpers/pdf";
 import {
   cancelAs,
   datasetIdOf,
@@ -66,6 +67,7 @@ type Fixture = {
   createdAt?: Date;
   expiresAt?: Date;
   errorMessage?: string;
+  options?: Record<string, unknown>;
 };
 
 /** A job as a worker leaves it: completed ones with their file published in the store. */
@@ -78,6 +80,7 @@ async function makeJob({
   createdAt = new Date(),
   expiresAt = new Date(Date.now() + 7 * DAY),
   errorMessage,
+  options = {},
 }: Fixture = {}) {
   const user = await demoUser(who);
   let file: { storageKey: string; fileName: string; fileSize: bigint; sha256: string; md5: string } | null = null;
@@ -99,7 +102,7 @@ async function makeJob({
       userId: user.id,
       datasetId: await datasetIdOf(title),
       format,
-      options: {},
+      options: options as object,
       status,
       progress: status === "completed" ? 100 : 0,
       processedRows: 1,
@@ -484,6 +487,54 @@ describe("direct downloads in the history", () => {
     expect((await cancelAs("manager", item.job_id)).status).toBe(409);
     expect((await deleteAs("manager", item.job_id)).status).toBe(204);
     expect((await json<HistoryPage>(await historyAs("manager"))).items).toEqual([]);
+  });
+
+  it("never answers a PDF job's chart images, in the history or its status", async () => {
+    const image = chartPng(40, 20);
+    const job = await makeJob({ format: "pdf", options: { include_charts: true, chart_images: [image, image] } });
+    const page = await text(await historyAs("manager"));
+    expect(page).not.toContain("chart_images");
+    expect(page).not.toContain(image.slice(0, 40));
+    const status = await text(await statusOf("manager", job.id));
+    expect(status).not.toContain("chart_images");
+    expect((JSON.parse(status) as { options: unknown }).options).toEqual({ include_charts: true });
+  });
+
+  it("hides filter values on sensitive columns from whoever may not see them, with no export again", async () => {
+    // Asked for while the manager could still see sensitive data (or before the column was marked so).
+    const options = {
+      include_sensitive: true,
+      filters: [
+        { column: "api_key", op: "eq", value: "sk-secret-1" },
+        { column: "session_token", op: "in", value: ["tok-secret-2"] },
+        { column: "channel", op: "eq", value: "chat" },
+      ],
+      date_range: { start: "2025-01-01" },
+    };
+    const job = await makeJob({ title: "Agent Interactions (confidential)", options });
+    const raw = await text(await historyAs("manager"));
+    expect(raw).not.toContain("sk-secret-1");
+    expect(raw).not.toContain("tok-secret-2");
+    const [item] = (JSON.parse(raw) as HistoryPage).items;
+    expect(item).toMatchObject({
+      options_masked: true,
+      options: {
+        filters: [
+          { column: "api_key", op: "eq", value: "[REDACTED]" },
+          { column: "session_token", op: "in", value: ["[REDACTED]"] },
+          { column: "channel", op: "eq", value: "chat" },
+        ],
+        // created_at, the dataset's date column, is not sensitive.
+        date_range: { start: "2025-01-01" },
+      },
+    });
+    const status = await text(await statusOf("manager", job.id));
+    expect(status).not.toContain("sk-secret-1");
+    expect(JSON.parse(status)).toMatchObject({ options_masked: true });
+    // The admin may see sensitive data: the options as asked for.
+    const [seen] = (await json<HistoryPage>(await historyAs("admin"))).items;
+    expect(seen).toMatchObject({ options_masked: false, options });
+    expect((await jobJson("admin", job.id)).options).toEqual(options);
   });
 
   it("a download with no options is summarised as every column, no filters", async () => {

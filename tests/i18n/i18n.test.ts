@@ -16,6 +16,19 @@ describe("message catalogues", () => {
     }
   });
 
+  it("say yes, no and a direct download once, under one key each", () => {
+    const keysOf = (text: string) =>
+      Object.entries(ko)
+        .filter(([, value]) => value === text)
+        .map(([key]) => key);
+    // The audit trail's details and the cells say yes and no with the same words.
+    expect(keysOf("예").filter((key) => !key.startsWith("cli."))).toEqual(["value.yes"]);
+    expect(keysOf("아니요").filter((key) => !key.startsWith("cli."))).toEqual(["value.no"]);
+    // The history's row and the audit trail's detail name it the same way.
+    expect(keysOf("바로 내려받음")).toEqual(["delivery.direct"]);
+    expect(keysOf("바로 다운로드됨")).toEqual([]);
+  });
+
   it("carry the exact Korean of the export permission message", () => {
     expect(ko["export.denied.role"]).toBe("내보내기 권한이 없습니다");
     expect(en["export.denied.role"]).toBe("You don't have permission to export");

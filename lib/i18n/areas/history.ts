@@ -2,8 +2,8 @@
 // about each row's options, in English and Korean. Spread into en.ts and ko.ts; the Korean
 // object must have exactly the English keys.
 export const historyEn = {
-  "history.direct": "Downloaded directly",
   "history.directHint": "Streamed to the browser; no copy was kept, export it again to get it.",
+  "history.downloading": "Downloading…",
   "history.exportAgain": "Export again",
   "history.exportAgainLabel": "Export {dataset} as {format} again",
   "history.exportAgainDone": "Downloaded {file}.",
@@ -21,7 +21,7 @@ export const historyEn = {
 } as const;
 
 export const historyKo: Record<keyof typeof historyEn, string> = {
-  "history.direct": "바로 다운로드됨",
+  "history.downloading": "내려받는 중…",
   "history.directHint": "브라우저로 바로 전송되어 사본이 남지 않았습니다. 다시 받으려면 다시 내보내세요.",
   "history.exportAgain": "다시 내보내기",
   "history.exportAgainLabel": "{dataset}을(를) {format}(으)로 다시 내보내기",
