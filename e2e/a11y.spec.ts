@@ -1,6 +1,8 @@
-// axe-core on every page, for every role and signed out, at 1280 px: no violation whose
-// impact is serious or critical. Also the dataset page with the options dialog open, the
-// phone layout with its menu open, and the skip link that jumps past the top bar.
+// axe-core on every page, signed out and signed in, at 1280 px: no violation whose impact
+// is serious or critical. A page whose markup differs by role (the datasets, a dataset, the
+// history, the tokens) is checked for each role that sees it differently; the others once.
+// Also the dataset page with the options dialog open, the phone layout with its menu open,
+// and the skip link that jumps past the top bar.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { datasetId, finishedExport, messages, ROLES, signedInState, chooseLanguage, type Role } from "./layout-helpers";
@@ -20,13 +22,13 @@ type Page11y = {
 const PAGES: Page11y[] = [
   { name: "datasets list", path: () => "/datasets", roles: ROLES },
   { name: "dataset page", path: (dataset) => `/datasets/${dataset}`, roles: ROLES },
-  { name: "new dataset", path: () => "/datasets/new", roles: ROLES },
+  { name: "new dataset", path: () => "/datasets/new", roles: ["manager", "viewer"] },
   { name: "export history", path: () => "/export/history", roles: ROLES },
-  { name: "tokens", path: () => "/settings/tokens", roles: ROLES },
+  { name: "tokens", path: () => "/settings/tokens", roles: ["admin", "viewer"] },
   {
     name: "API reference",
     path: () => "/docs/api",
-    roles: ROLES,
+    roles: ["manager"],
     // The reference itself is drawn by the Scalar viewer (a dependency, its own markup);
     // the frame around it — top bar, heading, skip link — is still checked.
     exclude: [".scalar-app"],
@@ -37,8 +39,8 @@ const PAGES: Page11y[] = [
     roles: ["admin"],
   },
   { name: "users", path: () => "/admin/users", roles: ["admin"] },
-  { name: "account settings", path: () => "/settings/account", roles: ROLES },
-  { name: "change password", path: () => "/account/password", roles: ROLES },
+  { name: "account settings", path: () => "/settings/account", roles: ["viewer"] },
+  { name: "change password", path: () => "/account/password", roles: ["manager"] },
 ];
 
 /** Fails with each serious or critical violation's rule, help text and elements. */
@@ -106,6 +108,7 @@ for (const role of ROLES) {
     }
 
     test("the phone layout with its menu open", async ({ page }) => {
+      test.skip(role !== "admin", "checked with the admin's menu, which has every link");
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto("/datasets");
       await page.getByTestId("menu-button").click();

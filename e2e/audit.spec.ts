@@ -6,14 +6,8 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, snapshot, switchToKorean } from "./helpers";
-
-async function datasetId(page: Page, title: string): Promise<number> {
-  const datasets = (await (await page.request.get("/api/datasets")).json()) as Array<{ id: number; title: string }>;
-  const dataset = datasets.find((d) => d.title === title);
-  expect(dataset, title).toBeDefined();
-  return dataset!.id;
-}
+import { signIn, snapshot } from "./helpers";
+import { chooseLanguage, datasetId } from "./layout-helpers";
 
 /** Serious and critical axe findings in the page's own content (the top bar is checked elsewhere). */
 async function seriousViolations(page: Page) {
@@ -62,11 +56,15 @@ test("an export appears by name with its details in words; the filtered trail do
   await expect(exportedRow).toContainText(`action: export_completed, dataset: ${id}`);
 });
 
-test("at 390 px the filters wrap and the table scrolls inside its card, in English and Korean", async ({ page }) => {
+test("at 390 px the filters wrap and the table scrolls inside its card, in English and Korean", async ({
+  page,
+  baseURL,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, "admin");
   for (const locale of ["en", "ko"] as const) {
-    if (locale === "ko") await switchToKorean(page);
+    // The language switch sits in the folded menu on a phone; its cookie is what it sets.
+    if (locale === "ko") await chooseLanguage(page, "ko", baseURL!);
     await page.goto("/admin/audit");
     const form = page.getByRole("form");
     const card = page.getByTestId("audit-table").locator("..");

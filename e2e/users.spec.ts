@@ -72,7 +72,7 @@ test("an admin adds a manager who exports their own dataset; demoted to viewer, 
   await admin.setViewportSize(NARROW);
   const list = await admin.locator('section[aria-labelledby="user-list"]').boundingBox();
   expect(list!.x + list!.width).toBeLessThanOrEqual(NARROW.width);
-  const reset = userRow(admin, email).getByRole("button", { name: `Reset the password of ${email}` });
+  const reset = userRow(admin, email).getByRole("button", { name: `Reset password of ${email}` });
   await reset.scrollIntoViewIfNeeded();
   const button = await reset.boundingBox();
   expect(button!.x).toBeGreaterThanOrEqual(0);

@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { USER_ROLES, type TUpdateUser, type TUser, type TUserWithPassword } from "@/lib/users/user-schemas";
 import { useI18n } from "../i18n/i18n-provider";
+import { useFormatWhen } from "../i18n/local-time";
 import { Dialog } from "../ui/dialog";
 import { createUser, fetchUsers, resetUserPassword, updateUser, UsersRequestError } from "./users-api";
 
@@ -408,10 +409,7 @@ export function UsersAdmin({
     }
   };
 
-  const dateTime = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
+  const when = useFormatWhen();
   const number = new Intl.NumberFormat(locale === "ko" ? "ko-KR" : "en-US");
   const users = list.data ?? [];
   const changeError = change.error && !deactivating ? change.error.message : null;
@@ -555,7 +553,7 @@ export function UsersAdmin({
                       </div>
                     </td>
                     <td className="whitespace-nowrap px-3 py-2">
-                      {user.last_sign_in_at ? dateTime.format(new Date(user.last_sign_in_at)) : t("users.never")}
+                      {user.last_sign_in_at ? when(user.last_sign_in_at) : t("users.never")}
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{number.format(user.datasets)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{number.format(user.exports)}</td>

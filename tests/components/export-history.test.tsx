@@ -426,7 +426,7 @@ describe("Export again", () => {
     vi.mocked(downloadExport).mockResolvedValue({ ok: true, fileName: "q1-sales_20261201_101500.csv" });
     serve([DIRECT]);
     managerPage();
-    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Export again: Q1 Sales as CSV" }));
     await waitFor(() => expect(downloadExport).toHaveBeenCalledWith(7, "csv", DIRECT.options, expect.any(String)));
     expect(startExport).toHaveBeenCalledWith({ dataset_id: 7, format: "csv", options: DIRECT.options });
     expect(await screen.findByText("Downloaded q1-sales_20261201_101500.csv.")).toBeInTheDocument();
@@ -445,7 +445,7 @@ describe("Export again", () => {
     try {
       serve([HISTORY[0]!]);
       managerPage();
-      fireEvent.click(await screen.findByRole("button", { name: "Export Student Records as Excel again" }));
+      fireEvent.click(await screen.findByRole("button", { name: "Export again: Student Records as Excel" }));
       expect(await screen.findByTestId("export-progress")).toBeInTheDocument();
       expect(startExport).toHaveBeenCalledWith({ dataset_id: 1, format: "excel", options: {} });
       expect(downloadExport).not.toHaveBeenCalled();
@@ -458,7 +458,7 @@ describe("Export again", () => {
     vi.mocked(startExport).mockResolvedValue({ error: "You can only export datasets you own.", status: 403 });
     serve([DIRECT]);
     managerPage();
-    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Export again: Q1 Sales as CSV" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("You can only export datasets you own.");
     expect(downloadExport).not.toHaveBeenCalled();
   });
@@ -471,14 +471,14 @@ describe("Export again", () => {
     });
     serve([DIRECT]);
     managerPage();
-    fireEvent.click(await screen.findByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Export again: Q1 Sales as CSV" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Too many exports: wait 30 seconds.");
     expect(screen.queryByText(/Export failed/)).toBeNull();
     expect(noteRateLimit).toHaveBeenCalledWith(30);
 
     vi.mocked(startExport).mockResolvedValue({ mode: "direct" });
     vi.mocked(downloadExport).mockResolvedValue({ ok: false, message: "Slow down.", status: 429, retryAfter: 12 });
-    fireEvent.click(screen.getByRole("button", { name: "Export Q1 Sales as CSV again" }));
+    fireEvent.click(screen.getByRole("button", { name: "Export again: Q1 Sales as CSV" }));
     await waitFor(() => expect(noteRateLimit).toHaveBeenCalledWith(12));
     expect(await screen.findByText("Slow down.")).toBeInTheDocument();
     // One toast for the limit, replaced rather than stacked.

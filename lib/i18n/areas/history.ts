@@ -5,7 +5,7 @@ export const historyEn = {
   "history.directHint": "Streamed to the browser; no copy was kept, export it again to get it.",
   "history.downloading": "Downloading…",
   "history.exportAgain": "Export again",
-  "history.exportAgainLabel": "Export {dataset} as {format} again",
+  "history.exportAgainLabel": "Export again: {dataset} as {format}",
   "history.exportAgainDone": "Downloaded {file}.",
   "history.cancelJob": "Cancel",
   "history.cancelJobLabel": "Cancel the {format} export of {dataset}",

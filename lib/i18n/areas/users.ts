@@ -57,7 +57,7 @@ export const usersEn = {
   "users.reactivate": "Reactivate",
   "users.reactivateUser": "Reactivate {email}",
   "users.reset": "Reset password",
-  "users.resetUser": "Reset the password of {email}",
+  "users.resetUser": "Reset password of {email}",
   "users.change.failed": "The change could not be saved. Please try again.",
   "users.changed.role": "{email} is now {role}.",
   "users.changed.deactivated": "{email} was deactivated: their sessions and tokens no longer work.",
