@@ -10,9 +10,11 @@ export const USERS = {
 export async function signIn(page: Page, who: keyof typeof USERS) {
   const user = USERS[who];
   await page.goto("/login");
-  // English unless a spec switches: without a language cookie a signed-in page is drawn in
-  // the user's stored language, which another spec may have set to Korean with the switch.
-  await page.context().addCookies([{ name: "outport_locale", value: "en", url: new URL(page.url()).origin }]);
+  // English unless the spec chose a language: without a language cookie a signed-in page
+  // is drawn in the user's stored language, which another spec may have set to Korean.
+  const origin = new URL(page.url()).origin;
+  const chosen = (await page.context().cookies(origin)).some((cookie) => cookie.name === "outport_locale");
+  if (!chosen) await page.context().addCookies([{ name: "outport_locale", value: "en", url: origin }]);
   await page.getByLabel(/e-mail|이메일/i).fill(user.email);
   await page.getByLabel(/password|비밀번호/i).fill(user.password);
   await page.getByRole("button", { name: /sign in|로그인/i }).click();

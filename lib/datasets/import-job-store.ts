@@ -275,13 +275,16 @@ export async function forgetRejectedFiles(keys: readonly string[]): Promise<void
   await pgPool().query(`UPDATE import_jobs SET rejected_file = NULL WHERE rejected_file = ANY($1::text[])`, [keys]);
 }
 
-/** Export jobs of a dataset still in the history (what its deletion takes with it). */
+/**
+ * Export jobs of a dataset still in the history (what its deletion takes with it: their
+ * files). Direct downloads stored nothing, so there is nothing of theirs to take.
+ */
 export async function exportsOfDataset(
   datasetId: number,
   db: Db = pgPool(),
 ): Promise<Array<{ id: string; storageKey: string | null }>> {
   const { rows } = await db.query<{ id: string; storage_key: string | null }>(
-    `SELECT id, storage_key FROM export_jobs WHERE dataset_id = $1 AND deleted_at IS NULL`,
+    `SELECT id, storage_key FROM export_jobs WHERE dataset_id = $1 AND deleted_at IS NULL AND delivery = 'job'`,
     [datasetId],
   );
   return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));

@@ -14,7 +14,8 @@ import { findDataset, listDatasets } from "@/lib/datasets/dataset-store";
 import { defineImportJob } from "@/lib/datasets/import-job";
 import { datasetDeletionSummary, deleteDataset, updateDataset } from "@/lib/datasets/manage-dataset";
 import { requestDatasetCreation, type ImportCaller } from "@/lib/datasets/request-import";
-import { findExportJob } from "@/lib/exports/export-job-store";
+import { ZExportOptionsSchema } from "@/lib/export/options";
+import { findExportJob, insertDirectExport } from "@/lib/exports/export-job-store";
 import { presentExport } from "@/lib/exports/present-export";
 import { requestExport } from "@/lib/exports/request-export";
 import { stopJobQueue } from "@/lib/jobs/queue";
@@ -151,6 +152,15 @@ describe("deleting a dataset", () => {
     const owner = await caller("manager");
     const exported = await requestExport(owner, { datasetId: id, format: "csv", options: () => ({}) }, "job");
     if (exported.delivery !== "job") throw new Error("expected a job");
+    // A direct download is a history row too, but it stored no file for the deletion to take.
+    await insertDirectExport({
+      userId: owner.user.id,
+      datasetId: id,
+      format: "csv",
+      options: ZExportOptionsSchema.parse({}),
+      totalRows: null,
+      locale: "en",
+    });
     await expect(datasetDeletionSummary((await caller("manager2")).user, id)).rejects.toMatchObject({
       code: "forbidden",
     });
