@@ -299,7 +299,7 @@ export const en = {
   "audit.filter.to": "To",
   "audit.filter.apply": "Apply",
   "audit.filter.reset": "Reset",
-  "audit.filter.utc": "Dates and times are in UTC.",
+  "audit.filter.utc": "From and To are UTC days; times are shown in your time zone.",
   "audit.col.time": "Time",
   "audit.col.actor": "User",
   "audit.col.action": "Action",

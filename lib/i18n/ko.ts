@@ -299,7 +299,7 @@ export const ko: Messages = {
   "audit.filter.to": "종료일",
   "audit.filter.apply": "적용",
   "audit.filter.reset": "초기화",
-  "audit.filter.utc": "날짜와 시간은 UTC 기준입니다.",
+  "audit.filter.utc": "시작일과 종료일은 UTC 기준 날짜입니다. 시간은 사용자의 시간대로 표시됩니다.",
   "audit.col.time": "시간",
   "audit.col.actor": "사용자",
   "audit.col.action": "작업",
