@@ -318,8 +318,8 @@ export function ExportHistory({
                 <th scope="col" className="px-4 py-3">
                   {t("history.col.downloads")}
                 </th>
-                {/* The actions stay pinned to the card's right edge while the table scrolls under them. */}
-                <th scope="col" className="sticky right-0 bg-slate-100 px-4 py-3 text-right">
+                {/* On a phone the actions stay pinned to the card's right edge while the table scrolls under them; wider, nothing covers the other columns. */}
+                <th scope="col" className="bg-slate-100 px-4 py-3 text-right max-sm:sticky max-sm:right-0">
                   <span className="sr-only">{t("history.col.actions")}</span>
                 </th>
               </tr>
@@ -451,7 +451,7 @@ export function ExportHistory({
                             ? t("history.downloadsOne")
                             : t("history.downloadsMany", { count: formatNumber(locale, item.download_count) })}
                     </td>
-                    <td className="sticky right-0 whitespace-nowrap bg-white/95 px-3 py-3 text-right shadow-[-6px_0_6px_-6px_rgba(15,23,42,0.25)] sm:px-4">
+                    <td className="whitespace-nowrap px-3 py-3 text-right max-sm:sticky max-sm:right-0 max-sm:bg-white/95 max-sm:shadow-[-6px_0_6px_-6px_rgba(15,23,42,0.25)] sm:px-4">
                       <div className="flex flex-wrap justify-end gap-2 lg:flex-nowrap">
                         {canDelete && isActive(item) && !direct ? (
                           <button
