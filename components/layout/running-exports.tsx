@@ -208,11 +208,12 @@ export function RunningExports({ userId }: { userId: number }) {
       </button>
       {/* On a phone the panel is pinned just below the bar, as tall as the bar is now. */}
       {open ? (
+        // Above the toasts (z-50): while open, the panel already shows what a toast would say.
         <div
           id={panelId}
           role="region"
           aria-label={t("runningExports.title")}
-          className="fixed inset-x-2 top-[var(--topbar-h,4rem)] z-40 max-h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 text-slate-900 shadow-xl sm:absolute sm:inset-x-auto sm:right-0 sm:top-full sm:mt-2 sm:w-96"
+          className="fixed inset-x-2 top-[var(--topbar-h,4rem)] z-[60] max-h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 text-slate-900 shadow-xl sm:absolute sm:inset-x-auto sm:right-0 sm:top-full sm:mt-2 sm:w-96"
         >
           <h2 className="mb-2 text-sm font-semibold">{t("runningExports.title")}</h2>
           {list.length === 0 ? <p className="text-sm text-slate-600">{t("runningExports.empty")}</p> : null}
