@@ -489,18 +489,18 @@ describe("Export again", () => {
     serve([DIRECT, RUNNING, item({ job_id: "gone", dataset_title: "Old Data", dataset_deleted: true })]);
     const view = managerPage();
     await screen.findByText("Q1 Sales");
-    expect(screen.getAllByRole("button", { name: /again$/ })).toHaveLength(1);
+    expect(screen.getAllByRole("button", { name: /^Export again/ })).toHaveLength(1);
     view.unmount();
     managerPage({ canExport: false });
     await screen.findByText("Q1 Sales");
-    expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /^Export again/ })).toBeNull();
   });
 
   it("is not offered when a filter value was hidden from the viewer (the mask is no value to ask for)", async () => {
     serve([{ ...DIRECT, options_masked: true }]);
     managerPage();
     await screen.findByText("Q1 Sales");
-    expect(screen.queryByRole("button", { name: /again$/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /^Export again/ })).toBeNull();
   });
 });
 

@@ -213,7 +213,7 @@ describe("UsersAdmin", () => {
   it("resets a password to a one-time one, shown once", async () => {
     render();
     fireEvent.click(screen.getByRole("button", { name: "Reset password of manager@outport.local" }));
-    const dialog = screen.getByRole("dialog", { name: "Reset password of manager@outport.local" });
+    const dialog = screen.getByRole("dialog", { name: "Reset the password of manager@outport.local" });
     fireEvent.click(within(dialog).getByRole("button", { name: "Reset password" }));
     expect(await screen.findByTestId("one-time-password-value")).toHaveTextContent("Reset-once-77");
     expect(calls.find((call) => call.url === "/api/users/2/password")?.body).toEqual({});
