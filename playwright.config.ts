@@ -56,6 +56,14 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
     stdout: "pipe",
-    env: { PORT: String(PORT), OUTPORT_VAR_DIR: "var/e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    // The specs export as the same few demo users, many within one minute; at the default
+    // 10 a minute a fast machine refused one spec's download (429). The limit itself is
+    // tested on the server (tests/exports/direct-export.db.test.ts: the 11th request gets 429).
+    env: {
+      PORT: String(PORT),
+      OUTPORT_VAR_DIR: "var/e2e",
+      NEXT_TELEMETRY_DISABLED: "1",
+      OUTPORT_EXPORTS_PER_MINUTE: "100",
+    },
   },
 });
