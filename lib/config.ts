@@ -38,6 +38,16 @@ export function databaseUrl(): string {
   return url;
 }
 
+/** A comma-separated list; blanks dropped. */
+function listFromEnv(name: string, fallback: string[] = []): string[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  return raw
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
 function positiveIntFromEnv(name: string, fallback: number): number {
   const value = intFromEnv(name, fallback);
   if (value < 1) throw new Error(`${name} must be at least 1, got "${process.env[name]}"`);
@@ -130,4 +140,43 @@ export const config = {
     listedRejectedRows: 100,
   },
   organisation: process.env.OUTPORT_ORGANISATION ?? "Outport",
+  mail: {
+    /** `smtp://user:password@host:port` or `smtps://…`; unset: mails are written under var/mail. */
+    smtpUrl: process.env.OUTPORT_SMTP_URL || null,
+    from: process.env.OUTPORT_MAIL_FROM || "Outport <outport@localhost>",
+    /** Domains recipients may be at (lower case); empty: any. */
+    allowedDomains: listFromEnv("OUTPORT_MAIL_ALLOWED_DOMAINS").map((domain) => domain.toLowerCase()),
+    /** The largest attachment, measured as sent (base64 included); past it the mail only links. */
+    attachmentMaxBytes: intFromEnv("OUTPORT_MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
+    /** Days the download link in a mail works. */
+    linkDays: positiveIntFromEnv("OUTPORT_MAIL_LINK_DAYS", 7),
+    /** Seconds before each retry of a mail the server refused (so attempts = retries + 1). */
+    retryDelaysSeconds: listFromEnv("OUTPORT_MAIL_RETRY_SECONDS", ["10", "60", "300"]).map((value) => {
+      const seconds = Number(value);
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new Error(`OUTPORT_MAIL_RETRY_SECONDS must list seconds, got "${value}"`);
+      return seconds;
+    }),
+  },
+  schedules: {
+    /** How often each worker process looks for due schedules. */
+    tickSeconds: positiveIntFromEnv("OUTPORT_SCHEDULE_TICK_SECONDS", 15),
+    /** A slot found due later than this (the processes were down) runs as a catch-up. */
+    lateMinutes: positiveIntFromEnv("OUTPORT_SCHEDULE_LATE_MINUTES", 10),
+    /** Recipients one schedule may have. */
+    maxRecipients: 20,
+  },
 };
+
+/** The address links in mails point at: OUTPORT_PUBLIC_URL, else NEXTAUTH_URL, else where the app listens. */
+export function publicBaseUrl(): string {
+  const configured = process.env.OUTPORT_PUBLIC_URL || process.env.NEXTAUTH_URL;
+  if (configured) return configured.replace(/\/+$/, "");
+  const host = process.env.HOST && !["0.0.0.0", "::"].includes(process.env.HOST) ? process.env.HOST : "127.0.0.1";
+  return `http://${host.includes(":") ? `[${host}]` : host}:${process.env.PORT || "3000"}`;
+}
+
+/** Where mails are written when no SMTP server is configured. */
+export function mailDir(): string {
+  return path.join(varDir(), "mail");
+}

@@ -34,4 +34,9 @@ export const ACTION_STYLES: Record<AuditAction, string> = {
   user_deactivated: NEUTRAL,
   password_reset: NOTE,
   audit_exported: NOTE,
+  schedule_created: GOOD,
+  schedule_updated: NOTE,
+  schedule_deleted: NEUTRAL,
+  schedule_run: NOTE,
+  schedule_paused: WARN,
 };

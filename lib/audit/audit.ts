@@ -12,7 +12,7 @@ import type { Prisma } from "../generated/prisma/client";
 import type { AuditAction } from "../generated/prisma/enums";
 import { storableJson, storableText } from "../text";
 
-export const AUDIT_TARGET_TYPES = ["dataset", "export_job", "export_files", "user", "token"] as const;
+export const AUDIT_TARGET_TYPES = ["dataset", "export_job", "export_files", "user", "token", "schedule"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** What each action is about: a dataset asked for, a stored export acted on, the files, a person, a personal access token. */
@@ -42,6 +42,11 @@ export const AUDIT_TARGETS = {
   user_deactivated: "user",
   password_reset: "user",
   audit_exported: null, // the trail itself, with the filters it was taken with
+  schedule_created: "schedule",
+  schedule_updated: "schedule",
+  schedule_deleted: "schedule",
+  schedule_run: "schedule",
+  schedule_paused: "schedule",
 } as const satisfies Record<AuditAction, AuditTargetType | null>;
 
 export type AuditInput = {

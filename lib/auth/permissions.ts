@@ -20,7 +20,9 @@ export type Action =
   | "audit.view"
   | "users.manage"
   | "tokens.own" // create, list and revoke one's own personal access tokens
-  | "tokens.any"; // see and revoke anyone's
+  | "tokens.any" // see and revoke anyone's
+  | "schedules.own" // schedule exports of the datasets one may export
+  | "schedules.any"; // see and change anyone's schedules
 
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   "datasets.view": ["admin", "manager", "viewer"],
@@ -38,6 +40,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   "users.manage": ["admin"],
   "tokens.own": ["admin", "manager", "viewer"],
   "tokens.any": ["admin"],
+  "schedules.own": ["admin", "manager"],
+  "schedules.any": ["admin"],
 };
 
 export type Actor = { id: number; role: Role };

@@ -14,6 +14,9 @@ import { uploadApiEn } from "./areas/upload-api";
 import { uploadUiEn } from "./areas/upload-ui";
 import { apiDocEn } from "./areas/api-doc";
 import { auditEn } from "./areas/audit";
+import { schedulesEn } from "./areas/schedules";
+import { schedulesUiEn } from "./areas/schedules-ui";
+import { mailEn } from "./areas/mail";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -405,6 +408,10 @@ export const en = {
   ...excelInfoEn,
   // The audit page a reviewer reads, and its CSV export.
   ...auditEn,
+  // Scheduled exports: the server, the page, the e-mails.
+  ...schedulesEn,
+  ...schedulesUiEn,
+  ...mailEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

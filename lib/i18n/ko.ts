@@ -15,6 +15,9 @@ import { uploadApiKo } from "./areas/upload-api";
 import { uploadUiKo } from "./areas/upload-ui";
 import { apiDocKo } from "./areas/api-doc";
 import { auditKo } from "./areas/audit";
+import { schedulesKo } from "./areas/schedules";
+import { schedulesUiKo } from "./areas/schedules-ui";
+import { mailKo } from "./areas/mail";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -404,4 +407,8 @@ export const ko: Messages = {
   ...excelInfoKo,
   // The audit page a reviewer reads, and its CSV export.
   ...auditKo,
+  // Scheduled exports: the server, the page, the e-mails.
+  ...schedulesKo,
+  ...schedulesUiKo,
+  ...mailKo,
 };
