@@ -115,6 +115,12 @@ describe("daily, weekly and monthly", () => {
     ]);
   });
 
+  it("takes 0 and 7 both for Sunday", () => {
+    expect(next("0 9 * * 0", "UTC", "2026-12-02T00:00:00Z")).toBe("2026-12-06T09:00:00.000Z");
+    expect(next("0 9 * * 7", "UTC", "2026-12-02T00:00:00Z")).toBe("2026-12-06T09:00:00.000Z");
+    expect(next("0 9 * * SUN", "UTC", "2026-12-02T00:00:00Z")).toBe("2026-12-06T09:00:00.000Z");
+  });
+
   it("runs on a day matching either day-of-month or day-of-week when both are restricted", () => {
     expect(between("0 9 13 * 5", "UTC", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z")).toEqual([
       "2026-01-02T09:00:00.000Z",
