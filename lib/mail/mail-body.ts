@@ -39,8 +39,8 @@ const STYLE = {
   paragraph: "margin:0 0 16px 0",
   table: "border-collapse:collapse;margin:0 0 16px 0;width:100%",
   label: "padding:4px 12px 4px 0;color:#52525b;vertical-align:top;white-space:nowrap",
-  value: "padding:4px 0;vertical-align:top;word-break:break-all",
-  mono: `${MONO};font-size:13px`,
+  value: "padding:4px 0;vertical-align:top;overflow-wrap:anywhere",
+  mono: `${MONO};font-size:13px;word-break:break-all`,
   link: "color:#1d4ed8;word-break:break-all",
   code: `display:block;margin:0 0 16px 0;padding:8px 12px;background:#f4f4f5;border-radius:4px;${MONO};font-size:13px;word-break:break-all`,
   footer: "margin:24px 0 0 0;padding-top:16px;border-top:1px solid #e4e4e7;color:#71717a;font-size:13px",
@@ -76,13 +76,23 @@ function blockHtml(block: MailBlock): string {
   }
 }
 
+/** Columns a text takes in a monospaced font: Hangul, CJK and full-width forms take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) width += WIDE.test(character) ? 2 : 1;
+  return width;
+}
+const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/;
+
 function blockText(block: MailBlock): string {
   switch (block.kind) {
     case "paragraph":
       return block.text;
     case "facts": {
-      const width = Math.max(...block.facts.map((fact) => fact.label.length));
-      return block.facts.map((fact) => `${`${fact.label}:`.padEnd(width + 2)}${fact.value}`).join("\n");
+      const width = Math.max(...block.facts.map((fact) => displayWidth(fact.label)));
+      return block.facts
+        .map((fact) => `${fact.label}:${" ".repeat(width - displayWidth(fact.label) + 1)}${fact.value}`)
+        .join("\n");
     }
     case "link":
       return `${block.label}\n${block.href}`;
