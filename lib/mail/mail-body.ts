@@ -26,6 +26,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => CHARACTER_REFERENCES[c]!);
 }
 
+/** A subject stays one line, whatever a dataset or a person is called. */
+export function oneLine(text: string): string {
+  return text.replace(/[\s\p{Cc}]+/gu, " ").trim();
+}
+
 /** Only web links become `<a href>`; anything else is shown as text and never followed. */
 function isWebLink(href: string): boolean {
   return /^https?:\/\//i.test(href);

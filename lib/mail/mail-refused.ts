@@ -63,8 +63,8 @@ export function toMailRefused(
     return new MailRefused(`the attached file cannot be read (${code || "error"})`, true);
   const systemCode = code && code in CONNECTION_FAILURES ? code : findSystemCode(failure.message);
   if (systemCode) return new MailRefused(`${CONNECTION_FAILURES[systemCode]} (${systemCode})`, false);
-  // nodemailer's own codes: a greeting or command that timed out, a dropped socket.
-  if (code === "ETIMEDOUT" || code === "ESOCKET" || code === "ECONNECTION" || code === "EDNS")
+  // nodemailer's own codes for a socket that failed in some other way.
+  if (code === "ESOCKET" || code === "ECONNECTION" || code === "EDNS")
     return new MailRefused(`no working connection to the mail server (${code})`, false);
   if (code === "EAUTH") return new MailRefused(safeText(`authentication failed: ${failure.message}`, secrets), true);
   if (code === "EENVELOPE" || code === "EMESSAGE")

@@ -4,7 +4,7 @@
 import { config } from "../config";
 import { formatWhen } from "../export/present-value";
 import { translate, type Locale, type MessageKey, type MessageParams } from "../i18n";
-import { renderMailBody, type MailBlock, type MailFact } from "../mail/mail-body";
+import { oneLine, renderMailBody, type MailBlock, type MailFact } from "../mail/mail-body";
 import type { OutgoingMail } from "../mail/mailer";
 
 export type PauseMailInput = {
@@ -26,7 +26,7 @@ export function composePauseMail(input: PauseMailInput): OutgoingMail {
   const t = (key: MessageKey, params?: MessageParams) => translate(input.locale, key, params);
   const owner = input.ownerName.trim() || input.ownerEmail;
   const names = { dataset: input.datasetTitle, owner, email: input.ownerEmail };
-  const subject = t(input.toAdmins ? "mail.pause.subject.admins" : "mail.pause.subject", names);
+  const subject = oneLine(t(input.toAdmins ? "mail.pause.subject.admins" : "mail.pause.subject", names));
   const facts: MailFact[] = [
     { label: t("mail.fact.dataset"), value: input.datasetTitle },
     ...(input.toAdmins ? [{ label: t("mail.fact.owner"), value: `${owner} <${input.ownerEmail}>` }] : []),

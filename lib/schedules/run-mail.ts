@@ -7,7 +7,7 @@ import { FORMATS, fileContentType, type ExportFormat } from "../export/formats";
 import { formatWhen } from "../export/present-value";
 import { formatFileSize } from "../format-size";
 import { formatNumber, translate, type Locale, type MessageKey, type MessageParams } from "../i18n";
-import { renderMailBody, type MailBlock, type MailFact } from "../mail/mail-body";
+import { oneLine, renderMailBody, type MailBlock, type MailFact } from "../mail/mail-body";
 import type { MailAttachment, OutgoingMail } from "../mail/mailer";
 
 export type RunMailInput = {
@@ -64,12 +64,13 @@ export function composeRunMail(input: RunMailInput): OutgoingMail & { attached: 
   const catchUpOne = input.missedSlots <= 1;
   const names = { dataset: input.datasetTitle, format: formatLabel, when: slot, missed: input.missedSlots };
 
-  const subject =
+  const subject = oneLine(
     input.trigger === "manual"
       ? t("mail.run.subject.manual", names)
       : input.trigger === "catch_up"
         ? t(catchUpOne ? "mail.run.subject.catchUpOne" : "mail.run.subject.catchUp", names)
-        : t("mail.run.subject", names);
+        : t("mail.run.subject", names),
+  );
   const intro =
     input.trigger === "manual"
       ? t("mail.run.intro.manual", names)

@@ -117,6 +117,11 @@ describe("composeRunMail in English", () => {
     expect(composeRunMail(input({ datasetTitle: `A & B "x"` })).html).toContain("A &amp; B &quot;x&quot;");
   });
 
+  it("keeps the subject on one line whatever the dataset is called", () => {
+    const mail = composeRunMail(input({ datasetTitle: "Sales\r\nBcc: eve@evil.test\t\u0000x" }));
+    expect(mail.subject).toBe("Sales Bcc: eve@evil.test x — Excel export for Dec 7, 2026, 9:00 AM");
+  });
+
   it("escapes a link that tries to leave its attribute, and never makes a non-web link clickable", () => {
     const breaking = composeRunMail(input({ link: `https://x.test/?a="><script>alert(1)</script>` }));
     expect(breaking.html).toContain(`href="https://x.test/?a=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`);
