@@ -61,7 +61,7 @@ export function toMailRefused(
   }
   if (typeof failure.path === "string" && attachmentPaths.includes(failure.path))
     return new MailRefused(`the attached file cannot be read (${code || "error"})`, true);
-  const systemCode = code && code in CONNECTION_FAILURES ? code : findSystemCode(failure.message);
+  const systemCode = code && Object.hasOwn(CONNECTION_FAILURES, code) ? code : findSystemCode(failure.message);
   if (systemCode) return new MailRefused(`${CONNECTION_FAILURES[systemCode]} (${systemCode})`, false);
   // nodemailer's own codes for a socket that failed in some other way.
   if (code === "ESOCKET" || code === "ECONNECTION" || code === "EDNS")
