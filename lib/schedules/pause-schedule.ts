@@ -41,7 +41,7 @@ async function tell(
       locale,
       to,
       datasetTitle: schedule.datasetTitle,
-      reason: translate(locale, `schedule.paused.${reason}`),
+      reason: translate(locale, `schedule.run.error.${reason}`),
       ownerName: owner?.name ?? "",
       ownerEmail: owner?.email ?? "",
       toAdmins: !toOwner,

@@ -370,6 +370,65 @@ describe("an owner who lost the right", () => {
   });
 });
 
+describe("an owner who cannot be told", () => {
+  it("a deactivated owner's run fails, the schedule pauses, and the admins are told instead", async () => {
+    const created = await scheduleAs("manager", {}, new Date("2030-06-02T08:00:00Z"));
+    await prisma().user.update({ where: { id: managerId }, data: { active: false } });
+    try {
+      const [claimed] = await claimDueRuns(new Date("2030-06-02T09:00:05Z"));
+      const run = await finished(claimed!.runId);
+      expect(run).toMatchObject({
+        status: "failed",
+        errorMessage: "schedule.run.error.ownerInactive",
+        exportJobId: null,
+      });
+      const schedule = await prisma().schedule.findUniqueOrThrow({ where: { id: created.id } });
+      expect(schedule).toMatchObject({ enabled: false, pausedReason: "schedule.paused.ownerInactive" });
+      await waitUntil(
+        async () => smtp.received.length,
+        (n) => n >= 1,
+        10_000,
+      );
+      expect(smtp.received.map((m) => m.to).flat()).toEqual(["admin@outport.local"]);
+      expect(smtp.received[0]?.mail.text).toContain("manager@outport.local");
+    } finally {
+      await prisma().user.update({ where: { id: managerId }, data: { active: true } });
+    }
+  });
+
+  it("pauses a schedule none of whose recipients is at an allowed domain any more", async () => {
+    const created = await scheduleAs("manager", { recipients: ["team@example.com"] }, new Date("2030-06-03T08:00:00Z"));
+    process.env.OUTPORT_MAIL_ALLOWED_DOMAINS = "outport.local";
+    try {
+      const [claimed] = await claimDueRuns(new Date("2030-06-03T09:00:05Z"));
+      const run = await finished(claimed!.runId);
+      expect(run).toMatchObject({ status: "failed", errorMessage: "schedule.run.error.recipientsNotAllowed" });
+      const schedule = await prisma().schedule.findUniqueOrThrow({ where: { id: created.id } });
+      expect(schedule.pausedReason).toBe("schedule.paused.recipientsNotAllowed");
+    } finally {
+      delete process.env.OUTPORT_MAIL_ALLOWED_DOMAINS;
+    }
+  });
+});
+
+describe("the owner's language", () => {
+  it("writes the mail in Korean for an owner who reads Korean", async () => {
+    await prisma().user.update({ where: { id: managerId }, data: { locale: "ko" } });
+    try {
+      await scheduleAs("manager", { cron: "0 9 * * *", timezone: "Asia/Seoul" }, new Date("2030-06-04T00:00:00Z"));
+      const [claimed] = await claimDueRuns(new Date("2030-06-05T00:00:05Z"));
+      const run = await finished(claimed!.runId);
+      expect(run.status, run.errorMessage ?? "").toBe("completed");
+      const { mail } = await mailOf(run);
+      expect(mail.subject).toMatch(/[가-힣]/);
+      expect(mail.text).toMatch(/[가-힣]/);
+      expect(mail.html).toContain('lang="ko"');
+    } finally {
+      await prisma().user.update({ where: { id: managerId }, data: { locale: "en" } });
+    }
+  });
+});
+
 describe("delivery", () => {
   it("links and does not attach a file whose base64 is over the limit, and says why", async () => {
     process.env.OUTPORT_MAIL_ATTACHMENT_MAX_BYTES = "2000";
