@@ -72,7 +72,11 @@ export async function pauseSchedule(scheduleId: string, reason: PauseReason, sig
         action: "schedule_paused",
         actorId: null,
         targetId: schedule.id,
-        details: { reason, owner_id: schedule.ownerId, dataset_id: schedule.datasetId },
+        details: {
+          reason: `schedule.paused.${reason}`,
+          owner_id: schedule.ownerId,
+          dataset_id: schedule.datasetId,
+        },
       },
       db,
     );

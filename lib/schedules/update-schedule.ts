@@ -33,7 +33,7 @@ function changes(before: ScheduleRow, patch: SchedulePatch): Prisma.InputJsonObj
     if (after === undefined) continue;
     const was = before[key];
     if (JSON.stringify(was) === JSON.stringify(after)) continue;
-    changed[AUDIT_NAMES[key]] = { from: was as Prisma.InputJsonValue, to: after as Prisma.InputJsonValue };
+    changed[AUDIT_NAMES[key]] = { before: was as Prisma.InputJsonValue, after: after as Prisma.InputJsonValue };
   }
   return changed;
 }
@@ -60,7 +60,7 @@ export async function updateSchedule(
           actorId: user.id,
           targetId: locked.id,
           ip,
-          details: { changes: { enabled: { from: true, to: false } } },
+          details: { changes: { enabled: { before: true, after: false } } },
         },
         db,
       );

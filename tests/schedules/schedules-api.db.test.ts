@@ -241,10 +241,10 @@ describe("reading, changing and deleting", () => {
       "schedule_updated",
       "schedule_updated",
     ]);
-    expect(audit[1]?.details).toEqual({ changes: { enabled: { from: true, to: false } } });
+    expect(audit[1]?.details).toEqual({ changes: { enabled: { before: true, after: false } } });
     expect(audit[3]?.details.changes).toMatchObject({
-      cron: { from: "0 9 * * 1", to: "30 7 * * *" },
-      timezone: { from: "Asia/Seoul", to: "UTC" },
+      cron: { before: "0 9 * * 1", after: "30 7 * * *" },
+      timezone: { before: "Asia/Seoul", after: "UTC" },
     });
   });
 
