@@ -18,12 +18,12 @@ export const RUN_BADGES: Record<RunState, string> = {
   cancelled: "bg-slate-100 text-slate-700",
 };
 
-export function RunStateBadge({ state }: { state: RunState }) {
+export function RunStateBadge({ state, testId = "run-state" }: { state: RunState; testId?: string }) {
   const { t } = useI18n();
   return (
     <span
       className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${RUN_BADGES[state]}`}
-      data-testid="run-state"
+      data-testid={testId}
       data-state={state}
     >
       {t(`schedules.run.${state}` as MessageKey)}

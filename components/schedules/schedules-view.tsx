@@ -29,7 +29,8 @@ export const SCHEDULES_KEY = ["schedules"] as const;
 export const SCHEDULES_POLL_MS = 2000;
 
 const ON_THE_WAY = new Set(["waiting", "exporting", "delivering"]);
-const runsOnTheWay = (list: ScheduleList | undefined) =>
+/** Whether a run is on its way somewhere in the list: only then is it read again. */
+export const runsOnTheWay = (list: ScheduleList | undefined) =>
   !!list?.schedules.some((s) => s.runs.some((run) => ON_THE_WAY.has(run.state)));
 
 type FormState = { schedule?: TSchedule; datasetId?: number } | null;
@@ -253,7 +254,11 @@ export function SchedulesView({
                 <div className="min-w-0">
                   <dt className="text-xs text-slate-500">{t("schedules.field.lastResult")}</dt>
                   <dd className="text-slate-800" data-testid="schedule-last-result">
-                    {last ? <RunStateBadge state={last.state} /> : t("schedules.lastResult.none")}
+                    {last ? (
+                      <RunStateBadge state={last.state} testId="last-run-state" />
+                    ) : (
+                      t("schedules.lastResult.none")
+                    )}
                   </dd>
                 </div>
                 {isAdmin ? (
