@@ -110,6 +110,15 @@ export function formatDateTime(date: Date, timezone: string): string {
   return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)} ${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
 }
 
+/**
+ * How far a zone's clocks are ahead of UTC at an instant, in milliseconds (whole seconds:
+ * the local mean times before standard time had offsets such as +8:27:52).
+ */
+export function zoneOffsetMs(date: Date, timezone: string): number {
+  if (timezone === "UTC") return 0;
+  return wallClockMs(zonedParts(date, timezone)) - Math.floor(date.getTime() / 1000) * 1000;
+}
+
 /** ISO 8601 with the zone's offset, e.g. 2025-05-12T16:28:37+09:00 (Z for UTC). */
 export function isoDateTime(date: Date, timezone: string): string {
   if (timezone === "UTC") return date.toISOString().replace(/\.\d{3}Z$/, "Z");

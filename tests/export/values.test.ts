@@ -7,6 +7,7 @@ import {
   jsonValue,
   parquetValue,
   safeJson,
+  zoneOffsetMs,
 } from "@/lib/export/values";
 import { neutralizeFormula } from "@/lib/export/formula";
 
@@ -166,6 +167,16 @@ describe("jsonValue, excelValue and parquetValue", () => {
     const instant = new Date("2025-07-01T12:00:00Z");
     expect(formatDateTime(instant, "Europe/London")).toBe("2025-07-01 13:00:00");
     expect(isoDateTime(instant, "America/Los_Angeles")).toBe("2025-07-01T05:00:00-07:00");
+  });
+
+  it("tells a zone's offset at an instant, daylight saving and local mean time included", () => {
+    expect(zoneOffsetMs(new Date("2026-07-01T12:00:00Z"), "UTC")).toBe(0);
+    expect(zoneOffsetMs(new Date("2026-07-01T12:00:00Z"), "Asia/Seoul")).toBe(9 * 3_600_000);
+    expect(zoneOffsetMs(new Date("2026-07-01T12:00:00Z"), "Asia/Kathmandu")).toBe((5 * 60 + 45) * 60_000);
+    expect(zoneOffsetMs(new Date("2026-07-01T12:00:00Z"), "Europe/Berlin")).toBe(2 * 3_600_000);
+    expect(zoneOffsetMs(new Date("2026-01-01T12:00:00Z"), "Europe/Berlin")).toBe(3_600_000);
+    expect(zoneOffsetMs(new Date("2026-01-01T12:00:00.999Z"), "America/New_York")).toBe(-5 * 3_600_000);
+    expect(zoneOffsetMs(new Date("0050-06-15T00:00:00Z"), "Asia/Seoul")).toBe(((8 * 60 + 27) * 60 + 52) * 1000);
   });
 
   it("keeps the years 1–99 (which Date.UTC takes for 1900–1999) in zoned times and Excel dates", () => {
