@@ -311,10 +311,10 @@ export function SchedulesView({
                 </button>
               </div>
 
-              <section className="mt-4 min-w-0" aria-label={`${t("schedules.runs.title")}: ${schedule.dataset_title}`}>
+              <div className="mt-4 min-w-0">
                 <h3 className="mb-2 text-sm font-semibold text-slate-700">{t("schedules.runs.title")}</h3>
                 <ScheduleRuns runs={schedule.runs} datasetTitle={schedule.dataset_title} />
-              </section>
+              </div>
             </li>
           );
         })}
@@ -332,8 +332,18 @@ export function SchedulesView({
           onSaved={(saved, created) => {
             toast.show(t(created ? "schedules.toast.created" : "schedules.toast.saved"), "success");
             closeForm();
+            // Shown at once (a new one first, as the server lists them), then read again.
+            queryClient.setQueryData<ScheduleList>(SCHEDULES_KEY, (old) =>
+              old
+                ? {
+                    ...old,
+                    schedules: created
+                      ? [saved, ...old.schedules]
+                      : old.schedules.map((s) => (s.id === saved.id ? saved : s)),
+                  }
+                : old,
+            );
             void refresh();
-            void saved;
           }}
         />
       ) : null}
