@@ -140,23 +140,36 @@ export const config = {
     listedRejectedRows: 100,
   },
   organisation: process.env.OUTPORT_ORGANISATION ?? "Outport",
+  // Read when used, not at start: the mail settings are looked at per mail (tests change them).
   mail: {
     /** `smtp://user:password@host:port` or `smtps://…`; unset: mails are written under var/mail. */
-    smtpUrl: process.env.OUTPORT_SMTP_URL || null,
-    from: process.env.OUTPORT_MAIL_FROM || "Outport <outport@localhost>",
+    get smtpUrl(): string | null {
+      return process.env.OUTPORT_SMTP_URL || null;
+    },
+    get from(): string {
+      return process.env.OUTPORT_MAIL_FROM || "Outport <outport@localhost>";
+    },
     /** Domains recipients may be at (lower case); empty: any. */
-    allowedDomains: listFromEnv("OUTPORT_MAIL_ALLOWED_DOMAINS").map((domain) => domain.toLowerCase()),
+    get allowedDomains(): string[] {
+      return listFromEnv("OUTPORT_MAIL_ALLOWED_DOMAINS").map((domain) => domain.toLowerCase());
+    },
     /** The largest attachment, measured as sent (base64 included); past it the mail only links. */
-    attachmentMaxBytes: intFromEnv("OUTPORT_MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
+    get attachmentMaxBytes(): number {
+      return intFromEnv("OUTPORT_MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024);
+    },
     /** Days the download link in a mail works. */
-    linkDays: positiveIntFromEnv("OUTPORT_MAIL_LINK_DAYS", 7),
+    get linkDays(): number {
+      return positiveIntFromEnv("OUTPORT_MAIL_LINK_DAYS", 7);
+    },
     /** Seconds before each retry of a mail the server refused (so attempts = retries + 1). */
-    retryDelaysSeconds: listFromEnv("OUTPORT_MAIL_RETRY_SECONDS", ["10", "60", "300"]).map((value) => {
-      const seconds = Number(value);
-      if (!Number.isFinite(seconds) || seconds < 0)
-        throw new Error(`OUTPORT_MAIL_RETRY_SECONDS must list seconds, got "${value}"`);
-      return seconds;
-    }),
+    get retryDelaysSeconds(): number[] {
+      return listFromEnv("OUTPORT_MAIL_RETRY_SECONDS", ["10", "60", "300"]).map((value) => {
+        const seconds = Number(value);
+        if (!Number.isFinite(seconds) || seconds < 0)
+          throw new Error(`OUTPORT_MAIL_RETRY_SECONDS must list seconds, got "${value}"`);
+        return seconds;
+      });
+    },
   },
   schedules: {
     /** How often each worker process looks for due schedules. */

@@ -5,12 +5,15 @@ import { importJob } from "./datasets/import-job";
 import { exportJob } from "./exports/export-job";
 import { importSweepSchedule } from "./datasets/import-cleanup";
 import { retentionSchedule } from "./exports/retention";
+import { scheduledExportsTicker } from "./schedules/claim-due-runs";
+import { scheduleRunJob } from "./schedules/schedule-run-job";
 import type { JobDefinition } from "./jobs/job-definition";
 import type { ScheduledTask } from "./jobs/schedules";
 
 export const JOB_TYPES = {
   export: exportJob,
   import: importJob,
+  "schedule-run": scheduleRunJob,
 } as const satisfies Record<string, JobDefinition<unknown>>;
 
 export function jobTypes(): Array<JobDefinition<unknown>> {
@@ -18,5 +21,5 @@ export function jobTypes(): Array<JobDefinition<unknown>> {
 }
 
 export function schedules(log?: (line: string) => void): ScheduledTask[] {
-  return [retentionSchedule(log), importSweepSchedule(log)];
+  return [retentionSchedule(log), importSweepSchedule(log), scheduledExportsTicker(log)];
 }

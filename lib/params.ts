@@ -44,3 +44,11 @@ export function parseDatasetId(raw: string | number, field = "id"): number {
   if (!parsed.success || !/^\d+$/.test(String(raw))) throw new AppError("not_found", "error.datasetNotFound");
   return parsed.data;
 }
+
+const ZUuid = z.uuid();
+
+/** A uuid from a path (a job's, a schedule's); null when the text cannot be one (so: not found). */
+export function parseUuid(raw: string, field = "id"): string | null {
+  const parsed = ZUuid.safeParse(pathParam(raw, field));
+  return parsed.success ? parsed.data.toLowerCase() : null;
+}

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { pgPool } from "../data/pg";
 import { leftJoinDatasetSql, listDatasetChoices, type DatasetChoice } from "../datasets/dataset-store";
 import { exportJobIdsOfDatasetSql, leftJoinExportJobSql } from "../exports/export-job-store";
+import { leftJoinScheduleSql } from "../schedules/schedule-store";
 import { AuditAction } from "../generated/prisma/enums";
 import { FORMATS, type ExportFormat } from "../export/formats";
 import { MAX_ID, wholeNumber } from "../params";
@@ -226,12 +227,14 @@ const SELECT_EVENTS = `
            WHEN 'export_job' THEN jd.title
            WHEN 'user' THEN tu.name
            WHEN 'token' THEN COALESCE(tk.name, known.name)
+           WHEN 'schedule' THEN COALESCE(sc.dataset_title, known.name)
          END AS target_name,
          CASE e.target_type
            WHEN 'dataset' THEN d.id IS NULL OR d.deleted_at IS NOT NULL
            WHEN 'export_job' THEN j.id IS NULL OR j.deleted_at IS NOT NULL
            WHEN 'user' THEN tu.id IS NULL
            WHEN 'token' THEN tk.id IS NULL
+           WHEN 'schedule' THEN sc.id IS NULL
            ELSE false
          END AS target_deleted,
          j.format::text AS target_format,
@@ -245,16 +248,18 @@ const SELECT_EVENTS = `
       ON e.target_type = 'user' AND tu.id = (CASE WHEN e.target_id ~ ${INT_ID} THEN e.target_id::int END)
     LEFT JOIN personal_access_tokens tk
       ON e.target_type = 'token' AND tk.id = (CASE WHEN e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)
+    ${leftJoinScheduleSql("sc", `(CASE WHEN e.target_type = 'schedule' AND e.target_id ~ ${UUID_ID} THEN e.target_id::uuid END)`)}
     LEFT JOIN users du ON du.id = (CASE WHEN e.details->>'user_id' ~ ${INT_ID} THEN (e.details->>'user_id')::int END)
     LEFT JOIN users dov
       ON dov.id = (CASE WHEN e.details->>'owner_id' ~ ${INT_ID} THEN (e.details->>'owner_id')::int END)
     ${leftJoinDatasetSql("dd", `(CASE WHEN e.details->>'dataset_id' ~ ${INT_ID} THEN (e.details->>'dataset_id')::int END)`)}
     LEFT JOIN LATERAL (
-      SELECT COALESCE(x.details->>'title', x.details->>'name') AS name
+      SELECT COALESCE(x.details->>'title', x.details->>'name', x.details->>'dataset_title') AS name
         FROM audit_events x
-       WHERE ((e.target_type = 'dataset' AND d.id IS NULL) OR (e.target_type = 'token' AND tk.id IS NULL))
+       WHERE ((e.target_type = 'dataset' AND d.id IS NULL) OR (e.target_type = 'token' AND tk.id IS NULL)
+              OR (e.target_type = 'schedule' AND sc.id IS NULL))
          AND x.target_type = e.target_type AND x.target_id = e.target_id
-         AND (x.details ? 'title' OR x.details ? 'name')
+         AND (x.details ? 'title' OR x.details ? 'name' OR x.details ? 'dataset_title')
        ORDER BY x.id DESC
        LIMIT 1
     ) known ON true`;

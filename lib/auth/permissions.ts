@@ -99,3 +99,10 @@ export function canManageDataset(actor: Actor | null | undefined, dataset: { own
   if (dataset.ownerId === actor.id) return can(actor, "datasets.manage.own");
   return can(actor, "datasets.manage.any");
 }
+
+/** Whether an actor may see, change, run or delete a schedule (one of their own; an admin's: any). */
+export function canManageSchedule(actor: Actor | null | undefined, schedule: { ownerId: number }): boolean {
+  if (!actor) return false;
+  if (schedule.ownerId === actor.id) return can(actor, "schedules.own");
+  return can(actor, "schedules.any");
+}

@@ -273,3 +273,30 @@ export async function storageKeysInUse(keys: readonly string[]): Promise<Map<str
   );
   return new Map(rows.map((row) => [row.storage_key, row.live]));
 }
+
+/** What a schedule's run shows of the export it asked for. */
+export type ExportFileState = {
+  id: string;
+  status: ExportJob["status"];
+  errorMessage: string | null;
+  fileName: string | null;
+  fileSize: number | null;
+  processedRows: number;
+  sha256: string | null;
+  storageKey: string | null;
+  deletedAt: Date | null;
+};
+
+export async function exportFileStates(
+  ids: readonly string[],
+  db: Db = pgPool(),
+): Promise<Map<string, ExportFileState>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<ExportFileState>(
+    `SELECT id, status, error_message AS "errorMessage", file_name AS "fileName", file_size::float8 AS "fileSize",
+            processed_rows AS "processedRows", sha256, storage_key AS "storageKey", deleted_at AS "deletedAt"
+       FROM export_jobs WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}

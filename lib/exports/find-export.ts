@@ -2,23 +2,20 @@
 // (anyone else gets 404, as if it did not exist, so ids cannot be probed), never once
 // deleted. `manage` (download, delete, cancel, retry) also needs the role to allow it: 403
 // for a job one may see but not touch.
-import { z } from "zod";
 import { canManageExport, canSeeExport } from "../auth/permissions";
 import type { CurrentUser } from "../auth/current-user";
 import { AppError } from "../errors";
-import { pathParam } from "../params";
+import { parseUuid } from "../params";
 import { findExportJob, type ExportJobRow } from "./export-job-store";
-
-const ZJobIdSchema = z.uuid();
 
 export async function findExportFor(
   user: CurrentUser,
   rawId: string,
   need: "see" | "manage" = "see",
 ): Promise<ExportJobRow> {
-  const id = ZJobIdSchema.safeParse(pathParam(rawId, "jobId"));
-  if (!id.success) throw new AppError("not_found", "error.notFound");
-  const job = await findExportJob(id.data);
+  const id = parseUuid(rawId, "jobId");
+  if (!id) throw new AppError("not_found", "error.notFound");
+  const job = await findExportJob(id);
   if (!job || job.deletedAt || !canSeeExport(user, job)) throw new AppError("not_found", "error.notFound");
   if (need === "manage" && !canManageExport(user, job)) throw new AppError("forbidden", "job.manageForbidden");
   return job;

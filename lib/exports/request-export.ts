@@ -2,6 +2,7 @@
 // retries and the UI's server actions. Counts the request against the per-minute limit,
 // checks it (prepare-export), then either hands back the prepared export to be streamed,
 // or queues it as a job — and audits the refusal, whatever refused it.
+import type pg from "pg";
 import { ZodError } from "zod";
 import { recordAudit } from "../audit/audit";
 import type { CurrentUser } from "../auth/current-user";
@@ -61,7 +62,19 @@ export async function requestExport(
   caller: ExportCaller,
   ask: ExportAsk,
   mode: DeliveryMode,
-  { countDirect = true, retryOf = null }: { countDirect?: boolean; retryOf?: string | null } = {},
+  {
+    countDirect = true,
+    retryOf = null,
+    onQueued,
+  }: {
+    countDirect?: boolean;
+    retryOf?: string | null;
+    /**
+     * Called inside the transaction that creates the job (a schedule's run records it, so a
+     * job exists exactly when its run knows it); throwing undoes the job.
+     */
+    onQueued?: (client: pg.PoolClient, jobId: string) => Promise<void>;
+  } = {},
 ): Promise<ExportRequestResult> {
   try {
     const id = parseDatasetId(ask.datasetId, "datasetId");
@@ -73,7 +86,7 @@ export async function requestExport(
       if (!countDirect) await refundExportRequest(caller.user.id);
       return { delivery, prepared };
     }
-    return { delivery, prepared, job: await enqueueExport(caller, prepared, retryOf) };
+    return { delivery, prepared, job: await enqueueExport(caller, prepared, retryOf, onQueued) };
   } catch (error) {
     const reason = refusalReason(error);
     if (reason) {
@@ -97,6 +110,7 @@ async function enqueueExport(
   caller: ExportCaller,
   prepared: PreparedExport,
   retryOf: string | null,
+  onQueued?: (client: pg.PoolClient, jobId: string) => Promise<void>,
 ): Promise<CreatedJob> {
   const limit = config.export.activeJobsPerUser;
   const created = await inTransaction(async (client) => {
@@ -131,6 +145,7 @@ async function enqueueExport(
       },
       client,
     );
+    await onQueued?.(client, row.id);
     await dispatchJob(client, EXPORT_QUEUE, row.id);
     return row;
   });

@@ -6,7 +6,7 @@ import { closePgPool } from "../data/pg";
 import { disconnectPrisma } from "../data/prisma";
 import type { JobDefinition } from "./job-definition";
 import { stopJobQueue } from "./queue";
-import { startSchedules, type ScheduledTask } from "./schedules";
+import { startSchedules, stopSchedules, type ScheduledTask } from "./schedules";
 import { startWorker, type Worker, type WorkerOptions } from "./worker";
 
 const globalForServe = globalThis as unknown as { outportWorkers?: Promise<Worker> };
@@ -44,6 +44,7 @@ async function start({ jobTypes, schedules, exitOnSignal, log = console.log, ...
     log(`${signal}: workers stop taking jobs; running ones finish or are handed back.`);
     void (async () => {
       try {
+        stopSchedules();
         await worker.stop();
         await stopJobQueue({ graceful: true, timeout: 2000 });
         await Promise.allSettled([disconnectPrisma(), closePgPool()]);

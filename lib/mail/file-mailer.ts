@@ -7,6 +7,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import MailComposer from "nodemailer/lib/mail-composer";
+import { attachmentPaths, openAttachments } from "./attachments";
 import { toMailRefused } from "./mail-refused";
 import { mailHeaders } from "./mail-headers";
 import type { Mailer, OutgoingMail, SentMail } from "./mailer";
@@ -34,18 +35,14 @@ export function createFileMailer(dir: string, from: string): Mailer {
           text: mail.text,
           html: mail.html,
           headers: mailHeaders(),
-          attachments: attachments.map(({ filename, path: file, contentType }) => ({
-            filename,
-            path: file,
-            contentType,
-          })),
+          attachments: await openAttachments(attachments),
         }).compile();
         await pipeline(message.createReadStream(), createWriteStream(partial, { flags: "wx", mode: 0o600 }));
         await rename(partial, target);
         return { via: "file", messageId: name };
       } catch (error) {
         await rm(partial, { force: true });
-        throw toMailRefused(error, { attachmentPaths: attachments.map((a) => a.path) });
+        throw toMailRefused(error, { attachmentPaths: attachmentPaths(attachments) });
       }
     },
     close() {},

@@ -2,13 +2,20 @@
 // .eml file in a folder (delivery off, the mail kept for a person to read). Either way an
 // attachment is streamed from its file, never read whole into memory, and a refusal comes
 // back as a MailRefused that says whether trying again can help.
+import type { Readable } from "node:stream";
 import { config, mailDir } from "../config";
 import { createFileMailer } from "./file-mailer";
 import { createSmtpMailer } from "./smtp-mailer";
 
 export { MailRefused } from "./mail-refused";
 
-export type MailAttachment = { filename: string; path: string; contentType: string };
+/**
+ * Where an attachment's bytes come from: a file, or a source opened afresh for every
+ * attempt (a stored export read through its hash check), since a stream is read once.
+ */
+export type AttachmentSource = { path: string } | { open: () => Promise<Readable> };
+export type MailAttachment = { filename: string; contentType: string } & AttachmentSource;
+
 export type OutgoingMail = {
   to: string[];
   subject: string;

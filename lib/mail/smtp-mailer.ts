@@ -3,6 +3,7 @@
 // percent-encoded; neither ever appears in an error.
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import { attachmentPaths, openAttachments } from "./attachments";
 import { toMailRefused } from "./mail-refused";
 import type { Mailer, OutgoingMail, SentMail } from "./mailer";
 import { mailHeaders } from "./mail-headers";
@@ -53,12 +54,12 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
           text: mail.text,
           html: mail.html,
           headers: mailHeaders(),
-          attachments: attachments.map(({ filename, path, contentType }) => ({ filename, path, contentType })),
+          attachments: await openAttachments(attachments),
         });
         const rejected = info.rejected.map((address) => (typeof address === "string" ? address : address.address));
         return { via: "smtp", messageId: info.messageId, ...(rejected.length > 0 ? { rejected } : {}) };
       } catch (error) {
-        throw toMailRefused(error, { secrets, attachmentPaths: attachments.map((a) => a.path) });
+        throw toMailRefused(error, { secrets, attachmentPaths: attachmentPaths(attachments) });
       }
     },
     close() {

@@ -8,7 +8,7 @@ import { formatWhen } from "../export/present-value";
 import { formatFileSize } from "../format-size";
 import { formatNumber, translate, type Locale, type MessageKey, type MessageParams } from "../i18n";
 import { oneLine, renderMailBody, type MailBlock, type MailFact } from "../mail/mail-body";
-import type { MailAttachment, OutgoingMail } from "../mail/mailer";
+import type { AttachmentSource, MailAttachment, OutgoingMail } from "../mail/mailer";
 
 export type RunMailInput = {
   locale: Locale;
@@ -19,8 +19,8 @@ export type RunMailInput = {
   size: number;
   sha256: string;
   fileName: string;
-  /** The stored file on disk, attached from it; null: never attach. */
-  filePath: string | null;
+  /** Where the file is read from when it is attached; null: never attach. */
+  attachFrom: AttachmentSource | null;
   /** The signed download link and when it stops working. */
   link: string;
   linkExpiresAt: Date;
@@ -79,10 +79,10 @@ export function composeRunMail(input: RunMailInput): OutgoingMail & { attached: 
         : t("mail.run.intro", names);
 
   const encoded = encodedSize(input.size);
-  const attached = input.filePath !== null && encoded < input.attachmentMaxBytes;
+  const attached = input.attachFrom !== null && encoded < input.attachmentMaxBytes;
   const attachmentLine = attached
     ? t("mail.run.attached")
-    : input.filePath === null
+    : input.attachFrom === null
       ? t("mail.run.notAttached")
       : t("mail.run.tooLarge", {
           size: formatFileSize(input.size),
@@ -123,8 +123,8 @@ export function composeRunMail(input: RunMailInput): OutgoingMail & { attached: 
   ];
   const { text, html } = renderMailBody(blocks, { lang: input.locale, title: subject });
   const attachments: MailAttachment[] =
-    attached && input.filePath !== null
-      ? [{ filename: input.fileName, path: input.filePath, contentType: attachmentType(input.format, input.fileName) }]
+    attached && input.attachFrom !== null
+      ? [{ filename: input.fileName, contentType: attachmentType(input.format, input.fileName), ...input.attachFrom }]
       : [];
   return { to: input.recipients, subject, text, html, attachments, attached };
 }

@@ -131,3 +131,16 @@ export async function updateAccountRow(
   );
   return rows[0]!;
 }
+
+/** Joins a user's row as `alias` (for a table that names its user by `idExpression`). */
+export function joinUserSql(alias: string, idExpression: string): string {
+  return `JOIN users ${alias} ON ${alias}.id = ${idExpression}`;
+}
+
+/** The active administrators, to tell them what an owner can no longer be told. */
+export async function activeAdmins(db: Db = pgPool()): Promise<AccountRow[]> {
+  const { rows } = await db.query<AccountRow>(
+    `SELECT id, email, name, locale FROM users WHERE role = 'admin' AND active ORDER BY id`,
+  );
+  return rows;
+}

@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { simpleParser } from "mailparser";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config } from "@/lib/config";
 import { createMailer, mailer, MailRefused, type OutgoingMail } from "@/lib/mail/mailer";
 import { smtpOptions } from "@/lib/mail/smtp-mailer";
 import { closedPort, startSmtpServer, type TestSmtp } from "./smtp-test-server";
@@ -209,27 +208,28 @@ describe("createMailer without SMTP: .eml files", () => {
 });
 
 describe("mailer()", () => {
-  const saved = { ...config.mail };
+  const savedUrl = process.env.OUTPORT_SMTP_URL;
   const savedVar = process.env.OUTPORT_VAR_DIR;
   afterEach(() => {
-    Object.assign(config.mail, saved);
+    if (savedUrl === undefined) delete process.env.OUTPORT_SMTP_URL;
+    else process.env.OUTPORT_SMTP_URL = savedUrl;
     if (savedVar === undefined) delete process.env.OUTPORT_VAR_DIR;
     else process.env.OUTPORT_VAR_DIR = savedVar;
   });
 
-  it("is made once from the configuration and made again when it changes", () => {
-    config.mail.smtpUrl = null;
+  it("is made once from the settings and made again when they change", () => {
+    delete process.env.OUTPORT_SMTP_URL;
     process.env.OUTPORT_VAR_DIR = path.join(dir, "var-a");
     const first = mailer();
     expect(first.mode).toBe("files");
     expect(mailer()).toBe(first);
 
-    config.mail.smtpUrl = "smtp://127.0.0.1:2525";
+    process.env.OUTPORT_SMTP_URL = "smtp://127.0.0.1:2525";
     const second = mailer();
     expect(second.mode).toBe("smtp");
     expect(second).not.toBe(first);
 
-    config.mail.smtpUrl = null;
+    delete process.env.OUTPORT_SMTP_URL;
     process.env.OUTPORT_VAR_DIR = path.join(dir, "var-b");
     expect(mailer()).not.toBe(second);
     mailer().close();

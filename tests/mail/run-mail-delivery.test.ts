@@ -38,7 +38,7 @@ function input(overrides: Partial<RunMailInput> = {}): RunMailInput {
     size: bytes.length,
     sha256: createHash("sha256").update(bytes).digest("hex"),
     fileName: "Q1 Sales.csv",
-    filePath,
+    attachFrom: { path: filePath },
     link: "https://outport.example.com/api/exports/7/file?sig=abc&exp=1",
     linkExpiresAt: new Date("2026-12-14T00:00:00Z"),
     linkDays: 7,

@@ -19,7 +19,7 @@ function input(overrides: Partial<RunMailInput> = {}): RunMailInput {
     size: 48_213,
     sha256: SHA,
     fileName: "Q1 Sales 2026-12-07.xlsx",
-    filePath: "/var/outport/exports/abc.xlsx",
+    attachFrom: { path: "/var/outport/exports/abc.xlsx" },
     link: LINK,
     // 09:00 in Seoul on Monday 7 December 2026, and seven days later.
     slotAt: new Date("2026-12-07T00:00:00Z"),
@@ -89,9 +89,11 @@ describe("composeRunMail in English", () => {
         contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       },
     ]);
-    const gzipped = composeRunMail(input({ format: "csv", fileName: "q1.csv.gz", filePath: "/x/q1.csv.gz" }));
+    const gzipped = composeRunMail(
+      input({ format: "csv", fileName: "q1.csv.gz", attachFrom: { path: "/x/q1.csv.gz" } }),
+    );
     expect(gzipped.attachments?.[0]?.contentType).toBe("application/gzip");
-    const csv = composeRunMail(input({ format: "csv", fileName: "q1.csv", filePath: "/x/q1.csv" }));
+    const csv = composeRunMail(input({ format: "csv", fileName: "q1.csv", attachFrom: { path: "/x/q1.csv" } }));
     expect(csv.attachments?.[0]?.contentType).toBe("text/csv; charset=utf-8");
   });
 
@@ -167,7 +169,7 @@ describe("composeRunMail in English", () => {
   });
 
   it("never attaches without a stored file, and says to use the link", () => {
-    const mail = composeRunMail(input({ filePath: null, size: 10 }));
+    const mail = composeRunMail(input({ attachFrom: null, size: 10 }));
     expect(mail.attached).toBe(false);
     expect(mail.attachments).toEqual([]);
     expect(mail.text).toContain("The file is not attached: download it with the link.");

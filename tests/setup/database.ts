@@ -28,6 +28,10 @@ declare module "vitest" {
     tokensDatabaseUrl: string;
     /** For the user-management tests, which create, demote and deactivate users. */
     usersDatabaseUrl: string;
+    /** Scheduled exports: their runs spend the demo users' export limits and run the clock. */
+    schedulesDatabaseUrl: string;
+    /** Scheduled runs: the clock claims every due schedule of its database, so they have their own. */
+    scheduleRunsDatabaseUrl: string;
     /** For the API document's answers, whose export must not meet other files' rate limits. */
     apiDocDatabaseUrl: string;
   }
@@ -137,6 +141,8 @@ export default async function setup(project: TestProject) {
   const tokensUrl = await copyDatabase(db.url, "outport_tokens");
   const usersUrl = await copyDatabase(db.url, "outport_users");
   const apiDocUrl = await copyDatabase(db.url, "outport_apidoc");
+  const schedulesUrl = await copyDatabase(db.url, "outport_schedules");
+  const scheduleRunsUrl = await copyDatabase(db.url, "outport_schedule_runs");
   project.provide("databaseUrl", db.url);
   project.provide("jobsDatabaseUrl", jobsUrl);
   project.provide("historyDatabaseUrl", historyUrl);
@@ -145,5 +151,7 @@ export default async function setup(project: TestProject) {
   project.provide("tokensDatabaseUrl", tokensUrl);
   project.provide("usersDatabaseUrl", usersUrl);
   project.provide("apiDocDatabaseUrl", apiDocUrl);
+  project.provide("schedulesDatabaseUrl", schedulesUrl);
+  project.provide("scheduleRunsDatabaseUrl", scheduleRunsUrl);
   return db.stop;
 }

@@ -26,6 +26,13 @@ import { ZExportCount } from "../../exports/count-export";
 import { ZHistoryPage, ZHistoryQuerySchema } from "../../exports/list-exports";
 import { ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
 import { ZInspectResponse } from "../inspect-response";
+import {
+  ZCreateSchedule,
+  ZRunStarted,
+  ZSchedule,
+  ZScheduleList,
+  ZUpdateSchedule,
+} from "../../schedules/schedule-schemas";
 import { TOKEN_PREFIX, ZCreateToken, ZMe, ZTokenCreated, ZTokenList } from "../../tokens/token-schemas";
 import {
   ZCreateUser,
@@ -641,6 +648,78 @@ function registerPaths(registry: OpenAPIRegistry): void {
       ...errors(401, 403, 404, 413, 415, 422),
     },
   });
+
+  // Schedules (managers for their datasets, admins for any).
+  const scheduleIdParam = z.object({ id: z.uuid().meta({ description: "The schedule's id." }) });
+  const Schedule = named(
+    "Schedule",
+    ZSchedule,
+    "A scheduled export with its latest runs. Each run is an export job of the schedule's owner, checked again when it runs.",
+  );
+  const scheduleFields =
+    "`cron` has five fields (minute hour day-of-month month day-of-week) read in `timezone`; a day of month past a month's end runs on its last day. `recipients` must be at the allowed domains when `OUTPORT_MAIL_ALLOWED_DOMAINS` is set (others: 422 naming the address). `options` are a one-off export's, checked the same way.";
+  add({
+    method: "get",
+    path: "/api/schedules",
+    tags: ["Schedules"],
+    summary: "The caller's schedules (an admin's: everyone's), and how mail leaves",
+    responses: {
+      200: json(named("ScheduleList", ZScheduleList), "The schedules, newest first, each with its last 10 runs."),
+      ...errors(401, 403),
+    },
+  });
+  add({
+    method: "post",
+    path: "/api/schedules",
+    tags: ["Schedules"],
+    summary: "Schedule an export by e-mail",
+    description: scheduleFields,
+    request: {
+      body: { required: true, content: { "application/json": { schema: named("CreateSchedule", ZCreateSchedule) } } },
+    },
+    responses: { 201: json(Schedule, "The schedule, with its next run."), ...errors(401, 403, 413, 415, 422) },
+  });
+  add({
+    method: "get",
+    path: "/api/schedules/{id}",
+    tags: ["Schedules"],
+    summary: "One schedule with its latest runs",
+    request: { params: scheduleIdParam },
+    responses: { 200: json(Schedule, "The schedule."), ...errors(401, 403, 404) },
+  });
+  add({
+    method: "patch",
+    path: "/api/schedules/{id}",
+    tags: ["Schedules"],
+    summary: "Change, pause or resume a schedule",
+    description: `Any of the fields; \`{"enabled": false}\` pauses, \`{"enabled": true}\` resumes from the next slot (no catch-up for the paused time). ${scheduleFields}`,
+    request: {
+      params: scheduleIdParam,
+      body: { required: true, content: { "application/json": { schema: named("UpdateSchedule", ZUpdateSchedule) } } },
+    },
+    responses: { 200: json(Schedule, "The schedule, changed."), ...errors(401, 403, 404, 413, 415, 422) },
+  });
+  add({
+    method: "delete",
+    path: "/api/schedules/{id}",
+    tags: ["Schedules"],
+    summary: "Delete a schedule (the files of its runs stay in the history)",
+    request: { params: scheduleIdParam },
+    responses: { 204: { description: "Deleted." }, ...errors(401, 403, 404, 413, 415) },
+  });
+  add({
+    method: "post",
+    path: "/api/schedules/{id}/run",
+    tags: ["Schedules"],
+    summary: "Run a schedule now",
+    description:
+      "Starts one run at once, enabled or not, as the schedule's owner: the owner's export limits (429) and rights (403) apply. The run's export job is `job_id`.",
+    request: { params: scheduleIdParam },
+    responses: {
+      202: json(named("RunStarted", ZRunStarted), "The run and its export job."),
+      ...errors(401, 403, 404, 409, 413, 415, 429),
+    },
+  });
 }
 
 const DESCRIPTION = `The HTTP API of Outport: the same endpoints the web pages use.
@@ -694,6 +773,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: "Audit" },
       { name: "Tokens" },
       { name: "Users" },
+      { name: "Schedules" },
       { name: "Sign-in" },
       { name: "System" },
     ],
