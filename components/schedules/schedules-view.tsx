@@ -43,6 +43,7 @@ export function SchedulesView({
   isAdmin,
   userEmail,
   newDatasetId,
+  initial,
 }: {
   /** The datasets the user may export, for the form. */
   datasets: ScheduleDataset[];
@@ -51,6 +52,8 @@ export function SchedulesView({
   userEmail: string;
   /** Opens the form for this dataset at once (the dataset page's "Schedule…"). */
   newDatasetId?: number;
+  /** The list as the server rendered it. */
+  initial?: ScheduleList;
 }) {
   const { t } = useI18n();
   const toast = useToast();
@@ -63,6 +66,7 @@ export function SchedulesView({
   const list = useQuery({
     queryKey: SCHEDULES_KEY,
     queryFn: () => getSchedules(t("schedules.loadFailed")),
+    initialData: initial,
     refetchInterval: (query) => (runsOnTheWay(query.state.data) ? SCHEDULES_POLL_MS : false),
   });
   const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: SCHEDULES_KEY }), [queryClient]);

@@ -1,6 +1,7 @@
-// The schedules page: a manager's own scheduled exports, an admin's everyone's, read from
-// the schedules API by the page itself (and again while a run is on its way). The datasets
-// the user may export are listed here, for the form. A viewer is told why there is nothing.
+// The schedules page: a manager's own scheduled exports, an admin's everyone's, rendered
+// here; the page then asks the schedules API (again every 2 s while a run is on its way).
+// The datasets the user may export are listed here, for the form. A viewer is told why
+// there is nothing.
 import type { Metadata } from "next";
 import { SchedulesView } from "@/components/schedules/schedules-view";
 import { can } from "@/lib/auth/permissions";
@@ -8,6 +9,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { listDatasets } from "@/lib/datasets/dataset-store";
 import { presentDataset } from "@/lib/datasets/present-dataset";
 import { getTranslator } from "@/lib/i18n/server";
+import { listSchedulesFor } from "@/lib/schedules/list-schedules";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getTranslator();
@@ -15,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function SchedulesPage({ searchParams }: PageProps<"/schedules">) {
-  const [user, { t }, query] = await Promise.all([requirePageUser(), getTranslator(), searchParams]);
+  const [user, { locale, t }, query] = await Promise.all([requirePageUser(), getTranslator(), searchParams]);
   if (!can(user, "schedules.own")) {
     return (
       <div className="space-y-4">
@@ -29,7 +31,8 @@ export default async function SchedulesPage({ searchParams }: PageProps<"/schedu
       </div>
     );
   }
-  const datasets = (await listDatasets())
+  const [initial, all] = await Promise.all([listSchedulesFor(user, locale), listDatasets()]);
+  const datasets = all
     .map((dataset) => presentDataset(dataset, user))
     .filter((dataset) => dataset.can_export)
     .map(({ id, title, columns, date_column, record_count }) => ({ id, title, columns, date_column, record_count }));
@@ -39,6 +42,7 @@ export default async function SchedulesPage({ searchParams }: PageProps<"/schedu
       datasets={datasets}
       isAdmin={can(user, "schedules.any")}
       userEmail={user.email}
+      initial={initial}
       newDatasetId={wanted !== undefined && datasets.some((d) => d.id === wanted) ? wanted : undefined}
     />
   );
