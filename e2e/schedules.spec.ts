@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { signIn, snapshot, switchToKorean } from "./helpers";
+import { expectNoSidewaysScroll, expectOnScreen } from "./layout-helpers";
 
 test("a manager schedules Q1 Sales weekly as Excel, runs it now and gets its file", async ({ page }) => {
   // A run exports, then writes its mail: more than the default minute on a loaded machine.
@@ -60,6 +61,16 @@ test("a manager schedules Q1 Sales weekly as Excel, runs it now and gets its fil
   await expect(file).toContainText(/\.xlsx/);
   await expect(run.getByTestId("run-sha256")).toHaveAttribute("title", /^[0-9a-f]{64}$/);
   await snapshot(page, "schedules-delivered");
+
+  // On a phone the card, its actions and its run's file fit the window.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoSidewaysScroll(page, "the schedules page with a delivered run");
+  await expectOnScreen(page, card.getByRole("button", { name: "Run now: Q1 Sales" }), "Run now");
+  await expectOnScreen(page, card.getByRole("button", { name: "Delete: Q1 Sales" }), "Delete");
+  await expectOnScreen(page, run.getByTestId("run-download"), "Download");
+  await expectOnScreen(page, run.getByTestId("run-history"), "In the history");
+  await snapshot(page, "schedules-phone");
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   const downloading = page.waitForEvent("download");
   await run.getByTestId("run-download").click();
@@ -119,6 +130,7 @@ test("a viewer is told scheduling needs the manager role, and Schedule… explai
   await page.getByRole("link", { name: "Q1 Sales" }).first().click();
   const button = page.getByRole("button", { name: "Schedule…" });
   await expect(button).toHaveAttribute("aria-disabled", "true");
-  await button.click();
+  // aria-disabled, which Playwright will not click unless forced: the click must still explain itself.
+  await button.click({ force: true });
   await expect(page.getByRole("alert").filter({ hasText: "You don't have permission to export" })).toBeVisible();
 });

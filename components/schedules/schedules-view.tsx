@@ -251,8 +251,14 @@ export function SchedulesView({
                 </div>
                 <div className="min-w-0">
                   <dt className="text-xs text-slate-500">{t("schedules.field.recipients")}</dt>
-                  <dd className="break-all text-slate-800" data-testid="schedule-recipients">
-                    {schedule.recipients.join(", ")}
+                  <dd className="text-slate-800" data-testid="schedule-recipients">
+                    {/* One address a line, broken inside only when one alone is wider than the column. */}
+                    {schedule.recipients.map((address, index) => (
+                      <span key={index} className="block break-words">
+                        {address}
+                        {index < schedule.recipients.length - 1 ? <span className="sr-only">, </span> : null}
+                      </span>
+                    ))}
                   </dd>
                 </div>
                 <div className="min-w-0">
