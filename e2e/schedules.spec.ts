@@ -30,7 +30,7 @@ test("a manager schedules Q1 Sales weekly as Excel, runs it now and gets its fil
     await expect(dialog.getByRole("checkbox", { name: day })).not.toBeChecked();
   }
   await dialog.getByRole("checkbox", { name: "Monday" }).check();
-  await dialog.getByLabel("Time (24 h)").fill("09:00");
+  await dialog.getByLabel("Time", { exact: true }).fill("09:00");
   await expect(dialog.getByLabel("Recipients")).toHaveValue("manager@outport.local");
   await dialog.getByLabel("Recipients").fill(`manager@outport.local\n${recipient}`);
   await dialog.getByRole("button", { name: "Create schedule" }).click();

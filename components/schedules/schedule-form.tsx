@@ -277,7 +277,7 @@ export function ScheduleForm({
           ) : null}
           <div className="grid min-w-0 gap-4 sm:grid-cols-2">
             <div className="min-w-0">
-              <label htmlFor={id("dataset")} className="text-sm font-medium text-slate-700">
+              <label htmlFor={id("dataset")} className="block text-sm font-medium text-slate-700">
                 {t("schedules.form.dataset")}
               </label>
               <select
@@ -297,7 +297,7 @@ export function ScheduleForm({
               {fieldMessage(datasetError, id("err-dataset"))}
             </div>
             <div className="min-w-0">
-              <label htmlFor={id("format")} className="text-sm font-medium text-slate-700">
+              <label htmlFor={id("format")} className="block text-sm font-medium text-slate-700">
                 {t("schedules.form.format")}
               </label>
               <select
@@ -318,7 +318,7 @@ export function ScheduleForm({
           </div>
 
           <div className="min-w-0" role="group" aria-labelledby={id("options-label")}>
-            <span id={id("options-label")} className="text-sm font-medium text-slate-700">
+            <span id={id("options-label")} className="block text-sm font-medium text-slate-700">
               {t("schedules.form.optionsLabel")}
             </span>
             <div className="mt-1 flex flex-wrap items-center gap-3">
@@ -344,7 +344,7 @@ export function ScheduleForm({
           </div>
 
           <fieldset className="min-w-0 space-y-3">
-            <legend className="text-sm font-medium text-slate-700">{t("schedules.form.repeat")}</legend>
+            <legend className="block text-sm font-medium text-slate-700">{t("schedules.form.repeat")}</legend>
             <div className="flex flex-wrap gap-x-4 gap-y-1">
               {KINDS.map((k) => (
                 <label key={k} className="flex items-center gap-2 text-sm">
@@ -355,7 +355,7 @@ export function ScheduleForm({
             </div>
             {kind !== "cron" ? (
               <div className="max-w-[12rem]">
-                <label htmlFor={id("time")} className="text-sm text-slate-700">
+                <label htmlFor={id("time")} className="block text-sm text-slate-700">
                   {t("schedules.form.time")}
                 </label>
                 <input
@@ -395,7 +395,7 @@ export function ScheduleForm({
             ) : null}
             {kind === "monthly" ? (
               <div className="max-w-md">
-                <label htmlFor={id("day")} className="text-sm text-slate-700">
+                <label htmlFor={id("day")} className="block text-sm text-slate-700">
                   {t("schedules.form.day")}
                 </label>
                 <input
@@ -416,7 +416,7 @@ export function ScheduleForm({
             ) : null}
             {kind === "cron" ? (
               <div className="max-w-md">
-                <label htmlFor={id("cron")} className="text-sm text-slate-700">
+                <label htmlFor={id("cron")} className="block text-sm text-slate-700">
                   {t("schedules.form.cron")}
                 </label>
                 <input
@@ -438,7 +438,7 @@ export function ScheduleForm({
           </fieldset>
 
           <div className="max-w-md min-w-0">
-            <label htmlFor={id("timezone")} className="text-sm font-medium text-slate-700">
+            <label htmlFor={id("timezone")} className="block text-sm font-medium text-slate-700">
               {t("schedules.form.timezone")}
             </label>
             <select
@@ -458,7 +458,7 @@ export function ScheduleForm({
           </div>
 
           <div className="min-w-0">
-            <label htmlFor={id("recipients")} className="text-sm font-medium text-slate-700">
+            <label htmlFor={id("recipients")} className="block text-sm font-medium text-slate-700">
               {t("schedules.form.recipients")}
             </label>
             <textarea

@@ -119,7 +119,7 @@ describe("ScheduleForm: a new schedule", () => {
     fireEvent.click(within(dialog).getByRole("radio", { name: "Monthly" }));
     fireEvent.change(within(dialog).getByLabelText("Day of the month"), { target: { value: "31" } });
     expect(within(dialog).getByText(/day 31 runs on 30 April/)).toBeInTheDocument();
-    fireEvent.change(within(dialog).getByLabelText("Time (24 h)"), { target: { value: "07:45" } });
+    fireEvent.change(within(dialog).getByLabelText("Time"), { target: { value: "07:45" } });
     fireEvent.change(within(dialog).getByLabelText("Recipients"), {
       target: { value: "a@example.com, b@example.com\n\n c@example.com ;" },
     });
@@ -197,7 +197,7 @@ describe("ScheduleForm: a new schedule", () => {
     expect(recipients).toHaveAccessibleDescription(
       /bob@other\.com is not at an allowed domain \(example\.com\) not-an-address: must be an e-mail address/,
     );
-    expect(within(dialog).getByLabelText("Time (24 h)")).toHaveAccessibleDescription(
+    expect(within(dialog).getByLabelText("Time")).toHaveAccessibleDescription(
       "is not a cron expression the scheduler can run",
     );
     expect(within(dialog).getByRole("button", { name: /Options…/ })).toHaveAccessibleDescription(
@@ -273,7 +273,7 @@ describe("ScheduleForm: editing", () => {
     const dialog = await screen.findByRole("dialog", { name: "Edit schedule" });
     expect(within(dialog).getByRole("radio", { name: "Monthly" })).toBeChecked();
     expect(within(dialog).getByLabelText("Day of the month")).toHaveValue(31);
-    expect(within(dialog).getByLabelText("Time (24 h)")).toHaveValue("09:00");
+    expect(within(dialog).getByLabelText("Time")).toHaveValue("09:00");
     expect(within(dialog).getByLabelText("Time zone")).toHaveValue("Europe/London");
     expect(within(dialog).getByLabelText("Format")).toHaveValue("pdf");
     expect(within(dialog).getByLabelText("Recipients")).toHaveValue("a@example.com\nb@example.com");
