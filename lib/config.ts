@@ -176,8 +176,6 @@ export const config = {
     tickSeconds: positiveIntFromEnv("OUTPORT_SCHEDULE_TICK_SECONDS", 15),
     /** A slot found due later than this (the processes were down) runs as a catch-up. */
     lateMinutes: positiveIntFromEnv("OUTPORT_SCHEDULE_LATE_MINUTES", 10),
-    /** Recipients one schedule may have. */
-    maxRecipients: 20,
   },
 };
 

@@ -300,3 +300,13 @@ export async function exportFileStates(
   );
   return new Map(rows.map((row) => [row.id, row]));
 }
+
+/** A user's export jobs waiting or running (what the limit of jobs at once counts). */
+export async function activeExportJobCount(userId: number, db: Db = pgPool()): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM export_jobs
+      WHERE user_id = $1 AND delivery = 'job' AND status = ANY($2::"ExportStatus"[])`,
+    [userId, [...ACTIVE_STATUSES]],
+  );
+  return rows[0]?.n ?? 0;
+}

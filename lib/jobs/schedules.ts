@@ -24,19 +24,20 @@ function timers(): Set<NodeJS.Timeout> {
   return globalForTimers.outportScheduleTimers;
 }
 
-function startInterval(task: ScheduledTask & { everySeconds: number }, log: (line: string) => void): void {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    task
-      .run("schedule")
+/** Starts an interval task; the run at start, if any, goes through the same guard (runs never overlap). */
+async function startInterval(task: ScheduledTask & { everySeconds: number }, log: (line: string) => void) {
+  let running: Promise<void> | null = null;
+  const tick = (trigger: ScheduleTrigger) => {
+    running ??= task
+      .run(trigger)
       .catch((error: unknown) => log(`${task.name} failed: ${String(error)}`))
-      .finally(() => (running = false));
+      .finally(() => (running = null));
+    return running;
   };
-  const timer = setInterval(tick, task.everySeconds * 1000);
+  const timer = setInterval(() => void tick("schedule"), task.everySeconds * 1000);
   timer.unref();
   timers().add(timer);
+  if (task.runAtStart) await tick("startup");
 }
 
 export async function startSchedules(
@@ -45,18 +46,14 @@ export async function startSchedules(
 ): Promise<void> {
   for (const task of tasks) {
     if ("everySeconds" in task) {
-      startInterval(task, log);
-    } else {
-      const boss: PgBoss = await ensureQueue(task.name, {
-        policy: "singleton",
-        retryLimit: 1,
-        expireInSeconds: 60 * 60,
-      });
-      await boss.schedule(task.name, task.cron, { trigger: "schedule" }, { tz: task.timeZone });
-      await boss.work(task.name, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
-        await task.run("schedule");
-      });
+      await startInterval(task, log);
+      continue;
     }
+    const boss: PgBoss = await ensureQueue(task.name, { policy: "singleton", retryLimit: 1, expireInSeconds: 60 * 60 });
+    await boss.schedule(task.name, task.cron, { trigger: "schedule" }, { tz: task.timeZone });
+    await boss.work(task.name, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
+      await task.run("schedule");
+    });
     if (task.runAtStart) {
       // Not awaited by the caller's workers: the first run may take a while on a big folder.
       await task.run("startup").catch((error: unknown) => log(`${task.name} at start failed: ${String(error)}`));

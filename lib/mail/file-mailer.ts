@@ -23,6 +23,8 @@ export function createFileMailer(dir: string, from: string): Mailer {
     mode: "files",
     async send(mail: OutgoingMail): Promise<SentMail> {
       const attachments = mail.attachments ?? [];
+      // What was opened for this attempt: streams a failed attempt never read are closed.
+      let opened: Awaited<ReturnType<typeof openAttachments>> = [];
       const name = emlFileName(new Date());
       const target = path.join(dir, name);
       const partial = `${target}.part`;
@@ -35,12 +37,13 @@ export function createFileMailer(dir: string, from: string): Mailer {
           text: mail.text,
           html: mail.html,
           headers: mailHeaders(),
-          attachments: await openAttachments(attachments),
+          attachments: (opened = await openAttachments(attachments)),
         }).compile();
         await pipeline(message.createReadStream(), createWriteStream(partial, { flags: "wx", mode: 0o600 }));
         await rename(partial, target);
         return { via: "file", messageId: name };
       } catch (error) {
+        for (const attachment of opened) attachment.content?.destroy();
         await rm(partial, { force: true });
         throw toMailRefused(error, { attachmentPaths: attachmentPaths(attachments) });
       }

@@ -46,6 +46,8 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
     mode: "smtp",
     async send(mail: OutgoingMail): Promise<SentMail> {
       const attachments = mail.attachments ?? [];
+      // What was opened for this attempt: streams a failed attempt never read are closed.
+      let opened: Awaited<ReturnType<typeof openAttachments>> = [];
       try {
         const info = await transport.sendMail({
           from,
@@ -54,11 +56,12 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
           text: mail.text,
           html: mail.html,
           headers: mailHeaders(),
-          attachments: await openAttachments(attachments),
+          attachments: (opened = await openAttachments(attachments)),
         });
         const rejected = info.rejected.map((address) => (typeof address === "string" ? address : address.address));
         return { via: "smtp", messageId: info.messageId, ...(rejected.length > 0 ? { rejected } : {}) };
       } catch (error) {
+        for (const attachment of opened) attachment.content?.destroy();
         throw toMailRefused(error, { secrets, attachmentPaths: attachmentPaths(attachments) });
       }
     },

@@ -13,6 +13,7 @@ import { sendWithRetries } from "../mail/send-mail";
 import { activeAdmins, findAccount } from "../users/user-store";
 import { composePauseMail } from "./pause-mail";
 import { findSchedule, updateSchedule } from "./schedule-store";
+import { isTimeZone } from "./timing";
 
 export const PAUSE_REASONS = [
   "notAllowed",
@@ -20,6 +21,7 @@ export const PAUSE_REASONS = [
   "datasetGone",
   "invalidOptions",
   "recipientsNotAllowed",
+  "invalidTiming",
 ] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
@@ -46,7 +48,8 @@ async function tell(
       ownerEmail: owner?.email ?? "",
       toAdmins: !toOwner,
       scheduleUrl: `${publicBaseUrl()}/schedules`,
-      timeZone: schedule.timezone,
+      // A zone this server cannot read (the reason it paused, maybe): times in UTC.
+      timeZone: isTimeZone(schedule.timezone) ? schedule.timezone : "UTC",
       at: new Date(),
     });
     const outcome = await sendWithRetries(mailer(), mail, { delaysSeconds: NOTICE_RETRY_SECONDS, signal });

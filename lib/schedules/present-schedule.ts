@@ -45,7 +45,7 @@ export function presentRun(run: RunRow, file: ExportFileState | undefined, local
   return {
     id: run.id,
     schedule_id: run.scheduleId,
-    slot_at: run.slotAt.toISOString(),
+    slot_at: (run.slotAt ?? run.createdAt).toISOString(),
     trigger: run.trigger,
     missed_slots: run.missedSlots,
     state: runState(run, file),

@@ -11,6 +11,7 @@ import { dispatchJob } from "../jobs/queue";
 import { nudgeLocalWorkers } from "../jobs/wake";
 import { findAccount } from "../users/user-store";
 import { findScheduleFor } from "./list-schedules";
+import { domainAllowed } from "./recipients";
 import { claimRun, SCHEDULE_RUN_QUEUE, setRunExport } from "./schedule-store";
 
 export async function runScheduleNow(
@@ -22,6 +23,9 @@ export async function runScheduleNow(
   const owner = await loadActiveUser(schedule.ownerId);
   if (!owner) throw new AppError("conflict", "error.schedule.ownerInactive");
   if (schedule.datasetId === null) throw new AppError("conflict", "error.schedule.datasetGone");
+  if (!schedule.recipients.some((address) => domainAllowed(address))) {
+    throw new AppError("conflict", "error.schedule.noRecipients");
+  }
   const account = await findAccount(owner.id);
   let runId: string | null = null;
   const result = await requestExport(
@@ -30,10 +34,7 @@ export async function runScheduleNow(
     "job",
     {
       onQueued: async (client, jobId) => {
-        runId = await claimRun(
-          { scheduleId: schedule.id, slotAt: new Date(), trigger: "manual", missedSlots: 0 },
-          client,
-        );
+        runId = await claimRun({ scheduleId: schedule.id, slotAt: null, trigger: "manual", missedSlots: 0 }, client);
         if (!runId) throw new AppError("conflict", "error.invalid");
         await setRunExport(runId, jobId, client);
         await dispatchJob(client, SCHEDULE_RUN_QUEUE, runId);

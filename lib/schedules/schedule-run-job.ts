@@ -16,7 +16,8 @@ import { loadActiveUser, type CurrentUser } from "../auth/current-user";
 import { config, publicBaseUrl } from "../config";
 import { AppError } from "../errors";
 import { ExportOptionsError } from "../export/plan";
-import { exportFileStates, type ExportFileState } from "../exports/export-job-store";
+import { activeExportJobCount, exportFileStates, type ExportFileState } from "../exports/export-job-store";
+import { refundExportRequest } from "../exports/export-rate-limit";
 import { requestExport } from "../exports/request-export";
 import { exportStore } from "../files/export-store";
 import { signDownload } from "../files/signed-url";
@@ -40,10 +41,13 @@ import {
 export const ZScheduleRunPayload = z.object({
   id: z.uuid(),
   schedule_id: z.uuid(),
-  slot_at: z.string(),
+  /** Null for "Run now": the mail then says when it was asked for. */
+  slot_at: z.string().nullable(),
+  created_at: z.string(),
   trigger: z.enum(["slot", "catch_up", "manual"]),
   missed_slots: z.number().int(),
   export_job_id: z.uuid().nullable(),
+  delivery: z.enum(["pending", "sent", "written", "failed"]),
 });
 export type TScheduleRunPayload = z.infer<typeof ZScheduleRunPayload>;
 
@@ -68,7 +72,12 @@ function pauseReasonOf(error: unknown): PauseReason | null {
   return null;
 }
 
-/** Asks for the export as the owner, waiting out their limits; the job's id. */
+/**
+ * Asks for the export as the owner, waiting out their limits as a person would: while the
+ * owner has as many jobs running as they may, it waits without asking (a refused ask would
+ * spend the owner's per-minute requests and fill the audit trail); a refusal that still
+ * comes (a race, the per-minute limit) is waited out with a growing pause. The job's id.
+ */
 async function askForExport(
   payload: TScheduleRunPayload,
   schedule: ScheduleRow,
@@ -78,7 +87,18 @@ async function askForExport(
   const { signal, job } = helpers;
   const account = await findAccount(owner.id);
   const started = Date.now();
+  let pauseSeconds = 2;
+  const waitTurn = async (atLeastSeconds = 0) => {
+    if (Date.now() - started > BUSY_LIMIT_MS) throw new JobFailure("schedule.run.error.busy");
+    await helpers.beat();
+    await sleep(Math.max(pauseSeconds, atLeastSeconds) * 1000, undefined, { signal });
+    pauseSeconds = Math.min(60, pauseSeconds * 2);
+  };
   for (;;) {
+    if ((await activeExportJobCount(owner.id)) >= config.export.activeJobsPerUser) {
+      await waitTurn();
+      continue;
+    }
     try {
       const result = await requestExport(
         { user: owner, ip: null, locale: account?.locale ?? DEFAULT_LOCALE },
@@ -97,10 +117,9 @@ async function askForExport(
       const reason = pauseReasonOf(error);
       if (reason) return refuse(schedule, reason, signal);
       if (!(error instanceof AppError && error.code === "rate_limited")) throw error;
-      if (Date.now() - started > BUSY_LIMIT_MS) throw new JobFailure("schedule.run.error.busy");
-      const waitSeconds = Math.max(1, Math.min(60, error.options.retryAfterSeconds ?? 15));
-      await helpers.beat();
-      await sleep(waitSeconds * 1000, undefined, { signal });
+      // Refused for the jobs at once after its request was counted: the count is given back.
+      if (error.messageKey === "job.concurrentLimit") await refundExportRequest(owner.id);
+      await waitTurn(Math.min(60, error.options.retryAfterSeconds ?? 0));
     }
   }
 }
@@ -115,6 +134,7 @@ async function waitForExport(
     const state = (await exportFileStates([exportJobId])).get(exportJobId);
     if (!state) throw new JobFailure("schedule.run.error.exportFailed");
     helpers.progress(state.processedRows);
+    if (state.deletedAt) throw new JobFailure("schedule.run.error.exportDeleted");
     if (state.status === "completed") return state;
     if (state.status === "cancelled") throw new JobFailure("schedule.run.error.exportCancelled");
     if (state.status === "failed" || state.status === "expired") {
@@ -168,11 +188,14 @@ async function deliver(
 ) {
   const account = await findAccount(schedule.ownerId);
   const locale = account?.locale ?? DEFAULT_LOCALE;
+  // Checked again: the allowed domains may have changed since the run began.
+  const recipients = schedule.recipients.filter((address) => domainAllowed(address));
+  if (recipients.length === 0) return refuse(schedule, "recipientsNotAllowed", helpers.signal);
   const source = verifiedSource(file);
   const link = signDownload(file.id, schedule.ownerId, Date.now(), config.mail.linkDays * 24 * 60);
   const input = {
     locale,
-    recipients: schedule.recipients.filter((address) => domainAllowed(address)),
+    recipients,
     datasetTitle: schedule.datasetTitle,
     format: schedule.format,
     rows: file.processedRows,
@@ -182,7 +205,7 @@ async function deliver(
     link: `${publicBaseUrl()}/api/export/download/${file.id}?token=${encodeURIComponent(link.token)}`,
     linkExpiresAt: link.expiresAt,
     timeZone: schedule.timezone,
-    slotAt: new Date(payload.slot_at),
+    slotAt: new Date(payload.slot_at ?? payload.created_at),
     trigger: payload.trigger,
     missedSlots: payload.missed_slots,
     scheduleUrl: `${publicBaseUrl()}/schedules`,
@@ -202,12 +225,19 @@ async function deliver(
     await helpers.update({ delivery: "failed", delivery_attempts: outcome.attempts, delivery_error: outcome.reason });
     throw new JobFailure("schedule.run.error.mailFailed");
   }
-  const done = await helpers.complete({
-    delivery: outcome.sent.via === "smtp" ? "sent" : "written",
+  const via = outcome.sent.via === "smtp" ? "sent" : "written";
+  const refused = outcome.sent.rejected ?? [];
+  // Recorded the moment the server took it, on its own: a run retried after a failure past
+  // this point (a database hiccup) does not mail again.
+  const fields = {
+    delivery: via,
     delivery_attempts: outcome.attempts,
     delivered_at: new Date(),
     message_id: outcome.sent.messageId,
-  });
+    delivery_error: refused.length > 0 ? `the mail server refused ${refused.join(", ")}` : null,
+  };
+  if (!(await helpers.update(fields))) return;
+  const done = await helpers.complete(fields);
   if (done) {
     await recordAudit({
       action: "schedule_run",
@@ -219,8 +249,9 @@ async function deliver(
         slot_at: payload.slot_at,
         job_id: file.id,
         outcome: "delivered",
-        delivery: outcome.sent.via === "smtp" ? "sent" : "written",
+        delivery: via,
         attempts: outcome.attempts,
+        ...(refused.length > 0 ? { refused } : {}),
         recipients: input.recipients.length,
         attached,
       },
@@ -232,6 +263,10 @@ async function run(payload: TScheduleRunPayload, helpers: JobHelpers): Promise<v
   const schedule = await findSchedule(payload.schedule_id);
   if (!schedule) throw new JobFailure("error.schedule.notFound");
   let exportJobId = payload.export_job_id;
+  // A slot claimed just before the schedule was paused does not run after all.
+  if (!exportJobId && payload.trigger !== "manual" && !schedule.enabled) {
+    throw new JobFailure("schedule.run.error.paused");
+  }
   if (!exportJobId) {
     const owner = await loadActiveUser(schedule.ownerId);
     if (!owner) return refuse(schedule, "ownerInactive", helpers.signal);
@@ -242,8 +277,10 @@ async function run(payload: TScheduleRunPayload, helpers: JobHelpers): Promise<v
     exportJobId = await askForExport(payload, schedule, owner, helpers);
   }
   const file = await waitForExport(exportJobId, schedule, helpers);
-  // A worker that dies between the mail server's acceptance and the run's completion
-  // leaves the run to be taken over and mailed again: a mail is sent at least once.
+  // Mailed already by an attempt that failed after the server took the mail: done. (A
+  // worker that dies between the server's acceptance and that record mails again: a
+  // mail is sent at least once.)
+  if (payload.delivery === "sent" || payload.delivery === "written") return;
   await deliver(payload, schedule, file, helpers);
 }
 

@@ -4,6 +4,7 @@
 // holds is checked where the rule lives (timing.ts, recipients.ts); here only the shape.
 import { z } from "zod";
 import { EXPORT_FORMATS } from "../export/formats";
+import { MAX_ID } from "../params";
 
 /** The most recipients one schedule mails (configuration keeps the same number). */
 export const MAX_RECIPIENTS = 20;
@@ -17,7 +18,8 @@ const scheduleFields = {
   dataset_id: z
     .number({ error: "must be a dataset id" })
     .int({ error: "must be a dataset id" })
-    .positive({ error: "must be a dataset id" }),
+    .positive({ error: "must be a dataset id" })
+    .max(MAX_ID, { error: "must be a dataset id" }),
   format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(", ")}` }),
   /** The one-off export's options, checked by the same schema and rules. */
   options: z.record(z.string(), z.unknown(), { error: "must be an object of export options" }),

@@ -34,7 +34,8 @@ export type ScheduleRow = {
 export type RunRow = {
   id: string;
   scheduleId: string;
-  slotAt: Date;
+  /** Null for "Run now". */
+  slotAt: Date | null;
   trigger: ScheduleRunTrigger;
   missedSlots: number;
   status: ScheduleRunStatus;
@@ -187,7 +188,10 @@ export async function advanceNextRun(id: string, from: Date, to: Date | null, db
   return rowCount === 1;
 }
 
-export type NewRun = { scheduleId: string; slotAt: Date; trigger: ScheduleRunTrigger; missedSlots: number };
+/** A run of the clock (its slot), or "Run now" (no slot: never in the way of one). */
+export type NewRun =
+  | { scheduleId: string; slotAt: Date; trigger: "slot" | "catch_up"; missedSlots: number }
+  | { scheduleId: string; slotAt: null; trigger: "manual"; missedSlots: 0 };
 
 /** Claims a slot: the run's id, or null when another process already claimed it. */
 export async function claimRun(run: NewRun, db: Db): Promise<string | null> {

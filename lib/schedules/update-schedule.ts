@@ -85,23 +85,23 @@ export async function updateSchedule(
     timezone: input.timezone ?? current.timezone,
     recipients: input.recipients ?? current.recipients,
   });
-  const enabled = input.enabled ?? current.enabled;
-  const timingChanged = checked.cron !== current.cron || checked.timezone !== current.timezone;
-  const resumed = enabled && !current.enabled;
-  const patch: SchedulePatch = {
-    ...checked,
-    enabled,
-    pausedReason: enabled ? null : current.pausedReason,
-    nextRunAt: !enabled
-      ? null
-      : timingChanged || resumed || !current.nextRunAt
-        ? nextSlot(checked.cron, checked.timezone, now)
-        : current.nextRunAt,
-  };
-
   await inTransaction(async (db) => {
-    // Locked and read again: a run pausing it meanwhile is not undone unseen.
+    // Worked out on the row as it is now, locked: a run that paused the schedule while it
+    // was being checked is not undone by a change that did not ask to resume it.
     const locked = await findScheduleFor(user, current.id, db, true);
+    const enabled = input.enabled ?? locked.enabled;
+    const timingChanged = checked.cron !== locked.cron || checked.timezone !== locked.timezone;
+    const resumed = enabled && !locked.enabled;
+    const patch: SchedulePatch = {
+      ...checked,
+      enabled,
+      pausedReason: enabled ? null : locked.pausedReason,
+      nextRunAt: !enabled
+        ? null
+        : timingChanged || resumed || !locked.nextRunAt
+          ? nextSlot(checked.cron, checked.timezone, now)
+          : locked.nextRunAt,
+    };
     await writeSchedule(locked.id, patch, db);
     const changed = changes(locked, patch);
     if (Object.keys(changed).length > 0) {

@@ -110,6 +110,10 @@ async function scheduleAs(
   );
 }
 
+function managerCaller() {
+  return { id: managerId, email: "manager@outport.local", name: "Manager", role: "manager" as const };
+}
+
 async function nextRunAt(id: string): Promise<Date | null> {
   return (await prisma().schedule.findUniqueOrThrow({ where: { id } })).nextRunAt;
 }
@@ -224,16 +228,20 @@ describe("a daily schedule whose slot is due", () => {
     );
     expect(signed.status).toBe(200);
     expect(sha256(Buffer.from(await signed.arrayBuffer()))).toBe(job.sha256);
-    // The same token for another file: refused.
-    const other = await prisma()
-      .exportJob.findFirstOrThrow({ where: { status: "completed", id: { not: job.id } } })
-      .catch(() => null);
-    const otherId = other?.id ?? "00000000-0000-4000-8000-000000000000";
+    // The same token for another file of the same owner: refused.
+    const second = await scheduleAs("manager", { format: "json" }, new Date("2030-01-01T08:00:00Z"));
+    const { job_id: otherId, run_id: otherRun } = await runScheduleNow(managerCaller(), second.id);
+    expect((await finished(otherRun)).status).toBe("completed");
     const refused = await download(
       new Request(`http://127.0.0.1:3000/api/export/download/${otherId}${url.search}`),
       routeContext({ jobId: otherId }),
     );
-    expect([403, 404]).toContain(refused.status);
+    expect(refused.status).toBe(403);
+    const own = await download(
+      new Request(`http://127.0.0.1:3000/api/export/download/${otherId}`),
+      routeContext({ jobId: otherId }),
+    );
+    expect(own.status).toBe(401);
 
     const audit = await pgPool().query<{ details: Record<string, unknown> }>(
       `SELECT details FROM audit_events WHERE action = 'schedule_run' AND target_id = $1`,
@@ -335,6 +343,63 @@ describe("the calendar", () => {
     const run = await finished(claimed[0]!.runId);
     expect(run.status, run.errorMessage ?? "").toBe("completed");
     expect((await mailOf(run)).mail.subject?.toLowerCase()).toContain("catch-up");
+  });
+});
+
+describe("the clock's edges", () => {
+  it("runs a slot found long after it came as a catch-up for that one slot", async () => {
+    await scheduleAs("manager", {}, new Date("2030-05-10T08:00:00Z"));
+    const [claimed] = await claimDueRuns(new Date("2030-05-10T09:30:00Z"));
+    expect(claimed).toMatchObject({ trigger: "catch_up", missedSlots: 1 });
+    expect(claimed?.slotAt.toISOString()).toBe("2030-05-10T09:00:00.000Z");
+  });
+
+  it("after a very long downtime still runs the latest slot, counting the missed ones up to its limit", async () => {
+    const minutely = await scheduleAs("manager", { cron: "* * * * *" }, new Date("2030-05-11T00:00:00Z"));
+    // Eight days of minutes: past the 10,000 slots that are counted.
+    const [claimed] = await claimDueRuns(new Date("2030-05-19T00:00:30Z"));
+    expect(claimed).toMatchObject({ scheduleId: minutely.id, trigger: "catch_up", missedSlots: 10_001 });
+    expect(claimed?.slotAt.toISOString()).toBe("2030-05-19T00:00:00.000Z");
+    expect((await nextRunAt(minutely.id))?.toISOString()).toBe("2030-05-19T00:01:00.000Z");
+  });
+
+  it("pauses a schedule whose stored timing cannot be read, and still runs the others", async () => {
+    const broken = await scheduleAs("manager", {}, new Date("2030-05-20T08:00:00Z"));
+    const fine = await scheduleAs("manager", {}, new Date("2030-05-20T08:00:00Z"));
+    await pgPool().query(`UPDATE schedules SET timezone = 'Atlantis/Capital', next_run_at = $2 WHERE id = $1`, [
+      broken.id,
+      new Date("2030-05-20T08:59:00Z"),
+    ]);
+    const claimed = await claimDueRuns(new Date("2030-05-20T09:00:05Z"));
+    expect(claimed.map((c) => c.scheduleId)).toEqual([fine.id]);
+    const paused = await prisma().schedule.findUniqueOrThrow({ where: { id: broken.id } });
+    expect(paused).toMatchObject({ enabled: false, pausedReason: "schedule.paused.invalidTiming" });
+  });
+
+  it("does not run a slot claimed just before its schedule was paused", async () => {
+    const created = await scheduleAs("manager", {}, new Date("2030-05-21T08:00:00Z"));
+    // No worker takes the run between its claim and the pause.
+    await worker.stop();
+    const [claimed] = await claimDueRuns(new Date("2030-05-21T09:00:05Z")).finally(async () => {
+      await pgPool().query(`UPDATE schedules SET enabled = false, next_run_at = NULL WHERE id = $1`, [created.id]);
+      worker = await startWorker([exportJob, scheduleRunJob], { pollMs: 500, concurrency: 2 });
+    });
+    const run = await finished(claimed!.runId);
+    expect(run).toMatchObject({ status: "failed", errorMessage: "schedule.run.error.paused", exportJobId: null });
+  });
+
+  it("refuses Run now when no recipient is allowed any more (409), and asks for nothing", async () => {
+    const created = await scheduleAs("manager", { recipients: ["team@example.com"] }, new Date("2030-05-22T08:00:00Z"));
+    process.env.OUTPORT_MAIL_ALLOWED_DOMAINS = "outport.local";
+    try {
+      await expect(runScheduleNow(managerCaller(), created.id)).rejects.toMatchObject({
+        code: "conflict",
+        messageKey: "error.schedule.noRecipients",
+      });
+      expect(await runsOf(created.id)).toHaveLength(0);
+    } finally {
+      delete process.env.OUTPORT_MAIL_ALLOWED_DOMAINS;
+    }
   });
 });
 
@@ -462,10 +527,7 @@ describe("delivery", () => {
   it("without SMTP writes the mail as an .eml file under var/mail", async () => {
     delete process.env.OUTPORT_SMTP_URL;
     const created = await scheduleAs("manager", {}, new Date("2030-09-01T08:00:00Z"));
-    const { run_id } = await runScheduleNow(
-      { id: managerId, email: "manager@outport.local", name: "Manager", role: "manager" },
-      created.id,
-    );
+    const { run_id } = await runScheduleNow(managerCaller(), created.id);
     const run = await finished(run_id);
     expect(run.status, run.errorMessage ?? "").toBe("completed");
     expect(run.delivery).toBe("written");

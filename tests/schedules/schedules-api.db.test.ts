@@ -167,6 +167,9 @@ describe("creating a schedule", () => {
     expect(Object.keys(charts)).toContain("options.chart_images");
     const missing = await fieldErrors(await create("manager", body({ dataset_id: 987_654 })));
     expect(missing.dataset_id).toBe("no such dataset");
+    // Past what an id can be: the field, not a database error.
+    const huge = await fieldErrors(await create("manager", body({ dataset_id: 3_000_000_000 })));
+    expect(huge.dataset_id).toBe("must be a dataset id");
   });
 
   it("refuses a manager another's dataset (403), a viewer (403) and nobody (401)", async () => {

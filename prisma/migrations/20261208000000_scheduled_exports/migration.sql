@@ -1,7 +1,9 @@
 -- Scheduled exports: a schedule is an export that runs on a clock, as its owner, and is
 -- e-mailed. Each run is a job of its own, with the lifecycle columns of the job runtime.
 -- The unique pair of schedule and slot is how a slot runs once however many processes
--- try to claim it. A deleted dataset leaves its schedules paused, with the title they knew.
+-- try to claim it. A run asked for with Run now has no slot, so it never takes one.
+-- A deleted dataset leaves its schedules paused, with the title they knew. No comment
+-- here may hold a semicolon: the migration runner splits statements on them.
 CREATE TYPE "ScheduleRunStatus" AS ENUM ('pending', 'processing', 'completed', 'failed', 'cancelled');
 CREATE TYPE "ScheduleRunTrigger" AS ENUM ('slot', 'catch_up', 'manual');
 CREATE TYPE "MailDelivery" AS ENUM ('pending', 'sent', 'written', 'failed');
@@ -34,7 +36,7 @@ CREATE TABLE "schedules" (
 CREATE TABLE "schedule_runs" (
     "id" UUID NOT NULL,
     "schedule_id" UUID NOT NULL,
-    "slot_at" TIMESTAMPTZ(3) NOT NULL,
+    "slot_at" TIMESTAMPTZ(3),
     "trigger" "ScheduleRunTrigger" NOT NULL,
     "missed_slots" INTEGER NOT NULL DEFAULT 0,
     "status" "ScheduleRunStatus" NOT NULL DEFAULT 'pending',
