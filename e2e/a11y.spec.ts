@@ -25,6 +25,8 @@ const PAGES: Page11y[] = [
   { name: "new dataset", path: () => "/datasets/new", roles: ["manager", "viewer"] },
   { name: "export history", path: () => "/export/history", roles: ROLES },
   { name: "tokens", path: () => "/settings/tokens", roles: ["admin", "viewer"] },
+  // A viewer's page only explains; a manager's and an admin's differ by the owner they show.
+  { name: "schedules", path: () => "/schedules", roles: ROLES },
   {
     name: "API reference",
     path: () => "/docs/api",
@@ -104,6 +106,17 @@ for (const role of ROLES) {
         // The dialog's own way out, named for screen readers.
         await expect(dialog.getByRole("button", { name: m["dialog.close"], exact: true })).toBeVisible();
         await expectNoSeriousViolations(page, "the options dialog");
+      });
+    }
+
+    if (role !== "viewer") {
+      test("the schedules page with the schedule form open", async ({ page }) => {
+        const m = messages("en");
+        await page.goto("/schedules");
+        await page.getByRole("button", { name: m["schedules.new"], exact: true }).click();
+        const dialog = page.getByRole("dialog");
+        await expect(dialog.getByRole("button", { name: m["schedules.form.create"], exact: true })).toBeVisible();
+        await expectNoSeriousViolations(page, "the schedule form");
       });
     }
 

@@ -112,6 +112,34 @@ export const VISITS: Visit[] = [
     },
   },
   {
+    name: "schedules",
+    path: () => "/schedules",
+    roles: ["admin", "manager", "viewer"],
+    actions: async (page, m, role) => {
+      await expectOnScreen(page, heading(page, m["schedules.title"]), "the heading");
+      if (role === "viewer") {
+        await expectOnScreen(page, page.getByTestId("schedules-viewer"), "why there is nothing", { oneLine: false });
+        return;
+      }
+      const create = page.getByRole("button", { name: m["schedules.new"], exact: true });
+      await expectOnScreen(page, create, "New schedule");
+      await create.click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog).toBeVisible();
+      await expectOnScreen(page, dialog, "the schedule form", { oneLine: false });
+      await expectOnScreen(
+        page,
+        dialog.getByRole("button", { name: m["schedules.form.create"], exact: true }),
+        "Create",
+      );
+      await expectOnScreen(page, dialog.getByRole("button", { name: m["schedules.cancel"], exact: true }), "Cancel");
+      await expectOnScreen(page, dialog.getByRole("button", { name: /^(Options…|옵션…)/ }), "Options…");
+      await expectNoSidewaysScroll(page, "the schedules page with the form open");
+      await dialog.getByRole("button", { name: m["schedules.cancel"], exact: true }).click();
+      await expect(dialog).toBeHidden();
+    },
+  },
+  {
     name: "tokens",
     path: () => "/settings/tokens",
     roles: ["admin", "viewer"],
@@ -217,6 +245,7 @@ for (const lang of LANGS) {
         await button.click();
         await expect(button).toHaveAttribute("aria-expanded", "true");
         const links = [m["nav.datasets"], m["nav.history"], m["tokens.nav"], m["nav.account"]];
+        if (role !== "viewer") links.splice(2, 0, m["nav.schedules"]);
         if (role === "admin") links.push(m["nav.audit"], m["nav.users"]);
         for (const name of links) {
           const link = nav.getByRole("link", { name, exact: true });
@@ -263,6 +292,7 @@ test("on a wide screen the links sit in the bar, one line each, with no Menu but
     const links = [
       m["nav.datasets"],
       m["nav.history"],
+      m["nav.schedules"],
       m["tokens.nav"],
       m["nav.account"],
       m["nav.audit"],

@@ -6,6 +6,7 @@ import type { DatasetJson } from "@/lib/datasets/present-dataset";
 import { EXPORT_FORMATS, FORMATS, type ExportFormat } from "@/lib/export/formats";
 import { formatNumber } from "@/lib/i18n";
 import { useI18n } from "../i18n/i18n-provider";
+import { ScheduleButton } from "../schedules/schedule-button";
 import { MenuButton } from "../ui/menu-button";
 import { Spinner } from "../ui/spinner";
 import { useToast } from "../ui/toast";
@@ -31,11 +32,14 @@ export function ExportButtons({
   dataset,
   isAdmin,
   pdfRowCap = null,
+  scheduling = false,
 }: {
   dataset: ExportDataset;
   isAdmin: boolean;
   /** The most records a PDF report holds (configuration), to say so before any request. */
   pdfRowCap?: number | null;
+  /** Offer "Schedule…" too (the dataset page). */
+  scheduling?: boolean;
 }) {
   const { locale, t } = useI18n();
   const toast = useToast();
@@ -182,6 +186,7 @@ export function ExportButtons({
             </span>
           ) : null}
         </button>
+        {scheduling ? <ScheduleButton datasetId={dataset.id} denied={denied} /> : null}
         {busy ? <Spinner label={t("export.starting")} className="ml-2" /> : null}
       </div>
       <p

@@ -117,6 +117,22 @@ export function ExportHistory({
   });
   const page = query.data;
 
+  // A link to one export (`?job=<id>`, from a schedule's run) scrolls to its row and marks
+  // it, once the row is on the page shown.
+  const [linkedJob, setLinkedJob] = useState<string | null>(null);
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the address is read once, after hydration
+    setLinkedJob(new URLSearchParams(window.location.search).get("job"));
+  }, []);
+  const linkedOnPage = !!linkedJob && !!page?.items.some((item) => item.job_id === linkedJob);
+  useEffect(() => {
+    if (!linkedOnPage || !linkedJob) return;
+    const row = [...document.querySelectorAll<HTMLElement>('[data-testid="history-row"]')].find(
+      (element) => element.dataset.jobId === linkedJob,
+    );
+    row?.scrollIntoView?.({ block: "center" });
+  }, [linkedOnPage, linkedJob]);
+
   const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: ["export-history"] }), [queryClient]);
   const patchItem = (jobId: string, patch: (item: HistoryItem) => HistoryItem) =>
     queryClient.setQueryData<HistoryPage>(historyKey(filters), (old) =>
@@ -340,7 +356,9 @@ export function ExportHistory({
                     data-job-id={item.job_id}
                     data-status={status}
                     data-delivery={item.delivery}
-                    className="align-top"
+                    data-linked={item.job_id === linkedJob ? "true" : undefined}
+                    aria-current={item.job_id === linkedJob ? "true" : undefined}
+                    className={`align-top ${item.job_id === linkedJob ? "bg-amber-50 outline outline-2 -outline-offset-2 outline-amber-400" : ""}`}
                   >
                     <td className="px-4 py-3">
                       {item.dataset_deleted ? (

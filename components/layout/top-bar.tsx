@@ -25,6 +25,7 @@ export function TopBar({
   const links: NavLink[] = [
     { href: "/datasets", label: t("nav.datasets") },
     { href: "/export/history", label: t("nav.history") },
+    ...(can(user, "schedules.own") ? [{ href: "/schedules", label: t("nav.schedules") }] : []),
     { href: "/settings/tokens", label: t("tokens.nav") },
     { href: "/settings/account", label: t("nav.account") },
     ...(can(user, "audit.view") ? [{ href: "/admin/audit", label: t("nav.audit") }] : []),

@@ -68,7 +68,7 @@ export default async function DatasetPage({ params }: PageProps<"/datasets/[id]"
       </div>
       {/* The options applied with the export buttons also shape the preview below them. */}
       <AppliedOptionsProvider dataset={json} isAdmin={user.role === "admin"}>
-        <ExportButtons dataset={json} isAdmin={user.role === "admin"} pdfRowCap={exportRowCap("pdf")} />
+        <ExportButtons dataset={json} isAdmin={user.role === "admin"} pdfRowCap={exportRowCap("pdf")} scheduling />
         <DatasetCharts
           byCategory={charts.byCategory}
           byMonth={charts.byMonth}
