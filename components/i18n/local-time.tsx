@@ -27,9 +27,12 @@ export function browserTimeZone(): string {
 export function useFormatWhen(options?: {
   seconds?: boolean;
   locale?: Locale;
+  /** A zone of the thing shown (a schedule's), instead of the browser's. */
+  timeZone?: string;
 }): (value: string | Date | null | undefined) => string {
   const locale = useLocale(options?.locale);
-  const timeZone = useBrowserTimeZone();
+  const browserZone = useBrowserTimeZone();
+  const timeZone = options?.timeZone ?? browserZone;
   return (value) => formatWhen(value, locale, timeZone, options);
 }
 
@@ -39,6 +42,7 @@ export function LocalTime({
   className,
   seconds,
   locale,
+  timeZone,
 }: {
   value: string | Date;
   className?: string;
@@ -46,8 +50,10 @@ export function LocalTime({
   seconds?: boolean;
   /** Given by a server component, which has no provider above it in tests. */
   locale?: Locale;
+  /** Shown in this zone (a schedule's times, in the schedule's zone) rather than the browser's. */
+  timeZone?: string;
 }) {
-  const when = useFormatWhen({ seconds, locale });
+  const when = useFormatWhen({ seconds, locale, timeZone });
   const iso = value instanceof Date ? value.toISOString() : value;
   return (
     <time dateTime={iso} className={className}>

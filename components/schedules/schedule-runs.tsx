@@ -76,7 +76,16 @@ function Delivery({ run }: { run: TScheduleRun }) {
   );
 }
 
-export function ScheduleRuns({ runs, datasetTitle }: { runs: TScheduleRun[]; datasetTitle: string }) {
+export function ScheduleRuns({
+  runs,
+  datasetTitle,
+  timeZone,
+}: {
+  runs: TScheduleRun[];
+  datasetTitle: string;
+  /** The schedule's zone: its slots are read in it, as its "when" is. */
+  timeZone?: string;
+}) {
   const { locale, t } = useI18n();
   if (runs.length === 0)
     return (
@@ -89,7 +98,7 @@ export function ScheduleRuns({ runs, datasetTitle }: { runs: TScheduleRun[]; dat
       {runs.map((run) => (
         <li key={run.id} className="min-w-0 space-y-1 px-3 py-2" data-testid="run" data-run-id={run.id}>
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <LocalTime value={run.slot_at} className="font-medium text-slate-800" />
+            <LocalTime value={run.slot_at} timeZone={timeZone} className="font-medium text-slate-800" />
             <TriggerBadge run={run} />
             <RunStateBadge state={run.state} />
           </div>

@@ -246,7 +246,11 @@ export function SchedulesView({
                 <div className="min-w-0">
                   <dt className="text-xs text-slate-500">{t("schedules.field.nextRun")}</dt>
                   <dd className="text-slate-800" data-testid="schedule-next-run">
-                    {schedule.next_run_at ? <LocalTime value={schedule.next_run_at} /> : t("schedules.nextRun.paused")}
+                    {schedule.next_run_at ? (
+                      <LocalTime value={schedule.next_run_at} timeZone={schedule.timezone} />
+                    ) : (
+                      t("schedules.nextRun.paused")
+                    )}
                   </dd>
                 </div>
                 <div className="min-w-0">
@@ -323,7 +327,7 @@ export function SchedulesView({
 
               <div className="mt-4 min-w-0">
                 <h3 className="mb-2 text-sm font-semibold text-slate-700">{t("schedules.runs.title")}</h3>
-                <ScheduleRuns runs={schedule.runs} datasetTitle={schedule.dataset_title} />
+                <ScheduleRuns runs={schedule.runs} datasetTitle={schedule.dataset_title} timeZone={schedule.timezone} />
               </div>
             </li>
           );

@@ -82,6 +82,8 @@ describe("SchedulesView: the list", () => {
       "dateTime",
       "2026-12-07T00:00:00.000Z",
     );
+    // Read in the schedule's zone, as its "when" is: Monday 09:00 in Seoul, whatever the browser's zone.
+    expect(within(q1).getByTestId("schedule-next-run")).toHaveTextContent("9:00 AM");
     expect(within(q1).getByTestId("schedule-last-result")).toHaveTextContent("Failed");
     expect(within(q1).getByTestId("schedule-enabled")).toHaveTextContent("Active");
     expect(within(q1).getByTestId("run-error")).toHaveTextContent("The export failed: disk full");
