@@ -388,6 +388,25 @@ describe("the clock's edges", () => {
     expect(run).toMatchObject({ status: "failed", errorMessage: "schedule.run.error.paused", exportJobId: null });
   });
 
+  it("a run taken over after its mail went out finishes without mailing or exporting again", async () => {
+    const created = await scheduleAs("manager", {}, new Date("2030-05-23T08:00:00Z"));
+    const done = await prisma().exportJob.findFirstOrThrow({ where: { userId: managerId, status: "completed" } });
+    const exportsBefore = await prisma().exportJob.count({ where: { userId: managerId } });
+    // As an attempt leaves it when it dies after the server took the mail: export and delivery recorded.
+    await worker.stop();
+    const [claimed] = await claimDueRuns(new Date("2030-05-23T09:00:05Z")).finally(async () => {
+      await pgPool().query(`UPDATE schedule_runs SET export_job_id = $2, delivery = 'sent' WHERE schedule_id = $1`, [
+        created.id,
+        done.id,
+      ]);
+      worker = await startWorker([exportJob, scheduleRunJob], { pollMs: 500, concurrency: 2 });
+    });
+    const run = await finished(claimed!.runId);
+    expect(run).toMatchObject({ status: "completed", delivery: "sent", exportJobId: done.id });
+    expect(smtp.received).toHaveLength(0);
+    expect(await prisma().exportJob.count({ where: { userId: managerId } })).toBe(exportsBefore);
+  });
+
   it("refuses Run now when no recipient is allowed any more (409), and asks for nothing", async () => {
     const created = await scheduleAs("manager", { recipients: ["team@example.com"] }, new Date("2030-05-22T08:00:00Z"));
     process.env.OUTPORT_MAIL_ALLOWED_DOMAINS = "outport.local";
@@ -527,10 +546,14 @@ describe("delivery", () => {
   it("without SMTP writes the mail as an .eml file under var/mail", async () => {
     delete process.env.OUTPORT_SMTP_URL;
     const created = await scheduleAs("manager", {}, new Date("2030-09-01T08:00:00Z"));
-    const { run_id } = await runScheduleNow(managerCaller(), created.id);
+    const exportsBefore = await prisma().exportJob.count({ where: { userId: managerId } });
+    const { run_id, job_id } = await runScheduleNow(managerCaller(), created.id);
     const run = await finished(run_id);
     expect(run.status, run.errorMessage ?? "").toBe("completed");
     expect(run.delivery).toBe("written");
+    // The run waited for the export Run now asked for, and asked for no other.
+    expect(run.exportJobId).toBe(job_id);
+    expect(await prisma().exportJob.count({ where: { userId: managerId } })).toBe(exportsBefore + 1);
     const dir = path.join(varDir, "mail");
     expect(existsSync(path.join(dir, run.messageId ?? "missing"))).toBe(true);
     expect(readdirSync(dir).some((name) => name.endsWith(".eml"))).toBe(true);
