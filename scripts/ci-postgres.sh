@@ -5,6 +5,7 @@
 # (default: a new temporary one). The port is the first free one from 55432.
 # Usage: scripts/ci-postgres.sh [DIR]      start; prints the URL
 #        scripts/ci-postgres.sh stop DIR   stop the server started in DIR
+#        scripts/ci-postgres.sh restart DIR   restart it (every connection is cut)
 set -euo pipefail
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -15,6 +16,10 @@ fi
 run() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if [ "${1:-}" = "stop" ]; then
   run "$bin/pg_ctl" -D "$2/data" -m fast stop > /dev/null
+  exit 0
+fi
+if [ "${1:-}" = "restart" ]; then
+  run "$bin/pg_ctl" -D "$2/data" -l "$2/server.log" -m fast -w restart > /dev/null
   exit 0
 fi
 dir=${1:-$(mktemp -d /tmp/outport-pg-XXXXXX)}

@@ -13,6 +13,15 @@ export function pgPool(): pg.Pool {
     pool.on("error", (error) => {
       if (!pool.ending) console.error("postgres pool error:", error.message);
     });
+    // A client checked out when its server goes away (a restart, a failover) emits the
+    // error on itself, where the pool no longer listens: without a listener of its own that
+    // ends the process. The query in flight still fails with it, so its caller (a job's
+    // attempt, a request) handles it; the client is then discarded by its release.
+    pool.on("connect", (client) => {
+      client.on("error", (error) => {
+        if (!pool.ending) console.error("postgres connection lost:", error.message);
+      });
+    });
     globalForPg.outportPgPool = pool;
   }
   return globalForPg.outportPgPool;
@@ -40,4 +49,15 @@ export async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<
   } finally {
     client.release();
   }
+}
+
+const CONNECTION_LOSS_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"]);
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
+/** Whether an error says the database went away (restarting, unreachable), not that a statement was wrong. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (CONNECTION_LOSS_CODES.has(code) || SOCKET_CODES.has(code))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message);
 }

@@ -2,7 +2,7 @@
 // or alone with `npm run worker`) for the job types and schedules it is given, and
 // stopped gracefully on SIGTERM/SIGINT — stop claiming, let running jobs finish within
 // the grace period or hand them back — before it exits.
-import { closePgPool } from "../data/pg";
+import { closePgPool, isConnectionLoss } from "../data/pg";
 import { disconnectPrisma } from "../data/prisma";
 import type { JobDefinition } from "./job-definition";
 import { stopJobQueue } from "./queue";
@@ -24,7 +24,26 @@ export function serveJobs(options: ServeOptions): Promise<Worker> {
   return globalForServe.outportWorkers;
 }
 
+/**
+ * The job queue's own bookkeeping (acknowledging a message after its handler ran) can fail
+ * while the database restarts, out of reach of any caller: such a rejection is logged, and
+ * the workers carry on (the job rows and their leases keep the truth). Any other unhandled
+ * rejection is a bug and still ends the process.
+ */
+function surviveDatabaseRestarts(log: (line: string) => void): void {
+  const onRejection = (reason: unknown) => {
+    if (isConnectionLoss(reason)) {
+      log(`the database connection was lost (${String((reason as Error).message)}); carrying on`);
+      return;
+    }
+    process.off("unhandledRejection", onRejection);
+    throw reason;
+  };
+  process.on("unhandledRejection", onRejection);
+}
+
 async function start({ jobTypes, schedules, exitOnSignal, log = console.log, ...workerOptions }: ServeOptions) {
+  surviveDatabaseRestarts(log);
   const worker = await startWorker(jobTypes, {
     onOutcome: (jobId, outcome, type) => {
       if (outcome !== "not_claimed") log(`${type} job ${jobId}: ${outcome}`);

@@ -64,6 +64,12 @@ export async function startWorker(
         running.add(work);
         try {
           onOutcome?.(jobId, await work, definition.name);
+        } catch (error) {
+          // The runtime could not even record what became of the attempt (the database went
+          // away mid-job): the row stays the attempt's, and once its lease runs out the
+          // reaper hands it back. The message is not failed here, so pg-boss is not asked
+          // to write to a database that is not there.
+          console.error(`${definition.name} job ${jobId}: its outcome could not be recorded:`, String(error));
         } finally {
           running.delete(work);
         }
