@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newSecret, readOrCreateSecret, readSecretFile, writeSecretFile } from "@/lib/data/embedded-secret-file";
 import { embeddedPasswordFile, embeddedUrl } from "@/lib/data/embedded-server";
 
@@ -13,7 +13,6 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "outport-secret-"));
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await rm(dir, { recursive: true, force: true });
 });
 
