@@ -6,13 +6,13 @@
 // edge) on 127.0.0.1 with the export workers inside. Ctrl-C / SIGTERM stop Next first and the
 // database last.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { config, varDir } from "../lib/config";
 import { openDatabase, type OpenDatabase } from "../lib/data/bootstrap";
 import { EmbeddedDatabaseError } from "../lib/data/embedded-postgres";
+import { readOrCreateSecret } from "../lib/data/embedded-secret-file";
 import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { planInitialData, type InitialData } from "../lib/data/seed/initial-data";
@@ -40,12 +40,7 @@ function fail(message: string): never {
 /** NEXTAUTH_SECRET from the environment, else one generated once and kept in var/. */
 function authSecret(): string {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = path.join(varDir(), "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(varDir(), { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  return readOrCreateSecret(path.join(varDir(), "auth-secret"));
 }
 
 function nextBin(): string {

@@ -4,10 +4,32 @@
 // database of a running `npm start`.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { readSecretFile } from "./embedded-secret-file";
 
 export const EMBEDDED_USER = "outport";
-export const EMBEDDED_PASSWORD = "outport";
 export const EMBEDDED_DB_NAME = "outport";
+/**
+ * The fixed password data directories made by earlier releases were created with. Only used
+ * to connect once to such a directory and give its user a generated password.
+ */
+export const LEGACY_EMBEDDED_PASSWORD = "outport";
+
+/** Where the generated password of a data directory is kept: next to it (var/postgres-password). */
+export function embeddedPasswordFile(dataDir: string): string {
+  const resolved = path.resolve(dataDir);
+  return path.join(path.dirname(resolved), `${path.basename(resolved)}-password`);
+}
+
+/** The generated password of a data directory, or null when it has none yet. */
+export function readEmbeddedPassword(dataDir: string): string | null {
+  return readSecretFile(embeddedPasswordFile(dataDir));
+}
+
+/** The URL of the embedded server: the password percent-encoded (never log it: redactUrl). */
+export function embeddedUrl(port: number, password: string, database = EMBEDDED_DB_NAME): string {
+  const user = encodeURIComponent(EMBEDDED_USER);
+  return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
 
 /** Reads postmaster.pid: a live server on this data directory blocks a second start. */
 export function runningPostmaster(dataDir: string): { pid: number; port: number } | null {
@@ -28,5 +50,7 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
 export function runningEmbeddedUrl(dataDir: string, database = EMBEDDED_DB_NAME): string | null {
   const running = runningPostmaster(path.resolve(dataDir));
   if (!running || !Number.isInteger(running.port) || running.port <= 0) return null;
-  return `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${running.port}/${database}`;
+  // No password file: a server an earlier release started, still on the fixed password.
+  const password = readEmbeddedPassword(dataDir) ?? LEGACY_EMBEDDED_PASSWORD;
+  return embeddedUrl(running.port, password, database);
 }
