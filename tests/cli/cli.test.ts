@@ -1,6 +1,7 @@
 // The CLI end to end against a stand-in HTTP API (tests/cli/fake-server.ts): the config
 // file, every command's requests, the checked download, 429, 401/422 and their exit codes,
 // and Ctrl-C through the real bin/outport.mjs as a child process.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { configPath, readConfig, writeConfig } from "@/cli/config";
@@ -189,6 +190,16 @@ describe("commands", () => {
     const run = await runCli(["export", "1", "--format", "csv", "--job", "--out", dir], { env });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("is not the server's");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a Repr-Digest that does not match the bytes: exit 4, the message, and no file left", async () => {
+    fake.state.wrongReprDigest = true;
+    const dir = tempDir();
+    const run = await runCli(["export", "1", "--format", "csv", "--job", "--out", dir], { env });
+    expect(run.code).toBe(4);
+    const wrong = createHash("sha256").update("other bytes").digest("hex");
+    expect(run.stderr).toContain(`is not the server's (${wrong})`);
     expect(readdirSync(dir)).toEqual([]);
   });
 

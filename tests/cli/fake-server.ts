@@ -32,6 +32,8 @@ export type FakeState = {
   pollsToFinish: number;
   /** Serve a file whose bytes differ from its sha256. */
   tamper: boolean;
+  /** Serve the right bytes (and job sha256) but a Repr-Digest that does not match them. */
+  wrongReprDigest: boolean;
   cancelled: string[];
   /** Answer the export requests with 422 and these errors. */
   invalid: Array<{ field: string; message: string }> | null;
@@ -71,6 +73,7 @@ export async function startFake(): Promise<Fake> {
     rateLimit: { count: 0, retryAfter: null },
     pollsToFinish: 2,
     tamper: false,
+    wrongReprDigest: false,
     cancelled: [],
     invalid: null,
     streamDirect: false,
@@ -215,7 +218,9 @@ export async function startFake(): Promise<Fake> {
         "content-disposition": `attachment; filename="${statusOf(job).file_name}"`,
         // A tampered file on disk: the server's recorded digest no longer matches it.
         "x-checksum-sha256": digest.toString("hex"),
-        "repr-digest": `sha-256=:${digest.toString("base64")}:`,
+        "repr-digest": state.wrongReprDigest
+          ? `sha-256=:${createHash("sha256").update("other bytes").digest("base64")}:`
+          : `sha-256=:${digest.toString("base64")}:`,
       });
       return res.end(bytes);
     }
