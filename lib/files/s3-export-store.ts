@@ -51,8 +51,8 @@ export class S3ExportStore implements ExportStore {
       region: settings.region,
       endpoint: settings.endpoint,
       forcePathStyle: settings.forcePathStyle,
-      // Without S3's own checksums, the SDK adds none of its own either (servers that only
-      // speak the older protocol, such as the one the tests run, refuse them).
+      // Without S3's own checksums (OUTPORT_S3_CHECKSUM=false, for S3-compatible servers that
+      // refuse them), the SDK adds none of its own either.
       ...(settings.checksum
         ? {}
         : { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }),

@@ -22,7 +22,10 @@ export type S3TestServer = {
   endpoint: string;
   bucket: string;
   directory: string;
-  /** Store settings pointing at this server (S3's own checksums off: s3rver lacks them). */
+  /**
+   * Store settings pointing at this server. S3's own SHA-256 checksums stay on, as in
+   * production: s3rver accepts the requests (it does not verify those checksums itself).
+   */
   settings(prefix?: string): S3StoreSettings;
   /** The environment that makes the app's configured store this server. */
   env(prefix?: string): Record<string, string>;
@@ -53,7 +56,7 @@ export async function startS3Server(bucket = "outport-test"): Promise<S3TestServ
       region: "us-east-1",
       forcePathStyle: true,
       prefix,
-      checksum: false,
+      checksum: true,
       presignedDownloads: false,
     }),
     env: (prefix = "exports/") => ({
@@ -62,7 +65,6 @@ export async function startS3Server(bucket = "outport-test"): Promise<S3TestServ
       OUTPORT_S3_ENDPOINT: endpoint,
       OUTPORT_S3_FORCE_PATH_STYLE: "true",
       OUTPORT_S3_PREFIX: prefix,
-      OUTPORT_S3_CHECKSUM: "false",
       AWS_ACCESS_KEY_ID: "S3RVER",
       AWS_SECRET_ACCESS_KEY: "S3RVER",
     }),
