@@ -98,7 +98,8 @@ export class S3ExportStore implements ExportStore {
           sha256.update(chunk);
           md5.update(chunk);
           size += chunk.byteLength;
-          if (!body.write(chunk)) await drained(body);
+          // Waiting for room, unless the upload failed meanwhile (then it reads no more).
+          if (!body.write(chunk)) await Promise.race([drained(body), done]);
         }
         options.signal?.throwIfAborted();
         body.end();
@@ -138,7 +139,7 @@ export class S3ExportStore implements ExportStore {
     const { bucket } = this.settings;
     const objectKey = this.objectKey(key);
     let seen: string | null = null;
-    let etag = head.ETag;
+    const etag = head.ETag;
     const get = async (signal?: AbortSignal) => {
       const got = await this.client.send(
         new GetObjectCommand({ Bucket: bucket, Key: objectKey, ...(etag ? { IfMatch: etag } : {}) }),
@@ -189,9 +190,8 @@ export class S3ExportStore implements ExportStore {
           },
         });
       },
-      close: async () => {
-        etag = undefined;
-      },
+      // Nothing stays open between reads: each is its own GET.
+      close: async () => {},
     };
   }
 
