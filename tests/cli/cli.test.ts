@@ -203,6 +203,24 @@ describe("commands", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("a 302 to a presigned URL: followed without the token, checked against the redirect's Repr-Digest", async () => {
+    fake.state.presign = true;
+    const dir = tempDir();
+    const run = await runCli(["export", "1", "--format", "csv", "--job", "--out", dir], { env });
+    expect(run.code).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(1);
+    const fetched = fake.state.requests.filter((r) => r.path.startsWith("/presigned/"));
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]?.headers.authorization).toBeUndefined();
+
+    fake.state.wrongReprDigest = true;
+    const other = tempDir();
+    const wrong = await runCli(["export", "1", "--format", "csv", "--job", "--out", other], { env });
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain("is not the server's");
+    expect(readdirSync(other)).toEqual([]);
+  });
+
   it("--no-wait prints the job ids; status, download and history follow them", async () => {
     const queued = await runCli(["export", "1", "--format", "csv", "--no-wait"], { env });
     expect(queued.code).toBe(0);
