@@ -93,6 +93,27 @@ describe("export jobs stored in S3", () => {
     expect(response.headers.get("repr-digest")).toBe(`sha-256=:${sha256(bytes).toString("base64")}:`);
     // Someone else's job is still 404, presigned or not.
     expect((await downloadAs("manager2", row.id)).status).toBe(404);
+    // HEAD checks, counts nothing and redirects nowhere.
+    const checked = await headAs("manager", row.id);
+    expect(checked.status).toBe(200);
+    expect(checked.headers.get("repr-digest")).toBe(response.headers.get("repr-digest"));
+    expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: row.id } })).downloadCount).toBe(1);
+  });
+
+  it("with presigned downloads on, an object whose recorded SHA-256 is not the job's is refused (409)", async () => {
+    const row = await completedCsvJob();
+    await store.client.send(
+      new PutObjectCommand({
+        Bucket: server.bucket,
+        Key: store.objectKey(row.storageKey!),
+        Body: "forged,export\n",
+        Metadata: { sha256: "0".repeat(64) },
+      }),
+    );
+    process.env.OUTPORT_S3_PRESIGNED_DOWNLOADS = "true";
+    const response = await downloadAs("manager", row.id);
+    expect(response.status).toBe(409);
+    expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: row.id } })).downloadCount).toBe(0);
   });
 
   it("an object changed behind the app's back is refused (409) and audited, never streamed", async () => {
