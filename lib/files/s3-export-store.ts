@@ -89,7 +89,9 @@ export class S3ExportStore implements ExportStore {
     const upload = this.uploadFor(key, body);
     const done = upload.done();
     done.catch(() => {}); // awaited below; a failure while feeding must not go unhandled meanwhile
-    const abort = () => void upload.abort().catch(() => {});
+    // Failing the body (rather than Upload.abort(), which settles done() at once and aborts
+    // the multipart upload only later) makes done() settle after AbortMultipartUpload.
+    const abort = () => body.destroy(abortReason(options.signal));
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
       try {
@@ -105,7 +107,6 @@ export class S3ExportStore implements ExportStore {
         body.end();
       } catch (error) {
         body.destroy(error as Error);
-        await upload.abort().catch(() => {});
         await done.catch(() => {});
         throw error;
       }
@@ -237,6 +238,11 @@ export class S3ExportStore implements ExportStore {
       throw error;
     }
   }
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error("The write was aborted");
 }
 
 function drained(stream: PassThrough): Promise<void> {

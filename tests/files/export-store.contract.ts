@@ -12,14 +12,19 @@ export type StoreUnderTest = {
   overwrite(key: string, bytes: Buffer): Promise<void>;
   /** Anything unfinished a write left behind (temporary files, multipart uploads). */
   leftovers(): Promise<string[]>;
+  /** Resolves once a write in progress has sent bytes on (where the store can tell). */
+  uploading?: () => Promise<void>;
 };
 
 async function* chunksOf(...parts: (string | Buffer)[]): AsyncIterable<Uint8Array> {
   for (const part of parts) yield typeof part === "string" ? Buffer.from(part) : part;
 }
 
-async function* failingAfter(bytes: number): AsyncIterable<Uint8Array> {
-  yield Buffer.alloc(bytes, 0x61);
+/** 12 MB (more than two 5 MB parts), then a failure once the store is uploading. */
+async function* failingMidway(uploading?: () => Promise<void>): AsyncIterable<Uint8Array> {
+  yield Buffer.alloc(6 * 1024 * 1024, 0x61);
+  yield Buffer.alloc(6 * 1024 * 1024, 0x61);
+  await uploading?.();
   throw new Error("the export broke");
 }
 
@@ -62,14 +67,16 @@ export function exportStoreContract(name: string, setUp: () => StoreUnderTest) {
     });
 
     it("a write that fails or is aborted leaves nothing behind", async () => {
-      const { store, leftovers } = setUp();
+      const { store, leftovers, uploading } = setUp();
       const before = await keys(store);
       const failed = newStorageKey("csv");
-      await expect(store.write(failed, failingAfter(6 * 1024 * 1024))).rejects.toThrow("the export broke");
+      await expect(store.write(failed, failingMidway(uploading))).rejects.toThrow("the export broke");
       const controller = new AbortController();
       const aborted = newStorageKey("csv");
       async function* abortMidway() {
         yield Buffer.alloc(6 * 1024 * 1024, 0x62);
+        yield Buffer.alloc(6 * 1024 * 1024, 0x62);
+        await uploading?.();
         controller.abort();
         yield Buffer.from("more");
       }
