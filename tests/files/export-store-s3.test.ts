@@ -1,7 +1,9 @@
 // The store contract on S3, against an s3rver started for this file.
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll } from "vitest";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3ExportStore } from "@/lib/files/s3-export-store";
+import { newStorageKey } from "@/lib/files/storage-key";
 import { startS3Server, type S3TestServer } from "../helpers/s3-server";
 import { waitUntil } from "../helpers/wait";
 import { exportStoreContract } from "./export-store.contract";
@@ -53,3 +55,20 @@ exportStoreContract("S3", () => ({
     return (page.Contents ?? []).map((item) => item.Key ?? "").filter((key) => !listed.has(key));
   },
 }));
+
+describe("S3 reads", () => {
+  it("bytes changed between the SHA-256 check and the stream make the stream fail at its end", async () => {
+    const key = newStorageKey("csv");
+    const written = await store.write(key, Readable.from([Buffer.from("checked bytes\n")]));
+    const file = await store.open(key);
+    expect(await file!.sha256()).toBe(written.sha256);
+    await store.client.send(
+      new PutObjectCommand({ Bucket: server.bucket, Key: store.objectKey(key), Body: "swapped\n" }),
+    );
+    const reader = file!.stream().getReader();
+    const read = async () => {
+      for (;;) if ((await reader.read()).done) return;
+    };
+    await expect(read()).rejects.toThrow("changed while it was downloaded");
+  });
+});
