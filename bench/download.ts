@@ -18,7 +18,6 @@ import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { isDatabaseEmpty, seedDemoData } from "../lib/data/seed/seed";
 import { exportStore, newStorageKey } from "../lib/files/export-store";
-import { writeHashed } from "../lib/files/hashed-file";
 import { processTreeRssMb, request, startApp } from "./support";
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -38,13 +37,11 @@ function percentile(values: number[], p: number): number {
 /** Writes `mb` MB of random bytes as a published export file; its size and SHA-256. */
 async function benchFile(mb: number) {
   const key = newStorageKey("csv");
-  const temp = path.join(exportDir, `.${randomUUID()}.1.part`);
   const chunk = randomBytes(1 << 20);
   async function* chunks() {
     for (let i = 0; i < mb; i++) yield chunk;
   }
-  const written = await writeHashed(chunks(), temp);
-  await exportStore(exportDir).publish(temp, key);
+  const written = await exportStore(exportDir).write(key, chunks());
   return { key, ...written };
 }
 

@@ -1,6 +1,7 @@
 // Writing a file that arrives: to a temporary name in the target folder, its SHA-256
 // computed while it is written, compared with every digest the server gave (the job's
-// `sha256`, `X-Checksum-SHA256`, `Repr-Digest`, `Digest`), and only then renamed into
+// `sha256`, `X-Checksum-SHA256`, `Repr-Digest`, `Digest`, also those of a redirect to
+// object storage), and only then renamed into
 // place. A mismatch or a body cut short deletes what was written (exit 4).
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -74,6 +75,8 @@ export type SaveOptions = {
   fallbackName: string;
   /** The job's `sha256`, if it has one (a streamed export has none). */
   expectedSha256?: string | null;
+  /** Digests the app gave on a redirect to where the bytes are fetched from. */
+  expectedDigests?: readonly string[];
   /** Bytes written so far, for a progress bar. */
   onBytes?: (bytes: number) => void;
   stdout?: NodeJS.WritableStream;
@@ -85,6 +88,7 @@ export const pendingFiles = new Set<string>();
 export async function saveResponse(response: Response, options: SaveOptions): Promise<Saved> {
   const expected = [
     ...(options.expectedSha256 ? [options.expectedSha256.toLowerCase()] : []),
+    ...(options.expectedDigests ?? []),
     ...headerDigests(response.headers),
   ];
   const name = fileNameFrom(response.headers.get("content-disposition"), options.fallbackName);

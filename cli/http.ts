@@ -66,6 +66,29 @@ export class Api {
     throw await errorFrom(response);
   }
 
+  /**
+   * Follows a download's redirect to object storage: a presigned URL carries its own
+   * permission, so the token is never sent along (nor anywhere but the app).
+   */
+  async followRedirect(redirect: Response, signal?: AbortSignal): Promise<Response> {
+    const location = redirect.headers.get("location");
+    const url = location ? new URL(location, this.baseUrl) : null;
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw await errorFrom(redirect);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { signal, redirect: "manual" });
+    } catch (error) {
+      if ((error as Error).name === "AbortError") throw error;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(
+        t("cli.error.unreachable", { url: url.origin, reason: cause?.code ?? cause?.message ?? String(error) }),
+        EXIT.usage,
+      );
+    }
+    if (response.ok) return response;
+    throw await errorFrom(response);
+  }
+
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.request(method, path, options);
     return (await response.json()) as T;

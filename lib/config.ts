@@ -191,3 +191,61 @@ export function publicBaseUrl(): string {
 export function mailDir(): string {
   return path.join(varDir(), "mail");
 }
+
+export type StorageConfig =
+  | { kind: "local" }
+  | {
+      kind: "s3";
+      bucket: string;
+      endpoint: string | undefined;
+      region: string;
+      forcePathStyle: boolean;
+      prefix: string;
+      /** Ask S3 for its own SHA-256 checksum of every part (off for servers that lack it). */
+      checksum: boolean;
+      /** Downloads answer 302 to a short-lived presigned URL instead of streaming. */
+      presignedDownloads: boolean;
+    };
+
+function booleanFromEnv(name: string, fallback: boolean): boolean {
+  const raw = process.env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new Error(`${name} must be true or false, got "${process.env[name]}"`);
+}
+
+/**
+ * Where finished exports are stored (OUTPORT_STORAGE), read at call time so a bad setting
+ * is named at first use. Credentials for S3 come from the AWS SDK's default chain
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, profiles, roles).
+ */
+export function storageConfig(): StorageConfig {
+  const kind = (process.env.OUTPORT_STORAGE ?? "").trim() || "local";
+  if (kind === "local") return { kind };
+  if (kind !== "s3") throw new Error(`OUTPORT_STORAGE must be "local" or "s3", got "${process.env.OUTPORT_STORAGE}"`);
+  const bucket = process.env.OUTPORT_S3_BUCKET?.trim() ?? "";
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new Error(
+      `OUTPORT_S3_BUCKET must name a bucket (3–63 lowercase letters, digits, dots, hyphens), got "${bucket}"`,
+    );
+  }
+  const endpoint = process.env.OUTPORT_S3_ENDPOINT?.trim() || undefined;
+  if (endpoint !== undefined && !URL.canParse(endpoint)) {
+    throw new Error(`OUTPORT_S3_ENDPOINT must be a URL, got "${endpoint}"`);
+  }
+  const prefix = process.env.OUTPORT_S3_PREFIX ?? "exports/";
+  if (!/^([A-Za-z0-9._-]+\/)*$/.test(prefix)) {
+    throw new Error(`OUTPORT_S3_PREFIX must be empty or end with "/" (letters, digits, . _ -), got "${prefix}"`);
+  }
+  return {
+    kind,
+    bucket,
+    endpoint,
+    region: process.env.OUTPORT_S3_REGION?.trim() || "us-east-1",
+    forcePathStyle: booleanFromEnv("OUTPORT_S3_FORCE_PATH_STYLE", false),
+    prefix,
+    checksum: booleanFromEnv("OUTPORT_S3_CHECKSUM", true),
+    presignedDownloads: booleanFromEnv("OUTPORT_S3_PRESIGNED_DOWNLOADS", false),
+  };
+}

@@ -2,7 +2,7 @@
 // one export job at a time, through the status, download, cancel and history routes.
 import type { HistoryPage, JobStatus } from "../api-types";
 import { table, type Context } from "../context";
-import { resolveTarget, saveResponse } from "../download";
+import { headerDigests, resolveTarget, saveResponse } from "../download";
 import { CliError, EXIT } from "../errors";
 import { t } from "../messages";
 
@@ -43,11 +43,14 @@ export async function downloadJob(
   if (job.status !== "completed" || !job.download_url) {
     throw new CliError(t("cli.error.notDownloadable", { id: job.job_id, status: job.status }), EXIT.failed);
   }
-  const response = await ctx.api.request("GET", job.download_url, { signal });
+  const first = await ctx.api.request("GET", job.download_url, { signal, pass: [302] });
+  // With presigned downloads the app answers 302 to object storage; its digest still counts.
+  const response = first.status === 302 ? await ctx.api.followRedirect(first, signal) : first;
   return saveResponse(response, {
     target,
     fallbackName: job.file_name ?? `${job.job_id}.${job.format}`,
     expectedSha256: job.sha256,
+    expectedDigests: first === response ? [] : headerDigests(first.headers),
     stdout: ctx.stdout,
   });
 }

@@ -4,13 +4,18 @@
 // what is sent). Every download is counted, recorded and audited in one transaction
 // before the first byte. Asked only to check (`send: false`, an HTTP HEAD), it runs the
 // same checks and counts nothing: the history page asks first, so a refused file gets a
-// message on the page instead of a broken download.
+// message on the page instead of a broken download. With S3 and presigned downloads on,
+// the checks and the count are the same, the SHA-256 compared is the one recorded on the
+// object (reading it all would be the very transfer the redirect saves), and the answer is
+// a short-lived URL to fetch the bytes from instead of the bytes.
 import { recordAudit } from "../audit/audit";
 import { loadActiveUser, type CurrentUser } from "../auth/current-user";
 import { inTransaction } from "../data/pg";
 import { AppError } from "../errors";
 import { FORMATS, isExportFormat } from "../export/formats";
+import { storageConfig } from "../config";
 import { exportStore } from "../files/export-store";
+import { contentDisposition } from "../http/content-disposition";
 import { verifyDownloadToken } from "../files/signed-url";
 import { storedFileName, type ExportFileName } from "./export-file-name";
 import { recordDownload } from "./export-job-store";
@@ -24,8 +29,10 @@ export type ExportDownload = {
   contentType: string;
   size: number;
   sha256: string;
-  /** The verified bytes; null when only the checks were asked for. */
+  /** The verified bytes; null when only the checks were asked for, or when redirected. */
   body: ReadableStream<Uint8Array> | null;
+  /** A presigned URL to fetch the bytes from (S3 with presigned downloads on), else null. */
+  redirect: string | null;
 };
 
 /**
@@ -56,14 +63,17 @@ export async function downloadExport(
   if (isExpired(job)) throw new AppError("gone", "job.expired");
   if (job.status !== "completed" || !job.storageKey || !job.sha256) throw new AppError("conflict", "job.notReady");
 
-  const file = await exportStore().open(job.storageKey);
+  const store = exportStore();
+  const settings = storageConfig();
+  const presign = settings.kind === "s3" && settings.presignedDownloads ? store.presignedUrl?.bind(store) : undefined;
+  const file = await store.open(job.storageKey);
   if (!file) {
     await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "file_missing" } });
     throw new AppError("gone", "job.fileMissing");
   }
   let handedOver = false;
   try {
-    const sha256 = await file.sha256();
+    const sha256 = presign ? (file.recordedSha256 ?? "") : await file.sha256();
     if (sha256 !== job.sha256) {
       await recordAudit({
         ...audit,
@@ -80,7 +90,7 @@ export async function downloadExport(
       size: file.size,
       sha256,
     };
-    if (!send) return { ...described, body: null };
+    if (!send) return { ...described, body: null, redirect: null };
 
     await inTransaction(async (client) => {
       await recordDownload(client, { jobId: job.id, userId: user.id, ip, userAgent: userAgent?.slice(0, 500) ?? null });
@@ -93,8 +103,12 @@ export async function downloadExport(
         client,
       );
     });
+    if (presign) {
+      const url = await presign(job.storageKey, contentDisposition(described.fileName));
+      return { ...described, body: null, redirect: url };
+    }
     handedOver = true;
-    return { ...described, body: file.stream() };
+    return { ...described, body: file.stream(), redirect: null };
   } finally {
     if (!handedOver) await file.close();
   }

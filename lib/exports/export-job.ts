@@ -2,7 +2,8 @@
 // The request is checked again first (prepare-export, with the stored options: roles and
 // data may have changed since it was queued); then the export is opened on its dataset's
 // source — a PDF inside one snapshot, so its summary and its table agree — and written to
-// a temporary file hashed as it is written, published by rename, and recorded. What a
+// the export store (a local temporary file renamed into place, or an S3 multipart upload),
+// hashed as it is written, visible only once complete, and recorded. What a
 // failure means in words (disk full, not allowed any more) is decided here; the runtime
 // decides whether it is retried.
 import { z, ZodError } from "zod";
@@ -13,15 +14,7 @@ import { AppError } from "../errors";
 import { EXPORT_FORMATS, fileExtension } from "../export/formats";
 import { ExportOptionsError } from "../export/plan";
 import { exportStore, newStorageKey } from "../files/export-store";
-import {
-  ioFailure,
-  openForWriting,
-  removeTempFiles,
-  tempPath,
-  writeHashed,
-  type OpenFile,
-  type WrittenFile,
-} from "../files/hashed-file";
+import { ioFailure, removeTempFiles, tempPath, type OpenFile, type WrittenFile } from "../files/hashed-file";
 import { defineJob, JobFailure, type JobDefinition, type JobHelpers } from "../jobs/job-definition";
 import { isLocale } from "../i18n";
 import { datasetSource, type DatasetReader } from "../sources";
@@ -71,7 +64,7 @@ async function prepareAgain(payload: TExportJobPayload): Promise<PreparedExport>
 async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: ExportJobSettings): Promise<void> {
   const { job, signal } = helpers;
   const dir = settings.dir ?? exportDir();
-  const store = exportStore(dir);
+  const store = exportStore(settings.dir);
   const started = Date.now();
   await removeTempFiles(job.id, dir);
   const prepared = await prepareAgain(payload);
@@ -92,18 +85,15 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
       locale: isLocale(payload.locale) ? payload.locale : undefined,
     });
     failing = opened;
-    const file = await writeHashed(opened.bytes, temp, settings.open ?? openForWriting);
-    signal.throwIfAborted();
+    const file = await store.write(storageKey, opened.bytes, { tempFile: temp, open: settings.open, signal });
     return { opened, file };
   };
 
   let written: { opened: OpenedExport; file: WrittenFile };
-  let storageKey: string;
+  const storageKey = newStorageKey(fileExtension(prepared.format, prepared.options));
   try {
     const source = datasetSource(prepared.dataset);
     written = pdf ? await source.snapshot(write) : await write(source);
-    storageKey = newStorageKey(fileExtension(prepared.format, prepared.options));
-    await store.publish(temp, storageKey);
   } catch (error) {
     await removeTempFiles(job.id, dir);
     const io = ioFailure(error);

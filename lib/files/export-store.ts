@@ -1,24 +1,22 @@
 // Where finished export files live. `ExportStore` is what the rest of the app sees
-// (publish, open for a verified read, remove, list), with the local folder as the one
-// implementation today; object storage would be another. Keys are generated here, never
-// taken from a request, and neither keys nor paths ever leave the server.
+// (write, open for a verified read, remove, list), with the local folder and S3
+// (s3-export-store.ts) as its two implementations. A file is written through the store and
+// becomes visible under its key only once complete. Keys are generated here, never taken
+// from a request, and neither keys nor paths ever leave the server.
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { exportDir } from "../config";
+import { exportDir, storageConfig } from "../config";
+import { openForWriting, writeHashed, type OpenFile, type WrittenFile } from "./hashed-file";
+import { S3ExportStore } from "./s3-export-store";
+import { checkedKey, KEY_PATTERN } from "./storage-key";
 
-/** A fresh storage key for a published file: random, with the format's extension. */
-export function newStorageKey(extension: string): string {
-  return `${randomUUID()}.${extension}`;
-}
-
-const KEY_PATTERN = /^[0-9a-f-]{36}\.[a-z0-9.]+$/;
+export { newStorageKey } from "./storage-key";
 
 /** The absolute path of a stored file. The key must be one of ours (never user input). */
 function storedPath(storageKey: string, dir = exportDir()): string {
-  if (!KEY_PATTERN.test(storageKey)) throw new Error(`Not a storage key: ${storageKey}`);
-  return path.join(dir, storageKey);
+  return path.join(dir, checkedKey(storageKey));
 }
 
 /** A stored file opened for one read: what is hashed is what is streamed. */
@@ -31,27 +29,53 @@ export type StoredFile = {
   stream(): ReadableStream<Uint8Array>;
   /** For when the file will not be streamed after all. */
   close(): Promise<void>;
+  /** The SHA-256 recorded with the object when it was written, where the store keeps one. */
+  recordedSha256?: string;
 };
 
 export type StoredEntry = { key: string; size: number; modifiedAt: Date };
 
+export type WriteOptions = {
+  /** Local store: the temporary file to write first (a job's, so a later attempt can clear it). */
+  tempFile?: string;
+  /** Local store: how that file is opened (tests swap in a full disk). */
+  open?: OpenFile;
+  /** Stops the write; nothing is published then. */
+  signal?: AbortSignal;
+};
+
 export type ExportStore = {
-  /** Makes a complete temporary file (written by writeHashed) visible under `key`. */
-  publish(tempFile: string, key: string): Promise<void>;
+  /**
+   * Writes the chunks under `key`, hashing them as they go. The file is visible only once
+   * every byte is written; on any failure (or abort) nothing is left behind.
+   */
+  write(key: string, chunks: AsyncIterable<Uint8Array>, options?: WriteOptions): Promise<WrittenFile>;
   /** Opens a stored file, or null when it is not there. */
   open(key: string): Promise<StoredFile | null>;
   /** Removes a stored file; the bytes freed, or null when there was none. */
   remove(key: string): Promise<number | null>;
   /** Every published file (temporary files excluded). */
   list(): AsyncIterable<StoredEntry>;
+  /** A short-lived URL that fetches the file without credentials (stores that can make one). */
+  presignedUrl?(key: string, attachmentName: string): Promise<string>;
 };
 
 /** The export folder on local disk (OUTPORT_EXPORT_DIR, or var/exports). */
 export class LocalExportStore implements ExportStore {
   constructor(readonly dir: string) {}
 
-  async publish(tempFile: string, key: string): Promise<void> {
-    await fs.rename(tempFile, storedPath(key, this.dir)); // atomic on one disk
+  async write(key: string, chunks: AsyncIterable<Uint8Array>, options: WriteOptions = {}): Promise<WrittenFile> {
+    const target = storedPath(key, this.dir);
+    const temp = options.tempFile ?? path.join(this.dir, `.${randomUUID()}.1.part`);
+    const written = await writeHashed(chunks, temp, options.open ?? openForWriting);
+    try {
+      options.signal?.throwIfAborted();
+      await fs.rename(temp, target); // atomic on one disk
+    } catch (error) {
+      await fs.rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
+    return written;
   }
 
   async open(key: string): Promise<StoredFile | null> {
@@ -107,9 +131,19 @@ export class LocalExportStore implements ExportStore {
   }
 }
 
-/** The export store in use; `dir` overrides the configured folder (tests, workers). */
-export function exportStore(dir = exportDir()): ExportStore {
-  return new LocalExportStore(dir);
+let s3Store: { settings: string; store: S3ExportStore } | null = null;
+
+/**
+ * The export store in use (OUTPORT_STORAGE). `dir` asks for the local folder given, whatever
+ * the setting (tests, benches).
+ */
+export function exportStore(dir?: string): ExportStore {
+  if (dir !== undefined) return new LocalExportStore(dir);
+  const settings = storageConfig();
+  if (settings.kind === "local") return new LocalExportStore(exportDir());
+  const key = JSON.stringify(settings);
+  if (s3Store?.settings !== key) s3Store = { settings: key, store: new S3ExportStore(settings) };
+  return s3Store.store;
 }
 
 /** The SHA-256 of a stored file read through an open handle (the one that will be served). */

@@ -1,6 +1,7 @@
 // The CLI end to end against a stand-in HTTP API (tests/cli/fake-server.ts): the config
 // file, every command's requests, the checked download, 429, 401/422 and their exit codes,
 // and Ctrl-C through the real bin/outport.mjs as a child process.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { configPath, readConfig, writeConfig } from "@/cli/config";
@@ -190,6 +191,34 @@ describe("commands", () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("is not the server's");
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a Repr-Digest that does not match the bytes: exit 4, the message, and no file left", async () => {
+    fake.state.wrongReprDigest = true;
+    const dir = tempDir();
+    const run = await runCli(["export", "1", "--format", "csv", "--job", "--out", dir], { env });
+    expect(run.code).toBe(4);
+    const wrong = createHash("sha256").update("other bytes").digest("hex");
+    expect(run.stderr).toContain(`is not the server's (${wrong})`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a 302 to a presigned URL: followed without the token, checked against the redirect's Repr-Digest", async () => {
+    fake.state.presign = true;
+    const dir = tempDir();
+    const run = await runCli(["export", "1", "--format", "csv", "--job", "--out", dir], { env });
+    expect(run.code).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(1);
+    const fetched = fake.state.requests.filter((r) => r.path.startsWith("/presigned/"));
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]?.headers.authorization).toBeUndefined();
+
+    fake.state.wrongReprDigest = true;
+    const other = tempDir();
+    const wrong = await runCli(["export", "1", "--format", "csv", "--job", "--out", other], { env });
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain("is not the server's");
+    expect(readdirSync(other)).toEqual([]);
   });
 
   it("--no-wait prints the job ids; status, download and history follow them", async () => {

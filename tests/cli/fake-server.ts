@@ -32,6 +32,10 @@ export type FakeState = {
   pollsToFinish: number;
   /** Serve a file whose bytes differ from its sha256. */
   tamper: boolean;
+  /** Serve the right bytes (and job sha256) but a Repr-Digest that does not match them. */
+  wrongReprDigest: boolean;
+  /** Downloads answer 302 to `/presigned/<id>` (as with S3 presigned downloads), served without auth. */
+  presign: boolean;
   cancelled: string[];
   /** Answer the export requests with 422 and these errors. */
   invalid: Array<{ field: string; message: string }> | null;
@@ -71,6 +75,8 @@ export async function startFake(): Promise<Fake> {
     rateLimit: { count: 0, retryAfter: null },
     pollsToFinish: 2,
     tamper: false,
+    wrongReprDigest: false,
+    presign: false,
     cancelled: [],
     invalid: null,
     streamDirect: false,
@@ -137,7 +143,8 @@ export async function startFake(): Promise<Fake> {
     const body = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://fake");
     state.requests.push({ method: req.method ?? "GET", path: url.pathname + url.search, body, headers: req.headers });
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+    // A presigned URL carries its own permission: no token asked (nor expected).
+    if (req.headers.authorization !== `Bearer ${TOKEN}` && !url.pathname.startsWith("/presigned/")) {
       return send(res, 401, { detail: "Sign in first." }, { "www-authenticate": 'Bearer error="invalid_token"' });
     }
     const path = url.pathname;
@@ -204,6 +211,28 @@ export async function startFake(): Promise<Fake> {
       }
       return send(res, 200, statusOf(job));
     }
+    const presigned = req.method === "GET" && /^\/presigned\/(.+)$/.exec(path);
+    if (state.presign && !presigned && (match = /^\/api\/export\/download\/(.+)$/.exec(path))) {
+      const job = state.jobs.get(match[1] ?? "");
+      if (!job) return send(res, 404, { detail: "No such export." });
+      const digest = createHash("sha256")
+        .update(state.wrongReprDigest ? "other bytes" : job.content)
+        .digest();
+      res.writeHead(302, {
+        location: `http://${req.headers.host}/presigned/${job.id}`,
+        "repr-digest": `sha-256=:${digest.toString("base64")}:`,
+      });
+      return res.end();
+    }
+    if (presigned) {
+      const job = state.jobs.get(presigned[1] ?? "");
+      if (!job) return send(res, 404, { detail: "No such export." });
+      res.writeHead(200, {
+        "content-type": "application/octet-stream",
+        "content-disposition": `attachment; filename="${statusOf(job).file_name}"`,
+      });
+      return res.end(job.content);
+    }
     if (req.method === "GET" && (match = /^\/api\/export\/download\/(.+)$/.exec(path))) {
       const job = state.jobs.get(match[1] ?? "");
       if (!job) return send(res, 404, { detail: "No such export." });
@@ -215,7 +244,9 @@ export async function startFake(): Promise<Fake> {
         "content-disposition": `attachment; filename="${statusOf(job).file_name}"`,
         // A tampered file on disk: the server's recorded digest no longer matches it.
         "x-checksum-sha256": digest.toString("hex"),
-        "repr-digest": `sha-256=:${digest.toString("base64")}:`,
+        "repr-digest": state.wrongReprDigest
+          ? `sha-256=:${createHash("sha256").update("other bytes").digest("base64")}:`
+          : `sha-256=:${digest.toString("base64")}:`,
       });
       return res.end(bytes);
     }

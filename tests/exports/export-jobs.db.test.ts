@@ -321,6 +321,9 @@ describe("with a worker running", () => {
     expect(bytes.length).toBe(done?.file_size);
     expect(sha256(bytes)).toBe(done?.sha256);
     expect(response.headers.get("x-checksum-sha256")).toBe(done?.sha256);
+    expect(response.headers.get("repr-digest")).toBe(
+      `sha-256=:${createHash("sha256").update(bytes).digest("base64")}:`,
+    );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
     expect(workbook.worksheets[0]?.rowCount).toBe(75_001);

@@ -12,7 +12,6 @@ import { PEER_HEADER } from "@/lib/http/client-address";
 import { prisma } from "@/lib/data/prisma";
 import { retentionSchedule, purgeExpiredExports } from "@/lib/exports/retention";
 import { exportStore, newStorageKey } from "@/lib/files/export-store";
-import { tempPath, writeHashed } from "@/lib/files/hashed-file";
 import { signDownload } from "@/lib/files/signed-url";
 import type { ExportStatus } from "@/lib/generated/prisma/enums";
 import type { HistoryPage } from "@/lib/exports/list-exports";
@@ -86,9 +85,7 @@ async function makeJob({
   let file: { storageKey: string; fileName: string; fileSize: bigint; sha256: string; md5: string } | null = null;
   if (status === "completed" || status === "expired") {
     const storageKey = newStorageKey(format === "excel" ? "xlsx" : format);
-    const temp = tempPath(storageKey.slice(0, 36), 1, exportDir);
-    const written = await writeHashed(Readable.from([Buffer.from(content)]), temp);
-    await exportStore().publish(temp, storageKey);
+    const written = await exportStore().write(storageKey, Readable.from([Buffer.from(content)]));
     file = {
       storageKey,
       fileName: `q1-sales.${format}`,
