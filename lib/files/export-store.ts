@@ -44,6 +44,8 @@ export type ExportStore = {
   remove(key: string): Promise<number | null>;
   /** Every published file (temporary files excluded). */
   list(): AsyncIterable<StoredEntry>;
+  /** A cheap check that the store can be written now (health); throws when it cannot. */
+  probe?(): Promise<void>;
 };
 
 /** The export folder on local disk (OUTPORT_EXPORT_DIR, or var/exports). */
@@ -89,6 +91,13 @@ export class LocalExportStore implements ExportStore {
     }
     await fs.rm(file, { force: true });
     return size;
+  }
+
+  async probe(): Promise<void> {
+    // The folder is made on first use; then it must be a folder this process may write.
+    await fs.mkdir(this.dir, { recursive: true });
+    if (!(await fs.stat(this.dir)).isDirectory()) throw new Error("The export folder is not a folder.");
+    await fs.access(this.dir, fs.constants.W_OK);
   }
 
   async *list(): AsyncIterable<StoredEntry> {

@@ -8,6 +8,8 @@ import { reapJobs, WORKER_LOST, type LostJob } from "./job-table";
 import { ensureQueue, ZJobMessageSchema } from "./queue";
 import { runJob, type RunJobOptions, type RunOutcome } from "./run-job";
 import { nudgeLocalWorkers, registerLocalWorker, unregisterLocalWorkers } from "./wake";
+import { registerWorkerProcess } from "./worker-registry";
+import { log } from "../log";
 
 export type WorkerOptions = Omit<RunJobOptions, "shutdown"> & {
   /** Jobs of each type run at once. */
@@ -56,7 +58,7 @@ export async function startWorker(
       for (const message of messages) {
         const parsed = ZJobMessageSchema.safeParse(message.data);
         if (!parsed.success) {
-          console.error(`${definition.name} queue: a message that is not a job was dropped:`, message.data);
+          log.error("a queue message that is not a job was dropped", { type: definition.name });
           continue;
         }
         const { jobId } = parsed.data;
@@ -79,6 +81,13 @@ export async function startWorker(
     }
   }
 
+  // Seen by /api/health and the metrics as a live worker while it heartbeats.
+  const registration = await registerWorkerProcess(
+    definitions.map((definition) => definition.name),
+    concurrency,
+    leaseSeconds,
+  );
+
   let reaping: Promise<void> | null = null;
   const reap = async () => {
     if (reaping) return reaping;
@@ -90,11 +99,17 @@ export async function startWorker(
             result.requeued.length + result.failed.length + result.redispatched.length + result.endedMessages;
           if (moved > 0) {
             const failed = result.failed.map((job) => job.id);
-            console.warn(`${definition.name} jobs of stopped workers:`, { ...result, failed });
+            log.warn("jobs of stopped workers moved", {
+              type: definition.name,
+              requeued: result.requeued,
+              redispatched: result.redispatched,
+              failed,
+              ended_messages: result.endedMessages,
+            });
           }
           for (const job of result.failed) await reportLost(definition, job);
         } catch (error) {
-          console.error(`${definition.name} job reaper:`, error);
+          log.error("job reaper failed", { type: definition.name, error });
         }
       }
     })().finally(() => (reaping = null));
@@ -114,6 +129,7 @@ export async function startWorker(
       shutdown.abort();
       await Promise.allSettled([...running]);
       await reaping;
+      await registration.stop();
     })();
     return stopping;
   };
