@@ -25,13 +25,13 @@ export type Health = {
   } | null;
 };
 
-async function timed(work: () => Promise<unknown>): Promise<{ ok: boolean; ms: number }> {
+async function timed(part: string, work: () => Promise<unknown>): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   try {
     await work();
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (error) {
-    log.warn("health check part failed", { error });
+    log.warn("health check failed", { part, reason: error instanceof Error ? error.message : String(error) });
     return { ok: false, ms: Math.round(performance.now() - started) };
   }
 }
@@ -48,8 +48,8 @@ export async function queueDepths(): Promise<Record<JobType, QueueDepth>> {
 
 export async function checkHealth(store: ExportStore = exportStore()): Promise<Health> {
   const [database, storageCheck] = await Promise.all([
-    timed(() => pgPool().query("SELECT 1")),
-    store.probe ? timed(() => store.probe!()) : Promise.resolve(null),
+    timed("database", () => pgPool().query("SELECT 1")),
+    store.probe ? timed("storage", () => store.probe!()) : Promise.resolve(null),
   ]);
   const kind = store instanceof LocalExportStore ? "local" : "s3";
   const storage: Health["storage"] = storageCheck
@@ -77,7 +77,7 @@ export async function checkHealth(store: ExportStore = exportStore()): Promise<H
         })),
       };
     } catch (error) {
-      log.warn("health: queue or workers not read", { error });
+      log.warn("health: queue or workers not read", { reason: error instanceof Error ? error.message : String(error) });
     }
   }
   const failing: Health["failing"] = [];

@@ -23,7 +23,7 @@ const globalForMetrics = globalThis as unknown as { outportProcessRegistry?: Reg
 function processRegistry(): Registry {
   if (!globalForMetrics.outportProcessRegistry) {
     const registry = new Registry();
-    client.collectDefaultMetrics({ register: registry, prefix: "outport_process_" });
+    client.collectDefaultMetrics({ register: registry, prefix: "outport_" });
     globalForMetrics.outportProcessRegistry = registry;
   }
   return globalForMetrics.outportProcessRegistry;
