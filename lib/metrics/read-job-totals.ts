@@ -17,7 +17,9 @@ export type ExportTotals = Array<{
 export type DurationTotals = Array<{ format: string; count: number; sum: number; buckets: number[] }>;
 
 export async function readExportTotals(): Promise<ExportTotals> {
-  // Rows and bytes count only exports that made their file (completed, or expired since).
+  // Only exports that ended count, so every series only grows: one whose file has expired
+  // since still counts as completed (as it did before it expired), and pending or running
+  // ones are the queue gauges'. Rows and bytes count the exports that made their file.
   const { rows } = await pgPool().query<{
     format: string;
     status: string;
@@ -26,10 +28,13 @@ export async function readExportTotals(): Promise<ExportTotals> {
     rows: string | null;
     bytes: string | null;
   }>(
-    `SELECT format::text, status::text, delivery::text, count(*) AS count,
+    `SELECT format::text AS format,
+            CASE WHEN status = 'expired' THEN 'completed' ELSE status::text END AS status,
+            delivery::text AS delivery, count(*) AS count,
             sum(processed_rows) FILTER (WHERE status IN ('completed', 'expired')) AS rows,
             sum(file_size) FILTER (WHERE status IN ('completed', 'expired')) AS bytes
-       FROM export_jobs GROUP BY format, status, delivery`,
+       FROM export_jobs WHERE status IN ('completed', 'expired', 'failed', 'cancelled')
+      GROUP BY 1, 2, 3`,
   );
   return rows.map((row) => ({
     format: row.format,
@@ -59,9 +64,11 @@ export async function readExportDurations(): Promise<DurationTotals> {
   }));
 }
 
+/** Imports that ended, by how (running ones are the queue gauges'). */
 export async function readImportTotals(): Promise<Array<{ status: string; count: number }>> {
   const { rows } = await pgPool().query<{ status: string; count: string }>(
-    `SELECT status::text, count(*) AS count FROM import_jobs GROUP BY status`,
+    `SELECT status::text, count(*) AS count FROM import_jobs
+      WHERE status IN ('completed', 'failed', 'cancelled') GROUP BY status`,
   );
   return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
 }
