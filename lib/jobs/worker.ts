@@ -48,6 +48,13 @@ export async function startWorker(
     onOutcome,
     ...runOptions
   } = options;
+  // Seen by /api/health and the metrics as a live worker while it heartbeats. Registered
+  // before the first job can be claimed, so nothing is awaited once consumers run.
+  const registration = await registerWorkerProcess(
+    definitions.map((definition) => definition.name),
+    concurrency,
+    leaseSeconds,
+  );
   const shutdown = new AbortController();
   const running = new Set<Promise<unknown>>();
   const consumers: Array<{ boss: Awaited<ReturnType<typeof ensureQueue>>; id: string }> = [];
@@ -65,7 +72,9 @@ export async function startWorker(
         const work = runJob(definition, jobId, { ...runOptions, maxAttempts, shutdown: shutdown.signal });
         running.add(work);
         try {
-          onOutcome?.(jobId, await work, definition.name);
+          // Awaited apart from the call: `onOutcome?.(…)` skips its arguments when unset.
+          const outcome = await work;
+          onOutcome?.(jobId, outcome, definition.name);
         } finally {
           running.delete(work);
         }
@@ -80,13 +89,6 @@ export async function startWorker(
       registerLocalWorker(boss, definition.name, id);
     }
   }
-
-  // Seen by /api/health and the metrics as a live worker while it heartbeats.
-  const registration = await registerWorkerProcess(
-    definitions.map((definition) => definition.name),
-    concurrency,
-    leaseSeconds,
-  );
 
   let reaping: Promise<void> | null = null;
   const reap = async () => {
