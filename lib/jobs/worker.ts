@@ -91,8 +91,10 @@ export async function startWorker(
   }
 
   let reaping: Promise<void> | null = null;
-  const reap = async () => {
-    if (reaping) return reaping;
+  // A pass asked for while one runs waits for it and makes its own: the running pass may
+  // have read the rows before what the caller wants reaped went stale.
+  const reap = async (): Promise<void> => {
+    while (reaping) await reaping;
     reaping = (async () => {
       for (const definition of definitions) {
         try {
