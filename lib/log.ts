@@ -1,6 +1,7 @@
-// The app's log lines: one line per event, JSON by default (one object: time, level, msg,
-// then the event's own fields such as request_id, job_id, type), or plain text for a person
-// at a terminal (OUTPORT_LOG_FORMAT=text; the default under tests and `npm run dev`).
+// The app's log lines: one line per event, JSON (one object: time, level, msg, then the
+// event's own fields such as request_id, job_id, type) when the output goes to a collector,
+// or plain text for a person at a terminal, under tests and `npm run dev`
+// (OUTPORT_LOG_FORMAT chooses either).
 // Fields named like credentials are never written, whatever a caller passes.
 import { randomUUID } from "node:crypto";
 
@@ -21,10 +22,17 @@ export function isRequestId(value: unknown): value is string {
   return typeof value === "string" && REQUEST_ID.test(value);
 }
 
-export function logFormat(env: NodeJS.ProcessEnv = process.env): "json" | "text" {
+/**
+ * OUTPORT_LOG_FORMAT, else text for a person (under tests, in development, or when the
+ * output is a terminal) and JSON for a log collector (a service manager, a container).
+ */
+export function logFormat(
+  env: NodeJS.ProcessEnv = process.env,
+  terminal: boolean = process.stdout.isTTY === true,
+): "json" | "text" {
   const chosen = env.OUTPORT_LOG_FORMAT;
   if (chosen === "json" || chosen === "text") return chosen;
-  if (env.NODE_ENV === "test" || env.VITEST || env.NODE_ENV === "development") return "text";
+  if (env.NODE_ENV === "test" || env.VITEST || env.NODE_ENV === "development" || terminal) return "text";
   return "json";
 }
 

@@ -74,11 +74,12 @@ describe("a log line", () => {
     );
   });
 
-  it("is JSON in production and text under tests, unless OUTPORT_LOG_FORMAT says", () => {
-    expect(logFormat({ NODE_ENV: "production" })).toBe("json");
-    expect(logFormat({ NODE_ENV: "test" })).toBe("text");
-    expect(logFormat({ NODE_ENV: "test", OUTPORT_LOG_FORMAT: "json" })).toBe("json");
-    expect(logFormat({ NODE_ENV: "production", OUTPORT_LOG_FORMAT: "text" })).toBe("text");
+  it("is JSON in production, text at a terminal and under tests, unless OUTPORT_LOG_FORMAT says", () => {
+    expect(logFormat({ NODE_ENV: "production" }, false)).toBe("json");
+    expect(logFormat({ NODE_ENV: "production" }, true)).toBe("text");
+    expect(logFormat({ NODE_ENV: "test" }, false)).toBe("text");
+    expect(logFormat({ NODE_ENV: "test", OUTPORT_LOG_FORMAT: "json" }, true)).toBe("json");
+    expect(logFormat({ NODE_ENV: "production", OUTPORT_LOG_FORMAT: "text" }, false)).toBe("text");
   });
 });
 
