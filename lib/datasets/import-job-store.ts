@@ -3,7 +3,7 @@
 // (lib/jobs/job-table.ts) for the table named here; everything else about an import is
 // read and written below.
 import type pg from "pg";
-import { currentTokenId } from "../auth/request-context";
+import { currentRequestId, currentTokenId } from "../auth/request-context";
 import { pgPool, type Db } from "../data/pg";
 import type { ImportMode, ImportStatus } from "../generated/prisma/enums";
 import type { Attempt } from "../jobs/job-definition";
@@ -87,8 +87,8 @@ export async function insertImportJob(
   await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CREATE_LOCK, job.userId]);
   const { rows } = await client.query<{ id: string; created_at: Date }>(
     `INSERT INTO import_jobs (id, user_id, dataset_id, mode, upload_key, file_name, file_size, sha256,
-                              settings, max_rejected_rows, locale, token_id)
-     SELECT gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $13::uuid
+                              settings, max_rejected_rows, locale, token_id, request_id)
+     SELECT gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $13::uuid, $14
       WHERE (SELECT count(*) FROM import_jobs WHERE user_id = $1 AND status = ANY($12::"ImportStatus"[])) < $11
      RETURNING id, created_at`,
     [
@@ -105,6 +105,7 @@ export async function insertImportJob(
       activeLimit,
       [...ACTIVE_STATUSES],
       currentTokenId() ?? null,
+      currentRequestId() ?? null,
     ],
   );
   const row = rows[0];

@@ -3,7 +3,7 @@
 // attempts, heartbeat, progress — are written by the job runtime (lib/jobs/job-table.ts)
 // for the table named here; everything else about an export is read and written below.
 import type pg from "pg";
-import { currentTokenId } from "../auth/request-context";
+import { currentRequestId, currentTokenId } from "../auth/request-context";
 import { pgPool, type Db } from "../data/pg";
 import { prisma } from "../data/prisma";
 import type { ExportFormat } from "../export/formats";
@@ -65,8 +65,9 @@ export async function insertExportJob(
   // committed by a request that held the lock before us.
   await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CREATE_LOCK, job.userId]);
   const { rows } = await client.query<{ id: string; created_at: Date }>(
-    `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale, token_id)
-     SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7, $10::uuid
+    `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, retry_of_id, locale, token_id,
+                              request_id)
+     SELECT gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7, $10::uuid, $11
       WHERE (SELECT count(*) FROM export_jobs
               WHERE user_id = $1 AND delivery = 'job' AND status = ANY($9::"ExportStatus"[])) < $8
      RETURNING id, created_at`,
@@ -81,6 +82,7 @@ export async function insertExportJob(
       activeLimit,
       [...ACTIVE_STATUSES],
       currentTokenId() ?? null,
+      currentRequestId() ?? null,
     ],
   );
   const row = rows[0];
@@ -97,8 +99,8 @@ export type NewDirectExport = Omit<NewExportJob, "retryOf">;
 export async function insertDirectExport(job: NewDirectExport): Promise<string> {
   const { rows } = await pgPool().query<{ id: string }>(
     `INSERT INTO export_jobs (id, user_id, dataset_id, format, options, total_rows, locale, token_id,
-                              delivery, status, started_at)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7::uuid, 'direct', 'processing', now())
+                              request_id, delivery, status, started_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, $7::uuid, $8, 'direct', 'processing', now())
      RETURNING id`,
     [
       job.userId,
@@ -108,6 +110,7 @@ export async function insertDirectExport(job: NewDirectExport): Promise<string> 
       job.totalRows,
       job.locale,
       currentTokenId() ?? null,
+      currentRequestId() ?? null,
     ],
   );
   return rows[0]!.id;

@@ -45,6 +45,8 @@ export type WriteOptions = {
 };
 
 export type ExportStore = {
+  /** Which kind of store this is (health reports it). */
+  readonly kind: "local" | "s3";
   /**
    * Writes the chunks under `key`, hashing them as they go. The file is visible only once
    * every byte is written; on any failure (or abort) nothing is left behind.
@@ -58,10 +60,14 @@ export type ExportStore = {
   list(): AsyncIterable<StoredEntry>;
   /** A short-lived URL that fetches the file without credentials (stores that can make one). */
   presignedUrl?(key: string, attachmentName: string): Promise<string>;
+  /** A cheap check that the store can be written now (health); throws when it cannot. */
+  probe?(): Promise<void>;
 };
 
 /** The export folder on local disk (OUTPORT_EXPORT_DIR, or var/exports). */
 export class LocalExportStore implements ExportStore {
+  readonly kind = "local" as const;
+
   constructor(readonly dir: string) {}
 
   async write(key: string, chunks: AsyncIterable<Uint8Array>, options: WriteOptions = {}): Promise<WrittenFile> {
@@ -113,6 +119,13 @@ export class LocalExportStore implements ExportStore {
     }
     await fs.rm(file, { force: true });
     return size;
+  }
+
+  async probe(): Promise<void> {
+    // The folder is made on first use; then it must be a folder this process may write.
+    await fs.mkdir(this.dir, { recursive: true });
+    if (!(await fs.stat(this.dir)).isDirectory()) throw new Error("The export folder is not a folder.");
+    await fs.access(this.dir, fs.constants.W_OK);
   }
 
   async *list(): AsyncIterable<StoredEntry> {

@@ -18,6 +18,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -58,6 +59,13 @@ export class S3ExportStore implements ExportStore {
         : { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }),
       ...clientConfig,
     });
+  }
+
+  readonly kind = "s3" as const;
+
+  /** Health: the bucket answers with these credentials (HeadBucket); throws when it does not. */
+  async probe(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
   }
 
   /** The object key of a storage key. */

@@ -10,12 +10,20 @@
 // Bearer <personal access token>` — then the token alone decides (the cookie is not looked
 // at), the same-origin check is skipped (a cross-site page cannot set that header, and no
 // cookie is involved), and a `read` token is refused anything but a GET or HEAD without side effects (403).
+// A route may also declare a `serviceToken`: a fixed secret from the environment (the
+// metrics scraper's) that, sent as `Authorization: Bearer <it>`, lets the call in without a
+// user; compared in constant time.
+// Every request gets an id — the caller's `X-Request-Id` when it is a sane token, else a
+// fresh one — answered in the `X-Request-Id` header, kept in the request context (jobs
+// asked for store it) and written on the one log line per request.
+import { timingSafeEqual } from "node:crypto";
 import { can, type Action } from "../auth/permissions";
 import { runWithRequestContext } from "../auth/request-context";
 import { getRequestUser, type CurrentUser } from "../auth/session";
 import { config } from "../config";
 import { AppError } from "../errors";
 import type { Locale } from "../i18n";
+import { log, requestIdFrom } from "../log";
 import { isBearerHeader, verifyBearer } from "../tokens/tokens";
 import { uploadTooLarge } from "../uploads/receive-upload";
 import { errorResponse } from "./error-response";
@@ -64,9 +72,17 @@ type CommonOptions = {
   sideEffects?: boolean;
 };
 
+/** A fixed secret (read when a request comes) a route also accepts as `Bearer`; unset: none. */
+export type ServiceToken = () => string | undefined;
+
 export function withUser<P = Record<string, never>>(
   handler: (args: HandlerArgs<P>) => Promise<Response>,
   options: CommonOptions & { can: Action; authenticate?: Authenticate<P> },
+): RouteHandler<P>;
+/** A route a user with `can` may call, or a caller with the service token (then no user). */
+export function withUser<P = Record<string, never>>(
+  handler: (args: HandlerArgs<P, CurrentUser | null>) => Promise<Response>,
+  options: CommonOptions & { can: Action; serviceToken: ServiceToken },
 ): RouteHandler<P>;
 export function withUser<P = Record<string, never>>(
   handler: (args: HandlerArgs<P, CurrentUser | null>) => Promise<Response>,
@@ -74,14 +90,24 @@ export function withUser<P = Record<string, never>>(
 ): RouteHandler<P>;
 export function withUser<P>(
   handler: (args: HandlerArgs<P>) => Promise<Response>,
-  options: CommonOptions & { can?: Action; public?: true; authenticate?: Authenticate<P> },
+  options: CommonOptions & {
+    can?: Action;
+    public?: true;
+    authenticate?: Authenticate<P>;
+    serviceToken?: ServiceToken;
+  },
 ): RouteHandler<P> {
   // Only a public route's handler (the second overload) is ever given no user.
   const publicHandler = handler as (args: HandlerArgs<P, CurrentUser | null>) => Promise<Response>;
   const access: RouteAccess = options.public ? { public: true } : { can: options.can as Action };
   const upload = options.body === "upload";
   const maxBodyBytes = options.maxBodyBytes ?? (upload ? config.imports.maxFileBytes : DEFAULT_MAX_BODY_BYTES);
-  const route = async (incoming: Request, context: RouteContext<P>): Promise<Response> => {
+  const answer = async (
+    incoming: Request,
+    context: RouteContext<P>,
+    requestId: string,
+    seen: { userId?: number },
+  ): Promise<Response> => {
     const locale = requestLocale(incoming.headers);
     try {
       const params = await context.params;
@@ -93,8 +119,17 @@ export function withUser<P>(
       }
       // A public route (next-auth's, with its own CSRF token and form bodies) gets its
       // request as Next made it.
-      if ("public" in access) return await publicHandler({ req: incoming, user: null, params, locale });
+      if ("public" in access) {
+        return await runWithRequestContext({ requestId }, () =>
+          publicHandler({ req: incoming, user: null, params, locale }),
+        );
+      }
       const authorization = incoming.headers.get("authorization");
+      if (options.serviceToken && serviceTokenMatches(authorization, options.serviceToken())) {
+        return await runWithRequestContext({ requestId }, () =>
+          publicHandler({ req: incoming, user: null, params, locale }),
+        );
+      }
       const bearer = isBearerHeader(authorization) ? authorization : null;
       let req = incoming;
       if (isStateChanging(incoming.method)) {
@@ -106,18 +141,34 @@ export function withUser<P>(
       }
       const user = await authenticateRequest(req, params, bearer, options.authenticate);
       if (!user) throw new AppError("unauthenticated");
+      seen.userId = user.id;
       if (!can(user, access.can)) throw new AppError("forbidden");
       const credential = user.credential;
       if (credential?.kind === "token" && credential.scope === "read" && !readOnly(req.method, options.sideEffects)) {
         throw new AppError("forbidden", "error.token.readOnly", { reason: "read_scope" });
       }
-      return await runWithRequestContext({ credential }, () => handler({ req, user, params, locale }));
+      return await runWithRequestContext({ credential, requestId }, () => handler({ req, user, params, locale }));
     } catch (error) {
       // The client went away while its body was read (or the server's body timeout cut
       // it off): nobody is left to read an answer, and it is no fault of ours to log.
       if (clientGone(error, incoming)) return errorResponse(new AppError("bad_request"), locale);
       return errorResponse(error, locale);
     }
+  };
+  const route = async (incoming: Request, context: RouteContext<P>): Promise<Response> => {
+    const started = performance.now();
+    const requestId = requestIdFrom(incoming.headers.get("x-request-id"));
+    const seen: { userId?: number } = {};
+    const response = withRequestId(await answer(incoming, context, requestId, seen), requestId);
+    log.info("request", {
+      method: incoming.method,
+      path: pathOf(incoming.url),
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+      request_id: requestId,
+      user_id: seen.userId,
+    });
+    return response;
   };
   return Object.assign(route, {
     access,
@@ -150,6 +201,38 @@ async function authenticateRequest<P>(
   if (bearer !== null) return verifyBearer(bearer);
   const user = await getRequestUser(req);
   return user && { ...user, credential: { kind: "session" } };
+}
+
+/** Whether `Authorization` is `Bearer <expected>`, compared in constant time. */
+export function serviceTokenMatches(authorization: string | null, expected: string | undefined): boolean {
+  if (!expected || authorization === null) return false;
+  const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) return false;
+  const given = Buffer.from(match[1] ?? "");
+  const wanted = Buffer.from(expected);
+  // Equal lengths first (timingSafeEqual needs them), then compare the bytes themselves.
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** The path of a URL, without its query string (whose values may be anything). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "?";
+  }
+}
+
+/** The response with the request's id in `X-Request-Id` (a copy when its headers are frozen). */
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set("x-request-id", requestId);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set("x-request-id", requestId);
+    return copy;
+  }
 }
 
 function clientGone(error: unknown, req: Request): boolean {

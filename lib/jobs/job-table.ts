@@ -235,3 +235,19 @@ export async function reapJobs(
     };
   });
 }
+
+export type QueueDepth = { pending: number; processing: number };
+
+/**
+ * The jobs of one table waiting for a worker and running on one. A running job is one a
+ * worker claimed (it has a heartbeat): rows that are "processing" without one — a direct
+ * export streaming in its own request — are no queue's.
+ */
+export async function countQueuedJobs(table: string, db: Db = pgPool()): Promise<QueueDepth> {
+  const { rows } = await db.query<{ pending: string; processing: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+            count(*) FILTER (WHERE status = 'processing' AND heartbeat_at IS NOT NULL) AS processing
+       FROM ${identifier(table)} WHERE status IN ('pending', 'processing')`,
+  );
+  return { pending: Number(rows[0]?.pending ?? 0), processing: Number(rows[0]?.processing ?? 0) };
+}

@@ -5,7 +5,8 @@
 // a shutdown gives it `graceMs` to finish, then aborts it and hands the job back.
 import { config } from "../config";
 import { JobFailure, type Attempt, type JobDefinition, type JobHelpers } from "./job-definition";
-import { runWithRequestContext } from "../auth/request-context";
+import { runWithRequestContext, type RequestContext } from "../auth/request-context";
+import { isRequestId, log } from "../log";
 import { claimJob, completeJob, failJob, releaseJob, reportProgress, updateJob, type ClaimedRow } from "./job-table";
 
 export type RunJobOptions = {
@@ -36,13 +37,19 @@ export async function runJob<P>(
   if (!claimed) return "not_claimed";
   // A job asked for with a personal access token runs as that request did: every audit
   // event it records carries the token's id (a job exists only because its scope allowed it).
-  const tokenId = (claimed.row as { token_id?: unknown } | null)?.token_id;
-  if (typeof tokenId === "string") {
-    return runWithRequestContext({ credential: { kind: "token", tokenId, scope: "export" } }, () =>
-      runClaimed(definition, jobId, claimed, options),
-    );
+  // The id of the request that asked for it goes on every log line of the job.
+  const row = claimed.row as { token_id?: unknown; request_id?: unknown } | null;
+  const context: RequestContext = {};
+  if (typeof row?.token_id === "string") {
+    context.credential = { kind: "token", tokenId: row.token_id, scope: "export" };
   }
-  return runClaimed(definition, jobId, claimed, options);
+  if (isRequestId(row?.request_id)) context.requestId = row.request_id;
+  const fields = { job_id: jobId, type: definition.name, attempt: claimed.attempt, request_id: context.requestId };
+  const started = Date.now();
+  log.info("job started", fields);
+  const outcome = await runWithRequestContext(context, () => runClaimed(definition, jobId, claimed, options, fields));
+  log.info("job finished", { ...fields, outcome, ms: Date.now() - started });
+  return outcome;
 }
 
 async function runClaimed<P>(
@@ -50,6 +57,7 @@ async function runClaimed<P>(
   jobId: string,
   claimed: ClaimedRow,
   options: RunJobOptions,
+  fields: Record<string, unknown>,
 ): Promise<RunOutcome> {
   const attempt: Attempt = { id: claimed.id, attempt: claimed.attempt };
   const started = Date.now();
@@ -66,7 +74,7 @@ async function runClaimed<P>(
 
   const parsed = definition.payload.safeParse(claimed.row);
   if (!parsed.success) {
-    console.error(`${definition.name} job ${jobId}: its row cannot be read:`, parsed.error.issues);
+    log.error("job row cannot be read", { ...fields, issues: parsed.error.issues });
     return failFor(null, "job.error.unreadable", 0);
   }
   const payload = parsed.data;
@@ -95,7 +103,7 @@ async function runClaimed<P>(
     if (beating || stop.signal.aborted) return;
     beating = true;
     beat()
-      .catch((error: unknown) => console.error(`${definition.name} job ${jobId}: progress not written:`, error))
+      .catch((error: unknown) => log.error("job progress not written", { ...fields, error }))
       .finally(() => (beating = false));
   }, heartbeatMs);
   let graceTimer: NodeJS.Timeout | undefined;
@@ -130,14 +138,14 @@ async function runClaimed<P>(
     }
     if (error instanceof JobFailure) return failFor(payload, error.messageKey, processed);
     if (attempt.attempt < maxAttempts) {
-      console.error(`${definition.name} job ${jobId} attempt ${attempt.attempt} failed; it will run again:`, error);
+      log.error("job attempt failed; it will run again", { ...fields, error });
       const released = await releaseJob(definition.table, definition.name, attempt, {
         countAttempt: true,
         delaySeconds: retryDelaySeconds,
       });
       return released ? "retrying" : "stopped";
     }
-    console.error(`${definition.name} job ${jobId} failed on its last attempt:`, error);
+    log.error("job failed on its last attempt", { ...fields, error });
     return failFor(payload, "job.error.unexpected", processed);
   } finally {
     clearInterval(timer);

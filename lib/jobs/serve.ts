@@ -44,12 +44,8 @@ function surviveDatabaseRestarts(log: (line: string) => void): void {
 
 async function start({ jobTypes, schedules, exitOnSignal, log = console.log, ...workerOptions }: ServeOptions) {
   surviveDatabaseRestarts(log);
-  const worker = await startWorker(jobTypes, {
-    onOutcome: (jobId, outcome, type) => {
-      if (outcome !== "not_claimed") log(`${type} job ${jobId}: ${outcome}`);
-    },
-    ...workerOptions,
-  });
+  // Each job's start and outcome are logged by the runtime (lib/jobs/run-job.ts).
+  const worker = await startWorker(jobTypes, workerOptions);
   const names = jobTypes.map((definition) => definition.name).join(", ");
   log(`Workers running: ${names} (${workerOptions.concurrency ?? "default"} at once each, pid ${process.pid}).`);
   // Not awaited: a first cleanup may take a while on a big folder; workers need not wait.

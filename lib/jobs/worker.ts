@@ -8,6 +8,8 @@ import { reapJobs, WORKER_LOST, type LostJob } from "./job-table";
 import { ensureQueue, ZJobMessageSchema } from "./queue";
 import { runJob, type RunJobOptions, type RunOutcome } from "./run-job";
 import { nudgeLocalWorkers, registerLocalWorker, unregisterLocalWorkers } from "./wake";
+import { registerWorkerProcess } from "./worker-registry";
+import { log } from "../log";
 
 export type WorkerOptions = Omit<RunJobOptions, "shutdown"> & {
   /** Jobs of each type run at once. */
@@ -46,6 +48,13 @@ export async function startWorker(
     onOutcome,
     ...runOptions
   } = options;
+  // Seen by /api/health and the metrics as a live worker while it heartbeats. Registered
+  // before the first job can be claimed, so nothing is awaited once consumers run.
+  const registration = await registerWorkerProcess(
+    definitions.map((definition) => definition.name),
+    concurrency,
+    leaseSeconds,
+  );
   const shutdown = new AbortController();
   const running = new Set<Promise<unknown>>();
   const consumers: Array<{ boss: Awaited<ReturnType<typeof ensureQueue>>; id: string }> = [];
@@ -56,14 +65,16 @@ export async function startWorker(
       for (const message of messages) {
         const parsed = ZJobMessageSchema.safeParse(message.data);
         if (!parsed.success) {
-          console.error(`${definition.name} queue: a message that is not a job was dropped:`, message.data);
+          log.error("a queue message that is not a job was dropped", { type: definition.name });
           continue;
         }
         const { jobId } = parsed.data;
         const work = runJob(definition, jobId, { ...runOptions, maxAttempts, shutdown: shutdown.signal });
         running.add(work);
         try {
-          onOutcome?.(jobId, await work, definition.name);
+          // Awaited apart from the call: `onOutcome?.(…)` skips its arguments when unset.
+          const outcome = await work;
+          onOutcome?.(jobId, outcome, definition.name);
         } catch (error) {
           // The runtime could not even record what became of the attempt (the database went
           // away mid-job): the row stays the attempt's, and once its lease runs out the
@@ -86,8 +97,10 @@ export async function startWorker(
   }
 
   let reaping: Promise<void> | null = null;
-  const reap = async () => {
-    if (reaping) return reaping;
+  // A pass asked for while one runs waits for it and makes its own: the running pass may
+  // have read the rows before what the caller wants reaped went stale.
+  const reap = async (): Promise<void> => {
+    while (reaping) await reaping;
     reaping = (async () => {
       for (const definition of definitions) {
         try {
@@ -96,11 +109,17 @@ export async function startWorker(
             result.requeued.length + result.failed.length + result.redispatched.length + result.endedMessages;
           if (moved > 0) {
             const failed = result.failed.map((job) => job.id);
-            console.warn(`${definition.name} jobs of stopped workers:`, { ...result, failed });
+            log.warn("jobs of stopped workers moved", {
+              type: definition.name,
+              requeued: result.requeued,
+              redispatched: result.redispatched,
+              failed,
+              ended_messages: result.endedMessages,
+            });
           }
           for (const job of result.failed) await reportLost(definition, job);
         } catch (error) {
-          console.error(`${definition.name} job reaper:`, error);
+          log.error("job reaper failed", { type: definition.name, error });
         }
       }
     })().finally(() => (reaping = null));
@@ -120,6 +139,7 @@ export async function startWorker(
       shutdown.abort();
       await Promise.allSettled([...running]);
       await reaping;
+      await registration.stop();
     })();
     return stopping;
   };

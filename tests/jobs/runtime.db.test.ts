@@ -382,3 +382,27 @@ describe("the runtime without a worker", () => {
     expect(await runJob(testJob, id, OPTIONS)).toBe("not_claimed");
   });
 });
+
+describe("a worker given no onOutcome", () => {
+  it("still waits for its running job on stop, hands it back, and leaves the live workers", async () => {
+    const worker = await startWorker([testJob], { ...OPTIONS, concurrency: 1, graceMs: 0 });
+    const live = async () =>
+      (
+        await pgPool().query(`SELECT 1 FROM worker_processes WHERE pid = $1 AND $2 = ANY(job_types)`, [
+          process.pid,
+          QUEUE,
+        ])
+      ).rowCount;
+    expect(await live()).toBe(1);
+    const id = await create("slow", 200);
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "processing" && r.processed_rows > 0,
+    );
+    await worker.stop();
+    // Handed back before stop() resolved: nothing of it is left running.
+    expect(await row(id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await live()).toBe(0);
+    await cancelJob(TABLE, id);
+  });
+});

@@ -1,18 +1,16 @@
-// GET /api/health – liveness and database reachability, for load balancers and tests
-import { pgPool } from "@/lib/data/pg";
+// GET /api/health – the database, the export store, the job queues and the live workers, for load balancers and operators
 import { otherMethods, withUser } from "@/lib/http/handler";
+import { checkHealth } from "@/lib/metrics/check-health";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withUser(
   async () => {
-    const started = performance.now();
-    try {
-      await pgPool().query("SELECT 1");
-      return Response.json({ status: "ok", database: "ok", database_ms: Math.round(performance.now() - started) });
-    } catch {
-      return Response.json({ status: "error", database: "unreachable" }, { status: 503 });
-    }
+    const health = await checkHealth();
+    return Response.json(health, {
+      status: health.status === "ok" ? 200 : 503,
+      headers: { "cache-control": "no-store" },
+    });
   },
   { public: true },
 );

@@ -26,6 +26,7 @@ import { ZExportCount } from "../../exports/count-export";
 import { ZHistoryPage, ZHistoryQuerySchema } from "../../exports/list-exports";
 import { ZExportAccepted, ZExportJobResponse } from "../../exports/present-export";
 import { ZInspectResponse } from "../inspect-response";
+import { ZHealth } from "../../metrics/health-schema";
 import {
   ZCreateSchedule,
   ZRunStarted,
@@ -45,7 +46,12 @@ import {
 import { PLAIN_UPLOAD_TYPES } from "../../uploads/receive-upload";
 
 /** The security schemes, by the names the document gives them. */
-export const SECURITY = { session: "sessionCookie", token: "bearerToken", signedLink: "signedLink" } as const;
+export const SECURITY = {
+  session: "sessionCookie",
+  token: "bearerToken",
+  signedLink: "signedLink",
+  metricsToken: "metricsToken",
+} as const;
 
 const ZFieldError = z
   .object({
@@ -200,17 +206,29 @@ function registerPaths(registry: OpenAPIRegistry): void {
     method: "get",
     path: "/api/health",
     tags: ["System"],
-    summary: "Liveness and database reachability",
+    summary: "The database, the export store, the job queues and the live workers",
     security: PUBLIC,
     responses: {
-      200: json(
-        z.object({ status: z.literal("ok"), database: z.literal("ok"), database_ms: z.number().int() }),
-        "Up, and the database answers.",
-      ),
-      503: json(
-        z.object({ status: z.literal("error"), database: z.literal("unreachable") }),
-        "The database does not answer.",
-      ),
+      200: json(ZHealth, "Up: the database answers and the export store can be written."),
+      503: json(ZHealth, "The database or the export store does not work; `failing` names which."),
+    },
+  });
+
+  add({
+    method: "get",
+    path: "/api/metrics",
+    tags: ["System"],
+    summary: "Metrics in the Prometheus text format",
+    description:
+      "Exports, downloads and imports of the whole installation and the queues, read from the database at each " +
+      "scrape, and this process's own Node metrics. For an admin, or with `OUTPORT_METRICS_TOKEN` as a bearer token.",
+    security: [{ [SECURITY.session]: [] }, { [SECURITY.token]: [] }, { [SECURITY.metricsToken]: [] }],
+    responses: {
+      200: {
+        description: "The metrics (text/plain; version=0.0.4).",
+        content: { "text/plain": { schema: z.string() } },
+      },
+      ...errors(401, 403),
     },
   });
 
@@ -760,6 +778,11 @@ export function openApiDocument(): OpenApiDocument {
     in: "query",
     name: "token",
     description: "A signed download link's token (`signed_download_url` of an export job).",
+  });
+  registry.registerComponent("securitySchemes", SECURITY.metricsToken, {
+    type: "http",
+    scheme: "bearer",
+    description: "The metrics scraper's token, `OUTPORT_METRICS_TOKEN` (only `GET /api/metrics`).",
   });
   registerPaths(registry);
   built = new OpenApiGeneratorV31(registry.definitions).generateDocument({
