@@ -221,7 +221,6 @@ describe.skipIf(!SERVER_URL)("scale-out: 2 web processes, 3 workers, one Postgre
     );
     const accepted = burst.filter((r) => r.status === 202);
     expect(burst.map((r) => r.status).sort()).toEqual([202, 202, 202, 429, 429, 429, 429, 429]);
-    expect(new Set(accepted.map((r) => r.web)).size).toBe(webs.length);
     for (const r of accepted) jobs.push({ id: r.body.job_id ?? "", user: burster, format: "pdf", web: r.web });
 
     // Each user asks for their jobs through both web processes in turn, every format.
