@@ -372,26 +372,31 @@ export function defineImportJob(options: ImportJobSettings = {}): JobDefinition<
     table: IMPORT_JOBS_TABLE,
     payload: ZImportJobPayload,
     run: (payload, helpers) => run(payload, helpers, options),
-    onFailed: async (job, failure) => {
+    onFailed: async (job) => {
       if (job.payload) {
         await cleanUp(job.payload, options.dir ?? uploadDir()).catch((error: unknown) =>
           console.error(`import job ${job.id}: not cleaned up after its failure:`, error),
         );
       }
-      await recordAudit({
-        action: "dataset_import_failed",
-        actorId: job.payload?.user_id ?? null,
-        targetId: job.payload?.dataset_id ?? null,
-        details: {
-          job_id: job.id,
-          mode: job.payload?.mode ?? null,
-          outcome: "failed",
-          error: failure.message,
-          rows: failure.processed,
-          attempt: failure.attempt,
-          duration_ms: failure.durationMs,
+    },
+    recordFailure: async (job, failure, db) => {
+      await recordAudit(
+        {
+          action: "dataset_import_failed",
+          actorId: job.payload?.user_id ?? null,
+          targetId: job.payload?.dataset_id ?? null,
+          details: {
+            job_id: job.id,
+            mode: job.payload?.mode ?? null,
+            outcome: "failed",
+            error: failure.message,
+            rows: failure.processed,
+            attempt: failure.attempt,
+            duration_ms: failure.durationMs,
+          },
         },
-      });
+        db,
+      );
     },
   });
 }

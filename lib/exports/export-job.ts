@@ -112,38 +112,44 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
     // The engine keeps the first few value warnings; the rest are only counted.
     ...opened.stats.warnings.map(({ row, column, message }) => ({ row, column, message })),
   ];
-  const completed = await helpers.complete({
-    ...skippedColumns(opened.skipped.count, warnings),
-    processed_rows: opened.stats.rows,
-    total_rows: opened.stats.rows,
-    storage_key: storageKey,
-    file_name: opened.fileName.name,
-    file_size: file.size,
-    sha256: file.sha256,
-    md5: file.md5,
-    expires_at: new Date(Date.now() + config.export.retentionDays * 86_400_000),
-  });
+  // The audit event commits with the completion: a worker killed between them leaves neither.
+  const completed = await helpers.complete(
+    {
+      ...skippedColumns(opened.skipped.count, warnings),
+      processed_rows: opened.stats.rows,
+      total_rows: opened.stats.rows,
+      storage_key: storageKey,
+      file_name: opened.fileName.name,
+      file_size: file.size,
+      sha256: file.sha256,
+      md5: file.md5,
+      expires_at: new Date(Date.now() + config.export.retentionDays * 86_400_000),
+    },
+    (db) =>
+      recordAudit(
+        {
+          action: "export_completed",
+          actorId: payload.user_id,
+          targetId: payload.dataset_id,
+          details: {
+            format: payload.format,
+            delivery: "job",
+            job_id: job.id,
+            rows: opened.stats.rows,
+            skipped: opened.skipped.count,
+            bytes: file.size,
+            warnings: opened.stats.warningCount,
+            attempt: job.attempt,
+            duration_ms: Date.now() - started,
+          },
+        },
+        db,
+      ),
+  );
   if (!completed) {
     // Cancelled in the last instant, or taken over: the file must not outlive the claim.
     await store.remove(storageKey);
-    return;
   }
-  await recordAudit({
-    action: "export_completed",
-    actorId: payload.user_id,
-    targetId: payload.dataset_id,
-    details: {
-      format: payload.format,
-      delivery: "job",
-      job_id: job.id,
-      rows: opened.stats.rows,
-      skipped: opened.skipped.count,
-      bytes: file.size,
-      warnings: opened.stats.warningCount,
-      attempt: job.attempt,
-      duration_ms: Date.now() - started,
-    },
-  });
 }
 
 function skippedColumns(count: number, warnings: JobWarning[]) {
@@ -157,21 +163,24 @@ export function defineExportJob(settings: ExportJobSettings = {}): JobDefinition
     table: EXPORT_JOBS_TABLE,
     payload: ZExportJobPayload,
     run: (payload, helpers) => run(payload, helpers, settings),
-    onFailed: async (job, failure) => {
-      await recordAudit({
-        action: "export_failed",
-        actorId: job.payload?.user_id ?? null,
-        targetId: job.payload?.dataset_id ?? null,
-        details: {
-          format: job.payload?.format ?? null,
-          delivery: "job",
-          job_id: job.id,
-          error: failure.message,
-          rows: failure.processed,
-          attempt: failure.attempt,
-          duration_ms: failure.durationMs,
+    recordFailure: async (job, failure, db) => {
+      await recordAudit(
+        {
+          action: "export_failed",
+          actorId: job.payload?.user_id ?? null,
+          targetId: job.payload?.dataset_id ?? null,
+          details: {
+            format: job.payload?.format ?? null,
+            delivery: "job",
+            job_id: job.id,
+            error: failure.message,
+            rows: failure.processed,
+            attempt: failure.attempt,
+            duration_ms: failure.durationMs,
+          },
         },
-      });
+        db,
+      );
     },
   });
 }

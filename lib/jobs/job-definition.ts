@@ -3,6 +3,7 @@
 // owns everything else about a job's life — claim, lease and heartbeat, cancellation and
 // shutdown as an AbortSignal, retry and failure — so a new job type is one definition.
 import type { z } from "zod";
+import type { Db } from "../data/pg";
 import type { MessageKey } from "../i18n";
 
 /** One attempt at a job: the fence of every write it makes. */
@@ -23,8 +24,10 @@ export type JobHelpers = {
    * Marks the job completed, with the type's own columns (names are code, never input),
    * fenced by this attempt. False when the attempt lost the job: nothing was written.
    * A run that returns without calling it is completed with no columns of its own.
+   * `alongside` writes in the same transaction (the completion's audit event), so a process
+   * killed between the two cannot leave a completed job without it.
    */
-  complete(columns?: Record<string, unknown>): Promise<boolean>;
+  complete(columns?: Record<string, unknown>, alongside?: (db: Db) => Promise<void>): Promise<boolean>;
   /** Writes the type's own columns, fenced by this attempt (what a failure should leave on the row). */
   update(columns: Record<string, unknown>): Promise<boolean>;
 };
@@ -41,7 +44,13 @@ export type JobDefinition<P = unknown> = {
   payload: z.ZodType<P>;
   /** The work. Throwing a JobFailure fails the job for good; any other error is retried. */
   run(payload: P, helpers: JobHelpers): Promise<void>;
-  /** Called once a job has failed for good; `payload` is null when its row could not be read. */
+  /**
+   * The definition's record of a failure for good (its audit event), written through `db` in
+   * the transaction that fails the job: a process killed in between leaves neither.
+   * `payload` is null when its row could not be read.
+   */
+  recordFailure?(job: Attempt & { payload: P | null }, failure: FailureReport, db: Db): Promise<void>;
+  /** Called once a job has failed for good, after that commit (clean-up outside the database row). */
   onFailed?(job: Attempt & { payload: P | null }, failure: FailureReport): Promise<void>;
 };
 

@@ -77,20 +77,33 @@ function assignments(columns: Record<string, unknown>, firstParam: number): { sq
   };
 }
 
-/** Marks the job completed with the type's own columns. False when the attempt lost the job. */
+/**
+ * Marks the job completed with the type's own columns. False when the attempt lost the job.
+ * `alongside` (say, the completion's audit event) is written in the same transaction, only
+ * when the attempt still owned the job: a process killed in between leaves neither.
+ */
 export async function completeJob(
   table: string,
   job: Attempt,
   columns: Record<string, unknown> = {},
+  alongside?: (db: Db) => Promise<void>,
 ): Promise<boolean> {
   const extra = assignments(columns, 3);
-  const { rowCount } = await pgPool().query(
-    `UPDATE ${identifier(table)}
-        SET status = 'completed', progress = 100, eta_seconds = 0, finished_at = now(), heartbeat_at = now()${extra.sql}
-      WHERE ${FENCE}`,
-    [job.id, job.attempt, ...extra.values],
-  );
-  return rowCount === 1;
+  const complete = async (db: Db) => {
+    const { rowCount } = await db.query(
+      `UPDATE ${identifier(table)}
+          SET status = 'completed', progress = 100, eta_seconds = 0, finished_at = now(), heartbeat_at = now()${extra.sql}
+        WHERE ${FENCE}`,
+      [job.id, job.attempt, ...extra.values],
+    );
+    return rowCount === 1;
+  };
+  if (!alongside) return complete(pgPool());
+  return inTransaction(async (client) => {
+    const owned = await complete(client);
+    if (owned) await alongside(client);
+    return owned;
+  });
 }
 
 /** Writes the type's own columns while the attempt still owns the job. */
@@ -109,18 +122,33 @@ export async function updateJob(table: string, job: Attempt, columns: Record<str
  * Fails the job for good with a message key (lib/i18n `job.error.*`), writing the work the
  * attempt had done (progress is otherwise written only with a heartbeat, so the row would
  * show less than was done). The rows the job row now says were processed, which whoever
- * records the failure should report; null when the attempt lost the job.
+ * records the failure should report; null when the attempt lost the job. `alongside` writes
+ * that record in the same transaction.
  */
-export async function failJob(table: string, job: Attempt, message: string, processed = 0): Promise<number | null> {
-  const { rows } = await pgPool().query<{ processed_rows: number }>(
-    `UPDATE ${identifier(table)}
-        SET status = 'failed', error_message = $3, eta_seconds = NULL, finished_at = now(),
-            processed_rows = GREATEST(processed_rows, $4)
-      WHERE ${FENCE}
-      RETURNING processed_rows`,
-    [job.id, job.attempt, message, processed],
-  );
-  return rows[0]?.processed_rows ?? null;
+export async function failJob(
+  table: string,
+  job: Attempt,
+  message: string,
+  processed = 0,
+  alongside?: (db: Db, processed: number) => Promise<void>,
+): Promise<number | null> {
+  const fail = async (db: Db) => {
+    const { rows } = await db.query<{ processed_rows: number }>(
+      `UPDATE ${identifier(table)}
+          SET status = 'failed', error_message = $3, eta_seconds = NULL, finished_at = now(),
+              processed_rows = GREATEST(processed_rows, $4)
+        WHERE ${FENCE}
+        RETURNING processed_rows`,
+      [job.id, job.attempt, message, processed],
+    );
+    return rows[0]?.processed_rows ?? null;
+  };
+  if (!alongside) return fail(pgPool());
+  return inTransaction(async (client) => {
+    const done = await fail(client);
+    if (done !== null) await alongside(client, done);
+    return done;
+  });
 }
 
 /**
@@ -179,6 +207,8 @@ export async function reapJobs(
   queue: string,
   leaseSeconds: number,
   maxAttempts: number,
+  /** The record of each job failed for good, written in the reaper's transaction. */
+  recordLost?: (db: Db, job: LostJob) => Promise<void>,
 ): Promise<ReapResult> {
   const t = identifier(table);
   const stale = `status = 'processing' AND heartbeat_at < now() - make_interval(secs => $1)`;
@@ -221,18 +251,15 @@ export async function reapJobs(
       olderThanSeconds: leaseSeconds,
     });
     for (const id of [...requeuedIds, ...redispatched]) await dispatchJob(client, queue, id);
-    return {
-      endedMessages,
-      requeued: requeuedIds,
-      failed: failed.map((job) => ({
-        id: job.id,
-        attempt: job.attempts,
-        processed: job.processed_rows,
-        startedAt: job.started_at,
-        row: job.row,
-      })),
-      redispatched,
-    };
+    const lostJobs: LostJob[] = failed.map((job) => ({
+      id: job.id,
+      attempt: job.attempts,
+      processed: job.processed_rows,
+      startedAt: job.started_at,
+      row: job.row,
+    }));
+    if (recordLost) for (const job of lostJobs) await recordLost(client, job);
+    return { endedMessages, requeued: requeuedIds, failed: lostJobs, redispatched };
   });
 }
 

@@ -63,12 +63,23 @@ async function runClaimed<P>(
   const started = Date.now();
   const failFor = async (payload: P | null, message: string, done: number): Promise<RunOutcome> => {
     // The row and the definition's record of the failure say the same count.
-    const processed = await failJob(definition.table, attempt, message, done);
-    if (processed === null) return "stopped";
-    await definition.onFailed?.(
-      { ...attempt, payload },
-      { message, attempt: attempt.attempt, processed, durationMs: Date.now() - started },
+    const job = { ...attempt, payload };
+    const report = (processed: number) => ({
+      message,
+      attempt: attempt.attempt,
+      processed,
+      durationMs: Date.now() - started,
+    });
+    const record = definition.recordFailure;
+    const processed = await failJob(
+      definition.table,
+      attempt,
+      message,
+      done,
+      record && ((db, count) => record(job, report(count), db)),
     );
+    if (processed === null) return "stopped";
+    await definition.onFailed?.(job, report(processed));
     return "failed";
   };
 
@@ -121,7 +132,8 @@ async function runClaimed<P>(
       if (all !== undefined) total = all;
     },
     beat,
-    complete: async (columns = {}) => (completed = await completeJob(definition.table, attempt, columns)),
+    complete: async (columns = {}, alongside) =>
+      (completed = await completeJob(definition.table, attempt, columns, alongside)),
     update: (columns) => updateJob(definition.table, attempt, columns),
   };
 

@@ -22,18 +22,18 @@ export type WorkerOptions = Omit<RunJobOptions, "shutdown"> & {
 
 export type Worker = { stop: () => Promise<void>; reap: () => Promise<void> };
 
-/** Tells a definition that one of its jobs failed for good because its workers kept dying. */
-async function reportLost(definition: JobDefinition<unknown>, job: LostJob): Promise<void> {
+/** A job that failed for good because its workers kept dying, as its definition hears of it. */
+function lostReport(definition: JobDefinition<unknown>, job: LostJob) {
   const payload = definition.payload.safeParse(job.row);
-  await definition.onFailed?.(
-    { id: job.id, attempt: job.attempt, payload: payload.success ? payload.data : null },
-    {
+  return {
+    job: { id: job.id, attempt: job.attempt, payload: payload.success ? payload.data : null },
+    failure: {
       message: WORKER_LOST,
       attempt: job.attempt,
       processed: job.processed,
       durationMs: job.startedAt ? Date.now() - new Date(job.startedAt).getTime() : 0,
     },
-  );
+  };
 }
 
 export async function startWorker(
@@ -104,7 +104,18 @@ export async function startWorker(
     reaping = (async () => {
       for (const definition of definitions) {
         try {
-          const result = await reapJobs(definition.table, definition.name, leaseSeconds, maxAttempts);
+          const record = definition.recordFailure;
+          const result = await reapJobs(
+            definition.table,
+            definition.name,
+            leaseSeconds,
+            maxAttempts,
+            record &&
+              ((db, job) => {
+                const { job: lost, failure } = lostReport(definition, job);
+                return record(lost, failure, db);
+              }),
+          );
           const moved =
             result.requeued.length + result.failed.length + result.redispatched.length + result.endedMessages;
           if (moved > 0) {
@@ -117,7 +128,10 @@ export async function startWorker(
               ended_messages: result.endedMessages,
             });
           }
-          for (const job of result.failed) await reportLost(definition, job);
+          for (const job of result.failed) {
+            const { job: lost, failure } = lostReport(definition, job);
+            await definition.onFailed?.(lost, failure);
+          }
         } catch (error) {
           log.error("job reaper failed", { type: definition.name, error });
         }

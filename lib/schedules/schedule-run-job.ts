@@ -237,26 +237,28 @@ async function deliver(
     delivery_error: refused.length > 0 ? `the mail server refused ${refused.join(", ")}` : null,
   };
   if (!(await helpers.update(fields))) return;
-  const done = await helpers.complete(fields);
-  if (done) {
-    await recordAudit({
-      action: "schedule_run",
-      actorId: schedule.ownerId,
-      targetId: schedule.id,
-      details: {
-        run_id: payload.id,
-        trigger: payload.trigger,
-        slot_at: payload.slot_at,
-        job_id: file.id,
-        outcome: "delivered",
-        delivery: via,
-        attempts: outcome.attempts,
-        ...(refused.length > 0 ? { refused } : {}),
-        recipients: input.recipients.length,
-        attached,
+  await helpers.complete(fields, (db) =>
+    recordAudit(
+      {
+        action: "schedule_run",
+        actorId: schedule.ownerId,
+        targetId: schedule.id,
+        details: {
+          run_id: payload.id,
+          trigger: payload.trigger,
+          slot_at: payload.slot_at,
+          job_id: file.id,
+          outcome: "delivered",
+          delivery: via,
+          attempts: outcome.attempts,
+          ...(refused.length > 0 ? { refused } : {}),
+          recipients: input.recipients.length,
+          attached,
+        },
       },
-    });
-  }
+      db,
+    ),
+  );
 }
 
 async function run(payload: TScheduleRunPayload, helpers: JobHelpers): Promise<void> {
@@ -289,20 +291,23 @@ export const scheduleRunJob = defineJob<TScheduleRunPayload>({
   table: SCHEDULE_RUNS_TABLE,
   payload: ZScheduleRunPayload,
   run,
-  async onFailed(job, failure) {
+  async recordFailure(job, failure, db) {
     if (!job.payload) return;
-    await recordAudit({
-      action: "schedule_run",
-      actorId: null,
-      targetId: job.payload.schedule_id,
-      details: {
-        run_id: job.id,
-        trigger: job.payload.trigger,
-        slot_at: job.payload.slot_at,
-        outcome: "failed",
-        error: failure.message,
-        attempt: failure.attempt,
+    await recordAudit(
+      {
+        action: "schedule_run",
+        actorId: null,
+        targetId: job.payload.schedule_id,
+        details: {
+          run_id: job.id,
+          trigger: job.payload.trigger,
+          slot_at: job.payload.slot_at,
+          outcome: "failed",
+          error: failure.message,
+          attempt: failure.attempt,
+        },
       },
-    });
+      db,
+    );
   },
 });

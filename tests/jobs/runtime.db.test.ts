@@ -6,7 +6,7 @@
 // cleanly. Runs on its own copy of the database, with no other workers.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
-import { inTransaction, pgPool } from "@/lib/data/pg";
+import { inTransaction, pgPool, type Db } from "@/lib/data/pg";
 import { defineJob, JobFailure, type FailureReport } from "@/lib/jobs/job-definition";
 import { cancelJob, claimJob, reapJobs } from "@/lib/jobs/job-table";
 import { dispatchJob, QUEUE_SCHEMA, stopJobQueue } from "@/lib/jobs/queue";
@@ -19,11 +19,19 @@ process.env.DATABASE_URL = inject("jobsDatabaseUrl");
 const TABLE = "test_runtime_jobs";
 const QUEUE = "test-runtime";
 
-const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow", "refuse-late"] as const;
+const BEHAVIOURS = ["succeed", "fail-once", "fail-always", "refuse", "slow", "refuse-late", "record-broken"] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 
 const failures: Array<{ id: string; payload: unknown; failure: FailureReport }> = [];
 const runs: Array<{ id: string; attempt: number }> = [];
+/** What a write made alongside a completion or a failure saw: the row in its transaction, and outside it. */
+const alongside: Array<{ id: string; inside: string; outside: string }> = [];
+
+async function witness(id: string, db: Db): Promise<void> {
+  const status = async (on: Db) =>
+    (await on.query<{ status: string }>(`SELECT status FROM ${TABLE} WHERE id = $1`, [id])).rows[0]?.status ?? "";
+  alongside.push({ id, inside: await status(db), outside: await status(pgPool()) });
+}
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -49,7 +57,14 @@ const testJob = defineJob({
     }
     // Refused after the work, before any heartbeat could write it.
     if (behaviour === "refuse-late") throw new JobFailure("job.error.notAllowed");
-    await helpers.complete({ result: `counted to ${steps} on attempt ${helpers.job.attempt}` });
+    await helpers.complete({ result: `counted to ${steps} on attempt ${helpers.job.attempt}` }, async (db) => {
+      await witness(helpers.job.id, db);
+      // A record that cannot be written takes the completion back with it.
+      if (behaviour === "record-broken") throw new Error("the record could not be written");
+    });
+  },
+  async recordFailure(job, _failure, db) {
+    await witness(job.id, db);
   },
   async onFailed(job, failure) {
     failures.push({ id: job.id, payload: job.payload, failure });
@@ -109,6 +124,7 @@ afterAll(async () => {
 beforeEach(() => {
   failures.length = 0;
   runs.length = 0;
+  alongside.length = 0;
 });
 
 describe("a job type of the test suite's own, on a worker", () => {
@@ -149,6 +165,22 @@ describe("a job type of the test suite's own, on a worker", () => {
     progress.slice(1).forEach((p, i) => expect(p).toBeGreaterThanOrEqual(progress[i] ?? 0));
     expect(seen.find((r) => r.status === "processing" && r.total_rows !== null)?.total_rows).toBe(10);
     expect(await outcomesOf(id)).toEqual(["completed"]);
+    // The definition's record of the completion was written in the completion's transaction.
+    expect(alongside).toEqual([{ id, inside: "completed", outside: "processing" }]);
+  });
+
+  it("does not complete a job whose record of the completion cannot be written", async () => {
+    const id = await create("record-broken", 2);
+    await waitUntil(
+      () => row(id),
+      (r) => r.status === "failed",
+      15_000,
+    );
+    // Every attempt's completion was rolled back with its record: no result, and the job failed for good.
+    expect(await row(id)).toMatchObject({ attempts: 3, result: null, error_message: "job.error.unexpected" });
+    expect(await outcomesOf(id)).toEqual(["retrying", "retrying", "failed"]);
+    expect(alongside.filter((a) => a.inside === "completed")).toHaveLength(3);
+    expect(alongside.at(-1)).toEqual({ id, inside: "failed", outside: "processing" });
   });
 
   it("stops a running job within a heartbeat or two of its cancellation", async () => {
@@ -205,6 +237,8 @@ describe("a job type of the test suite's own, on a worker", () => {
     expect(await row(id)).toMatchObject({ attempts: 1, error_message: "job.error.notAllowed" });
     expect(runs.filter((r) => r.id === id)).toHaveLength(1);
     expect(failures.map((f) => f.failure.message)).toEqual(["job.error.notAllowed"]);
+    // The definition's record of the failure was written in the failure's transaction.
+    expect(alongside).toEqual([{ id, inside: "failed", outside: "processing" }]);
   });
 
   it("fails a job with the rows it had done, the same count on the row and in the report", async () => {
@@ -259,8 +293,11 @@ describe("a job type of the test suite's own, on a worker", () => {
         WHERE id = $1`,
       [id],
     );
+    alongside.length = 0;
     await worker.reap();
     expect(await row(id)).toMatchObject({ status: "failed", error_message: "job.error.workerLost" });
+    // Its record was written in the reaper's transaction.
+    expect(alongside).toEqual([{ id, inside: "failed", outside: "processing" }]);
     expect(failures).toEqual([
       {
         id,
