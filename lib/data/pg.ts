@@ -51,6 +51,28 @@ export async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<
   }
 }
 
+/**
+ * Runs `work` while this process holds the session advisory lock (namespace, key) on a
+ * connection of its own, or skips it (null) when another process holds it: work that must
+ * not run twice at once across processes. A process that dies lets go with its connection.
+ */
+export async function whileHoldingLock<T>(namespace: number, key: number, work: () => Promise<T>): Promise<T | null> {
+  const client = await pgPool().connect();
+  let held = false;
+  try {
+    const { rows } = await client.query<{ held: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS held", [
+      namespace,
+      key,
+    ]);
+    held = rows[0]?.held === true;
+    if (!held) return null;
+    return await work();
+  } finally {
+    if (held) await client.query("SELECT pg_advisory_unlock($1, $2)", [namespace, key]).catch(() => {});
+    client.release();
+  }
+}
+
 const CONNECTION_LOSS_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"]);
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
 

@@ -2,9 +2,11 @@
 // exports past their expiry `expired` and deletes their files, deletes the files of
 // exports deleted from the history whose removal failed, and files no export refers to
 // (left by a crash between publishing a file and recording it) once they are old enough.
-// Every run leaves one audit event. It runs at start and daily (02:00 by default).
+// Every run leaves one audit event. It runs at start and daily (02:00 by default), in one
+// process at a time.
 import { recordAudit } from "../audit/audit";
 import { config } from "../config";
+import { whileHoldingLock } from "../data/pg";
 import { exportStore, type ExportStore } from "../files/export-store";
 import type { ScheduledTask } from "../jobs/schedules";
 import { expireExportJobs, failAbandonedDirectExports, storageKeysInUse } from "./export-job-store";
@@ -24,6 +26,9 @@ export type PurgeResult = {
 export type PurgeOptions = { now?: Date; store?: ExportStore; orphanMinutes?: number; trigger?: PurgeTrigger };
 
 const SWEEP_BATCH = 500;
+
+/** Namespace of the advisory lock held while a process runs the cleanup. */
+export const RETENTION_LOCK = 4_211_004;
 
 /** A direct download still running after this long lost its process (a live one ends with its response). */
 const ABANDONED_DIRECT_HOURS = 24;
@@ -102,7 +107,12 @@ export function retentionSchedule(log: (line: string) => void = console.log): Sc
     timeZone: config.retention.timeZone,
     runAtStart: true,
     run: async (trigger) => {
-      const result = await purgeExpiredExports({ trigger });
+      // One cleanup at a time across the installation: every process runs it at start.
+      const result = await whileHoldingLock(RETENTION_LOCK, 0, () => purgeExpiredExports({ trigger }));
+      if (result === null) {
+        log(`retention (${trigger}): another process is running it`);
+        return;
+      }
       if (trigger === "schedule" || result.expired_jobs + result.files_removed > 0) {
         log(`retention (${trigger}): ${JSON.stringify(result)}`);
       }

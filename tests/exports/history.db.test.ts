@@ -10,7 +10,7 @@ import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pgPool } from "@/lib/data/pg";
 import { PEER_HEADER } from "@/lib/http/client-address";
 import { prisma } from "@/lib/data/prisma";
-import { retentionSchedule, purgeExpiredExports } from "@/lib/exports/retention";
+import { retentionSchedule, purgeExpiredExports, RETENTION_LOCK } from "@/lib/exports/retention";
 import { exportStore, newStorageKey } from "@/lib/files/export-store";
 import { signDownload } from "@/lib/files/signed-url";
 import type { ExportStatus } from "@/lib/generated/prisma/enums";
@@ -713,6 +713,30 @@ describe("retention", () => {
     expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("expired");
     const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: "retention_purge" } });
     expect(event.details).toMatchObject({ trigger: "startup", expired_jobs: 1 });
+  });
+
+  it("runs in one process at a time: a cleanup while another process runs one is skipped", async () => {
+    const expired = await makeJob({ expiresAt: new Date(Date.now() - DAY) });
+    const lines: string[] = [];
+    const retention = retentionSchedule((line) => lines.push(line));
+    // Another process's cleanup, as the database sees it: the lock held on another connection.
+    const other = await pgPool().connect();
+    try {
+      await other.query("SELECT pg_advisory_lock($1, 0)", [RETENTION_LOCK]);
+      await retention.run("schedule");
+      expect(lines).toEqual(["retention (schedule): another process is running it"]);
+      expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("completed");
+      expect(await prisma().auditEvent.count({ where: { action: "retention_purge" } })).toBe(0);
+    } finally {
+      await other.query("SELECT pg_advisory_unlock($1, 0)", [RETENTION_LOCK]);
+      other.release();
+    }
+    // Once it is over, the next run does the work, and lets go of the lock again.
+    await retention.run("schedule");
+    expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("expired");
+    expect(await prisma().auditEvent.count({ where: { action: "retention_purge" } })).toBe(1);
+    await retention.run("schedule");
+    expect(await prisma().auditEvent.count({ where: { action: "retention_purge" } })).toBe(2);
   });
 });
 
