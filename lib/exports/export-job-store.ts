@@ -267,10 +267,15 @@ export async function expireExportJobs(now: Date): Promise<Array<{ id: string; s
   return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
 }
 
-/** For each storage key some job knows: whether a live (completed, not deleted) export still uses it. */
+/**
+ * For each storage key some job knows: whether a live export still uses it (completed and
+ * not deleted, or still being written: a running attempt records its key before its first
+ * byte, and a later attempt removes a killed one's file itself).
+ */
 export async function storageKeysInUse(keys: readonly string[]): Promise<Map<string, boolean>> {
   const { rows } = await pgPool().query<{ storage_key: string; live: boolean }>(
-    `SELECT storage_key, bool_or(status = 'completed' AND deleted_at IS NULL) AS live
+    `SELECT storage_key,
+            bool_or(status IN ('completed', 'pending', 'processing') AND deleted_at IS NULL) AS live
        FROM export_jobs WHERE storage_key = ANY($1::text[]) GROUP BY storage_key`,
     [keys],
   );

@@ -30,6 +30,8 @@ export const ZExportJobPayload = z.object({
   format: z.enum(EXPORT_FORMATS),
   options: z.unknown(),
   locale: z.string(),
+  /** Set while an attempt writes its file: a later attempt finds a killed one's file by it. */
+  storage_key: z.string().nullable(),
 });
 export type TExportJobPayload = z.infer<typeof ZExportJobPayload>;
 
@@ -67,6 +69,9 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
   const store = exportStore(settings.dir);
   const started = Date.now();
   await removeTempFiles(job.id, dir);
+  // An attempt killed after its file was published, before the job was completed, left it
+  // under the key it had recorded: gone before this attempt writes its own.
+  if (payload.storage_key) await store.remove(payload.storage_key);
   const prepared = await prepareAgain(payload);
   const pdf = prepared.format === "pdf";
   const temp = tempPath(job.id, job.attempt, dir);
@@ -91,11 +96,15 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
 
   let written: { opened: OpenedExport; file: WrittenFile };
   const storageKey = newStorageKey(fileExtension(prepared.format, prepared.options));
+  // Recorded before the first byte, so that no published file is ever without its job.
+  if (!(await helpers.update({ storage_key: storageKey }))) return;
   try {
     const source = datasetSource(prepared.dataset);
     written = pdf ? await source.snapshot(write) : await write(source);
   } catch (error) {
     await removeTempFiles(job.id, dir);
+    // The store left nothing under the key.
+    await helpers.update({ storage_key: null }).catch(() => {});
     const io = ioFailure(error);
     if (!io || signal.aborted) throw error;
     // A failure no retry mends: the row keeps what was skipped before it.

@@ -14,6 +14,7 @@ import { config } from "@/lib/config";
 import { prisma } from "@/lib/data/prisma";
 import { defineExportJob, exportJob } from "@/lib/exports/export-job";
 import { consumeExportRequest, resetExportRequests } from "@/lib/exports/export-rate-limit";
+import { exportStore, newStorageKey } from "@/lib/files/export-store";
 import { reapJobs } from "@/lib/jobs/job-table";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/run-job";
@@ -210,6 +211,46 @@ describe("creating jobs (no worker running)", () => {
       "The export now has more rows than one export may hold. Narrow it with filters and export again.",
     );
     expect(readdirSync(exportDir)).toEqual([]);
+  });
+
+  it("removes the file of an attempt killed after publishing it, before its job was completed", async () => {
+    const job = await createdJob("manager", "Q1 Sales", "csv");
+    // The first attempt published its file under the key it had recorded, then died.
+    const killedKey = newStorageKey("csv");
+    await exportStore(exportDir).write(
+      killedKey,
+      (async function* () {
+        yield Buffer.from("region,amount\r\n");
+      })(),
+    );
+    await prisma().exportJob.update({ where: { id: job.job_id }, data: { storageKey: killedKey, attempts: 1 } });
+    expect(readdirSync(exportDir)).toEqual([killedKey]);
+
+    expect(await runJob(defineExportJob({ dir: exportDir }), job.job_id)).toBe("completed");
+    const done = await prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } });
+    expect(done).toMatchObject({ status: "completed", attempts: 2 });
+    expect(done.storageKey).not.toBe(killedKey);
+    // Only the completed attempt's file is left.
+    expect(readdirSync(exportDir)).toEqual([done.storageKey]);
+    await exportStore(exportDir).remove(done.storageKey ?? "");
+  });
+
+  it("records the key before the first byte, and clears it when the write fails", async () => {
+    const job = await createdJob("manager", "Student Enrollment 2024", "csv");
+    let keyWhileWriting: string | null | undefined;
+    const outcome = await runJob(
+      defineExportJob({
+        dir: exportDir,
+        open: async () => {
+          keyWhileWriting = (await prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } })).storageKey;
+          return fs.open("/dev/full", "w");
+        },
+      }),
+      job.job_id,
+    );
+    expect(outcome).toBe("failed");
+    expect(keyWhileWriting).toMatch(/^[0-9a-f-]{36}\.csv$/);
+    expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: job.job_id } })).storageKey).toBeNull();
   });
 
   it("fails a job with a plain message when the disk is full, and leaves no file", async () => {

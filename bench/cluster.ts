@@ -1,0 +1,169 @@
+// Many Outport processes on one separately-run PostgreSQL server (Debian's, started by
+// scripts/ci-postgres.sh): a database of their own on it, migrated and seeded, web processes
+// of the built app without workers, and `npm run worker` processes that can be SIGKILLed
+// and started again. The scale-out and fault tests (tests/scale) and the scale benchmark
+// (bench/scale.ts) share it. The caller's own connection (pgPool, prisma) is pointed at the
+// cluster's database, so it can read what the processes wrote.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { applyMigrations } from "@/lib/data/migrate";
+import { closePgPool, pgPool } from "@/lib/data/pg";
+import { disconnectPrisma, prisma } from "@/lib/data/prisma";
+import { seedDemoData } from "@/lib/data/seed/seed";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { createToken } from "@/lib/tokens/tokens";
+import { requireBuild, startApp, type RunningApp } from "./support";
+
+/** A user of the cluster with an export token and a dataset of their own. */
+export type ClusterUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: "admin" | "manager";
+  token: string;
+  datasetId: number;
+};
+
+export type ClusterOptions = {
+  /** A superuser URL of the server (its database is replaced by one of the cluster's own). */
+  serverUrl: string;
+  /** Names the database and the temporary folders. */
+  name: string;
+  webPorts: readonly number[];
+  workers: number;
+  /** Settings of every process beyond the cluster's own (limits, lease, storage …). */
+  env?: Record<string, string>;
+  /** Users to make, each with a dataset of their own (at most 6). */
+  users?: number;
+};
+
+export type Cluster = {
+  databaseUrl: string;
+  exportDir: string;
+  webs: RunningApp[];
+  /** The worker processes by index; null while one is down. */
+  workers: Array<ChildProcess | null>;
+  users: ClusterUser[];
+  /** Every line the workers printed, prefixed with their index and pid. */
+  log: string[];
+  startWorker(index: number): ChildProcess;
+  stopWorker(index: number, signal: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+};
+
+// Six owners of a dataset the PDF report can hold (the admin may export any).
+const OWNERS: ReadonlyArray<readonly [string, string]> = [
+  ["admin@outport.local", "Q1 Sales"],
+  ["manager@outport.local", "Q1 Sales"],
+  ["manager2@outport.local", "Student Enrollment 2024"],
+  ["scale3@outport.local", "Course Evaluations"],
+  ["scale4@outport.local", "Evaluation Results"],
+  ["scale5@outport.local", "Agent Interactions (confidential)"],
+];
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Ends a child process with the signal and waits for it to be gone. */
+export async function stopProcess(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await exited;
+}
+
+async function makeUsers(count: number): Promise<ClusterUser[]> {
+  const users: ClusterUser[] = [];
+  for (const [email, title] of OWNERS.slice(0, count)) {
+    const user = await prisma().user.upsert({
+      where: { email },
+      update: {},
+      create: { email, name: email.split("@")[0] ?? email, role: "manager", passwordHash: "x" },
+    });
+    const dataset = await prisma().dataset.findFirstOrThrow({ where: { title } });
+    if (user.role !== "admin") await prisma().dataset.update({ where: { id: dataset.id }, data: { ownerId: user.id } });
+    const role = user.role === "admin" ? "admin" : "manager";
+    const created = await createToken(
+      { id: user.id, email, name: user.name, role, credential: { kind: "session" } },
+      { name: "cluster", scope: "export" },
+    );
+    users.push({ id: user.id, email, name: user.name, role, token: created.token, datasetId: dataset.id });
+  }
+  return users;
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  requireBuild();
+  const databaseName = `outport_${options.name}_${process.pid}`;
+  await onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await onServer(options.serverUrl, `CREATE DATABASE "${databaseName}"`);
+  const url = new URL(options.serverUrl);
+  url.pathname = `/${databaseName}`;
+  const databaseUrl = url.toString();
+  process.env.DATABASE_URL = databaseUrl;
+  await applyMigrations(databaseUrl);
+  await seedDemoData(prisma(), pgPool());
+  const users = await makeUsers(options.users ?? 0);
+
+  const exportDir = mkdtempSync(path.join(os.tmpdir(), `outport-${options.name}-exports-`));
+  const varDir = mkdtempSync(path.join(os.tmpdir(), `outport-${options.name}-var-`));
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_SECRET: createHash("sha256").update(`${options.name} ${process.pid}`).digest("hex"),
+    OUTPORT_EXPORT_DIR: exportDir,
+    OUTPORT_VAR_DIR: varDir,
+    OUTPORT_WORKERS: "0",
+    ...options.env,
+  };
+  const log: string[] = [];
+  const workers: Array<ChildProcess | null> = Array.from({ length: options.workers }, () => null);
+  const webs: RunningApp[] = [];
+
+  const startWorker = (index: number): ChildProcess => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line.trim()) log.push(`[w${index} ${child.pid}] ${line}`);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    workers[index] = child;
+    return child;
+  };
+  const stopWorker = async (index: number, signal: NodeJS.Signals) => {
+    await stopProcess(workers[index] ?? null, signal);
+    workers[index] = null;
+  };
+  const stop = async () => {
+    for (const web of webs) await web.stop();
+    for (let i = 0; i < workers.length; i++) await stopWorker(i, "SIGTERM");
+    await stopJobQueue({ graceful: false }).catch(() => {});
+    await closePgPool();
+    await disconnectPrisma();
+    await onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    rmSync(exportDir, { recursive: true, force: true });
+    rmSync(varDir, { recursive: true, force: true });
+  };
+
+  try {
+    for (const port of options.webPorts) webs.push(await startApp(port, databaseUrl, env));
+    for (let i = 0; i < options.workers; i++) startWorker(i);
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+  return { databaseUrl, exportDir, webs, workers, users, log, startWorker, stopWorker, stop };
+}
