@@ -41,6 +41,15 @@ export const S3_QUEUE_SIZE = 2;
 /** How long a presigned download URL stays valid. */
 export const PRESIGNED_SECONDS = 60;
 
+/**
+ * How long the store waits on the storage: for a connection, on a connection gone silent
+ * mid-request (a stalled storage would otherwise hold a job forever; S3 keeps long copies
+ * and completions alive with whitespace, so silence this long is a fault), and for the
+ * health check's answer (a load balancer asks often and must not wait behind retries).
+ */
+export type S3Timeouts = { connectMs: number; idleMs: number; probeMs: number };
+export const S3_TIMEOUTS: S3Timeouts = { connectMs: 10_000, idleMs: 120_000, probeMs: 5_000 };
+
 export class S3ExportStore implements ExportStore {
   readonly client: S3Client;
 
@@ -49,8 +58,10 @@ export class S3ExportStore implements ExportStore {
     /** Keys per ListObjectsV2 page (tests make it small to walk several pages). */
     readonly pageSize = 1000,
     clientConfig: S3ClientConfig = {},
+    readonly timeouts: S3Timeouts = S3_TIMEOUTS,
   ) {
     this.client = new S3Client({
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.idleMs },
       region: settings.region,
       endpoint: settings.endpoint,
       forcePathStyle: settings.forcePathStyle,
@@ -67,7 +78,9 @@ export class S3ExportStore implements ExportStore {
 
   /** Health: the bucket answers with these credentials (HeadBucket); throws when it does not. */
   async probe(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }), {
+      abortSignal: AbortSignal.timeout(this.timeouts.probeMs),
+    });
   }
 
   /** The object key of a storage key. */

@@ -4,6 +4,8 @@
 // bucket or the error's text in the answer.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/health/route";
+import { S3_TIMEOUTS, S3ExportStore } from "@/lib/files/s3-export-store";
+import { checkHealth } from "@/lib/metrics/check-health";
 import { routeContext } from "../helpers/auth";
 import { closedEndpoint, startS3FaultProxy, type S3FaultProxy } from "../helpers/s3-fault-proxy";
 import { startS3Server, type S3TestServer } from "../helpers/s3-server";
@@ -79,6 +81,19 @@ describe("GET /api/health with S3 storage", () => {
     const endpoint = await closedEndpoint();
     setEnv("OUTPORT_S3_ENDPOINT", endpoint);
     expectStorageDown(await health(), endpoint);
+  });
+
+  it("names the storage as failing within the probe's timeout when the storage never answers", async () => {
+    proxy.fault({ on: ["Other"], answer: "stall" }); // HeadBucket
+    // A silent connection is given up on after 2 minutes; the health check does not wait that long.
+    const store = new S3ExportStore(
+      { ...server.settings("health/"), endpoint: proxy.endpoint },
+      1000,
+      {},
+      { ...S3_TIMEOUTS, probeMs: 300 },
+    );
+    const result = await checkHealth(store);
+    expect(result).toMatchObject({ status: "error", failing: ["storage"], storage: { status: "error" } });
   });
 
   it("answers 503 naming the storage when the bucket refuses the app", async () => {

@@ -253,6 +253,27 @@ describe("a bucket out of reach", () => {
     await expectNothingLeft();
   });
 
+  it("gives up on a storage that takes the request and never answers, after its idle timeout", async () => {
+    // The store's timeouts made short; by default a connection silent for 2 minutes.
+    const store = new S3ExportStore(
+      { ...server.settings(PREFIX), endpoint: proxy.endpoint },
+      1000,
+      {},
+      { connectMs: 1000, idleMs: 300, probeMs: 300 },
+    );
+    proxy.fault({ answer: "stall" });
+    const oneLine = async function* () {
+      yield Buffer.from("id,name\n1,a\n");
+    };
+    const error = await store.write(newStorageKey("csv"), oneLine()).then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(storageFailure(error)).toBe("storage_unreachable");
+    proxy.fault(null);
+    await expectNothingLeft();
+  });
+
   it("fails a job whose storage closes every connection", async () => {
     const job = await createdJob("manager", SMALL, "csv");
     proxy.down();

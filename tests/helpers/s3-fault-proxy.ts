@@ -2,8 +2,9 @@
 // S3 store is tested against real S3-protocol failures with nothing of the SDK replaced.
 // Requests and answers are piped through as streams. A fault picks the requests it hits
 // (uploads by default) and, once a budget of upload bytes has gone through, answers them
-// with an S3-style XML error (a full bucket, a quota, a refusal) or closes their connection
-// mid-body (a reset). `down()` closes every connection as soon as it is accepted.
+// with an S3-style XML error (a full bucket, a quota, a refusal), closes their connection
+// mid-body (a reset) or never answers (a stall). `down()` closes every connection as soon
+// as it is accepted.
 //
 // s3rver has no AbortMultipartUpload (it answers 405 and keeps the parts in a folder of its
 // own), so the proxy answers that request itself as S3 does: it removes the upload's parts
@@ -43,8 +44,11 @@ export type Fault = {
    * by default: the very first one is hit.
    */
   afterBytes?: number;
-  /** An S3 error answer, or "reset": the connection closed after the first bytes of the body. */
-  answer: S3ErrorCode | "reset";
+  /**
+   * An S3 error answer; "reset": the connection closed after the first bytes of the body;
+   * "stall": the body read, then no answer at all (the connection stays open, silent).
+   */
+  answer: S3ErrorCode | "reset" | "stall";
 };
 
 export type S3FaultProxy = {
@@ -111,19 +115,23 @@ export async function startS3FaultProxy(target: S3TestServer): Promise<S3FaultPr
     const hit = hits(kind, length);
     seen.push({ request: kind, hit });
 
-    if (hit && current?.answer === "reset") {
+    const answer = hit ? current?.answer : undefined;
+    if (answer === "reset") {
       // Closed once the body has started to arrive: the client is cut off mid-request.
       request.once("data", () => request.socket.destroy());
       request.once("end", () => request.socket.destroy());
       return;
     }
-    if (hit && current && current.answer !== "reset") {
-      const code = current.answer;
+    if (answer === "stall") {
+      request.resume(); // and never a word back
+      return;
+    }
+    if (answer) {
       // The body is read to its end first, as S3 does before it answers an upload.
       request.resume();
       request.once("end", () => {
-        response.writeHead(S3_ERRORS[code], { "content-type": "application/xml" });
-        response.end(errorXml(code));
+        response.writeHead(S3_ERRORS[answer], { "content-type": "application/xml" });
+        response.end(errorXml(answer));
       });
       return;
     }
