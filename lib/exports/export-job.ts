@@ -4,8 +4,8 @@
 // source — a PDF inside one snapshot, so its summary and its table agree — and written to
 // the export store (a local temporary file renamed into place, or an S3 multipart upload),
 // hashed as it is written, visible only once complete, and recorded. What a
-// failure means in words (disk full, not allowed any more) is decided here; the runtime
-// decides whether it is retried.
+// failure means in words (disk full, storage full or out of reach, not allowed any more)
+// is decided here; the runtime decides whether it is retried.
 import { z, ZodError } from "zod";
 import { recordAudit } from "../audit/audit";
 import { loadActiveUser } from "../auth/current-user";
@@ -15,6 +15,7 @@ import { EXPORT_FORMATS, fileExtension } from "../export/formats";
 import { ExportOptionsError } from "../export/plan";
 import { exportStore, newStorageKey } from "../files/export-store";
 import { ioFailure, removeTempFiles, tempPath, type OpenFile, type WrittenFile } from "../files/hashed-file";
+import { STORAGE_FAILURE_RETRIED, storageFailure } from "../files/storage-failure";
 import { defineJob, JobFailure, type JobDefinition, type JobHelpers } from "../jobs/job-definition";
 import { isLocale } from "../i18n";
 import { datasetSource, type DatasetReader } from "../sources";
@@ -105,15 +106,18 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
     await removeTempFiles(job.id, dir);
     // The store left nothing under the key.
     await helpers.update({ storage_key: null }).catch(() => {});
-    const io = ioFailure(error);
-    if (!io || signal.aborted) throw error;
+    const storage = storageFailure(error);
+    const failure = ioFailure(error) ?? storage;
+    // Anything else, and a storage out of reach, is the runtime's to retry (describeFailure
+    // names the storage once the attempts are used up).
+    if (!failure || signal.aborted || (storage && STORAGE_FAILURE_RETRIED[storage])) throw error;
     // A failure no retry mends: the row keeps what was skipped before it.
     if (failing) {
       await helpers
         .update(skippedColumns(failing.skipped.count, failing.skipped.first))
         .catch((detail: unknown) => console.error(`export job ${job.id}: skipped rows not recorded:`, detail));
     }
-    throw new JobFailure(`job.error.${io}`);
+    throw new JobFailure(`job.error.${failure}`);
   }
   const { opened, file } = written;
   const warnings: JobWarning[] = [
@@ -172,6 +176,10 @@ export function defineExportJob(settings: ExportJobSettings = {}): JobDefinition
     table: EXPORT_JOBS_TABLE,
     payload: ZExportJobPayload,
     run: (payload, helpers) => run(payload, helpers, settings),
+    describeFailure: (error) => {
+      const failure = storageFailure(error);
+      return failure ? `job.error.${failure}` : null;
+    },
     recordFailure: async (job, failure, db) => {
       await recordAudit(
         {

@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -27,6 +28,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { StorageConfig } from "../config";
+import { log } from "../log";
 import type { ExportStore, StoredEntry, StoredFile, WriteOptions } from "./export-store";
 import type { WrittenFile } from "./hashed-file";
 import { checkedKey, KEY_PATTERN } from "./storage-key";
@@ -39,6 +41,15 @@ export const S3_QUEUE_SIZE = 2;
 /** How long a presigned download URL stays valid. */
 export const PRESIGNED_SECONDS = 60;
 
+/**
+ * How long the store waits on the storage: for a connection, on a connection gone silent
+ * mid-request (a stalled storage would otherwise hold a job forever; S3 keeps long copies
+ * and completions alive with whitespace, so silence this long is a fault), and for the
+ * health check's answer (a load balancer asks often and must not wait behind retries).
+ */
+export type S3Timeouts = { connectMs: number; idleMs: number; probeMs: number };
+export const S3_TIMEOUTS: S3Timeouts = { connectMs: 10_000, idleMs: 120_000, probeMs: 5_000 };
+
 export class S3ExportStore implements ExportStore {
   readonly client: S3Client;
 
@@ -47,8 +58,10 @@ export class S3ExportStore implements ExportStore {
     /** Keys per ListObjectsV2 page (tests make it small to walk several pages). */
     readonly pageSize = 1000,
     clientConfig: S3ClientConfig = {},
+    readonly timeouts: S3Timeouts = S3_TIMEOUTS,
   ) {
     this.client = new S3Client({
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.idleMs },
       region: settings.region,
       endpoint: settings.endpoint,
       forcePathStyle: settings.forcePathStyle,
@@ -65,7 +78,9 @@ export class S3ExportStore implements ExportStore {
 
   /** Health: the bucket answers with these credentials (HeadBucket); throws when it does not. */
   async probe(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }), {
+      abortSignal: AbortSignal.timeout(this.timeouts.probeMs),
+    });
   }
 
   /** The object key of a storage key. */
@@ -79,7 +94,9 @@ export class S3ExportStore implements ExportStore {
       client: this.client,
       partSize: S3_PART_SIZE,
       queueSize: S3_QUEUE_SIZE,
-      leavePartsOnError: false,
+      // Aborted by write() itself (abortUpload): the SDK's own abort would replace the
+      // upload's error with the abort's when the abort fails too.
+      leavePartsOnError: true,
       params: {
         Bucket: this.settings.bucket,
         Key: this.objectKey(key),
@@ -95,10 +112,17 @@ export class S3ExportStore implements ExportStore {
     let size = 0;
     const body = new PassThrough({ highWaterMark: 1 << 20 });
     const upload = this.uploadFor(key, body);
-    const done = upload.done();
-    done.catch(() => {}); // awaited below; a failure while feeding must not go unhandled meanwhile
-    // Failing the body (rather than Upload.abort(), which settles done() at once and aborts
-    // the multipart upload only later) makes done() settle after AbortMultipartUpload.
+    // Settles once the upload is over: null when it completed, else its own error (a full
+    // bucket, a refusal, the connection lost …), after the multipart upload was aborted.
+    const outcome: Promise<unknown> = upload.done().then(
+      () => null,
+      async (error: unknown) => {
+        await this.abortUpload(key, upload);
+        return error;
+      },
+    );
+    // Failing the body (rather than Upload.abort(), which settles done() at once, before
+    // its parts are settled) makes the upload end, and be aborted, before write() returns.
     const abort = () => body.destroy(abortReason(options.signal));
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
@@ -108,17 +132,30 @@ export class S3ExportStore implements ExportStore {
           sha256.update(chunk);
           md5.update(chunk);
           size += chunk.byteLength;
-          // Waiting for room, unless the upload failed meanwhile (then it reads no more).
-          if (!body.write(chunk)) await Promise.race([drained(body), done]);
+          if (!body.write(chunk)) {
+            // Room again, or the upload failed meanwhile: then it reads no more, and destroys
+            // the body with an AbortError that is not what went wrong; its own error is.
+            const failed = await Promise.race([
+              drained(body).then(
+                () => null,
+                () => outcome,
+              ),
+              outcome,
+            ]);
+            if (failed) throw new UploadFailed(failed);
+          }
         }
         options.signal?.throwIfAborted();
         body.end();
       } catch (error) {
+        if (error instanceof UploadFailed) throw error.reason;
+        // The export or the signal stopped the write: the upload is failed with it.
         body.destroy(error as Error);
-        await done.catch(() => {});
+        await outcome;
         throw error;
       }
-      await done;
+      const failed = await outcome;
+      if (failed) throw failed;
     } finally {
       options.signal?.removeEventListener("abort", abort);
     }
@@ -236,6 +273,24 @@ export class S3ExportStore implements ExportStore {
     return getSignedUrl(this.client, command, { expiresIn: PRESIGNED_SECONDS });
   }
 
+  /** Aborts a failed multipart upload, so no parts stay behind (when the bucket can be reached). */
+  private async abortUpload(key: string, upload: Upload): Promise<void> {
+    if (!upload.uploadId) return; // a single PUT, or the multipart upload was never created
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({
+          Bucket: this.settings.bucket,
+          Key: this.objectKey(key),
+          UploadId: upload.uploadId,
+        }),
+      );
+    } catch (error) {
+      log.warn("an S3 multipart upload was not aborted; the bucket's lifecycle rule removes its parts", {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   /** The object's head, or null when there is none. */
   private async head(key: string) {
     try {
@@ -245,6 +300,13 @@ export class S3ExportStore implements ExportStore {
       if (status === 404 || (error as Error).name === "NotFound") return null;
       throw error;
     }
+  }
+}
+
+/** The upload's own failure, carried out of the loop that feeds it. */
+class UploadFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super("the upload failed");
   }
 }
 

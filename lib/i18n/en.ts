@@ -17,6 +17,7 @@ import { auditEn } from "./areas/audit";
 import { schedulesEn } from "./areas/schedules";
 import { schedulesUiEn } from "./areas/schedules-ui";
 import { mailEn } from "./areas/mail";
+import { storageFaultsEn } from "./areas/storage-faults";
 export const en = {
   "app.name": "Outport",
   "app.tagline": "The export desk for your datasets",
@@ -412,6 +413,8 @@ export const en = {
   ...schedulesEn,
   ...schedulesUiEn,
   ...mailEn,
+  // Export jobs failed by the object storage.
+  ...storageFaultsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -18,6 +18,7 @@ import { auditKo } from "./areas/audit";
 import { schedulesKo } from "./areas/schedules";
 import { schedulesUiKo } from "./areas/schedules-ui";
 import { mailKo } from "./areas/mail";
+import { storageFaultsKo } from "./areas/storage-faults";
 
 export const ko: Messages = {
   "app.name": "Outport",
@@ -411,4 +412,6 @@ export const ko: Messages = {
   ...schedulesKo,
   ...schedulesUiKo,
   ...mailKo,
+  // Export jobs failed by the object storage.
+  ...storageFaultsKo,
 };

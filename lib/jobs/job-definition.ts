@@ -45,6 +45,12 @@ export type JobDefinition<P = unknown> = {
   /** The work. Throwing a JobFailure fails the job for good; any other error is retried. */
   run(payload: P, helpers: JobHelpers): Promise<void>;
   /**
+   * The words for an error that was retried and failed the last attempt too, when the type
+   * can name it (a service that stayed out of reach, say); null, or no hook, for
+   * `job.error.unexpected`.
+   */
+  describeFailure?(error: unknown): MessageKey | null;
+  /**
    * The definition's record of a failure for good (its audit event), written through `db` in
    * the transaction that fails the job: a process killed in between leaves neither.
    * `payload` is null when its row could not be read.

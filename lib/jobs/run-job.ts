@@ -158,7 +158,7 @@ async function runClaimed<P>(
       return released ? "retrying" : "stopped";
     }
     log.error("job failed on its last attempt", { ...fields, error });
-    return failFor(payload, "job.error.unexpected", processed);
+    return failFor(payload, definition.describeFailure?.(error) ?? "job.error.unexpected", processed);
   } finally {
     clearInterval(timer);
     clearTimeout(graceTimer);
