@@ -298,7 +298,6 @@ describe("creating jobs (no worker running)", () => {
     const audit = await prisma().auditEvent.findFirst({
       where: { action: "export_failed", details: { path: ["job_id"], equals: job.job_id } },
     });
-    console.log("DBG", failed.processed_rows, JSON.stringify(audit?.details), failed.error_message);
     expect(failed.processed_rows).toBeGreaterThan(0);
     expect(audit?.details).toMatchObject({ error: "job.error.disk_full", rows: failed.processed_rows });
   });
