@@ -197,7 +197,7 @@ describe("writeXlsx", () => {
     // The writer's reading loop notices the stop at its next step, which a busy machine
     // may run after return() has settled: the input must be closed, soon, not at once.
     await vi.waitFor(() => expect(inputClosed).toBe(true), { timeout: 10_000 });
-  });
+  }, 20_000); // longer than the wait above: the test's own 5 s ran out first on a loaded machine
 
   it("keeps sheet names Excel accepts: cut to 31 characters, never the info sheet's, no apostrophe at an end", async () => {
     const names = async (sheetName: string) => {
