@@ -14,6 +14,8 @@ export type ErrorCode =
   | "invalid"
   | "rate_limited"
   | "internal"
+  // A service the request needs (the file storage) is out of reach or refuses: try again later.
+  | "unavailable"
   // Refusals of the request itself, before any use case: its address, method or body.
   | "bad_request"
   | "method_not_allowed"
@@ -31,6 +33,7 @@ const DEFAULT_MESSAGE: Record<ErrorCode, MessageKey> = {
   invalid: "error.invalid",
   rate_limited: "error.rateLimited",
   internal: "error.internal",
+  unavailable: "error.storageUnavailable",
   bad_request: "error.http.badRequest",
   method_not_allowed: "error.http.methodNotAllowed",
   payload_too_large: "error.http.tooLarge",

@@ -15,6 +15,7 @@ import { AppError } from "../errors";
 import { FORMATS, isExportFormat } from "../export/formats";
 import { storageConfig } from "../config";
 import { exportStore } from "../files/export-store";
+import { storageFailure } from "../files/storage-failure";
 import { contentDisposition } from "../http/content-disposition";
 import { verifyDownloadToken } from "../files/signed-url";
 import { storedFileName, type ExportFileName } from "./export-file-name";
@@ -39,6 +40,19 @@ export type ExportDownload = {
  * The user a signed download link was made for. A bad, expired or revoked link is refused
  * with 403 whatever session the request also carries.
  */
+/**
+ * A storage that cannot be reached or refuses, before the first byte: 503 in words, retried
+ * later (a download cut off mid-way is the client's failed download). Anything else as it was.
+ */
+function unavailableStorage(error: unknown): never {
+  const failure = storageFailure(error);
+  if (failure === "storage_unreachable") {
+    throw new AppError("unavailable", "error.storageUnavailable", { retryAfterSeconds: 30 });
+  }
+  if (failure === "storage_refused") throw new AppError("unavailable", "error.storageRefused");
+  throw error;
+}
+
 export async function signedLinkUser(jobId: string, token: string): Promise<CurrentUser> {
   const check = verifyDownloadToken(jobId, token);
   if (!check.ok) {
@@ -66,14 +80,14 @@ export async function downloadExport(
   const store = exportStore();
   const settings = storageConfig();
   const presign = settings.kind === "s3" && settings.presignedDownloads ? store.presignedUrl?.bind(store) : undefined;
-  const file = await store.open(job.storageKey);
+  const file = await store.open(job.storageKey).catch(unavailableStorage);
   if (!file) {
     await recordAudit({ ...audit, action: "integrity_failure", details: { reason: "file_missing" } });
     throw new AppError("gone", "job.fileMissing");
   }
   let handedOver = false;
   try {
-    const sha256 = presign ? (file.recordedSha256 ?? "") : await file.sha256();
+    const sha256 = presign ? (file.recordedSha256 ?? "") : await file.sha256().catch(unavailableStorage);
     if (sha256 !== job.sha256) {
       await recordAudit({
         ...audit,
@@ -104,7 +118,7 @@ export async function downloadExport(
       );
     });
     if (presign) {
-      const url = await presign(job.storageKey, contentDisposition(described.fileName));
+      const url = await presign(job.storageKey, contentDisposition(described.fileName)).catch(unavailableStorage);
       return { ...described, body: null, redirect: url };
     }
     handedOver = true;

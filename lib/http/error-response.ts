@@ -15,6 +15,7 @@ export const STATUS_BY_CODE = {
   invalid: 422,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
   bad_request: 400,
   method_not_allowed: 405,
   payload_too_large: 413,

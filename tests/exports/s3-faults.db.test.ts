@@ -19,7 +19,7 @@ import { runJob } from "@/lib/jobs/run-job";
 import { demoUser, type DemoWho } from "../helpers/auth";
 import { closedEndpoint, startS3FaultProxy, type Fault, type S3FaultProxy } from "../helpers/s3-fault-proxy";
 import { startS3Server, type S3TestServer } from "../helpers/s3-server";
-import { createdJob, jobJson, statusOf } from "./helpers";
+import { createdJob, downloadAs, jobJson, statusOf } from "./helpers";
 
 const PREFIX = "faults-test/";
 const BIG = "All Students 2024-2025"; // 75,000 rows, the admin's: a CSV of several parts
@@ -281,6 +281,30 @@ describe("a bucket out of reach", () => {
     await expectFailed("manager", job.job_id, "storage_unreachable");
     proxy.up();
     await expectNothingLeft();
+  });
+});
+
+describe("a download while the bucket is out of reach", () => {
+  it("answers 503 in words with Retry-After, counts nothing, and serves the file once the bucket is back", async () => {
+    const job = await createdJob("manager", SMALL, "csv");
+    expect(await runJob(exportJob, job.job_id, ONE_ATTEMPT)).toBe("completed");
+    proxy.down();
+    const refused = await downloadAs("manager", job.job_id);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("30");
+    expect(((await refused.json()) as { detail: string }).detail).toBe(
+      "The file storage cannot be reached right now, so the file cannot be downloaded. Try again in a minute; if it keeps failing, contact an administrator.",
+    );
+    const downloads = () =>
+      prisma().auditEvent.count({
+        where: { action: "export_downloaded", targetId: job.job_id },
+      });
+    expect(await downloads()).toBe(0);
+    proxy.up();
+    const served = await downloadAs("manager", job.job_id);
+    expect(served.status).toBe(200);
+    expect((await served.text()).split("\r\n")[0]).toContain(",");
+    expect(await downloads()).toBe(1);
   });
 });
 

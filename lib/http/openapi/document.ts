@@ -89,6 +89,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: "The body's Content-Type is not one this route accepts.",
   422: "A parameter or a field of the body is invalid; `errors` names each.",
   429: "Too many requests, or too many jobs running at once; `Retry-After` says when to try again.",
+  503: "The file storage cannot be reached or refuses; `Retry-After` (when it is out of reach) says when to try again.",
 };
 
 /** The error answers of an operation: the shared `Error` body, with the headers some carry. */
@@ -103,7 +104,7 @@ function errors(...statuses: number[]): RouteConfig["responses"] {
               .optional()
               .meta({ description: 'For a bad bearer token: `Bearer error="invalid_token"`.' }),
           })
-        : status === 429
+        : status === 429 || status === 503
           ? z.object({ "Retry-After": z.string().optional().meta({ description: "Seconds to wait." }) })
           : status === 405
             ? z.object({ Allow: z.string().meta({ description: "The methods this path implements." }) })
@@ -512,7 +513,7 @@ function registerPaths(registry: OpenAPIRegistry): void {
         "X-Checksum-SHA256": "The file's SHA-256, hex.",
         "Repr-Digest": "The same, as `sha-256=:base64:`.",
       }),
-      ...errors(401, 403, 404, 409, 410, 422),
+      ...errors(401, 403, 404, 409, 410, 422, 503),
     },
   });
   add({
@@ -530,6 +531,7 @@ function registerPaths(registry: OpenAPIRegistry): void {
       409: { description: ERROR_DESCRIPTIONS[409] },
       410: { description: ERROR_DESCRIPTIONS[410] },
       422: { description: ERROR_DESCRIPTIONS[422] },
+      503: { description: ERROR_DESCRIPTIONS[503] },
     },
   });
   add({
