@@ -3,10 +3,11 @@
 // downloads of it are cut off partway through the body, 10 at a time: half by aborting a
 // fetch, half by destroying the socket of a plain http.get. A few more are cut off before
 // the response even starts. Once things settle, nothing of them may be left behind in the
-// app: no open export file, no database connection held, no connection to the S3 server,
-// no memory beyond noise after a forced GC. Then a complete download still arrives byte for
-// byte. Once for the local store and once for the S3 store (s3rver in this process,
-// streamed through the app, presigned downloads off).
+// app: no open export file (nor one the garbage collector had to close), no database
+// connection held, no connection to the S3 server or from a client, no memory beyond noise
+// after a forced GC. What the aborted downloads left in the records is checked, and a
+// complete download still arrives byte for byte. Once for the local store and once for the
+// S3 store (s3rver in this process, streamed through the app, presigned downloads off).
 // Its own embedded PostgreSQL in a temporary folder (like the db tests' global setup), so it
 // needs no server installed; it needs the build (npm run build, then npm run test:scale).
 import { createHash } from "node:crypto";
@@ -114,30 +115,40 @@ async function query<T extends pg.QueryResultRow>(text: string, values: unknown[
 }
 
 /**
- * Preloaded into the app with --expose-gc: on SIGUSR2 a full GC, then what V8 counts as
- * still in use written to a file, so the test knows when it has run and reads the count
- * (nothing of the product changes).
+ * Preloaded into the app with --expose-gc (test instrumentation; nothing of the product
+ * changes): on SIGUSR2 a full GC, then what V8 counts as still in use written to a file, so
+ * the test knows when it has run and reads the count. It also counts Node's warnings of a
+ * file handle closed by the garbage collector: a stream left open for nobody is closed that
+ * way sooner or later, so a leaked download would otherwise hide at the next GC.
  */
 const GC_PRELOAD = `data:text/javascript,${encodeURIComponent(
-  `import { writeFileSync } from "node:fs"; let n = 0;
+  `import { writeFileSync } from "node:fs"; let n = 0; let closedByGc = 0;
+   process.on("warning", (warning) => { if (/on garbage collection/.test(warning.message)) closedByGc++; });
    process.on("SIGUSR2", () => {
      globalThis.gc(); globalThis.gc();
-     const { heapUsed, external, arrayBuffers } = process.memoryUsage();
-     writeFileSync(process.env.ABORTS_GC_MARK, JSON.stringify({ n: ++n, heapUsed, external, arrayBuffers }));
+     const { heapUsed, external } = process.memoryUsage();
+     setImmediate(() => writeFileSync(process.env.ABORTS_GC_MARK, JSON.stringify({ n: ++n, heapUsed, external, closedByGc })));
    });`,
 )}`;
 
-type Memory = { rss: number; v8: number };
+type Memory = { rss: number; v8: number; closedByGc: number };
 
-/** After a full GC in the app: its RSS, and V8's heap in use plus external memory (Buffers), in MB. */
+/**
+ * After a full GC in the app: its RSS, V8's heap in use plus external memory (Buffers), in
+ * MB, and the file handles the garbage collector has closed so far.
+ */
 async function memoryAfterGc(app: RunningApp, mark: string): Promise<Memory> {
   const before = existsSync(mark) ? readFileSync(mark, "utf8") : "";
   process.kill(app.pid, "SIGUSR2");
   for (let i = 0; ; i++) {
     const now = existsSync(mark) ? readFileSync(mark, "utf8") : "";
     if (now !== before && now.endsWith("}")) {
-      const { heapUsed, external } = JSON.parse(now) as { heapUsed: number; external: number };
-      return { rss: rssMb(processTree(app.pid)), v8: (heapUsed + external) / 1048576 };
+      const read = JSON.parse(now) as { heapUsed: number; external: number; closedByGc: number };
+      return {
+        rss: rssMb(processTree(app.pid)),
+        v8: (read.heapUsed + read.external) / 1048576,
+        closedByGc: read.closedByGc,
+      };
     }
     if (i > 200) throw new Error("the app did not answer the GC signal");
     await sleep(50);
@@ -299,12 +310,32 @@ function earlyDestroyedGet(url: string, headers: Record<string, string>): Promis
   });
 }
 
-/** Runs the tasks `AT_ONCE` at a time. */
-async function inBatches<T>(count: number, task: (index: number) => Promise<T>): Promise<T[]> {
+/**
+ * Runs the tasks `AT_ONCE` at a time. A batch that does not end in a minute (one takes a
+ * few seconds) fails with `state()`: leaked connections can starve a pool, and then
+ * downloads wait forever instead of failing.
+ */
+async function inBatches<T>(
+  count: number,
+  task: (index: number) => Promise<T>,
+  state: () => Promise<unknown>,
+): Promise<T[]> {
   const results: T[] = [];
   for (let start = 0; start < count; start += AT_ONCE) {
-    const batch = Array.from({ length: Math.min(AT_ONCE, count - start) }, (_, i) => task(start + i));
-    results.push(...(await Promise.all(batch)));
+    const batch = Promise.all(Array.from({ length: Math.min(AT_ONCE, count - start) }, (_, i) => task(start + i)));
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void state().then((now) =>
+          reject(new Error(`downloads ${start}-${start + AT_ONCE - 1} never ended: ${JSON.stringify(now)}`)),
+        );
+      }, 60_000);
+    });
+    try {
+      results.push(...(await Promise.race([batch, stuck])));
+    } finally {
+      clearTimeout(timer);
+    }
   }
   return results;
 }
@@ -393,13 +424,19 @@ function storeSuite(kind: "local" | "s3", port: number) {
 
     // First the clients gone before the answer (their requests still at work while the
     // others run), then the 100 cut off mid-body.
-    await inBatches(EARLY_ABORTS, (i) => earlyDestroyedGet(url, as(`aborts-early-${i}`)));
-    const cut = await inBatches(ABORTS, (i) => {
-      const bytes = (CUT_AFTER_KB[i % CUT_AFTER_KB.length] ?? 1) * 1024;
-      return i % 2 === 0
-        ? abortedFetch(url, as(`aborts-mid-body-${i}`), bytes)
-        : destroyedGet(url, as(`aborts-mid-body-${i}`), bytes);
-    });
+    const running = app;
+    const state = () => sample(running, exportDir, s3Port);
+    await inBatches(EARLY_ABORTS, (i) => earlyDestroyedGet(url, as(`aborts-early-${i}`)), state);
+    const cut = await inBatches(
+      ABORTS,
+      (i) => {
+        const bytes = (CUT_AFTER_KB[i % CUT_AFTER_KB.length] ?? 1) * 1024;
+        return i % 2 === 0
+          ? abortedFetch(url, as(`aborts-mid-body-${i}`), bytes)
+          : destroyedGet(url, as(`aborts-mid-body-${i}`), bytes);
+      },
+      state,
+    );
     expect(cut.every((bytes) => bytes > 0 && bytes < size)).toBe(true);
 
     // Settling: closing streams and sockets, S3 sockets the server times out, pool clients
@@ -425,13 +462,14 @@ function storeSuite(kind: "local" | "s3", port: number) {
     const afterMemory = await memoryAfterGc(app, gcMark);
     console.log(
       `download aborts (${kind} store, ${(size / 1048576).toFixed(1)} MB file, ${ABORTS} cut mid-body + ${EARLY_ABORTS} before the answer): ` +
-        `fds ${baseline.fds} -> ${after.fds} (sockets ${baseline.sockets} -> ${after.sockets}, export files open ${baseline.exportFiles} -> ${after.exportFiles}), ` +
+        `fds ${baseline.fds} -> ${after.fds} (sockets ${baseline.sockets} -> ${after.sockets}, export files open ${baseline.exportFiles} -> ${after.exportFiles}, closed by GC ${baselineMemory.closedByGc} -> ${afterMemory.closedByGc}), ` +
         `pg connections ${baseline.pg} -> ${after.pg} (busy ${after.pgBusy}), ` +
         `S3 sockets ${baseline.s3} -> ${after.s3}, HTTP connections ${baseline.http} -> ${after.http}, after GC: RSS ${baselineMemory.rss.toFixed(1)} -> ${afterMemory.rss.toFixed(1)} MB, V8 heap + external ${baselineMemory.v8.toFixed(1)} -> ${afterMemory.v8.toFixed(1)} MB`,
     );
     const numbers = JSON.stringify({ baseline, after, baselineMemory, afterMemory });
     expect(after.exportFiles, numbers).toBe(0);
     expect(after.http, numbers).toBeLessThanOrEqual(baseline.http);
+    expect(afterMemory.closedByGc, numbers).toBe(baselineMemory.closedByGc);
     expect(after.pgBusy, numbers).toBe(0);
     expect(after.pg, numbers).toBeLessThanOrEqual(Math.max(baseline.pg, POOL_MAX));
     expect(after.s3, numbers).toBeLessThanOrEqual(baseline.s3);
