@@ -112,6 +112,8 @@ export async function startApp(
   port: number,
   databaseUrl: string,
   env: Record<string, string> = {},
+  /** Extra options for the app's node (e.g. `--expose-gc`); none by default. */
+  { nodeArgs = [] }: { nodeArgs?: readonly string[] } = {},
 ): Promise<RunningApp> {
   requireBuild(); // the launcher would build it; here that would be minutes inside a measurement
   // Else the health check below could be answered by whatever holds the port.
@@ -119,7 +121,7 @@ export async function startApp(
   const secret = randomBytes(16).toString("hex");
   const server = spawn(
     process.execPath,
-    ["--require", path.resolve("scripts/exit-with-parent.cjs"), "--import", "tsx", "scripts/server.ts"],
+    [...nodeArgs, "--require", path.resolve("scripts/exit-with-parent.cjs"), "--import", "tsx", "scripts/server.ts"],
     {
       stdio: ["ignore", "ignore", "inherit"],
       env: {

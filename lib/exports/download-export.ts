@@ -2,7 +2,8 @@
 // not expired, and only after the file's SHA-256 matches the one recorded when it was
 // written (checked through the very handle that is then streamed, so what was verified is
 // what is sent). Every download is counted, recorded and audited in one transaction
-// before the first byte. Asked only to check (`send: false`, an HTTP HEAD), it runs the
+// before the first byte (one whose client has gone by then is not: it gets nothing), and
+// its body is cancelled when the client goes, sent or not yet. Asked only to check (`send: false`, an HTTP HEAD), it runs the
 // same checks and counts nothing: the history page asks first, so a refused file gets a
 // message on the page instead of a broken download. With S3 and presigned downloads on,
 // the checks and the count are the same, the SHA-256 compared is the one recorded on the
@@ -30,7 +31,7 @@ export type ExportDownload = {
   contentType: string;
   size: number;
   sha256: string;
-  /** The verified bytes; null when only the checks were asked for, or when redirected. */
+  /** The verified bytes; null when only the checks were asked for, when redirected, or when the client has gone. */
   body: ReadableStream<Uint8Array> | null;
   /** A presigned URL to fetch the bytes from (S3 with presigned downloads on), else null. */
   redirect: string | null;
@@ -66,7 +67,7 @@ export async function signedLinkUser(jobId: string, token: string): Promise<Curr
 export async function downloadExport(
   { user, ip, userAgent }: Downloader,
   rawJobId: string,
-  { send }: { send: boolean },
+  { send, signal }: { send: boolean; signal?: AbortSignal },
 ): Promise<ExportDownload> {
   const job = await findExportFor(user, rawJobId, "manage");
   // A deleted dataset's exports stay in the history by title only: their files are gone.
@@ -104,7 +105,9 @@ export async function downloadExport(
       size: file.size,
       sha256,
     };
-    if (!send) return { ...described, body: null, redirect: null };
+    // Asked only to check, or asked by a client that has gone already (hashing a big file
+    // takes a while): nothing to send, and nothing was downloaded, so nothing is counted.
+    if (!send || signal?.aborted) return { ...described, body: null, redirect: null };
 
     await inTransaction(async (client) => {
       await recordDownload(client, { jobId: job.id, userId: user.id, ip, userAgent: userAgent?.slice(0, 500) ?? null });
@@ -121,9 +124,23 @@ export async function downloadExport(
       const url = await presign(job.storageKey, contentDisposition(described.fileName)).catch(unavailableStorage);
       return { ...described, body: null, redirect: url };
     }
+    if (signal?.aborted) return { ...described, body: null, redirect: null }; // gone while it was counted
     handedOver = true;
-    return { ...described, body: file.stream(), redirect: null };
+    return { ...described, body: cancelledOnAbort(file.stream(), signal), redirect: null };
   } finally {
     if (!handedOver) await file.close();
   }
+}
+
+/**
+ * The body, cancelled (its file closed, its GET ended) once the client goes (`signal`, the
+ * request's). Next cancels a body it pipes when its client leaves, but one whose client
+ * left before the answer started is dropped unread and never cancelled, and would keep its
+ * file open for good. A body being piped is locked, so cancelling it here fails: its pipe
+ * cancels it itself. (Not cancelled at once when the client has gone already: a cancelled
+ * body cannot make a Response; the caller sends none then.)
+ */
+function cancelledOnAbort(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined) {
+  signal?.addEventListener("abort", () => void body.cancel(signal.reason).catch(() => {}), { once: true });
+  return body;
 }

@@ -6,7 +6,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { exportDir, storageConfig } from "../config";
 import { openForWriting, writeHashed, type OpenFile, type WrittenFile } from "./hashed-file";
 import { S3ExportStore } from "./s3-export-store";
@@ -98,8 +97,7 @@ export class LocalExportStore implements ExportStore {
         size,
         modifiedAt: mtime,
         sha256: () => hashHandle(handle),
-        stream: () =>
-          Readable.toWeb(handle.createReadStream({ start: 0, autoClose: true })) as ReadableStream<Uint8Array>,
+        stream: () => readHandle(handle),
         close: () => handle.close().catch(() => {}),
       };
     } catch (error) {
@@ -157,6 +155,51 @@ export function exportStore(dir?: string): ExportStore {
   const key = JSON.stringify(settings);
   if (s3Store?.settings !== key) s3Store = { settings: key, store: new S3ExportStore(settings) };
   return s3Store.store;
+}
+
+/** Bytes per read of a stored file being streamed; one read ahead of the reader at most. */
+const STREAM_CHUNK = 256 * 1024;
+
+/**
+ * The bytes behind an open handle, from the start, as a web stream; the handle is closed at
+ * the end, on an error, or when the reader cancels. Made by hand rather than with
+ * Readable.toWeb: on Node 20 that adapter can still hand a chunk to a stream its reader has
+ * just cancelled, which throws outside any promise (an uncaught exception in the server) —
+ * seen with clients that go away mid-download.
+ */
+function readHandle(handle: fs.FileHandle): ReadableStream<Uint8Array> {
+  let position = 0;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close().catch(() => {});
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let bytesRead: number;
+        const buffer = Buffer.allocUnsafe(STREAM_CHUNK);
+        try {
+          ({ bytesRead } = await handle.read(buffer, 0, STREAM_CHUNK, position));
+        } catch (error) {
+          if (!closed) controller.error(error);
+          await close();
+          return;
+        }
+        if (closed) return; // cancelled while reading
+        if (bytesRead === 0) {
+          controller.close();
+          await close();
+          return;
+        }
+        position += bytesRead;
+        controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+      },
+      cancel: close,
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 /** The SHA-256 of a stored file read through an open handle (the one that will be served). */

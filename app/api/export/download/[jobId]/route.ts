@@ -21,7 +21,7 @@ const serve =
   (send: boolean) =>
   async ({ req, user, params }: HandlerArgs<Params>) => {
     const downloader = { user, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") };
-    const download = await downloadExport(downloader, params.jobId, { send });
+    const download = await downloadExport(downloader, params.jobId, { send, signal: req.signal });
     if (download.redirect === null) return downloadResponse(download);
     return new Response(null, {
       status: 302,
