@@ -75,12 +75,14 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
-/** Ends a child process with the signal and waits for it to be gone. */
+/** Ends a child process with the signal and waits for it to be gone (SIGKILL after 15 s). */
 export async function stopProcess(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill(signal);
+  const late = setTimeout(() => child.kill("SIGKILL"), 15_000);
   await exited;
+  clearTimeout(late);
 }
 
 async function makeUsers(count: number): Promise<ClusterUser[]> {
@@ -112,9 +114,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   url.pathname = `/${databaseName}`;
   const databaseUrl = url.toString();
   process.env.DATABASE_URL = databaseUrl;
-  await applyMigrations(databaseUrl);
-  await seedDemoData(prisma(), pgPool());
-  const users = await makeUsers(options.users ?? 0);
+  let users: ClusterUser[];
+  try {
+    await applyMigrations(databaseUrl);
+    await seedDemoData(prisma(), pgPool());
+    users = await makeUsers(options.users ?? 0);
+  } catch (error) {
+    await closePgPool();
+    await disconnectPrisma();
+    await onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => {});
+    throw error;
+  }
 
   const exportDir = mkdtempSync(path.join(os.tmpdir(), `outport-${options.name}-exports-`));
   const varDir = mkdtempSync(path.join(os.tmpdir(), `outport-${options.name}-var-`));
@@ -135,11 +145,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const keep = (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) log.push(`[w${index} ${child.pid}] ${line}`);
+    // Whole lines only: a line can arrive in two chunks.
+    const keeper = () => {
+      let partial = "";
+      return (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) if (line.trim()) log.push(`[w${index} ${child.pid}] ${line}`);
+      };
     };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
+    child.stdout?.on("data", keeper());
+    child.stderr?.on("data", keeper());
     workers[index] = child;
     return child;
   };
@@ -147,15 +163,21 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await stopProcess(workers[index] ?? null, signal);
     workers[index] = null;
   };
+  // Every step runs even when one before it fails; the first failure is thrown at the end.
   const stop = async () => {
-    for (const web of webs) await web.stop();
-    for (let i = 0; i < workers.length; i++) await stopWorker(i, "SIGTERM");
-    await stopJobQueue({ graceful: false }).catch(() => {});
-    await closePgPool();
-    await disconnectPrisma();
-    await onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    rmSync(exportDir, { recursive: true, force: true });
-    rmSync(varDir, { recursive: true, force: true });
+    const steps: Array<() => Promise<unknown>> = [
+      ...webs.map((web) => () => web.stop()),
+      ...workers.map((_, i) => () => stopWorker(i, "SIGTERM")),
+      () => stopJobQueue({ graceful: false }).catch(() => {}), // none may have started here
+      () => closePgPool(),
+      () => disconnectPrisma(),
+      () => onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`),
+      async () => rmSync(exportDir, { recursive: true, force: true }),
+      async () => rmSync(varDir, { recursive: true, force: true }),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   };
 
   try {

@@ -68,8 +68,15 @@ export async function whileHoldingLock<T>(namespace: number, key: number, work: 
     if (!held) return null;
     return await work();
   } finally {
-    if (held) await client.query("SELECT pg_advisory_unlock($1, $2)", [namespace, key]).catch(() => {});
-    client.release();
+    let unlocked = true;
+    if (held) {
+      unlocked = await client.query("SELECT pg_advisory_unlock($1, $2)", [namespace, key]).then(
+        () => true,
+        () => false,
+      );
+    }
+    // A connection that may still hold the lock is closed, not handed back to the pool.
+    client.release(unlocked ? undefined : new Error("advisory lock not released"));
   }
 }
 

@@ -104,8 +104,13 @@ async function run(payload: TExportJobPayload, helpers: JobHelpers, settings: Ex
     written = pdf ? await source.snapshot(write) : await write(source);
   } catch (error) {
     await removeTempFiles(job.id, dir);
-    // The store left nothing under the key.
-    await helpers.update({ storage_key: null }).catch(() => {});
+    // Nothing is under the key once the store says so (a write that failed after its object
+    // was complete removes it, which a storage out of reach may not have let it do): else the
+    // key stays, for the next attempt or the cleanup to remove the object.
+    await store
+      .remove(storageKey)
+      .then(() => helpers.update({ storage_key: null }))
+      .catch(() => {});
     const storage = storageFailure(error);
     const failure = ioFailure(error) ?? storage;
     // Anything else, and a storage out of reach, is the runtime's to retry (describeFailure

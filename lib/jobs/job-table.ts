@@ -9,6 +9,7 @@
 import { inTransaction, pgPool, type Db } from "../data/pg";
 import type { Attempt } from "./job-definition";
 import { dispatchJob, failDeadMessages, QUEUE_SCHEMA } from "./queue";
+import { log } from "../log";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -258,7 +259,20 @@ export async function reapJobs(
       startedAt: job.started_at,
       row: job.row,
     }));
-    if (recordLost) for (const job of lostJobs) await recordLost(client, job);
+    // Each record on a savepoint of its own: one that cannot be written is logged, and the
+    // reap (the others' records, the requeues) still commits.
+    if (recordLost) {
+      for (const job of lostJobs) {
+        await client.query("SAVEPOINT record_lost");
+        try {
+          await recordLost(client, job);
+          await client.query("RELEASE SAVEPOINT record_lost");
+        } catch (error) {
+          await client.query("ROLLBACK TO SAVEPOINT record_lost");
+          log.error("the record of a job failed by the reaper was not written", { job_id: job.id, error });
+        }
+      }
+    }
     return { endedMessages, requeued: requeuedIds, failed: lostJobs, redispatched };
   });
 }

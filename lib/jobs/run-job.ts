@@ -77,7 +77,12 @@ async function runClaimed<P>(
       message,
       done,
       record && ((db, count) => record(job, report(count), db)),
-    );
+    ).catch(async (error: unknown) => {
+      // The record could not be written (the failure's transaction rolled back): the job
+      // still fails now, in its own words, and its clean-up still runs.
+      log.error("the record of a failed job was not written", { ...fields, error });
+      return failJob(definition.table, attempt, message, done);
+    });
     if (processed === null) return "stopped";
     await definition.onFailed?.(job, report(processed));
     return "failed";

@@ -7,7 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { loadActiveUser } from "@/lib/auth/current-user";
 import { pgPool } from "@/lib/data/pg";
+import { downloadExport } from "@/lib/exports/download-export";
 import { PEER_HEADER } from "@/lib/http/client-address";
 import { prisma } from "@/lib/data/prisma";
 import { retentionSchedule, purgeExpiredExports, RETENTION_LOCK } from "@/lib/exports/retention";
@@ -150,6 +152,29 @@ describe("downloads", () => {
 
     const counted = await prisma().exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(counted.downloadCount).toBe(2);
+  });
+
+  it("neither counts nor records a download whose client left before its first byte", async () => {
+    const job = await makeJob({ who: "manager" });
+    const manager = await loadActiveUser((await demoUser("manager")).id);
+    if (!manager) throw new Error("no manager");
+    const gone = new AbortController();
+    gone.abort();
+    const download = await downloadExport({ user: manager, ip: null, userAgent: "left-early" }, job.id, {
+      send: true,
+      signal: gone.signal,
+    });
+    expect(download.body).toBeNull();
+    expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: job.id } })).downloadCount).toBe(0);
+    expect(await prisma().exportDownload.count({ where: { jobId: job.id } })).toBe(0);
+    expect(await prisma().auditEvent.count({ where: { action: "export_downloaded", targetId: job.id } })).toBe(0);
+    // The same download with its client still there is counted, and its body is the file.
+    const kept = await downloadExport({ user: manager, ip: null, userAgent: "stayed" }, job.id, {
+      send: true,
+      signal: new AbortController().signal,
+    });
+    expect(await new Response(kept.body).text()).toBe("region,amount\r\nSeoul,100\r\n");
+    expect((await prisma().exportJob.findUniqueOrThrow({ where: { id: job.id } })).downloadCount).toBe(1);
   });
 
   it("counts three downloads and records each with who, when, address and browser", async () => {

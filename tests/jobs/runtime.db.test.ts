@@ -27,6 +27,9 @@ const runs: Array<{ id: string; attempt: number }> = [];
 /** What a write made alongside a completion or a failure saw: the row in its transaction, and outside it. */
 const alongside: Array<{ id: string; inside: string; outside: string }> = [];
 
+/** Makes every record of a failure throw, as a database that refuses the insert would. */
+let recordsBroken = false;
+
 async function witness(id: string, db: Db): Promise<void> {
   const status = async (on: Db) =>
     (await on.query<{ status: string }>(`SELECT status FROM ${TABLE} WHERE id = $1`, [id])).rows[0]?.status ?? "";
@@ -65,6 +68,7 @@ const testJob = defineJob({
   },
   async recordFailure(job, _failure, db) {
     await witness(job.id, db);
+    if (recordsBroken) throw new Error("the record could not be written");
   },
   async onFailed(job, failure) {
     failures.push({ id: job.id, payload: job.payload, failure });
@@ -241,6 +245,22 @@ describe("a job type of the test suite's own, on a worker", () => {
     expect(alongside).toEqual([{ id, inside: "failed", outside: "processing" }]);
   });
 
+  it("still fails a job, in its own words, and cleans up when its record of the failure cannot be written", async () => {
+    recordsBroken = true;
+    try {
+      const id = await create("refuse");
+      await waitUntil(
+        () => row(id),
+        (r) => r.status === "failed",
+      );
+      expect(await row(id)).toMatchObject({ attempts: 1, error_message: "job.error.notAllowed" });
+      expect(await outcomesOf(id)).toEqual(["failed"]);
+      expect(failures.map((f) => f.id)).toEqual([id]);
+    } finally {
+      recordsBroken = false;
+    }
+  });
+
   it("fails a job with the rows it had done, the same count on the row and in the report", async () => {
     const id = await create("refuse-late", 3);
     await waitUntil(
@@ -305,6 +325,37 @@ describe("a job type of the test suite's own, on a worker", () => {
         failure: expect.objectContaining({ message: "job.error.workerLost", attempt: 3 }),
       },
     ]);
+  });
+
+  it("reaps the others, and still fails a lost job, when one's record of the failure cannot be written", async () => {
+    const lost = await create("succeed");
+    const stalled = await create("succeed");
+    await waitUntil(
+      () => Promise.all([row(lost), row(stalled)]),
+      (rows) => rows.every((r) => r.status === "completed"),
+    );
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'processing', attempts = 3, heartbeat_at = now() - interval '60 seconds' WHERE id = $1`,
+      [lost],
+    );
+    await pgPool().query(
+      `UPDATE ${TABLE} SET status = 'processing', attempts = 1, heartbeat_at = now() - interval '60 seconds' WHERE id = $1`,
+      [stalled],
+    );
+    recordsBroken = true;
+    try {
+      await worker.reap();
+    } finally {
+      recordsBroken = false;
+    }
+    expect(await row(lost)).toMatchObject({ status: "failed", error_message: "job.error.workerLost" });
+    expect(failures.map((f) => f.id)).toEqual([lost]);
+    // The other job was handed back in the same reap, and runs again.
+    await waitUntil(
+      () => row(stalled),
+      (r) => r.status === "completed" && r.attempts === 2,
+      15_000,
+    );
   });
 });
 

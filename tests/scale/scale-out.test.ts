@@ -366,6 +366,7 @@ describe.skipIf(!SERVER_URL)("scale-out: 2 web processes, 3 workers, one Postgre
     console.log(
       `scale-out: cleanup at the start of 3 workers: ${runs.length} ran, ${skipped()} skipped, ${expiredOnce} jobs expired, ${removed} objects removed`,
     );
+    expect(runs.length + skipped(), cluster.log.slice(-30).join("\n")).toBe(3);
     expect(expiredOnce).toBe(10);
     expect(removed).toBe(10);
     const { rows: statuses } = await pgPool().query<{ status: string }>(
@@ -398,6 +399,14 @@ describe.skipIf(!SERVER_URL)("scale-out: 2 web processes, 3 workers, one Postgre
     await sleep(2500);
     await cluster.stopWorker(1, "SIGKILL");
     cluster.startWorker(1);
+    // Its slot's run appears once the workers tick (they may still be starting on a busy machine).
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const { rowCount } = await pgPool().query(`SELECT 1 FROM schedule_runs WHERE schedule_id = $1`, [schedule.id]);
+      if (rowCount) break;
+      await sleep(250);
+    }
+    // Then a few more ticks of all three, which must not run that slot again.
     await sleep(5000);
     const { rows } = await pgPool().query<{ slot_at: Date; n: number }>(
       `SELECT slot_at, count(*)::int AS n FROM schedule_runs WHERE schedule_id = $1 GROUP BY slot_at ORDER BY slot_at`,
