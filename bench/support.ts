@@ -118,7 +118,8 @@ export async function startApp(
   requireBuild(); // the launcher would build it; here that would be minutes inside a measurement
   // Else the health check below could be answered by whatever holds the port.
   if (!(await isPortFree(port, "127.0.0.1"))) throw new Error(`port ${port} is in use: stop what holds it first`);
-  const secret = randomBytes(16).toString("hex");
+  // The session secret the server is given, so that cookieFor makes cookies it accepts.
+  const secret = env.NEXTAUTH_SECRET ?? randomBytes(16).toString("hex");
   const server = spawn(
     process.execPath,
     [...nodeArgs, "--require", path.resolve("scripts/exit-with-parent.cjs"), "--import", "tsx", "scripts/server.ts"],

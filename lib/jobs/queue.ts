@@ -64,12 +64,36 @@ export async function ensureQueue(
   const { boss, queues } = await started();
   let creating = queues.get(name);
   if (!creating) {
-    creating = boss.createQueue(name, { name, ...options });
+    creating = createQueueRetrying(boss, name, options);
     queues.set(name, creating);
     creating.catch(() => queues.delete(name));
   }
   await creating;
   return boss;
+}
+
+/**
+ * Errors of processes creating queues at the same moment (workers started together on a new
+ * database): pg-boss's create_queue can deadlock with another's, or find what the other just
+ * made. Another try sees the queue there.
+ */
+const RACE_CODES = new Set(["40P01", "23505", "42P07"]);
+
+export async function createQueueRetrying(
+  boss: Pick<PgBoss, "createQueue">,
+  name: string,
+  options: Omit<PgBoss.Queue, "name">,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name, { name, ...options });
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 5 || typeof code !== "string" || !RACE_CODES.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
 }
 
 export async function stopJobQueue(options: { graceful?: boolean; timeout?: number } = {}): Promise<void> {
