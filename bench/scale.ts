@@ -15,8 +15,9 @@
 // `-- --runs=N` (default 3, best of N), `-- --mb=N` (the download's size, default 64),
 // `-- workers` or `-- downloads` runs one part. Needs a current build (npm run build).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
@@ -55,10 +56,35 @@ const fmt = (value: number, digits = 1) => value.toFixed(digits);
 // ---------------------------------------------------------------------------------------
 // A. Worker throughput
 
-type MixRun = { seconds: number; completed: number; failed: number; bytes: number };
+type MixRun = {
+  seconds: number;
+  completed: number;
+  failed: number;
+  bytes: number;
+  /** CPU seconds the worker processes spent on the run (user + system). */
+  workerCpu: number;
+  /** The machine's 1-minute load average at the end (another's work on the cores shows here). */
+  load: number;
+};
+
+const TICKS_PER_SECOND = 100; // Linux's USER_HZ
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+const workersCpu = (cluster: Cluster) => cluster.workers.reduce((sum, child) => sum + cpuSeconds(child?.pid), 0);
 
 /** The 60 jobs asked for at once, through both web processes in turn; resolves when all ended. */
 async function runMix(cluster: Cluster, users: ClusterUser[]): Promise<MixRun> {
+  const cpuBefore = workersCpu(cluster);
   const started = Date.now();
   const ids = await Promise.all(
     users.flatMap((user, u) =>
@@ -99,6 +125,8 @@ async function runMix(cluster: Cluster, users: ClusterUser[]): Promise<MixRun> {
     completed: row.completed,
     failed: row.failed,
     bytes: Number(row.bytes ?? 0),
+    workerCpu: workersCpu(cluster) - cpuBefore,
+    load: os.loadavg()[0] ?? 0,
   };
 }
 
@@ -116,7 +144,7 @@ async function workerThroughput(cluster: Cluster) {
     for (let run = 0; run < RUNS; run++) {
       const result = await runMix(cluster, cluster.users);
       log(
-        `${count} worker process(es), run ${run + 1}/${RUNS}: ${fmt(result.seconds, 2)} s, ${result.completed} completed, ${result.failed} not`,
+        `${count} worker process(es), run ${run + 1}/${RUNS}: ${fmt(result.seconds, 2)} s, ${result.completed} completed, ${result.failed} not, workers' CPU ${fmt(result.workerCpu, 1)} s, load average ${fmt(result.load, 1)}`,
       );
       if (result.failed > 0)
         throw new Error(`${result.failed} jobs did not complete:\n${cluster.log.slice(-20).join("\n")}`);
@@ -127,25 +155,34 @@ async function workerThroughput(cluster: Cluster) {
   for (let i = 0; i < cluster.workers.length; i++) await cluster.stopWorker(i, "SIGTERM");
   const jobs = USERS * JOBS_PER_USER;
   const rows = results.map(({ workers, runs }) => {
-    const fastest = Math.min(...runs.map((r) => r.seconds));
-    const bytes = runs[0]?.bytes ?? 0;
-    return { workers, runs, fastest, perMin: (jobs / fastest) * 60, mbPerMin: (bytes / MB / fastest) * 60, bytes };
+    const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const bytes = fastest.bytes;
+    return {
+      workers,
+      runs,
+      fastest: fastest.seconds,
+      cpuPerJob: fastest.workerCpu / jobs,
+      load: fastest.load,
+      perMin: (jobs / fastest.seconds) * 60,
+      mbPerMin: (bytes / MB / fastest.seconds) * 60,
+      bytes,
+    };
   });
   const yardstick = rows[0]?.perMin ?? 1;
   console.log(
     `\nA. Worker throughput: ${jobs} export jobs (${USERS} users × ${JOBS_PER_USER}, ${EXPORT_FORMATS.join("/")}) asked for at once through 2 web processes, local storage, ${RUNS === 1 ? "one run" : `best of ${RUNS}`}:\n`,
   );
   console.log(
-    "| worker processes × jobs at once | seconds, first request → last job done | jobs/min | MB/min | speed-up vs 1 process | every run s |",
+    "| worker processes × jobs at once | seconds, first request → last job done | jobs/min | MB/min | speed-up vs 1 process | workers' CPU s per job | load average | every run s |",
   );
-  console.log("|---|---:|---:|---:|---:|---|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
   for (const row of rows) {
     console.log(
-      `| ${row.workers} × 2 | ${fmt(row.fastest, 2)} | ${fmt(row.perMin, 0)} | ${fmt(row.mbPerMin, 1)} | ${fmt(row.perMin / yardstick, 2)}× | ${row.runs.map((r) => fmt(r.seconds, 2)).join(", ")} |`,
+      `| ${row.workers} × 2 | ${fmt(row.fastest, 2)} | ${fmt(row.perMin, 0)} | ${fmt(row.mbPerMin, 1)} | ${fmt(row.perMin / yardstick, 2)}× | ${fmt(row.cpuPerJob, 2)} | ${fmt(row.load, 1)} | ${row.runs.map((r) => fmt(r.seconds, 2)).join(", ")} |`,
     );
   }
   console.log(
-    `\nThe yardstick is 1 worker process in this same run (speed-up 1.00×). The machine has 2 cores, shared by the 2 web processes, PostgreSQL, this bench and the workers: 2 processes can at best double the rate, and 3 processes on 2 cores cannot scale linearly (their best is the 2-core rate; a third process only fills the gaps while the others wait on the database or the disk). Each count runs one untimed warm-up mix first; the mix writes ${fmt((rows[0]?.bytes ?? 0) / MB, 1)} MB per run.`,
+    `\nThe yardstick is 1 worker process in this same run (speed-up 1.00×). The machine has 2 cores, shared by the 2 web processes, PostgreSQL, this bench and the workers: 2 processes can at best double the rate, and 3 processes on 2 cores cannot scale linearly (their best is the 2-core rate; a third process only fills the gaps while the others wait on the database or the disk). The workers' CPU seconds per job (user + system, of the fastest run) show whether more processes cost more work per job or only wait for the cores; the load average (1 minute, at the end of that run) shows what else ran. Each count runs one untimed warm-up mix first; the mix writes ${fmt((rows[0]?.bytes ?? 0) / MB, 1)} MB per run.`,
   );
   return rows;
 }
