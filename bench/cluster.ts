@@ -40,6 +40,12 @@ export type ClusterOptions = {
   env?: Record<string, string>;
   /** Users to make, each with a dataset of their own (at most 6). */
   users?: number;
+  /**
+   * Each worker in a process group of its own, so one can be paused (SIGSTOP): a stopped
+   * process in the caller's own group would have the kernel hang up the whole group once
+   * that group has no parent left, as when the caller runs in the background.
+   */
+  detachedWorkers?: boolean;
 };
 
 export type Cluster = {
@@ -164,6 +170,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: options.detachedWorkers ?? false,
     });
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) if (line.trim()) log.push(`[w${index} ${child.pid}] ${line}`);
@@ -205,7 +212,12 @@ export async function workerReady(cluster: Cluster, index: number, timeoutMs = 6
   const mark = `[w${index} ${child.pid}] `;
   const deadline = Date.now() + timeoutMs;
   while (!cluster.log.some((line) => line.startsWith(mark) && line.includes("Workers running"))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker ${index} exited while starting`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const said = cluster.log.filter((line) => line.startsWith(mark)).slice(-20);
+      throw new Error(
+        `worker ${index} exited (${child.exitCode ?? child.signalCode}) while starting:\n${said.join("\n")}`,
+      );
+    }
     if (Date.now() > deadline) throw new Error(`worker ${index} did not start within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

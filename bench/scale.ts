@@ -2,7 +2,8 @@
 //  A. Worker throughput: the scale-out test's mix of 60 export jobs (6 users × 10, every
 //     format, asked for through 2 web processes, all 60 at once so the asking is never what
 //     waits) run by 1, 2 and 3 `npm run worker` processes (2 jobs at once each, the
-//     default) on local storage: seconds from the first request to the last job finished,
+//     default) on local storage, the counts taking turns round by round after a warm-up:
+//     seconds from the first request to the last job finished,
 //     jobs/min, MB/min, and the speed-up over one process measured in the same run.
 //  B. Download throughput, S3 against local: one large finished export stored in each
 //     store, downloaded through a web process one at a time and 4 at once: local, S3
@@ -50,7 +51,6 @@ const PREFIX = "bench-scale/";
 const MB = 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const best = (values: number[]) => Math.max(...values);
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 
 // ---------------------------------------------------------------------------------------
@@ -131,26 +131,35 @@ async function runMix(cluster: Cluster, users: ClusterUser[]): Promise<MixRun> {
 }
 
 async function workerThroughput(cluster: Cluster) {
-  const results: Array<{ workers: number; runs: MixRun[] }> = [];
-  for (const count of WORKER_COUNTS) {
-    for (let i = 0; i < cluster.workers.length; i++) await cluster.stopWorker(i, "SIGTERM");
-    for (let i = 0; i < count; i++) cluster.startWorker(i);
-    for (let i = 0; i < count; i++) await workerReady(cluster, i);
-    // A fresh process loads each format's code and fonts on its first job of it: one untimed
-    // mix first, so every count is measured warm rather than paying that once per process.
-    log(`${count} worker process(es): a warm-up mix …`);
-    await runMix(cluster, cluster.users);
-    const runs: MixRun[] = [];
+  const results = WORKER_COUNTS.map((workers) => ({ workers, runs: [] as MixRun[] }));
+  const most = Math.max(...WORKER_COUNTS);
+  for (let i = 0; i < most; i++) if (!cluster.workers[i]) cluster.startWorker(i);
+  for (let i = 0; i < most; i++) await workerReady(cluster, i);
+  // A fresh process loads each format's code and fonts on its first job of it: one untimed
+  // mix on every process first, so each count is measured warm.
+  log(`A warm-up mix on all ${most} worker processes …`);
+  await runMix(cluster, cluster.users);
+  // The counts take turns, round after round, so a busy moment on the shared cores falls on
+  // all of them alike. The processes a count does not use are paused (SIGSTOP) while idle:
+  // they claim nothing and use no CPU, and stay warm for the next count.
+  const pause = (count: number) =>
+    cluster.workers.forEach((child, i) => child?.kill(i < count ? "SIGCONT" : "SIGSTOP"));
+  try {
     for (let run = 0; run < RUNS; run++) {
-      const result = await runMix(cluster, cluster.users);
-      log(
-        `${count} worker process(es), run ${run + 1}/${RUNS}: ${fmt(result.seconds, 2)} s, ${result.completed} completed, ${result.failed} not, workers' CPU ${fmt(result.workerCpu, 1)} s, load average ${fmt(result.load, 1)}`,
-      );
-      if (result.failed > 0)
-        throw new Error(`${result.failed} jobs did not complete:\n${cluster.log.slice(-20).join("\n")}`);
-      runs.push(result);
+      for (const entry of results) {
+        pause(entry.workers);
+        await sleep(1000); // the resumed ones' timers catch up before the clock starts
+        const result = await runMix(cluster, cluster.users);
+        log(
+          `${entry.workers} worker process(es), round ${run + 1}/${RUNS}: ${fmt(result.seconds, 2)} s, ${result.completed} completed, ${result.failed} not, workers' CPU ${fmt(result.workerCpu, 1)} s, load average ${fmt(result.load, 1)}`,
+        );
+        if (result.failed > 0)
+          throw new Error(`${result.failed} jobs did not complete:\n${cluster.log.slice(-20).join("\n")}`);
+        entry.runs.push(result);
+      }
     }
-    results.push({ workers: count, runs });
+  } finally {
+    pause(most);
   }
   for (let i = 0; i < cluster.workers.length; i++) await cluster.stopWorker(i, "SIGTERM");
   const jobs = USERS * JOBS_PER_USER;
@@ -182,7 +191,7 @@ async function workerThroughput(cluster: Cluster) {
     );
   }
   console.log(
-    `\nThe yardstick is 1 worker process in this same run (speed-up 1.00×). The machine has 2 cores, shared by the 2 web processes, PostgreSQL, this bench and the workers: 2 processes can at best double the rate, and 3 processes on 2 cores cannot scale linearly (their best is the 2-core rate; a third process only fills the gaps while the others wait on the database or the disk). The workers' CPU seconds per job (user + system, of the fastest run) show whether more processes cost more work per job or only wait for the cores; the load average (1 minute, at the end of that run) shows what else ran. Each count runs one untimed warm-up mix first; the mix writes ${fmt((rows[0]?.bytes ?? 0) / MB, 1)} MB per run.`,
+    `\nThe yardstick is 1 worker process in this same run (speed-up 1.00×). The machine has 2 cores, shared by the 2 web processes, PostgreSQL, this bench and the workers: 2 processes can at best double the rate, and 3 processes on 2 cores cannot scale linearly (their best is the 2-core rate; a third process only fills the gaps while the others wait on the database or the disk). The workers' CPU seconds per job (user + system, of the fastest run) show whether more processes cost more work per job or only wait for the cores; the load average (1 minute, at the end of that run) shows what else ran. One untimed warm-up mix runs on all the processes first, then the counts take turns round by round (unused processes paused); the mix writes ${fmt((rows[0]?.bytes ?? 0) / MB, 1)} MB per run.`,
   );
   return rows;
 }
@@ -258,20 +267,36 @@ async function storedExport(
 
 type Case = { label: string; yardstick: string; one: number; atOnce: number; yardOne: number; yardAtOnce: number };
 
-/** Best MB/s one at a time (RUNS reads, at least 3) and 4 at once (RUNS rounds), of any reader. */
-async function measure(size: number, read: () => Promise<number>): Promise<{ one: number; atOnce: number }> {
-  const timed = async (n: number) => {
+type Reader = { size: number; read: () => Promise<number> };
+type Speeds = { one: number; atOnce: number };
+
+/**
+ * Best MB/s of each reader one at a time (RUNS reads, at least 3) and 4 at once (RUNS
+ * rounds, MB/s all together), after a warm-up read each. The readers take turns read by
+ * read, so a busy moment on the shared cores falls on a case and its yardstick alike.
+ */
+async function measureAll(readers: Reader[]): Promise<Speeds[]> {
+  const timed = async ({ size, read }: Reader, n: number) => {
     const started = performance.now();
     const sizes = await Promise.all(Array.from({ length: n }, read));
     for (const bytes of sizes) if (bytes !== size) throw new Error(`read ${bytes} bytes of ${size}`);
     return (n * size) / MB / ((performance.now() - started) / 1000);
   };
-  await timed(1); // warm-up: connections, the route, the page cache
-  const one: number[] = [];
-  const atOnce: number[] = [];
-  for (let i = 0; i < Math.max(3, RUNS); i++) one.push(await timed(1));
-  for (let i = 0; i < RUNS; i++) atOnce.push(await timed(AT_ONCE));
-  return { one: best(one), atOnce: best(atOnce) };
+  for (const reader of readers) await timed(reader, 1); // connections, the route, the page cache
+  const speeds = readers.map(() => ({ one: 0, atOnce: 0 }));
+  for (let i = 0; i < Math.max(3, RUNS); i++) {
+    for (const [r, reader] of readers.entries()) {
+      const got = speeds[r];
+      if (got) got.one = Math.max(got.one, await timed(reader, 1));
+    }
+  }
+  for (let i = 0; i < RUNS; i++) {
+    for (const [r, reader] of readers.entries()) {
+      const got = speeds[r];
+      if (got) got.atOnce = Math.max(got.atOnce, await timed(reader, AT_ONCE));
+    }
+  }
+  return speeds;
 }
 
 async function downloadThroughput(cluster: Cluster, s3: S3TestServer) {
@@ -311,42 +336,30 @@ async function downloadThroughput(cluster: Cluster, s3: S3TestServer) {
       return drain(got.Body as Readable);
     };
 
-    log("Yardsticks: the file read straight from disk, the object straight from s3rver with the SDK …");
-    const file = await measure(localJob.size, fromFile);
-    const bucket = await measure(s3Job.size, fromBucket);
-    log("Through the app: local, S3 streamed, S3 presigned …");
-    const cases: Case[] = [];
-    const add = async (
-      label: string,
-      yardstick: string,
-      yard: { one: number; atOnce: number },
-      read: () => Promise<number>,
-      size: number,
-    ) => {
-      const got = await measure(size, read);
-      cases.push({ label, yardstick, one: got.one, atOnce: got.atOnce, yardOne: yard.one, yardAtOnce: yard.atOnce });
-    };
-    await add(
-      "local store, streamed by the app",
-      "the file read from disk",
-      file,
-      await viaApp(local.base, localJob, false),
-      localJob.size,
+    log(
+      "Reading: the file from disk, the object with the SDK, and both through the app (local, S3, presigned) in turns …",
     );
-    await add(
-      "S3, streamed through the app",
-      "GetObject with the SDK",
-      bucket,
-      await viaApp(s3Web.base, s3Job, false),
-      s3Job.size,
-    );
-    await add(
-      "S3, presigned (302 to the bucket)",
-      "GetObject with the SDK",
-      bucket,
-      await viaApp(presignedWeb.base, s3Job, true),
-      s3Job.size,
-    );
+    const [file, bucket, viaLocal, viaS3, viaPresigned] = await measureAll([
+      { size: localJob.size, read: fromFile },
+      { size: s3Job.size, read: fromBucket },
+      { size: localJob.size, read: await viaApp(local.base, localJob, false) },
+      { size: s3Job.size, read: await viaApp(s3Web.base, s3Job, false) },
+      { size: s3Job.size, read: await viaApp(presignedWeb.base, s3Job, true) },
+    ]);
+    if (!file || !bucket || !viaLocal || !viaS3 || !viaPresigned) throw new Error("a reader was not measured");
+    const caseOf = (label: string, yardstick: string, got: Speeds, yard: Speeds): Case => ({
+      label,
+      yardstick,
+      one: got.one,
+      atOnce: got.atOnce,
+      yardOne: yard.one,
+      yardAtOnce: yard.atOnce,
+    });
+    const cases = [
+      caseOf("local store, streamed by the app", "the file read from disk", viaLocal, file),
+      caseOf("S3, streamed through the app", "GetObject with the SDK", viaS3, bucket),
+      caseOf("S3, presigned (302 to the bucket)", "GetObject with the SDK", viaPresigned, bucket),
+    ];
 
     console.log(
       `\nB. Downloading one ${FILE_MB} MB finished export (SHA-256 checked once per route first), best of ${Math.max(3, RUNS)} one at a time and of ${RUNS} round(s) of ${AT_ONCE} at once (MB/s all together), after a warm-up:\n`,
@@ -391,6 +404,7 @@ try {
     webPorts: WEB_PORTS,
     workers: Math.max(...WORKER_COUNTS),
     users: USERS,
+    detachedWorkers: true, // part A pauses the ones a count does not use
     env: {
       OUTPORT_WORKER_CONCURRENCY: "2",
       // The asking is never what waits: all 60 jobs may wait at once, every run.
@@ -399,6 +413,17 @@ try {
       OUTPORT_LOG_LEVEL: "info",
     },
   });
+  // Detached, the workers would outlive an interrupted bench: they go with it.
+  const running = cluster;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      for (const child of running.workers) {
+        child?.kill("SIGCONT");
+        child?.kill("SIGKILL");
+      }
+      process.exit(130);
+    });
+  }
   const throughput = only.length === 0 || only.includes("workers") ? await workerThroughput(cluster) : null;
   const downloads = only.length === 0 || only.includes("downloads") ? await downloadThroughput(cluster, s3) : null;
 
