@@ -178,6 +178,7 @@ async function workerThroughput(cluster: Cluster) {
     };
   });
   const yardstick = rows[0]?.perMin ?? 1;
+  const busy = ((rows[0]?.cpuPerJob ?? 0) * jobs) / (rows[0]?.fastest ?? 1);
   console.log(
     `\nA. Worker throughput: ${jobs} export jobs (${USERS} users × ${JOBS_PER_USER}, ${EXPORT_FORMATS.join("/")}) asked for at once through 2 web processes, local storage, ${RUNS === 1 ? "one run" : `best of ${RUNS}`}:\n`,
   );
@@ -191,7 +192,7 @@ async function workerThroughput(cluster: Cluster) {
     );
   }
   console.log(
-    `\nThe yardstick is 1 worker process in this same run (speed-up 1.00×). The machine has 2 cores, shared by the 2 web processes, PostgreSQL, this bench and the workers: 2 processes can at best double the rate, and 3 processes on 2 cores cannot scale linearly (their best is the 2-core rate; a third process only fills the gaps while the others wait on the database or the disk). The workers' CPU seconds per job (user + system, of the fastest run) show whether more processes cost more work per job or only wait for the cores; the load average (1 minute, at the end of that run) shows what else ran. One untimed warm-up mix runs on all the processes first, then the counts take turns round by round (unused processes paused); the mix writes ${fmt((rows[0]?.bytes ?? 0) / MB, 1)} MB per run.`,
+    `\nThe yardstick is 1 worker process in this same run (1.00×); linear would be N×. The machine has ${os.cpus().length} cores, shared by the workers, the 2 web processes, PostgreSQL and this bench, so 3 processes on 2 cores cannot scale linearly: a third only fills the gaps while the others wait for the database or the disk. One process kept ${fmt(busy, 2)} cores busy with its own work (its CPU seconds over the run's seconds), so the cores allow about ${fmt(os.cpus().length / Math.max(busy, 0.01), 1)}× at most, less what PostgreSQL and the web processes need. The workers' CPU seconds per job (user + system, of the fastest run) show whether more processes cost more work per job or only wait for the cores; the load average (1 minute, at the end of that run) shows what else ran. One untimed warm-up mix runs on all the processes first, then the counts take turns round by round (the processes a count does not use paused); the mix writes ${fmt((rows[0]?.bytes ?? 0) / MB, 1)} MB per run.`,
   );
   return rows;
 }

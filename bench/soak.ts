@@ -360,7 +360,7 @@ try {
   const base = samples.find((s) => s.at >= baseAt) ?? samples[0];
   const last = samples.at(-1);
   console.log(`\nDrift of each process from ${baseAt.toFixed(0)} s after it started to the end:\n`);
-  console.log("| process | pid | started at t s | RSS MB then → end | RSS drift MB | fds then → end | fd drift |");
+  console.log("| process | pid | first seen at t s | RSS MB then → end | RSS drift MB | fds then → end | fd drift |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const p of last?.processes ?? []) {
     const own = samples.flatMap((s) => s.processes.filter((q) => q.pid === p.pid).map((q) => ({ at: s.at, ...q })));
