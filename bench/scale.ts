@@ -133,8 +133,12 @@ async function runMix(cluster: Cluster, users: ClusterUser[]): Promise<MixRun> {
 async function workerThroughput(cluster: Cluster) {
   const results = WORKER_COUNTS.map((workers) => ({ workers, runs: [] as MixRun[] }));
   const most = Math.max(...WORKER_COUNTS);
-  for (let i = 0; i < most; i++) if (!cluster.workers[i]) cluster.startWorker(i);
-  for (let i = 0; i < most; i++) await workerReady(cluster, i);
+  // One after the other: workers starting at the same moment on a new database can
+  // deadlock making the job queues, and the one that loses exits.
+  for (let i = 0; i < most; i++) {
+    cluster.startWorker(i);
+    await workerReady(cluster, i);
+  }
   // A fresh process loads each format's code and fonts on its first job of it: one untimed
   // mix on every process first, so each count is measured warm.
   log(`A warm-up mix on all ${most} worker processes …`);
@@ -403,7 +407,7 @@ try {
     serverUrl: server.url,
     name: "benchscale",
     webPorts: WEB_PORTS,
-    workers: Math.max(...WORKER_COUNTS),
+    workers: 0, // started one by one in part A
     users: USERS,
     detachedWorkers: true, // part A pauses the ones a count does not use
     env: {

@@ -23,7 +23,7 @@ import { EXPORT_FORMATS } from "@/lib/export/formats";
 import { LocalExportStore, type ExportStore } from "@/lib/files/export-store";
 import { S3ExportStore } from "@/lib/files/s3-export-store";
 import { startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
-import { benchPostgresServer, startCluster, type Cluster, type ClusterUser } from "./cluster";
+import { benchPostgresServer, startCluster, workerReady, type Cluster, type ClusterUser } from "./cluster";
 import { processTreeRssMb, request } from "./support";
 
 // The SDK's notice about future Node versions, once per process, would fill the output.
@@ -293,7 +293,7 @@ try {
     serverUrl: server.url,
     name: "soak",
     webPorts: WEB_PORTS,
-    workers: WORKERS,
+    workers: 0, // started one by one below
     users: USERS,
     env: {
       ...(s3 ? s3.env(PREFIX) : {}),
@@ -303,10 +303,16 @@ try {
       OUTPORT_JOB_MAX_ATTEMPTS: "5",
       OUTPORT_EXPORTS_PER_MINUTE: "30",
       OUTPORT_ACTIVE_JOBS_PER_USER: "3",
-      OUTPORT_LOG_LEVEL: "warn",
+      OUTPORT_LOG_LEVEL: "info", // a worker says when it runs (workerReady reads it)
     },
   });
   const running = cluster;
+  // One after the other: workers starting at the same moment on a new database can
+  // deadlock making the job queues, and the one that loses exits.
+  for (let i = 0; i < WORKERS; i++) {
+    running.startWorker(i);
+    await workerReady(running, i);
+  }
   const store: ExportStore = s3 ? new S3ExportStore(s3.settings(PREFIX)) : new LocalExportStore(running.exportDir);
   const started = Date.now();
   const end = started + MINUTES * 60_000;
