@@ -4,9 +4,10 @@
 // and started again. The scale-out and fault tests (tests/scale) and the scale benchmark
 // (bench/scale.ts) share it. The caller's own connection (pgPool, prisma) is pointed at the
 // cluster's database, so it can read what the processes wrote.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -39,6 +40,12 @@ export type ClusterOptions = {
   env?: Record<string, string>;
   /** Users to make, each with a dataset of their own (at most 6). */
   users?: number;
+  /**
+   * Each worker in a process group of its own, so one can be paused (SIGSTOP): a stopped
+   * process in the caller's own group would have the kernel hang up the whole group once
+   * that group has no parent left, as when the caller runs in the background.
+   */
+  detachedWorkers?: boolean;
 };
 
 export type Cluster = {
@@ -64,6 +71,35 @@ const OWNERS: ReadonlyArray<readonly [string, string]> = [
   ["scale4@outport.local", "Evaluation Results"],
   ["scale5@outport.local", "Agent Interactions (confidential)"],
 ];
+
+/** A PostgreSQL server for a benchmark to make its cluster's database on. */
+export type BenchServer = { url: string; startedHere: boolean; stop(): Promise<void> };
+
+/**
+ * BENCH_DATABASE_URL (or TEST_SCALE_DATABASE_URL) when set, a superuser URL of a server
+ * run by someone else (left running); else Debian's PostgreSQL started with
+ * scripts/ci-postgres.sh in a temporary folder, which stop() stops and removes.
+ */
+export async function benchPostgresServer(log: (line: string) => void): Promise<BenchServer> {
+  const given = process.env.BENCH_DATABASE_URL || process.env.TEST_SCALE_DATABASE_URL;
+  if (given) {
+    log(`PostgreSQL: the server given by ${process.env.BENCH_DATABASE_URL ? "BENCH" : "TEST_SCALE"}_DATABASE_URL.`);
+    return { url: given, startedHere: false, stop: async () => {} };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "outport-bench-pg-"));
+  const script = path.resolve("scripts/ci-postgres.sh");
+  const { stdout } = await promisify(execFile)(script, [dir]);
+  const url = stdout.trim();
+  log(`PostgreSQL: started with scripts/ci-postgres.sh in ${dir} (stopped at the end).`);
+  return {
+    url,
+    startedHere: true,
+    stop: async () => {
+      await promisify(execFile)(script, ["stop", dir]).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 async function onServer(serverUrl: string, sql: string): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -144,6 +180,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: options.detachedWorkers ?? false,
     });
     // Whole lines only: a line can arrive in two chunks.
     const keeper = () => {
@@ -188,4 +225,22 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw error;
   }
   return { databaseUrl, exportDir, webs, workers, users, log, startWorker, stopWorker, stop };
+}
+
+/** Resolves once the worker process has said its workers run (it takes jobs from then on). */
+export async function workerReady(cluster: Cluster, index: number, timeoutMs = 60_000): Promise<void> {
+  const child = cluster.workers[index];
+  if (!child) throw new Error(`worker ${index} is not running`);
+  const mark = `[w${index} ${child.pid}] `;
+  const deadline = Date.now() + timeoutMs;
+  while (!cluster.log.some((line) => line.startsWith(mark) && line.includes("Workers running"))) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const said = cluster.log.filter((line) => line.startsWith(mark)).slice(-20);
+      throw new Error(
+        `worker ${index} exited (${child.exitCode ?? child.signalCode}) while starting:\n${said.join("\n")}`,
+      );
+    }
+    if (Date.now() > deadline) throw new Error(`worker ${index} did not start within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
