@@ -9,15 +9,12 @@ import { checkHealth } from "@/lib/metrics/check-health";
 import { routeContext } from "../helpers/auth";
 import { closedEndpoint, startS3FaultProxy, type S3FaultProxy } from "../helpers/s3-fault-proxy";
 import { startS3Server, type S3TestServer } from "../helpers/s3-server";
+import { envOverrides } from "../helpers/env";
 
 let server: S3TestServer;
 let proxy: S3FaultProxy;
-const saved: Record<string, string | undefined> = {};
-
-function setEnv(name: string, value: string) {
-  if (!(name in saved)) saved[name] = process.env[name];
-  process.env[name] = value;
-}
+const env = envOverrides();
+const setEnv = env.set;
 
 type HealthBody = {
   status: string;
@@ -35,14 +32,11 @@ async function health(): Promise<{ status: number; body: HealthBody; text: strin
 beforeAll(async () => {
   server = await startS3Server("outport-health-bucket");
   proxy = await startS3FaultProxy(server);
-  for (const [name, value] of Object.entries(server.env("health/"))) setEnv(name, value);
+  env.setAll(server.env("health/"));
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  env.restore();
   await proxy.stop();
   await server.stop();
 });

@@ -14,6 +14,7 @@ import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { checkHealth } from "@/lib/metrics/check-health";
 import { routeContext } from "../helpers/auth";
+import { createTestJobTable } from "../helpers/job-table";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "outport-health-"));
 const savedDir = process.env.OUTPORT_EXPORT_DIR;
@@ -46,16 +47,7 @@ async function health(): Promise<{ status: number; body: HealthBody; text: strin
 }
 
 beforeAll(async () => {
-  await pgPool().query(`
-    CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      status text NOT NULL DEFAULT 'pending',
-      attempts int NOT NULL DEFAULT 0,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      started_at timestamptz, heartbeat_at timestamptz, finished_at timestamptz,
-      error_message text,
-      progress int NOT NULL DEFAULT 0, processed_rows int NOT NULL DEFAULT 0, total_rows int, eta_seconds int
-    )`);
+  await createTestJobTable(TABLE);
 });
 
 afterAll(async () => {

@@ -17,6 +17,8 @@ import type { ExportColumn } from "@/lib/export/types";
 import { FORMULA_PAYLOADS } from "../helpers/formula-payloads";
 import { batchesOf, collect, context } from "./helpers";
 
+// Skipped only on a machine without LibreOffice (Debian libreoffice-calc-nogui); .ci/run
+// installs it, so CI always runs these.
 const SOFFICE = ["/usr/bin/soffice", "/usr/bin/libreoffice"].find((file) => existsSync(file));
 const run = promisify(execFile);
 

@@ -25,6 +25,8 @@ import { writeXlsx } from "@/lib/export/formats/xlsx";
 import type { ExportColumn } from "@/lib/export/types";
 import { batchesOf, collect, context } from "./helpers";
 
+// Skipped only on a machine without LibreOffice (Debian libreoffice-calc-nogui); .ci/run
+// installs it, so CI always runs these.
 const SOFFICE = ["/usr/bin/soffice", "/usr/bin/libreoffice"].find((file) => existsSync(file));
 const PDFTOPPM = ["/usr/bin/pdftoppm"].find((file) => existsSync(file));
 if (!SOFFICE)

@@ -16,29 +16,24 @@ import { newStorageKey } from "@/lib/files/storage-key";
 import { runJob } from "@/lib/jobs/run-job";
 import { demoUser } from "../helpers/auth";
 import { startS3Server, type S3TestServer } from "../helpers/s3-server";
+import { envOverrides } from "../helpers/env";
 import { createdJob, downloadAs, headAs } from "./helpers";
 
 const PREFIX = "jobs-test/";
 let server: S3TestServer;
 let store: S3ExportStore;
-const saved: Record<string, string | undefined> = {};
+const env = envOverrides();
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest();
 
 beforeAll(async () => {
   server = await startS3Server();
-  for (const [name, value] of Object.entries(server.env(PREFIX))) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  env.setAll(server.env(PREFIX));
   store = new S3ExportStore(server.settings(PREFIX));
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  env.restore();
   await server.stop();
 });
 

@@ -19,6 +19,7 @@ import { runJob } from "@/lib/jobs/run-job";
 import { demoUser, type DemoWho } from "../helpers/auth";
 import { closedEndpoint, startS3FaultProxy, type Fault, type S3FaultProxy } from "../helpers/s3-fault-proxy";
 import { startS3Server, type S3TestServer } from "../helpers/s3-server";
+import { envOverrides } from "../helpers/env";
 import { createdJob, downloadAs, jobJson, statusOf } from "./helpers";
 
 const PREFIX = "faults-test/";
@@ -47,26 +48,19 @@ let proxy: S3FaultProxy;
 /** The bucket seen directly, past the proxy. */
 let direct: S3ExportStore;
 const exportDir = mkdtempSync(path.join(os.tmpdir(), "outport-s3-faults-"));
-const saved: Record<string, string | undefined> = {};
-
-function setEnv(name: string, value: string) {
-  if (!(name in saved)) saved[name] = process.env[name];
-  process.env[name] = value;
-}
+const env = envOverrides();
+const setEnv = env.set;
 
 beforeAll(async () => {
   server = await startS3Server();
   proxy = await startS3FaultProxy(server);
   direct = new S3ExportStore(server.settings(PREFIX));
-  for (const [name, value] of Object.entries(server.env(PREFIX))) setEnv(name, value);
+  env.setAll(server.env(PREFIX));
   setEnv("OUTPORT_EXPORT_DIR", exportDir);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  env.restore();
   await proxy.stop();
   await server.stop();
   rmSync(exportDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { dispatchJob, QUEUE_SCHEMA, stopJobQueue } from "@/lib/jobs/queue";
 import { runJob, type RunOutcome } from "@/lib/jobs/run-job";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { waitUntil } from "../helpers/wait";
+import { createTestJobTable } from "../helpers/job-table";
 
 process.env.DATABASE_URL = inject("jobsDatabaseUrl");
 
@@ -107,17 +108,7 @@ async function row(id: string): Promise<Row> {
 
 beforeAll(async () => {
   // A job table: the runtime's lifecycle columns, and this type's own (behaviour, steps, result).
-  await pgPool().query(`
-    CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      status text NOT NULL DEFAULT 'pending',
-      attempts int NOT NULL DEFAULT 0,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      started_at timestamptz, heartbeat_at timestamptz, finished_at timestamptz,
-      error_message text,
-      progress int NOT NULL DEFAULT 0, processed_rows int NOT NULL DEFAULT 0, total_rows int, eta_seconds int,
-      behaviour text NOT NULL, steps int NOT NULL, result text
-    )`);
+  await createTestJobTable(TABLE, "behaviour text NOT NULL, steps int NOT NULL, result text");
 });
 
 afterAll(async () => {
